@@ -1,0 +1,464 @@
+//! The headless command line: `inspect` and `kinematics` (and, with the `app` feature, the
+//! window when no command is given).
+//!
+//! Every failure is reported as one line on stderr with exit code 2.
+
+use crate::math::{Manipulability, Transform, euler::EulerSequence};
+use crate::robot::{Chain, JointKind, Model};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// The bundled 7-DoF arm, so `armtutor` works from any directory.
+pub const DEFAULT_URDF: &str = include_str!("../../urdf/panda.urdf");
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "armtutor",
+    version,
+    about = "An interactive 3D simulator and visual tutor for the math behind robot learning",
+    long_about = "An interactive 3D simulator and visual tutor for the math behind robot learning.\n\nWith no command, opens the app. The commands below run headless."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Load this URDF in the app instead of the bundled arm.
+    #[arg(long, value_name = "FILE", global = false)]
+    pub urdf: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print a URDF's kinematic tree: links, joints, joint types and limits, masses, DoF.
+    Inspect(InspectArgs),
+    /// Forward kinematics and the Jacobian at one configuration.
+    Kinematics(KinematicsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// The URDF file.
+    pub file: PathBuf,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct KinematicsArgs {
+    /// The URDF file.
+    pub file: PathBuf,
+    /// Joint values, comma-separated (radians or metres): either one per joint on the chain to
+    /// the tip, or one per movable joint of the whole robot in `inspect` order.
+    #[arg(long, value_name = "q1,...,qn", allow_hyphen_values = true)]
+    pub q: String,
+    /// The tool link whose Jacobian is computed (default: the end of the trunk, see README).
+    #[arg(long, value_name = "LINK")]
+    pub tip: Option<String>,
+    /// Machine-readable output (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs a headless command and returns its standard output, or a one-line error.
+pub fn run(command: &Command) -> Result<String, String> {
+    match command {
+        Command::Inspect(a) => inspect(a),
+        Command::Kinematics(a) => kinematics(a),
+    }
+}
+
+fn load(file: &PathBuf) -> Result<Model, String> {
+    Model::from_urdf_file(file).map_err(|e| e.to_string())
+}
+
+/// Parses "a,b,c" into finite numbers.
+pub fn parse_q(text: &str) -> Result<Vec<f64>, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("--q is empty: give comma-separated joint values".into());
+    }
+    trimmed
+        .split(',')
+        .enumerate()
+        .map(|(i, s)| {
+            let s = s.trim();
+            let v: f64 = s
+                .parse()
+                .map_err(|_| format!("--q value {} ('{s}') is not a number", i + 1))?;
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(format!(
+                    "--q value {} ('{s}') is not a finite number",
+                    i + 1
+                ))
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    schema: &'static str,
+    robot: &'a str,
+    root: &'a str,
+    dof: usize,
+    total_mass: f64,
+    default_tip: &'a str,
+    links: Vec<LinkJson<'a>>,
+    joints: Vec<JointJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LinkJson<'a> {
+    name: &'a str,
+    mass: f64,
+    parent_joint: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JointJson<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    parent: &'a str,
+    child: &'a str,
+    axis: [f64; 3],
+    lower: Option<f64>,
+    upper: Option<f64>,
+    effort: Option<f64>,
+    velocity: Option<f64>,
+    q_index: Option<usize>,
+    mimic: Option<&'a str>,
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn inspect(a: &InspectArgs) -> Result<String, String> {
+    let m = load(&a.file)?;
+    let tip = &m.links[m.default_tip()].name;
+    if a.json {
+        let doc = InspectJson {
+            schema: "armtutor.inspect/1",
+            robot: &m.name,
+            root: &m.links[0].name,
+            dof: m.dof(),
+            total_mass: m.total_mass(),
+            default_tip: tip,
+            links: m
+                .links
+                .iter()
+                .map(|l| LinkJson {
+                    name: &l.name,
+                    mass: l.inertia.mass,
+                    parent_joint: l.parent_joint.map(|j| m.joints[j].name.as_str()),
+                })
+                .collect(),
+            joints: m
+                .joints
+                .iter()
+                .map(|j| JointJson {
+                    name: &j.name,
+                    kind: j.kind.name(),
+                    parent: &m.links[j.parent].name,
+                    child: &m.links[j.child].name,
+                    axis: j.axis.into(),
+                    lower: finite(j.limits.0).filter(|_| j.kind.is_movable()),
+                    upper: finite(j.limits.1).filter(|_| j.kind.is_movable()),
+                    effort: finite(j.effort).filter(|_| j.kind.is_movable()),
+                    velocity: finite(j.velocity).filter(|_| j.kind.is_movable()),
+                    q_index: j.q_index,
+                    mimic: j.mimic.as_ref().map(|mm| m.joints[mm.master].name.as_str()),
+                })
+                .collect(),
+        };
+        return serde_json::to_string_pretty(&doc).map_err(|e| e.to_string());
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "robot '{}': {} links, {} joints, {} DoF, total mass {:.3} kg",
+        m.name,
+        m.links.len(),
+        m.joints.len(),
+        m.dof(),
+        m.total_mass()
+    );
+    let _ = writeln!(
+        out,
+        "default tip: {tip} ({} joints on its chain)",
+        Chain::new(&m, m.default_tip()).dof()
+    );
+    let _ = writeln!(out);
+    tree(&m, 0, "", &mut out);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "configuration order (--q for the whole robot):");
+    for (i, &ji) in m.dof_joints.iter().enumerate() {
+        let _ = writeln!(out, "  q{} = {}", i + 1, m.joints[ji].name);
+    }
+    Ok(out)
+}
+
+fn joint_summary(m: &Model, ji: usize) -> String {
+    let j = &m.joints[ji];
+    let unit = if j.kind == JointKind::Prismatic {
+        ("m", "N", "m/s")
+    } else {
+        ("rad", "N·m", "rad/s")
+    };
+    let mut s = format!("{} [{}", j.name, j.kind.name());
+    if j.kind.is_movable() {
+        let _ = write!(
+            s,
+            ", axis ({:.3} {:.3} {:.3})",
+            j.axis.x, j.axis.y, j.axis.z
+        );
+        if j.limits.0.is_finite() || j.limits.1.is_finite() {
+            let _ = write!(s, ", {:.4}..{:.4} {}", j.limits.0, j.limits.1, unit.0);
+        } else {
+            let _ = write!(s, ", unlimited");
+        }
+        if j.effort.is_finite() {
+            let _ = write!(s, ", {} {}", j.effort, unit.1);
+        }
+        if j.velocity.is_finite() {
+            let _ = write!(s, ", {} {}", j.velocity, unit.2);
+        }
+        if let Some(mm) = &j.mimic {
+            let _ = write!(
+                s,
+                ", mimics {} ×{} {:+}",
+                m.joints[mm.master].name, mm.multiplier, mm.offset
+            );
+        }
+    }
+    s.push(']');
+    s
+}
+
+fn tree(m: &Model, link: usize, prefix: &str, out: &mut String) {
+    if link == 0 {
+        let _ = writeln!(
+            out,
+            "{} ({:.3} kg)",
+            m.links[0].name, m.links[0].inertia.mass
+        );
+    }
+    let kids = &m.links[link].child_joints;
+    for (k, &ji) in kids.iter().enumerate() {
+        let last = k + 1 == kids.len();
+        let child = m.joints[ji].child;
+        let _ = writeln!(
+            out,
+            "{prefix}{} {} → {} ({:.3} kg)",
+            if last { "└─" } else { "├─" },
+            joint_summary(m, ji),
+            m.links[child].name,
+            m.links[child].inertia.mass
+        );
+        let next = format!("{prefix}{}", if last { "   " } else { "│  " });
+        tree(m, child, &next, out);
+    }
+}
+
+#[derive(Serialize)]
+struct KinematicsJson<'a> {
+    schema: &'static str,
+    robot: &'a str,
+    base: &'a str,
+    tip: &'a str,
+    /// The whole robot's configuration, in `inspect` order.
+    joint_names: Vec<&'a str>,
+    q: Vec<f64>,
+    /// `T_base_link` for every link, 4×4, row-major.
+    links: Vec<PoseJson<'a>>,
+    tip_pose: [[f64; 4]; 4],
+    jacobian: JacobianJson<'a>,
+    singular_values: [f64; 6],
+    manipulability: f64,
+    condition_number: Option<f64>,
+    sigma_min: f64,
+}
+
+#[derive(Serialize)]
+struct PoseJson<'a> {
+    name: &'a str,
+    pose: [[f64; 4]; 4],
+}
+
+#[derive(Serialize)]
+struct JacobianJson<'a> {
+    rows: [&'static str; 6],
+    columns: Vec<&'a str>,
+    /// In the base frame, at the tip origin.
+    base_frame: Vec<Vec<f64>>,
+    /// In the tip frame, at the tip origin.
+    tip_frame: Vec<Vec<f64>>,
+}
+
+fn rows4(t: &Transform) -> [[f64; 4]; 4] {
+    let m = t.to_matrix();
+    std::array::from_fn(|r| std::array::from_fn(|c| m[(r, c)]))
+}
+
+fn rows(j: &crate::math::Jacobian) -> Vec<Vec<f64>> {
+    (0..6)
+        .map(|r| (0..j.ncols()).map(|c| j[(r, c)]).collect())
+        .collect()
+}
+
+fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
+    let m = load(&a.file)?;
+    let tip = match &a.tip {
+        Some(name) => m
+            .link_index(name)
+            .ok_or_else(|| format!("--tip: no link named '{name}' in {}", a.file.display()))?,
+        None => m.default_tip(),
+    };
+    let chain = Chain::new(&m, tip);
+    let given = parse_q(&a.q)?;
+    let q_model = if given.len() == m.dof() {
+        given
+    } else if given.len() == chain.dof() {
+        let mut q = vec![0.0; m.dof()];
+        for (v, &ji) in given.iter().zip(&chain.model_joints) {
+            if let Some(i) = m.joints[ji].q_index {
+                q[i] = *v;
+            }
+        }
+        q
+    } else {
+        return Err(format!(
+            "--q has {} values; expected {} (the chain to '{}') or {} (every movable joint)",
+            given.len(),
+            chain.dof(),
+            m.links[tip].name,
+            m.dof()
+        ));
+    };
+    let poses = m.link_poses(&q_model);
+    let q_chain = chain.q_from_model(&m, &q_model);
+    let j = chain.jacobian(&q_chain);
+    let jt = chain.jacobian_tip_frame(&q_chain);
+    let tip_pose = chain.tip_pose(&q_chain);
+    let svd = Manipulability::from_jacobian(&j);
+    if a.json {
+        let doc = KinematicsJson {
+            schema: "armtutor.kinematics/1",
+            robot: &m.name,
+            base: &m.links[0].name,
+            tip: &m.links[tip].name,
+            joint_names: m
+                .dof_joints
+                .iter()
+                .map(|&ji| m.joints[ji].name.as_str())
+                .collect(),
+            q: q_model.clone(),
+            links: m
+                .links
+                .iter()
+                .zip(&poses)
+                .map(|(l, t)| PoseJson {
+                    name: &l.name,
+                    pose: rows4(t),
+                })
+                .collect(),
+            tip_pose: rows4(&tip_pose),
+            jacobian: JacobianJson {
+                rows: ["vx", "vy", "vz", "wx", "wy", "wz"],
+                columns: chain.joint_names.iter().map(String::as_str).collect(),
+                base_frame: rows(&j),
+                tip_frame: rows(&jt),
+            },
+            singular_values: svd.sigma,
+            manipulability: svd.manipulability(),
+            condition_number: finite(svd.condition_number()),
+            sigma_min: svd.sigma_min(),
+        };
+        return serde_json::to_string_pretty(&doc).map_err(|e| e.to_string());
+    }
+    let mut out = String::new();
+    let rpy = EulerSequence::parse("xyz").expect("xyz is a valid sequence");
+    let _ = writeln!(
+        out,
+        "robot '{}', tip '{}', q = {:?}",
+        m.name, m.links[tip].name, q_model
+    );
+    let _ = writeln!(
+        out,
+        "\nlink poses T_{}_link (position m, URDF rpy rad):",
+        m.links[0].name
+    );
+    for (l, t) in m.links.iter().zip(&poses) {
+        let e = rpy.from_matrix(&t.rotation).angles;
+        let _ = writeln!(
+            out,
+            "  {:<24} p = ({:+.6} {:+.6} {:+.6})  rpy = ({:+.6} {:+.6} {:+.6})",
+            l.name, t.translation.x, t.translation.y, t.translation.z, e[0], e[1], e[2]
+        );
+    }
+    let _ = writeln!(out, "\ntip pose (4×4):");
+    for r in rows4(&tip_pose) {
+        let _ = writeln!(
+            out,
+            "  [{:+.6} {:+.6} {:+.6} {:+.6}]",
+            r[0], r[1], r[2], r[3]
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\ngeometric Jacobian at the tip, base frame (rows vx vy vz wx wy wz; columns {}):",
+        chain.joint_names.join(" ")
+    );
+    for (r, name) in ["vx", "vy", "vz", "wx", "wy", "wz"].iter().enumerate() {
+        let row: Vec<String> = (0..j.ncols())
+            .map(|c| format!("{:+.5}", j[(r, c)]))
+            .collect();
+        let _ = writeln!(out, "  {name} [{}]", row.join(" "));
+    }
+    let _ = writeln!(
+        out,
+        "\nsingular values: {}",
+        svd.sigma
+            .iter()
+            .map(|s| format!("{s:.6}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let _ = writeln!(
+        out,
+        "manipulability √det(JJᵀ): {:.6e}",
+        svd.manipulability()
+    );
+    let _ = writeln!(
+        out,
+        "condition number σmax/σmin: {:.4}",
+        svd.condition_number()
+    );
+    let _ = writeln!(out, "σmin: {:.6e}", svd.sigma_min());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn q_parsing() {
+        assert_eq!(parse_q("1, -2.5,3e-1"), Ok(vec![1.0, -2.5, 0.3]));
+        assert!(parse_q("1,NaN").unwrap_err().contains("not a finite"));
+        assert!(parse_q("1,inf").unwrap_err().contains("not a finite"));
+        assert!(parse_q("1,,2").unwrap_err().contains("not a number"));
+        assert!(parse_q("").unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn the_bundled_arm_is_valid() {
+        let m = Model::from_urdf_str(DEFAULT_URDF).expect("bundled URDF parses");
+        assert_eq!(Chain::new(&m, m.default_tip()).dof(), 7);
+    }
+}

@@ -1,0 +1,8 @@
+//! armtutor: an interactive 3D simulator and visual tutor for the math behind robot learning.
+//!
+//! The math core ([`math`], [`robot`]) is plain `f64` nalgebra with no Bevy and no rapier, so
+//! `cargo test --no-default-features` builds and checks it in seconds.
+
+pub mod cli;
+pub mod math;
+pub mod robot;

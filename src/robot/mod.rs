@@ -1,0 +1,11 @@
+//! Robots from URDF: the kinematic tree ([`Model`]), serial chains through it ([`Chain`]) with
+//! forward kinematics and Jacobians, and rigid-body dynamics ([`dynamics`]).
+//!
+//! Frames follow ROS REP-103: Z up, metres, radians.
+
+pub mod chain;
+pub mod dynamics;
+pub mod model;
+
+pub use chain::Chain;
+pub use model::{Geometry, Joint, JointKind, Link, Model, ModelError, Shape};

@@ -1,0 +1,836 @@
+//! A URDF robot as a validated kinematic tree.
+//!
+//! Everything a user supplies is checked here, once, so the rest of the code can rely on it:
+//! one root, no cycles, every joint's links exist, supported joint types, finite numbers,
+//! non-zero axes, ordered limits, physical inertias. Each failure is one [`ModelError`] whose
+//! message fits on one line.
+
+use crate::math::{Mat3, SpatialInertia, Transform, Vec3, so3};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The motion a joint allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JointKind {
+    /// Rotation about `axis`, within limits.
+    Revolute,
+    /// Rotation about `axis`, unbounded.
+    Continuous,
+    /// Translation along `axis`, within limits.
+    Prismatic,
+    /// No motion.
+    Fixed,
+}
+
+impl JointKind {
+    pub fn is_movable(self) -> bool {
+        self != JointKind::Fixed
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            JointKind::Revolute => "revolute",
+            JointKind::Continuous => "continuous",
+            JointKind::Prismatic => "prismatic",
+            JointKind::Fixed => "fixed",
+        }
+    }
+}
+
+/// A joint whose value follows another's: `q = multiplier·q_master + offset`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mimic {
+    pub master: usize,
+    pub multiplier: f64,
+    pub offset: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Joint {
+    pub name: String,
+    pub kind: JointKind,
+    pub parent: usize,
+    pub child: usize,
+    /// The child joint frame in the parent link frame at `q = 0` (URDF `<origin>`).
+    pub origin: Transform,
+    /// Unit axis in the joint frame.
+    pub axis: Vec3,
+    /// `(lower, upper)`; infinite for continuous joints and URDF 1.2 omitted limits.
+    pub limits: (f64, f64),
+    /// Effort limit (N·m or N); infinite when unspecified.
+    pub effort: f64,
+    /// Velocity limit (rad/s or m/s); infinite when unspecified.
+    pub velocity: f64,
+    /// Viscous damping and Coulomb friction from `<dynamics>`.
+    pub damping: f64,
+    pub friction: f64,
+    pub mimic: Option<Mimic>,
+    /// Index into the configuration vector `q`, for movable joints that are not mimics.
+    pub q_index: Option<usize>,
+}
+
+impl Joint {
+    /// The transform across the joint itself for joint value `value`.
+    pub fn motion(&self, value: f64) -> Transform {
+        match self.kind {
+            JointKind::Revolute | JointKind::Continuous => {
+                Transform::from_rotation(so3::about_axis(&self.axis, value))
+            }
+            JointKind::Prismatic => Transform::from_translation(self.axis * value),
+            JointKind::Fixed => Transform::identity(),
+        }
+    }
+}
+
+/// A primitive or a mesh, as URDF describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Box { size: Vec3 },
+    Cylinder { radius: f64, length: f64 },
+    Capsule { radius: f64, length: f64 },
+    Sphere { radius: f64 },
+    Mesh { filename: String, scale: Vec3 },
+}
+
+/// A `<visual>` or `<collision>` element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Geometry {
+    pub origin: Transform,
+    pub shape: Shape,
+    /// RGBA from the element's material or a named top-level material.
+    pub color: Option<[f64; 4]>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub name: String,
+    /// Mass properties in the link frame.
+    pub inertia: SpatialInertia,
+    pub visuals: Vec<Geometry>,
+    pub collisions: Vec<Geometry>,
+    /// The joint whose child this link is; `None` for the root.
+    pub parent_joint: Option<usize>,
+    /// Joints whose parent this link is.
+    pub child_joints: Vec<usize>,
+}
+
+/// A validated kinematic tree. Links and joints are stored in topological order: the root is
+/// link 0, and every joint comes after the joint of its parent link.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: String,
+    pub links: Vec<Link>,
+    pub joints: Vec<Joint>,
+    /// The joint index of each entry of `q`.
+    pub dof_joints: Vec<usize>,
+    /// The directory of the URDF file, for resolving relative mesh paths.
+    pub source_dir: Option<PathBuf>,
+}
+
+/// Why a URDF was rejected. Every message is one line.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum ModelError {
+    #[error("cannot read {path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("{source_name} is not valid URDF: {reason}")]
+    Parse { source_name: String, reason: String },
+    #[error("the robot has no links")]
+    NoLinks,
+    #[error("link '{0}' is defined twice")]
+    DuplicateLink(String),
+    #[error("joint '{0}' is defined twice")]
+    DuplicateJoint(String),
+    #[error("joint '{joint}' names {role} link '{link}', which does not exist")]
+    UnknownLink {
+        joint: String,
+        role: &'static str,
+        link: String,
+    },
+    #[error(
+        "link '{link}' is the child of two joints ('{first}' and '{second}'): URDF must be a tree"
+    )]
+    MultipleParents {
+        link: String,
+        first: String,
+        second: String,
+    },
+    #[error("the robot has several root links ({}): URDF needs exactly one", .0.join(", "))]
+    MultipleRoots(Vec<String>),
+    #[error("the joints form a cycle through link '{0}'")]
+    Cycle(String),
+    #[error(
+        "joint '{joint}' is of type {kind}, which armtutor does not support (revolute, continuous, prismatic and fixed only)"
+    )]
+    UnsupportedJoint { joint: String, kind: String },
+    #[error("joint '{0}' has a zero axis")]
+    ZeroAxis(String),
+    #[error("joint '{joint}' has lower limit {lower} above upper limit {upper}")]
+    BadLimits {
+        joint: String,
+        lower: f64,
+        upper: f64,
+    },
+    #[error("{0} is not a finite number")]
+    NonFinite(String),
+    #[error("link '{link}' has an invalid inertial: {reason}")]
+    BadInertial { link: String, reason: String },
+    #[error("joint '{joint}' mimics '{master}', {reason}")]
+    BadMimic {
+        joint: String,
+        master: String,
+        reason: String,
+    },
+}
+
+impl Model {
+    /// Reads and validates a URDF file.
+    pub fn from_urdf_file(path: impl AsRef<Path>) -> Result<Model, ModelError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| ModelError::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut model = Model::from_urdf_str_named(&text, &path.display().to_string())?;
+        model.source_dir = path.parent().map(Path::to_path_buf);
+        Ok(model)
+    }
+
+    /// Reads and validates URDF text.
+    pub fn from_urdf_str(text: &str) -> Result<Model, ModelError> {
+        Model::from_urdf_str_named(text, "the input")
+    }
+
+    fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
+        // urdf-rs (through serde) can panic on some malformed documents; a panic there must
+        // not take the program down, so it becomes a parse error like any other.
+        let parsed = std::panic::catch_unwind(|| urdf_rs::read_from_string(text));
+        let robot = match parsed {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                return Err(ModelError::Parse {
+                    source_name: source_name.to_string(),
+                    reason: one_line(&e.to_string()),
+                });
+            }
+            Err(_) => {
+                return Err(ModelError::Parse {
+                    source_name: source_name.to_string(),
+                    reason: "the XML could not be read as a robot".to_string(),
+                });
+            }
+        };
+        Model::from_urdf(&robot)
+    }
+
+    /// Validates a parsed URDF robot and builds the tree.
+    pub fn from_urdf(robot: &urdf_rs::Robot) -> Result<Model, ModelError> {
+        if robot.links.is_empty() {
+            return Err(ModelError::NoLinks);
+        }
+        let mut link_index = HashMap::new();
+        for (i, l) in robot.links.iter().enumerate() {
+            if link_index.insert(l.name.as_str(), i).is_some() {
+                return Err(ModelError::DuplicateLink(l.name.clone()));
+            }
+        }
+        let mut joint_index = HashMap::new();
+        for (i, j) in robot.joints.iter().enumerate() {
+            if joint_index.insert(j.name.as_str(), i).is_some() {
+                return Err(ModelError::DuplicateJoint(j.name.clone()));
+            }
+        }
+        // Parent joint of every link, by URDF index.
+        let mut parent_of: Vec<Option<usize>> = vec![None; robot.links.len()];
+        for (ji, j) in robot.joints.iter().enumerate() {
+            let lookup = |name: &str, role| {
+                link_index
+                    .get(name)
+                    .copied()
+                    .ok_or_else(|| ModelError::UnknownLink {
+                        joint: j.name.clone(),
+                        role,
+                        link: name.to_string(),
+                    })
+            };
+            lookup(&j.parent.link, "parent")?;
+            let c = lookup(&j.child.link, "child")?;
+            if let Some(prev) = parent_of[c] {
+                return Err(ModelError::MultipleParents {
+                    link: j.child.link.clone(),
+                    first: robot.joints[prev].name.clone(),
+                    second: j.name.clone(),
+                });
+            }
+            parent_of[c] = Some(ji);
+        }
+        let roots: Vec<usize> = (0..robot.links.len())
+            .filter(|&i| parent_of[i].is_none())
+            .collect();
+        match roots.len() {
+            0 => {
+                // Every link has a parent: there is a cycle somewhere.
+                return Err(ModelError::Cycle(robot.links[0].name.clone()));
+            }
+            1 => {}
+            _ => {
+                return Err(ModelError::MultipleRoots(
+                    roots.iter().map(|&i| robot.links[i].name.clone()).collect(),
+                ));
+            }
+        }
+        // Depth-first order from the root; links never reached sit on a cycle.
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); robot.links.len()];
+        for (ji, j) in robot.joints.iter().enumerate() {
+            children[link_index[j.parent.link.as_str()]].push(ji);
+        }
+        let mut order = Vec::with_capacity(robot.links.len());
+        let mut joint_order = Vec::with_capacity(robot.joints.len());
+        let mut stack = vec![roots[0]];
+        while let Some(l) = stack.pop() {
+            order.push(l);
+            for &ji in children[l].iter().rev() {
+                joint_order.push(ji);
+                stack.push(link_index[robot.joints[ji].child.link.as_str()]);
+            }
+        }
+        if order.len() != robot.links.len() {
+            let stray = (0..robot.links.len())
+                .find(|i| !order.contains(i))
+                .unwrap_or(0);
+            return Err(ModelError::Cycle(robot.links[stray].name.clone()));
+        }
+        // Joints in the order their child links were reached keeps parents first.
+        let mut new_link = vec![0usize; robot.links.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_link[old] = new;
+        }
+        joint_order.sort_by_key(|&ji| new_link[link_index[robot.joints[ji].child.link.as_str()]]);
+        let mut new_joint = vec![0usize; robot.joints.len()];
+        for (new, &old) in joint_order.iter().enumerate() {
+            new_joint[old] = new;
+        }
+
+        let materials: HashMap<&str, [f64; 4]> = robot
+            .materials
+            .iter()
+            .filter_map(|m| m.color.as_ref().map(|c| (m.name.as_str(), c.rgba.0)))
+            .collect();
+
+        let mut links = Vec::with_capacity(order.len());
+        for &old in &order {
+            let l = &robot.links[old];
+            links.push(Link {
+                name: l.name.clone(),
+                inertia: inertial(l)?,
+                visuals: l
+                    .visual
+                    .iter()
+                    .map(|v| {
+                        geometry(
+                            &l.name,
+                            &v.origin,
+                            &v.geometry,
+                            v.material.as_ref(),
+                            &materials,
+                        )
+                    })
+                    .collect::<Result<_, _>>()?,
+                collisions: l
+                    .collision
+                    .iter()
+                    .map(|c| geometry(&l.name, &c.origin, &c.geometry, None, &materials))
+                    .collect::<Result<_, _>>()?,
+                parent_joint: None,
+                child_joints: Vec::new(),
+            });
+        }
+
+        let mut joints = Vec::with_capacity(joint_order.len());
+        for &old in &joint_order {
+            let j = &robot.joints[old];
+            let kind = match j.joint_type {
+                urdf_rs::JointType::Revolute => JointKind::Revolute,
+                urdf_rs::JointType::Continuous => JointKind::Continuous,
+                urdf_rs::JointType::Prismatic => JointKind::Prismatic,
+                urdf_rs::JointType::Fixed => JointKind::Fixed,
+                ref other => {
+                    return Err(ModelError::UnsupportedJoint {
+                        joint: j.name.clone(),
+                        kind: format!("{other:?}").to_lowercase(),
+                    });
+                }
+            };
+            let what = |field: &str| format!("joint '{}' {field}", j.name);
+            let origin = pose(&j.origin, &what("origin"))?;
+            let axis = finite3(j.axis.xyz.0, &what("axis"))?;
+            let axis = if kind.is_movable() {
+                let n = axis.norm();
+                if n < 1e-12 {
+                    return Err(ModelError::ZeroAxis(j.name.clone()));
+                }
+                axis / n
+            } else {
+                Vec3::z()
+            };
+            let (mut lower, mut upper) = (j.limit.lower, j.limit.upper);
+            if kind == JointKind::Continuous {
+                (lower, upper) = (f64::NEG_INFINITY, f64::INFINITY);
+            }
+            if kind.is_movable() {
+                if lower.is_nan() || upper.is_nan() {
+                    return Err(ModelError::NonFinite(what("limit")));
+                }
+                if lower > upper {
+                    return Err(ModelError::BadLimits {
+                        joint: j.name.clone(),
+                        lower,
+                        upper,
+                    });
+                }
+            }
+            let nonneg = |x: f64, field: &str| -> Result<f64, ModelError> {
+                if x.is_nan() || x < 0.0 {
+                    Err(ModelError::NonFinite(what(field)))
+                } else {
+                    Ok(x)
+                }
+            };
+            let effort = if j.limit.effort > 0.0 {
+                j.limit.effort
+            } else {
+                f64::INFINITY
+            };
+            let velocity = if j.limit.velocity > 0.0 {
+                j.limit.velocity
+            } else {
+                f64::INFINITY
+            };
+            nonneg(effort, "effort limit")?;
+            nonneg(velocity, "velocity limit")?;
+            let (damping, friction) = match &j.dynamics {
+                Some(d) => (
+                    nonneg(d.damping, "damping")?,
+                    nonneg(d.friction, "friction")?,
+                ),
+                None => (0.0, 0.0),
+            };
+            let parent = new_link[link_index[j.parent.link.as_str()]];
+            let child = new_link[link_index[j.child.link.as_str()]];
+            joints.push(Joint {
+                name: j.name.clone(),
+                kind,
+                parent,
+                child,
+                origin,
+                axis,
+                limits: (lower, upper),
+                effort,
+                velocity,
+                damping,
+                friction,
+                mimic: None,
+                q_index: None,
+            });
+        }
+        // Mimics: the master must exist, be movable, and not itself be a mimic.
+        for &old in &joint_order {
+            let j = &robot.joints[old];
+            let Some(m) = &j.mimic else { continue };
+            let me = new_joint[old];
+            let bad = |reason: &str| ModelError::BadMimic {
+                joint: j.name.clone(),
+                master: m.joint.clone(),
+                reason: reason.to_string(),
+            };
+            let Some(&master_old) = joint_index.get(m.joint.as_str()) else {
+                return Err(bad("which does not exist"));
+            };
+            let master = new_joint[master_old];
+            if master == me {
+                return Err(bad("itself"));
+            }
+            if !joints[master].kind.is_movable() || !joints[me].kind.is_movable() {
+                return Err(bad("but mimic joints must both be movable"));
+            }
+            if robot.joints[master_old].mimic.is_some() {
+                return Err(bad("which is itself a mimic joint"));
+            }
+            let multiplier = m.multiplier.unwrap_or(1.0);
+            let offset = m.offset.unwrap_or(0.0);
+            if !multiplier.is_finite() || !offset.is_finite() {
+                return Err(ModelError::NonFinite(format!("joint '{}' mimic", j.name)));
+            }
+            joints[me].mimic = Some(Mimic {
+                master,
+                multiplier,
+                offset,
+            });
+        }
+        let mut dof_joints = Vec::new();
+        for (ji, j) in joints.iter_mut().enumerate() {
+            if j.kind.is_movable() && j.mimic.is_none() {
+                j.q_index = Some(dof_joints.len());
+                dof_joints.push(ji);
+            }
+        }
+        for (ji, j) in joints.iter().enumerate() {
+            links[j.child].parent_joint = Some(ji);
+            links[j.parent].child_joints.push(ji);
+        }
+        Ok(Model {
+            name: robot.name.clone(),
+            links,
+            joints,
+            dof_joints,
+            source_dir: None,
+        })
+    }
+
+    /// Number of independent joint variables (movable, non-mimic joints).
+    pub fn dof(&self) -> usize {
+        self.dof_joints.len()
+    }
+
+    pub fn link_index(&self, name: &str) -> Option<usize> {
+        self.links.iter().position(|l| l.name == name)
+    }
+
+    pub fn joint_index(&self, name: &str) -> Option<usize> {
+        self.joints.iter().position(|j| j.name == name)
+    }
+
+    /// The value of joint `ji` for configuration `q` (mimics follow their masters).
+    pub fn joint_value(&self, ji: usize, q: &[f64]) -> f64 {
+        let j = &self.joints[ji];
+        if let Some(i) = j.q_index {
+            return q[i];
+        }
+        match &j.mimic {
+            Some(m) => {
+                let master = self.joints[m.master].q_index.map_or(0.0, |i| q[i]);
+                m.multiplier * master + m.offset
+            }
+            None => 0.0,
+        }
+    }
+
+    /// The pose of every link in the root frame (`T_root_link`), in link order. `q` must have
+    /// [`Model::dof`] entries.
+    pub fn link_poses(&self, q: &[f64]) -> Vec<Transform> {
+        let mut out = vec![Transform::identity(); self.links.len()];
+        self.link_poses_into(q, &mut out);
+        out
+    }
+
+    /// [`Model::link_poses`] into a caller-owned buffer of `links.len()` transforms.
+    pub fn link_poses_into(&self, q: &[f64], out: &mut [Transform]) {
+        out[0] = Transform::identity();
+        for (ji, j) in self.joints.iter().enumerate() {
+            let parent = out[j.parent];
+            out[j.child] = parent * j.origin * j.motion(self.joint_value(ji, q));
+        }
+    }
+
+    /// Links with no children.
+    pub fn leaves(&self) -> Vec<usize> {
+        (0..self.links.len())
+            .filter(|&l| self.links[l].child_joints.is_empty())
+            .collect()
+    }
+
+    /// The default tool link: the end of the trunk, i.e. the last link reached from the root
+    /// before the tree branches (for an arm with a two-finger hand, the hand). When the root
+    /// itself branches, the leaf with the most movable joints above it.
+    pub fn default_tip(&self) -> usize {
+        let mut l = 0;
+        while self.links[l].child_joints.len() == 1 {
+            l = self.joints[self.links[l].child_joints[0]].child;
+        }
+        if l != 0 {
+            return l;
+        }
+        self.leaves()
+            .into_iter()
+            .max_by_key(|&leaf| {
+                self.path_to(leaf)
+                    .iter()
+                    .filter(|&&j| self.joints[j].kind.is_movable())
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    /// The joints from the root down to `link`, root first.
+    pub fn path_to(&self, link: usize) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut l = link;
+        while let Some(j) = self.links[l].parent_joint {
+            path.push(j);
+            l = self.joints[j].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Total mass of all links (kg).
+    pub fn total_mass(&self) -> f64 {
+        self.links.iter().map(|l| l.inertia.mass).sum()
+    }
+
+    /// Checks a configuration: the right length and every entry finite.
+    pub fn check_q(&self, q: &[f64]) -> Result<(), String> {
+        if q.len() != self.dof() {
+            return Err(format!(
+                "expected {} joint values, got {}",
+                self.dof(),
+                q.len()
+            ));
+        }
+        if let Some(i) = q.iter().position(|x| !x.is_finite()) {
+            return Err(format!("joint value {} is not a finite number", i + 1));
+        }
+        Ok(())
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn finite3(v: [f64; 3], what: &str) -> Result<Vec3, ModelError> {
+    if v.iter().all(|x| x.is_finite()) {
+        Ok(Vec3::new(v[0], v[1], v[2]))
+    } else {
+        Err(ModelError::NonFinite(what.to_string()))
+    }
+}
+
+fn pose(p: &urdf_rs::Pose, what: &str) -> Result<Transform, ModelError> {
+    let xyz = finite3(p.xyz.0, what)?;
+    let rpy = finite3(p.rpy.0, what)?;
+    Ok(Transform::from_xyz_rpy(xyz.into(), rpy.into()))
+}
+
+fn inertial(l: &urdf_rs::Link) -> Result<SpatialInertia, ModelError> {
+    let i = &l.inertial;
+    let bad = |reason: &str| ModelError::BadInertial {
+        link: l.name.clone(),
+        reason: reason.to_string(),
+    };
+    let origin = pose(&i.origin, &format!("link '{}' inertial origin", l.name))?;
+    let m = i.mass.value;
+    if !m.is_finite() || m < 0.0 {
+        return Err(bad("mass must be a finite number ≥ 0"));
+    }
+    let t = &i.inertia;
+    let vals = [t.ixx, t.ixy, t.ixz, t.iyy, t.iyz, t.izz];
+    if vals.iter().any(|x| !x.is_finite()) {
+        return Err(bad("inertia has a non-finite entry"));
+    }
+    let tensor = Mat3::new(
+        t.ixx, t.ixy, t.ixz, t.ixy, t.iyy, t.iyz, t.ixz, t.iyz, t.izz,
+    );
+    let eig = tensor.symmetric_eigenvalues();
+    let scale = eig.amax().max(1e-12);
+    if eig.min() < -1e-9 * scale {
+        return Err(bad("inertia tensor is not positive semi-definite"));
+    }
+    // The URDF inertia is about the centre of mass, in the axes of the inertial origin frame.
+    let r = origin.rotation;
+    Ok(SpatialInertia {
+        mass: m,
+        com: origin.translation,
+        inertia_com: r * tensor * r.transpose(),
+    })
+}
+
+fn geometry(
+    link: &str,
+    origin: &urdf_rs::Pose,
+    g: &urdf_rs::Geometry,
+    material: Option<&urdf_rs::Material>,
+    named: &HashMap<&str, [f64; 4]>,
+) -> Result<Geometry, ModelError> {
+    let what = format!("link '{link}' geometry");
+    let positive = |x: f64| -> Result<f64, ModelError> {
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            Err(ModelError::NonFinite(what.clone()))
+        }
+    };
+    let shape = match g {
+        urdf_rs::Geometry::Box { size } => {
+            let s = finite3(size.0, &what)?;
+            Shape::Box {
+                size: Vec3::new(positive(s.x)?, positive(s.y)?, positive(s.z)?),
+            }
+        }
+        urdf_rs::Geometry::Cylinder { radius, length } => Shape::Cylinder {
+            radius: positive(*radius)?,
+            length: positive(*length)?,
+        },
+        urdf_rs::Geometry::Capsule { radius, length } => Shape::Capsule {
+            radius: positive(*radius)?,
+            length: positive(*length)?,
+        },
+        urdf_rs::Geometry::Sphere { radius } => Shape::Sphere {
+            radius: positive(*radius)?,
+        },
+        urdf_rs::Geometry::Mesh { filename, scale } => Shape::Mesh {
+            filename: filename.clone(),
+            scale: match scale {
+                Some(s) => finite3(s.0, &what)?,
+                None => Vec3::new(1.0, 1.0, 1.0),
+            },
+        },
+    };
+    let color = material.and_then(|m| {
+        m.color
+            .as_ref()
+            .map(|c| c.rgba.0)
+            .or_else(|| named.get(m.name.as_str()).copied())
+    });
+    Ok(Geometry {
+        origin: pose(origin, &what)?,
+        shape,
+        color,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrap(body: &str) -> String {
+        format!(r#"<robot name="t">{body}</robot>"#)
+    }
+
+    const TWO_LINKS: &str = r#"
+        <link name="a"/><link name="b"/>
+        <joint name="j" type="revolute"><parent link="a"/><child link="b"/>
+          <axis xyz="0 0 2"/><limit lower="-1" upper="1" effort="3" velocity="2"/></joint>"#;
+
+    fn err(body: &str) -> ModelError {
+        match Model::from_urdf_str(&wrap(body)) {
+            Err(e) => e,
+            Ok(_) => panic!("expected an error for {body}"),
+        }
+    }
+
+    #[test]
+    fn a_minimal_robot_parses() {
+        let m = Model::from_urdf_str(&wrap(TWO_LINKS)).expect("valid");
+        assert_eq!(m.dof(), 1);
+        assert_eq!(m.joints[0].axis, Vec3::z());
+        assert_eq!(m.joints[0].limits, (-1.0, 1.0));
+        assert_eq!(m.default_tip(), 1);
+    }
+
+    #[test]
+    fn malformed_inputs_give_one_line_errors() {
+        let cases = [
+            (r#"<link name="a"/><link name="a"/>"#, "defined twice"),
+            (
+                r#"<link name="a"/><joint name="j" type="fixed"><parent link="a"/><child link="zz"/></joint>"#,
+                "does not exist",
+            ),
+            (r#"<link name="a"/><link name="b"/>"#, "several root links"),
+            (
+                r#"<link name="a"/><link name="b"/><link name="c"/>
+                <joint name="j1" type="fixed"><parent link="a"/><child link="b"/></joint>
+                <joint name="j2" type="fixed"><parent link="b"/><child link="c"/></joint>
+                <joint name="j3" type="fixed"><parent link="c"/><child link="b"/></joint>"#,
+                "child of two joints",
+            ),
+            (
+                r#"<link name="a"/><link name="b"/>
+                <joint name="j1" type="fixed"><parent link="a"/><child link="b"/></joint>
+                <joint name="j2" type="fixed"><parent link="b"/><child link="a"/></joint>"#,
+                "cycle",
+            ),
+            (
+                r#"<link name="a"/><link name="b"/>
+                <joint name="j" type="floating"><parent link="a"/><child link="b"/></joint>"#,
+                "does not support",
+            ),
+            (
+                r#"<link name="a"/><link name="b"/>
+                <joint name="j" type="revolute"><parent link="a"/><child link="b"/><axis xyz="0 0 0"/>
+                <limit lower="-1" upper="1" effort="1" velocity="1"/></joint>"#,
+                "zero axis",
+            ),
+            (
+                r#"<link name="a"/><link name="b"/>
+                <joint name="j" type="revolute"><parent link="a"/><child link="b"/>
+                <limit lower="1" upper="-1" effort="1" velocity="1"/></joint>"#,
+                "above upper",
+            ),
+            (
+                r#"<link name="a"/><link name="b"/>
+                <joint name="j" type="revolute"><origin xyz="nan 0 0"/><parent link="a"/><child link="b"/>
+                <limit lower="-1" upper="1" effort="1" velocity="1"/></joint>"#,
+                "not a finite number",
+            ),
+            (
+                r#"<link name="a"><inertial><mass value="-1"/><inertia ixx="1" ixy="0" ixz="0" iyy="1" iyz="0" izz="1"/></inertial></link>"#,
+                "mass",
+            ),
+            (
+                r#"<link name="a"><inertial><mass value="1"/><inertia ixx="-1" ixy="0" ixz="0" iyy="1" iyz="0" izz="1"/></inertial></link>"#,
+                "positive semi-definite",
+            ),
+            (
+                r#"<link name="a"/><link name="b"/>
+                <joint name="j" type="revolute"><parent link="a"/><child link="b"/>
+                <limit lower="-1" upper="1" effort="1" velocity="1"/><mimic joint="nope"/></joint>"#,
+                "mimics",
+            ),
+            ("<link", "not valid URDF"),
+        ];
+        for (body, needle) in cases {
+            let msg = err(body).to_string();
+            assert!(msg.contains(needle), "{msg:?} should mention {needle:?}");
+            assert!(!msg.contains('\n'), "one line: {msg:?}");
+        }
+        assert!(matches!(
+            Model::from_urdf_str("not xml at all"),
+            Err(ModelError::Parse { .. })
+        ));
+        assert!(matches!(
+            Model::from_urdf_file("/definitely/not/here.urdf"),
+            Err(ModelError::Io { .. })
+        ));
+    }
+
+    #[test]
+    fn mimic_joints_follow_their_master() {
+        let m = Model::from_urdf_str(&wrap(
+            r#"<link name="a"/><link name="b"/><link name="c"/>
+            <joint name="j1" type="prismatic"><parent link="a"/><child link="b"/><axis xyz="0 1 0"/>
+              <limit lower="0" upper="0.04" effort="1" velocity="1"/></joint>
+            <joint name="j2" type="prismatic"><parent link="a"/><child link="c"/><axis xyz="0 -1 0"/>
+              <limit lower="0" upper="0.04" effort="1" velocity="1"/><mimic joint="j1" multiplier="2" offset="0.01"/></joint>"#,
+        ))
+        .expect("valid");
+        assert_eq!(m.dof(), 1);
+        let c = m.link_index("c").expect("c");
+        let poses = m.link_poses(&[0.02]);
+        assert!((poses[c].translation.y + 0.05).abs() < 1e-15);
+    }
+
+    #[test]
+    fn topological_order_puts_parents_first() {
+        // Joints listed child-first in the file.
+        let m = Model::from_urdf_str(&wrap(
+            r#"<link name="c"/><link name="b"/><link name="a"/>
+            <joint name="bc" type="fixed"><parent link="b"/><child link="c"/></joint>
+            <joint name="ab" type="fixed"><parent link="a"/><child link="b"/></joint>"#,
+        ))
+        .expect("valid");
+        assert_eq!(m.links[0].name, "a");
+        for j in &m.joints {
+            assert!(j.parent < j.child);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The headless CLI as a user runs it: bad input gives one line and exit code 2; the JSON
+//! output is reproduced by an independent library.
+
+use std::process::Command;
+
+fn armtutor(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_armtutor"))
+        .args(args)
+        .output()
+        .expect("run armtutor");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write temp URDF");
+    p.display().to_string()
+}
+
+fn assert_one_line_error(args: &[&str], needle: &str) {
+    let (code, stdout, stderr) = armtutor(args);
+    assert_eq!(code, 2, "{args:?}: exit code (stderr {stderr:?})");
+    assert!(stdout.is_empty(), "{args:?}: nothing on stdout");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "{args:?}: one line, got {stderr:?}"
+    );
+    assert!(stderr.starts_with("armtutor: error: "), "{stderr:?}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: {stderr:?} should mention {needle:?}"
+    );
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let r = |body: &str| format!(r#"<robot name="t">{body}</robot>"#);
+    let malformed = write(
+        &dir,
+        "malformed.urdf",
+        "<robot name='x'><link name='a'></robot",
+    );
+    let unknown = write(
+        &dir,
+        "unknown.urdf",
+        &r(
+            r#"<link name="a"/><joint name="j" type="fixed"><parent link="a"/><child link="b"/></joint>"#,
+        ),
+    );
+    let cycle = write(
+        &dir,
+        "cycle.urdf",
+        &r(r#"<link name="a"/><link name="b"/>
+        <joint name="j1" type="fixed"><parent link="a"/><child link="b"/></joint>
+        <joint name="j2" type="fixed"><parent link="b"/><child link="a"/></joint>"#),
+    );
+    let roots = write(
+        &dir,
+        "roots.urdf",
+        &r(r#"<link name="a"/><link name="b"/>"#),
+    );
+    let floating = write(
+        &dir,
+        "floating.urdf",
+        &r(r#"<link name="a"/><link name="b"/>
+        <joint name="j" type="floating"><parent link="a"/><child link="b"/></joint>"#),
+    );
+    let planar = write(
+        &dir,
+        "planar.urdf",
+        &r(r#"<link name="a"/><link name="b"/>
+        <joint name="j" type="planar"><parent link="a"/><child link="b"/></joint>"#),
+    );
+    let empty = write(&dir, "empty.urdf", "");
+    let arm = "urdf/panda.urdf";
+    for (args, needle) in [
+        (vec!["inspect", "/no/such/file.urdf"], "cannot read"),
+        (
+            vec!["kinematics", "/no/such/file.urdf", "--q", "0"],
+            "cannot read",
+        ),
+        (vec!["inspect", &malformed], "not valid URDF"),
+        (vec!["inspect", &empty], "not valid URDF"),
+        (vec!["inspect", &unknown], "does not exist"),
+        (vec!["inspect", &cycle], "cycle"),
+        (vec!["inspect", &roots], "several root links"),
+        (vec!["inspect", &floating], "does not support"),
+        (vec!["inspect", &planar], "does not support"),
+        (vec!["kinematics", arm, "--q", "0,0,0"], "expected 7"),
+        (
+            vec!["kinematics", arm, "--q", "0,0,0,nan,0,0,0"],
+            "not a finite number",
+        ),
+        (
+            vec!["kinematics", arm, "--q", "0,0,0,x,0,0,0"],
+            "not a number",
+        ),
+        (
+            vec!["kinematics", arm, "--q", "0,0,0,0,0,0,0", "--tip", "nope"],
+            "no link named",
+        ),
+    ] {
+        assert_one_line_error(&args, needle);
+    }
+}
+
+#[test]
+fn help_exists_for_every_command() {
+    for args in [
+        vec!["--help"],
+        vec!["inspect", "--help"],
+        vec!["kinematics", "--help"],
+    ] {
+        let (code, stdout, _) = armtutor(&args);
+        assert_eq!(code, 0);
+        assert!(stdout.contains("Usage"));
+    }
+}
+
+#[test]
+fn inspect_lists_the_tree() {
+    let (code, stdout, _) = armtutor(&["inspect", "urdf/panda.urdf"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("8 DoF"), "{stdout}");
+    assert!(stdout.contains("panda_joint4 [revolute"));
+    assert!(stdout.contains("mimics panda_finger_joint1"));
+    assert!(stdout.contains("default tip: panda_hand (7 joints"));
+    let (code, json, _) = armtutor(&["inspect", "urdf/panda.urdf", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["dof"], 8);
+    assert!((v["total_mass"].as_f64().expect("mass") - 17.451901).abs() < 1e-9);
+}
+
+/// The JSON of `kinematics` against k, computed here from the same file.
+#[test]
+fn kinematics_json_is_reproduced_by_k() {
+    let cases = [
+        (
+            "urdf/panda.urdf",
+            "panda_hand",
+            "0.1,-0.5,0.3,-2.0,0.2,1.6,0.7",
+        ),
+        (
+            "urdf/kuka_iiwa14.urdf",
+            "iiwa_link8",
+            "0.4,0.6,-0.2,-1.1,0.5,0.8,-0.3",
+        ),
+        (
+            "urdf/kinova_gen3.urdf",
+            "gen3_link8",
+            "0.3,0.9,-1.0,1.4,0.2,-0.7,2.0",
+        ),
+    ];
+    for (file, tip, q) in cases {
+        let (code, stdout, stderr) =
+            armtutor(&["kinematics", file, "--q", q, "--tip", tip, "--json"]);
+        assert_eq!(code, 0, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+        assert_eq!(v["schema"], "armtutor.kinematics/1");
+        let qv: Vec<f64> = q.split(',').map(|s| s.parse().expect("number")).collect();
+        let kc = k::Chain::<f64>::from_urdf_file(file).expect("k reads it");
+        let serial = k::SerialChain::from_end(kc.find_link(tip).expect("tip"));
+        serial.set_joint_positions(&qv).expect("in limits");
+        serial.update_transforms();
+        // Every link's pose.
+        for link in v["links"].as_array().expect("links") {
+            let name = link["name"].as_str().expect("name");
+            let Some(node) = kc.find_link(name) else {
+                continue;
+            };
+            let Some(t) = node.world_transform() else {
+                continue;
+            };
+            let m = t.to_homogeneous();
+            for r in 0..4 {
+                for c in 0..4 {
+                    let ours = link["pose"][r][c].as_f64().expect("number");
+                    assert!((ours - m[(r, c)]).abs() < 1e-9, "{file} {name} [{r}][{c}]");
+                }
+            }
+        }
+        let kj = k::jacobian(&serial);
+        for r in 0..6 {
+            for c in 0..7 {
+                let ours = v["jacobian"]["base_frame"][r][c].as_f64().expect("number");
+                assert!((ours - kj[(r, c)]).abs() < 1e-9, "{file} J[{r}][{c}]");
+            }
+        }
+        // Singular values against an SVD computed here.
+        let svd = kj.svd(false, false);
+        let mut s: Vec<f64> = svd.singular_values.iter().copied().collect();
+        s.sort_by(|a, b| b.total_cmp(a));
+        for i in 0..6 {
+            let ours = v["singular_values"][i].as_f64().expect("number");
+            assert!(
+                (ours - s[i]).abs() < 1e-9,
+                "{file} σ{i}: {ours} vs {}",
+                s[i]
+            );
+        }
+        let w: f64 = s.iter().product();
+        assert!((v["manipulability"].as_f64().expect("w") - w).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn q_for_the_whole_robot_is_accepted() {
+    let (code, stdout, stderr) = armtutor(&[
+        "kinematics",
+        "urdf/panda.urdf",
+        "--q",
+        "0,-0.3,0,-2.2,0,2,0.785,0.03",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("singular values"));
+    assert!(stdout.contains("panda_leftfinger"));
+}
