@@ -1,5 +1,7 @@
 //! Inverse kinematics on the bundled 7-DoF arm.
 
+#![allow(clippy::unwrap_used, clippy::needless_range_loop)]
+
 use armtutor::math::Transform;
 use armtutor::math::ik::{
     IkError, IkMethod, IkSolver, KinematicChain, nullspace_projector, pose_error,

@@ -1,6 +1,8 @@
 //! Forward kinematics and Jacobians checked against an independent implementation: the `k`
 //! crate (openrr), which has its own URDF reader (urdf-rs 0.9) and its own nalgebra (0.30).
 
+#![allow(clippy::unwrap_used, clippy::needless_range_loop)]
+
 use armtutor::math::Transform;
 use armtutor::robot::{Chain, Model};
 use rand::{Rng, SeedableRng};

@@ -124,21 +124,18 @@ pub fn rotational_ellipsoid(j: &Jacobian) -> Ellipsoid3 {
     Ellipsoid3::from_block(j, 3)
 }
 
-/// Eigen-decomposition of a symmetric positive semi-definite matrix `M = U Σ² Uᵀ`, returning
-/// `σ = √λ` (negative round-off clamped to 0) sorted descending, and `U` with matching columns.
+/// `M = U Σ² Uᵀ` for a symmetric positive semi-definite `M`: `σ = √λ` (negative round-off
+/// clamped to 0), largest first, and `U` with matching columns.
 macro_rules! sorted_eigen {
     ($name:ident, $d:literal) => {
         fn $name(m: nalgebra::SMatrix<f64, $d, $d>) -> ([f64; $d], nalgebra::SMatrix<f64, $d, $d>) {
-            let eig = nalgebra::SymmetricEigen::new(m);
-            let mut order: [usize; $d] = std::array::from_fn(|i| i);
-            order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
-            let mut sigma = [0.0; $d];
-            let mut u = nalgebra::SMatrix::<f64, $d, $d>::zeros();
-            for (dst, &src) in order.iter().enumerate() {
-                sigma[dst] = eig.eigenvalues[src].max(0.0).sqrt();
-                u.set_column(dst, &eig.eigenvectors.column(src));
-            }
-            (sigma, u)
+            let a: [[f64; $d]; $d] = std::array::from_fn(|r| std::array::from_fn(|c| m[(r, c)]));
+            let (lambda, v) = super::symeig::symmetric_eigen(&a);
+            let sigma = lambda.map(|l| l.max(0.0).sqrt());
+            (
+                sigma,
+                nalgebra::SMatrix::<f64, $d, $d>::from_fn(|r, c| v[r][c]),
+            )
         }
     };
 }

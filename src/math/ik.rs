@@ -345,7 +345,7 @@ mod tests {
                 // The arm reaches 2.3 m, so no iterate can be closer than 2.7 m; the best one
                 // trades a little distance for orientation, so it is near but not at the bound.
                 assert!(
-                    position_error >= 2.7 - 1e-9 && position_error < 2.75,
+                    (2.7 - 1e-9..2.75).contains(&position_error),
                     "{position_error}"
                 );
             }

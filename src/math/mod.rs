@@ -18,6 +18,7 @@ pub mod rotation;
 pub mod se3;
 pub mod so3;
 pub mod spatial;
+pub mod symeig;
 
 pub use ellipsoid::Manipulability;
 pub use euler::{Axis, EulerFrame, EulerSequence};

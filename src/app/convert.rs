@@ -1,0 +1,59 @@
+//! The one place where robot frames (ROS REP-103: X forward, Y left, Z up, f64) become Bevy
+//! frames (Y up, f32). The map is the proper rotation `(x, y, z) ↦ (x, z, −y)`, a −90° turn
+//! about X, so handedness and angles are preserved.
+
+use crate::math::{Mat3, Transform, Vec3};
+use bevy::math::{Mat3 as BMat3, Quat as BQuat, Vec3 as BVec3};
+
+/// `M` with `p_bevy = M·p_robot`.
+pub fn robot_to_bevy_matrix() -> Mat3 {
+    Mat3::new(1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, -1.0, 0.0)
+}
+
+/// A point or vector from robot coordinates to Bevy coordinates.
+pub fn point(p: &Vec3) -> BVec3 {
+    BVec3::new(p.x as f32, p.z as f32, -p.y as f32)
+}
+
+/// A rotation from robot coordinates to Bevy coordinates: `M·R·Mᵀ`.
+pub fn rotation(r: &Mat3) -> BQuat {
+    let m = robot_to_bevy_matrix();
+    let b = m * r * m.transpose();
+    let cols = [0, 1, 2].map(|c| BVec3::new(b[(0, c)] as f32, b[(1, c)] as f32, b[(2, c)] as f32));
+    BQuat::from_mat3(&BMat3::from_cols(cols[0], cols[1], cols[2])).normalize()
+}
+
+/// A rigid transform from robot coordinates to a Bevy `Transform`.
+pub fn transform(t: &Transform) -> bevy::prelude::Transform {
+    bevy::prelude::Transform {
+        translation: point(&t.translation),
+        rotation: rotation(&t.rotation),
+        scale: BVec3::ONE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::so3;
+
+    #[test]
+    fn up_is_up_and_the_map_is_a_rotation() {
+        assert_eq!(point(&Vec3::z()), BVec3::Y);
+        assert_eq!(point(&Vec3::x()), BVec3::X);
+        assert_eq!(point(&Vec3::y()), BVec3::NEG_Z);
+        assert!(so3::is_rotation(&robot_to_bevy_matrix(), 0.0));
+    }
+
+    #[test]
+    fn transforms_commute_with_the_conversion() {
+        let t = Transform::new(
+            so3::exp(&Vec3::new(0.3, -0.5, 1.1)),
+            Vec3::new(0.4, -0.2, 0.7),
+        );
+        let p = Vec3::new(0.1, 0.2, -0.3);
+        let via_bevy = transform(&t).transform_point(point(&p));
+        let direct = point(&t.transform_point(&p));
+        assert!((via_bevy - direct).abs().max_element() < 1e-6);
+    }
+}
