@@ -11,3 +11,5 @@ pub mod app;
 pub mod cli;
 pub mod math;
 pub mod robot;
+#[cfg(feature = "sim")]
+pub mod sim;

@@ -225,3 +225,65 @@ fn q_for_the_whole_robot_is_accepted() {
     assert!(stdout.contains("singular values"));
     assert!(stdout.contains("panda_leftfinger"));
 }
+
+#[cfg(feature = "sim")]
+#[test]
+fn passive_simulation_reports_joint_angles_over_time() {
+    let q0 = "0,-0.3,0,-2.2,0,2,0.785,0.02";
+    let (code, stdout, stderr) = armtutor(&[
+        "simulate",
+        "urdf/panda.urdf",
+        "--passive",
+        "--q0",
+        q0,
+        "--duration",
+        "0.2",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(v["schema"], "armtutor.passive/1");
+    let samples = v["samples"].as_array().expect("samples");
+    assert_eq!(samples.len(), 21, "t = 0, 0.01, …, 0.2");
+    let last = &samples[20];
+    assert!((last["t"].as_f64().expect("t") - 0.2).abs() < 1e-9);
+    // The arm falls: the elbow (joint 4) moves under gravity.
+    let q4 = last["q"][3].as_f64().expect("q4");
+    assert!((q4 + 2.2).abs() > 0.01, "{q4}");
+    for (args, needle) in [
+        (
+            vec!["simulate", "urdf/panda.urdf", "--passive", "--q0", "0,0"],
+            "expected 8",
+        ),
+        (
+            vec![
+                "simulate",
+                "urdf/panda.urdf",
+                "--passive",
+                "--q0",
+                q0,
+                "--duration",
+                "-1",
+            ],
+            "--duration",
+        ),
+        (
+            vec![
+                "simulate",
+                "urdf/panda.urdf",
+                "--passive",
+                "--q0",
+                q0,
+                "--rate",
+                "nan",
+            ],
+            "--rate",
+        ),
+        (
+            vec!["simulate", "/no/file.urdf", "--passive", "--q0", q0],
+            "cannot read",
+        ),
+    ] {
+        assert_one_line_error(&args, needle);
+    }
+}

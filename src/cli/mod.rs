@@ -34,6 +34,35 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Forward kinematics and the Jacobian at one configuration.
     Kinematics(KinematicsArgs),
+    /// Run the arm in physics (rapier). For now: the passive release under gravity.
+    #[cfg(feature = "sim")]
+    Simulate(SimulateArgs),
+}
+
+#[cfg(feature = "sim")]
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// The URDF file.
+    pub file: PathBuf,
+    /// Release the arm from --q0 with zero joint torque and record the joint angles (to compare
+    /// the dynamics with another simulator's).
+    #[arg(long, required = true)]
+    pub passive: bool,
+    /// Start configuration, one value per movable joint in `inspect` order.
+    #[arg(long, value_name = "q1,...,qn", allow_hyphen_values = true)]
+    pub q0: String,
+    /// Simulated time in seconds.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    pub duration: f64,
+    /// Physics rate in Hz.
+    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    pub rate: f64,
+    /// Interval between recorded samples in seconds.
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
+    pub sample: f64,
+    /// Machine-readable output (schema in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -66,7 +95,101 @@ pub fn run(command: &Command) -> Result<String, String> {
     match command {
         Command::Inspect(a) => inspect(a),
         Command::Kinematics(a) => kinematics(a),
+        #[cfg(feature = "sim")]
+        Command::Simulate(a) => simulate(a),
     }
+}
+
+#[cfg(feature = "sim")]
+#[derive(Serialize)]
+struct PassiveJson<'a> {
+    schema: &'static str,
+    robot: &'a str,
+    rate_hz: f64,
+    gravity: [f64; 3],
+    joint_names: Vec<&'a str>,
+    samples: Vec<SampleJson>,
+}
+
+#[cfg(feature = "sim")]
+#[derive(Serialize)]
+struct SampleJson {
+    t: f64,
+    q: Vec<f64>,
+    qd: Vec<f64>,
+}
+
+#[cfg(feature = "sim")]
+fn simulate(a: &SimulateArgs) -> Result<String, String> {
+    let m = load(&a.file)?;
+    let q0 = parse_q(&a.q0).map_err(|e| e.replace("--q", "--q0"))?;
+    m.check_q(&q0).map_err(|e| format!("--q0: {e}"))?;
+    let positive = |x: f64, name: &str| {
+        if x.is_finite() && x > 0.0 {
+            Ok(x)
+        } else {
+            Err(format!("{name} must be a positive number, got {x}"))
+        }
+    };
+    let duration = positive(a.duration, "--duration")?;
+    let rate = positive(a.rate, "--rate")?;
+    let sample = positive(a.sample, "--sample")?;
+    if duration * rate > 1e8 {
+        return Err(format!(
+            "--duration × --rate asks for {:.0} steps; the limit is 1e8",
+            duration * rate
+        ));
+    }
+    let dt = 1.0 / rate;
+    let mut arm = crate::sim::ArmWorld::new(m.clone(), &q0, dt).map_err(|e| e.to_string())?;
+    let steps = (duration * rate).round() as usize;
+    let every = ((sample * rate).round() as usize).max(1);
+    let zero = vec![0.0; m.dof()];
+    let mut samples = vec![SampleJson {
+        t: 0.0,
+        q: arm.q(),
+        qd: arm.qd(),
+    }];
+    for k in 1..=steps {
+        arm.apply_joint_torques(&zero);
+        arm.step()
+            .map_err(|e| format!("{e} at t = {:.4} s", k as f64 * dt))?;
+        if k % every == 0 || k == steps {
+            samples.push(SampleJson {
+                t: k as f64 * dt,
+                q: arm.q(),
+                qd: arm.qd(),
+            });
+        }
+    }
+    let names: Vec<&str> = m
+        .dof_joints
+        .iter()
+        .map(|&ji| m.joints[ji].name.as_str())
+        .collect();
+    if a.json {
+        let doc = PassiveJson {
+            schema: "armtutor.passive/1",
+            robot: &m.name,
+            rate_hz: rate,
+            gravity: crate::robot::dynamics::GRAVITY.into(),
+            joint_names: names,
+            samples,
+        };
+        return serde_json::to_string(&doc).map_err(|e| e.to_string());
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "passive release of '{}' at {rate} Hz, gravity (0, 0, -9.81) m/s²; joint angles (rad):",
+        m.name
+    );
+    let _ = writeln!(out, "{:>8}  {}", "t (s)", names.join("  "));
+    for s in &samples {
+        let row: Vec<String> = s.q.iter().map(|x| format!("{x:+.5}")).collect();
+        let _ = writeln!(out, "{:>8.3}  {}", s.t, row.join("  "));
+    }
+    Ok(out)
 }
 
 fn load(file: &PathBuf) -> Result<Model, String> {

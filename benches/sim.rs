@@ -1,0 +1,40 @@
+//! One physics step of the Panda under the PD + gravity controller (torques from our RNEA and
+//! CRBA, then a rapier step at 240 Hz). Run: `cargo bench --features sim --bench sim`.
+//! Simulated seconds per wall second = (1/240 s) / (time per step).
+
+use armtutor::robot::Model;
+use armtutor::sim::{ArmWorld, JointPd};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const READY: [f64; 8] = [0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785, 0.02];
+
+fn bench(c: &mut Criterion) {
+    let model = Model::from_urdf_file("urdf/panda.urdf").expect("bundled arm");
+    let mut arm = ArmWorld::new(model.clone(), &READY, 1.0 / 240.0).expect("world");
+    let pd = JointPd::default();
+    let mut target = READY;
+    target[0] = 0.4;
+    let mut g = c.benchmark_group("physics_240hz");
+    g.bench_function("rapier_step_only", |b| {
+        b.iter(|| {
+            arm.step().expect("finite");
+        })
+    });
+    g.bench_function("controller_and_step", |b| {
+        b.iter(|| {
+            let tau = pd.torques(&model, &arm.q(), &arm.qd(), &target);
+            arm.apply_joint_torques(&tau);
+            arm.step().expect("finite");
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+    targets = bench
+}
+criterion_main!(benches);

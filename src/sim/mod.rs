@@ -1,0 +1,7 @@
+//! Physics: the arm in rapier (f64), Z up as in REP-103 (only rendering converts to Y up).
+
+pub mod control;
+pub mod world;
+
+pub use control::JointPd;
+pub use world::{ArmWorld, SimError};

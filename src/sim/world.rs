@@ -1,0 +1,494 @@
+//! The arm as a rapier multibody (reduced coordinates) built from our [`Model`].
+//!
+//! * Links joined by fixed joints become one rigid body (their inertias combined), so the
+//!   multibody has one link per movable joint and no massless bodies.
+//! * Each movable joint becomes a multibody joint whose two local frames coincide at `q = 0`,
+//!   with the joint's free axis (rapier's X) turned onto the URDF axis, so rapier's joint
+//!   coordinate is exactly the URDF joint value.
+//! * Mass properties go in as principal moments plus the principal frame, from the URDF inertia
+//!   about the centre of mass (origin rpy included).
+//! * URDF `<dynamics damping>` becomes the multibody's per-DoF viscous damping.
+//! * Joint torques are applied as equal and opposite torques (forces for prismatic joints) on
+//!   the two bodies a joint connects, which is what a motor between them does.
+
+use crate::math::{Mat3, SpatialInertia, Transform, Vec3, symeig};
+use crate::robot::{JointKind, Model};
+use rapier3d_f64::prelude::*;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum SimError {
+    #[error("expected {expected} joint values, got {got}")]
+    WrongJointCount { expected: usize, got: usize },
+    #[error("joint value {0} is not a finite number")]
+    NonFinite(usize),
+    #[error("the physics step produced a non-finite state")]
+    Diverged,
+}
+
+/// One rigid body: a link and every link fixed to it.
+struct Body {
+    handle: RigidBodyHandle,
+}
+
+/// A movable joint in the multibody.
+struct SimJoint {
+    model_joint: usize,
+    handle: MultibodyJointHandle,
+    parent_body: usize,
+    child_body: usize,
+    prismatic: bool,
+    /// The joint axis in the child body's frame.
+    axis_in_child: Vec3,
+}
+
+/// The arm in a rapier world, with a fixed base at the world origin.
+pub struct ArmWorld {
+    pub world: PhysicsWorld,
+    pub model: Model,
+    bodies: Vec<Body>,
+    /// For every link: its body and its pose in that body's frame.
+    link_body: Vec<(usize, Transform)>,
+    joints: Vec<SimJoint>,
+}
+
+fn vector(v: &Vec3) -> Vector {
+    Vector::new(v.x, v.y, v.z)
+}
+
+fn rotation(r: &Mat3) -> Rotation {
+    let [x, y, z, w] = crate::math::Quat::from_matrix(r).to_xyzw();
+    Rotation::from_xyzw(x, y, z, w)
+}
+
+fn pose(t: &Transform) -> Pose {
+    Pose::from_parts(vector(&t.translation), rotation(&t.rotation))
+}
+
+fn from_pose(p: &Pose) -> Transform {
+    let q = crate::math::Quat::from_xyzw([p.rotation.x, p.rotation.y, p.rotation.z, p.rotation.w]);
+    Transform::new(
+        q.to_matrix(),
+        Vec3::new(p.translation.x, p.translation.y, p.translation.z),
+    )
+}
+
+/// A rotation whose X axis is the unit vector `a`.
+fn x_onto(a: &Vec3) -> Mat3 {
+    let x = Vec3::x();
+    let c = x.dot(a);
+    let axis = x.cross(a);
+    let s = axis.norm();
+    if s < 1e-12 {
+        return if c > 0.0 {
+            Mat3::identity()
+        } else {
+            crate::math::so3::rot_z(std::f64::consts::PI)
+        };
+    }
+    crate::math::so3::about_axis(&(axis / s), s.atan2(c))
+}
+
+/// Mass properties of a body from a spatial inertia in the body frame.
+fn mass_properties(i: &SpatialInertia) -> MassProperties {
+    let a: [[f64; 3]; 3] = std::array::from_fn(|r| std::array::from_fn(|c| i.inertia_com[(r, c)]));
+    let (moments, v) = symeig::symmetric_eigen(&a);
+    let mut frame = Mat3::from_fn(|r, c| v[r][c]);
+    if frame.determinant() < 0.0 {
+        frame.set_column(2, &(-frame.column(2)));
+    }
+    // A body needs some inertia to be simulated; links without any get a small sphere's.
+    let mass = i.mass.max(1e-3);
+    let floor = 1e-6;
+    MassProperties::with_principal_inertia_frame(
+        vector(&i.com),
+        mass,
+        Vector::new(
+            moments[0].max(floor),
+            moments[1].max(floor),
+            moments[2].max(floor),
+        ),
+        rotation(&frame),
+    )
+}
+
+impl ArmWorld {
+    /// Builds the world with the arm at configuration `q0` (one value per [`Model::dof`]).
+    pub fn new(model: Model, q0: &[f64], dt: f64) -> Result<ArmWorld, SimError> {
+        if q0.len() != model.dof() {
+            return Err(SimError::WrongJointCount {
+                expected: model.dof(),
+                got: q0.len(),
+            });
+        }
+        if let Some(i) = q0.iter().position(|x| !x.is_finite()) {
+            return Err(SimError::NonFinite(i + 1));
+        }
+        let mut world = PhysicsWorld::new();
+        world.gravity = vector(&crate::robot::dynamics::GRAVITY);
+        world.integration_parameters.dt = dt;
+
+        // Group links into bodies: a link starts a body unless its parent joint is fixed.
+        let mut link_body: Vec<(usize, Transform)> =
+            vec![(0, Transform::identity()); model.links.len()];
+        let mut inertias: Vec<SpatialInertia> = vec![model.links[0].inertia];
+        for j in &model.joints {
+            if j.kind == JointKind::Fixed {
+                let (b, t_parent) = link_body[j.parent];
+                let t = t_parent * j.origin;
+                link_body[j.child] = (b, t);
+                inertias[b] = inertias[b].combine(&model.links[j.child].inertia.transformed(&t));
+            } else {
+                link_body[j.child] = (inertias.len(), Transform::identity());
+                inertias.push(model.links[j.child].inertia);
+            }
+        }
+        let poses0 = model.link_poses(&vec![0.0; model.dof()]);
+        let mut bodies = Vec::with_capacity(inertias.len());
+        for (b, inertia) in inertias.iter().enumerate() {
+            let root_link = link_body
+                .iter()
+                .position(|(bb, t)| *bb == b && *t == Transform::identity())
+                .unwrap_or(0);
+            let builder = if b == 0 {
+                RigidBodyBuilder::fixed()
+            } else {
+                RigidBodyBuilder::dynamic()
+            };
+            let rb = builder
+                .pose(pose(&poses0[root_link]))
+                .additional_mass_properties(mass_properties(inertia))
+                .can_sleep(false)
+                .build();
+            bodies.push(Body {
+                handle: world.insert_body(rb),
+            });
+        }
+        let mut joints = Vec::new();
+        for (ji, j) in model.joints.iter().enumerate() {
+            if j.kind == JointKind::Fixed {
+                continue;
+            }
+            let (pb, t_parent) = link_body[j.parent];
+            let (cb, _) = link_body[j.child];
+            let basis = Transform::from_rotation(x_onto(&j.axis));
+            let frame1 = t_parent * j.origin * basis;
+            let prismatic = j.kind == JointKind::Prismatic;
+            let locked = if prismatic {
+                JointAxesMask::LOCKED_PRISMATIC_AXES
+            } else {
+                JointAxesMask::LOCKED_REVOLUTE_AXES
+            };
+            let joint = GenericJointBuilder::new(locked)
+                .local_frame1(pose(&frame1))
+                .local_frame2(pose(&basis))
+                .contacts_enabled(false)
+                .build();
+            let handle = world
+                .multibody_joints
+                .insert(bodies[pb].handle, bodies[cb].handle, joint, true)
+                .ok_or(SimError::Diverged)?;
+            joints.push(SimJoint {
+                model_joint: ji,
+                handle,
+                parent_body: pb,
+                child_body: cb,
+                prismatic,
+                axis_in_child: j.axis,
+            });
+        }
+        let mut arm = ArmWorld {
+            world,
+            model,
+            bodies,
+            link_body,
+            joints,
+        };
+        arm.couple_mimics();
+        arm.set_damping();
+        arm.set_q(q0);
+        Ok(arm)
+    }
+
+    /// URDF mimic joints become rapier DoF couplings `q₂ = multiplier·q₁ + offset`.
+    fn couple_mimics(&mut self) {
+        for sj in &self.joints {
+            let Some(m) = self.model.joints[sj.model_joint].mimic.clone() else {
+                continue;
+            };
+            let Some(master) = self.joints.iter().find(|o| o.model_joint == m.master) else {
+                continue;
+            };
+            let (Some((_, l1)), Some((mb, l2))) = (
+                self.world
+                    .multibody_joints
+                    .get(master.handle)
+                    .map(|(mb, l)| (mb.ndofs(), l)),
+                self.world.multibody_joints.get_mut(sj.handle),
+            ) else {
+                continue;
+            };
+            mb.add_dof_coupling(MultibodyDofCoupling {
+                link1: l1,
+                dof1: 0,
+                axis1: if master.prismatic { 0 } else { 3 },
+                link2: l2,
+                dof2: 0,
+                axis2: if sj.prismatic { 0 } else { 3 },
+                coeff: m.multiplier,
+                offset: m.offset,
+            });
+        }
+    }
+
+    fn set_damping(&mut self) {
+        for sj in &self.joints {
+            let d = self.model.joints[sj.model_joint].damping;
+            if let Some((mb, link)) = self.world.multibody_joints.get_mut(sj.handle) {
+                let dof = mb.link(link).map(|l| l.assembly_id());
+                if let Some(i) = dof {
+                    mb.damping_mut()[i] = d;
+                }
+            }
+        }
+    }
+
+    /// Teleports the arm to `q` with zero velocity.
+    pub fn set_q(&mut self, q: &[f64]) {
+        for sj in &self.joints {
+            let target = self.model.joint_value(sj.model_joint, q);
+            let now = self.joint_value(sj);
+            if let Some((mb, link)) = self.world.multibody_joints.get_mut(sj.handle)
+                && let Some(l) = mb.link_mut(link)
+            {
+                l.joint.apply_displacement(&[target - now]);
+            }
+        }
+        let handles: Vec<MultibodyJointHandle> = self.joints.iter().map(|j| j.handle).collect();
+        for h in handles {
+            if let Some((mb, _)) = self.world.multibody_joints.get_mut(h) {
+                mb.generalized_velocity_mut().fill(0.0);
+                mb.forward_kinematics(&self.world.bodies, true);
+                mb.update_rigid_bodies(&mut self.world.bodies, true);
+            }
+        }
+    }
+
+    fn joint_value(&self, sj: &SimJoint) -> f64 {
+        let Some((mb, link)) = self.world.multibody_joints.get(sj.handle) else {
+            return 0.0;
+        };
+        let Some(l) = mb.link(link) else { return 0.0 };
+        let c = l.joint().coords();
+        if sj.prismatic { c[0] } else { c[3] }
+    }
+
+    fn joint_rate(&self, sj: &SimJoint) -> f64 {
+        let Some((mb, link)) = self.world.multibody_joints.get(sj.handle) else {
+            return 0.0;
+        };
+        let Some(l) = mb.link(link) else { return 0.0 };
+        mb.joint_velocity(l).get(0).copied().unwrap_or(0.0)
+    }
+
+    /// Joint values in [`Model`] order (mimic joints are not part of `q`).
+    pub fn q(&self) -> Vec<f64> {
+        let mut q = vec![0.0; self.model.dof()];
+        for sj in &self.joints {
+            if let Some(i) = self.model.joints[sj.model_joint].q_index {
+                q[i] = self.joint_value(sj);
+            }
+        }
+        q
+    }
+
+    /// Joint rates in [`Model`] order.
+    pub fn qd(&self) -> Vec<f64> {
+        let mut qd = vec![0.0; self.model.dof()];
+        for sj in &self.joints {
+            if let Some(i) = self.model.joints[sj.model_joint].q_index {
+                qd[i] = self.joint_rate(sj);
+            }
+        }
+        qd
+    }
+
+    /// Applies generalized forces for the next step (one per [`Model::dof`]; a mimic joint gets
+    /// its master's force times its multiplier). Forces are cleared after every step.
+    pub fn apply_joint_torques(&mut self, tau: &[f64]) {
+        for sj in &self.joints {
+            let j = &self.model.joints[sj.model_joint];
+            let t = match (j.q_index, &j.mimic) {
+                (Some(i), _) => tau[i],
+                (None, Some(m)) => self.model.joints[m.master]
+                    .q_index
+                    .map_or(0.0, |i| m.multiplier * tau[i]),
+                _ => 0.0,
+            };
+            let child = self.bodies[sj.child_body].handle;
+            let parent = self.bodies[sj.parent_body].handle;
+            let Some(rb) = self.world.bodies.get(child) else {
+                continue;
+            };
+            let child_pose = from_pose(rb.position());
+            let axis = child_pose.transform_vector(&sj.axis_in_child);
+            // The child body's frame sits on the joint (see `new`).
+            let point = child_pose.translation;
+            if sj.prismatic {
+                if let Some(rb) = self.world.bodies.get_mut(child) {
+                    rb.add_force_at_point(vector(&(axis * t)), vector(&point), true);
+                }
+                if let Some(rb) = self.world.bodies.get_mut(parent) {
+                    rb.add_force_at_point(vector(&(axis * -t)), vector(&point), true);
+                }
+            } else {
+                if let Some(rb) = self.world.bodies.get_mut(child) {
+                    rb.add_torque(vector(&(axis * t)), true);
+                }
+                if let Some(rb) = self.world.bodies.get_mut(parent) {
+                    rb.add_torque(vector(&(axis * -t)), true);
+                }
+            }
+        }
+    }
+
+    /// Advances one fixed step and clears the applied forces.
+    pub fn step(&mut self) -> Result<(), SimError> {
+        self.world.step();
+        for b in &self.bodies {
+            if let Some(rb) = self.world.bodies.get_mut(b.handle) {
+                rb.reset_forces(false);
+                rb.reset_torques(false);
+            }
+        }
+        if self
+            .q()
+            .iter()
+            .chain(self.qd().iter())
+            .any(|x| !x.is_finite())
+        {
+            return Err(SimError::Diverged);
+        }
+        Ok(())
+    }
+
+    /// The pose of a link in the world, as rapier has it.
+    pub fn link_pose(&self, link: usize) -> Transform {
+        let (b, t) = self.link_body[link];
+        match self.world.bodies.get(self.bodies[b].handle) {
+            Some(rb) => from_pose(rb.position()) * t,
+            None => Transform::identity(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::robot::dynamics::{GRAVITY, inverse_dynamics, mass_matrix};
+
+    fn panda() -> Model {
+        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+    }
+
+    pub(crate) const READY: [f64; 8] = [0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785, 0.02];
+
+    /// q̈ from our own dynamics: M(q)q̈ = τ − RNEA(q, q̇, 0) − D·q̇.
+    fn our_qdd(model: &Model, q: &[f64], qd: &[f64]) -> Vec<f64> {
+        let zero = vec![0.0; q.len()];
+        let bias = inverse_dynamics(model, q, qd, &zero, &GRAVITY);
+        let rhs: Vec<f64> = model
+            .dof_joints
+            .iter()
+            .enumerate()
+            .map(|(i, &ji)| -bias[i] - model.joints[ji].damping * qd[i])
+            .collect();
+        let m = mass_matrix(model, q);
+        m.cholesky()
+            .unwrap()
+            .solve(&nalgebra::DVector::from_vec(rhs))
+            .as_slice()
+            .to_vec()
+    }
+
+    #[test]
+    fn rapier_starts_where_our_fk_says() {
+        let model = panda();
+        let arm = ArmWorld::new(model.clone(), &READY, 1.0 / 240.0).unwrap();
+        let poses = model.link_poses(&READY);
+        for (l, expected) in poses.iter().enumerate() {
+            let got = arm.link_pose(l);
+            assert!(
+                (got.translation - expected.translation).norm() < 1e-9,
+                "{}",
+                model.links[l].name
+            );
+            assert!(
+                (got.rotation - expected.rotation).amax() < 1e-9,
+                "{}",
+                model.links[l].name
+            );
+        }
+        let q = arm.q();
+        for i in 0..q.len() {
+            assert!((q[i] - READY[i]).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn a_passive_fall_matches_our_own_equations_of_motion() {
+        let model = panda();
+        let dt = 1.0 / 1000.0;
+        let mut arm = ArmWorld::new(model.clone(), &READY, dt).unwrap();
+        // Our equations integrated by RK4 with a much smaller step, as the reference.
+        let (mut q, mut qd) = (READY.to_vec(), vec![0.0; 8]);
+        let h = 1e-4;
+        let steps = 300; // 0.3 s
+        for _ in 0..steps {
+            arm.step().unwrap();
+        }
+        for _ in 0..(steps * 10) {
+            let f = |q: &[f64], qd: &[f64]| (qd.to_vec(), our_qdd(&model, q, qd));
+            let add = |a: &[f64], b: &[f64], s: f64| {
+                a.iter().zip(b).map(|(x, y)| x + s * y).collect::<Vec<_>>()
+            };
+            let (k1q, k1v) = f(&q, &qd);
+            let (k2q, k2v) = f(&add(&q, &k1q, h / 2.0), &add(&qd, &k1v, h / 2.0));
+            let (k3q, k3v) = f(&add(&q, &k2q, h / 2.0), &add(&qd, &k2v, h / 2.0));
+            let (k4q, k4v) = f(&add(&q, &k3q, h), &add(&qd, &k3v, h));
+            for i in 0..8 {
+                q[i] += h / 6.0 * (k1q[i] + 2.0 * k2q[i] + 2.0 * k3q[i] + k4q[i]);
+                qd[i] += h / 6.0 * (k1v[i] + 2.0 * k2v[i] + 2.0 * k3v[i] + k4v[i]);
+            }
+        }
+        let sim = arm.q();
+        let moved: f64 = (0..7).map(|i| (q[i] - READY[i]).abs()).fold(0.0, f64::max);
+        let worst: f64 = (0..7).map(|i| (sim[i] - q[i]).abs()).fold(0.0, f64::max);
+        eprintln!(
+            "passive fall 0.3 s: largest joint motion {moved:.3} rad, rapier vs ours {worst:.2e} rad"
+        );
+        assert!(moved > 0.1, "the arm should fall noticeably");
+        assert!(
+            worst < 0.02 * moved,
+            "rapier and our dynamics disagree by {worst}"
+        );
+    }
+
+    #[test]
+    fn bad_configurations_are_rejected() {
+        let model = panda();
+        assert!(matches!(
+            ArmWorld::new(model.clone(), &[0.0; 3], 0.01),
+            Err(SimError::WrongJointCount {
+                expected: 8,
+                got: 3
+            })
+        ));
+        let mut q = READY;
+        q[2] = f64::NAN;
+        assert!(matches!(
+            ArmWorld::new(model, &q, 0.01),
+            Err(SimError::NonFinite(3))
+        ));
+    }
+}
