@@ -3,5 +3,8 @@
 pub mod control;
 pub mod world;
 
+#[cfg(test)]
+mod grasp_tests;
+
 pub use control::JointPd;
 pub use world::{ArmWorld, SimError};

@@ -12,7 +12,7 @@
 //!   the two bodies a joint connects, which is what a motor between them does.
 
 use crate::math::{Mat3, SpatialInertia, Transform, Vec3, symeig};
-use crate::robot::{JointKind, Model};
+use crate::robot::{JointKind, Model, Shape};
 use rapier3d_f64::prelude::*;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -24,6 +24,39 @@ pub enum SimError {
     NonFinite(usize),
     #[error("the physics step produced a non-finite state")]
     Diverged,
+}
+
+/// Collision groups: the arm's links touch the environment but not each other.
+const ARM: Group = Group::GROUP_1;
+const ENVIRONMENT: Group = Group::GROUP_2;
+
+/// Reflected inertia of a prismatic (gripper) drive, in kg, added to the finger DoFs. URDF has
+/// no field for it; without it the 15 g fingers make rapier's mass-scaled contact springs so
+/// soft that a 20 N grip sinks a centimetre into the object.
+pub const GRIPPER_ARMATURE: f64 = 0.5;
+
+/// Friction of the arm's and the objects' surfaces (rubber finger pads on painted wood).
+pub const FRICTION: f64 = 1.0;
+
+/// A collider for a URDF shape; `None` for meshes (no mesh loader in the physics yet).
+fn collider(shape: &Shape) -> Option<ColliderBuilder> {
+    Some(match shape {
+        Shape::Box { size } => ColliderBuilder::cuboid(size.x / 2.0, size.y / 2.0, size.z / 2.0),
+        Shape::Sphere { radius } => ColliderBuilder::ball(*radius),
+        Shape::Cylinder { radius, length } => ColliderBuilder::cylinder(length / 2.0, *radius),
+        Shape::Capsule { radius, length } => ColliderBuilder::capsule_z(length / 2.0, *radius),
+        Shape::Mesh { .. } => return None,
+    })
+}
+
+/// rapier's cylinders run along their local Y axis, URDF's along Z.
+fn shape_frame(shape: &Shape) -> Transform {
+    match shape {
+        Shape::Cylinder { .. } => {
+            Transform::from_rotation(crate::math::so3::rot_x(std::f64::consts::FRAC_PI_2))
+        }
+        _ => Transform::identity(),
+    }
 }
 
 /// One rigid body: a link and every link fixed to it.
@@ -127,6 +160,15 @@ impl ArmWorld {
         let mut world = PhysicsWorld::new();
         world.gravity = vector(&crate::robot::dynamics::GRAVITY);
         world.integration_parameters.dt = dt;
+        // Contacts between moving bodies as stiff as rapier's default against fixed ones
+        // (60 Hz instead of 30 Hz), so a gripped object is not squeezed into the fingers.
+        world
+            .integration_parameters
+            .contact_softness
+            .natural_frequency = world
+            .integration_parameters
+            .static_contact_softness
+            .natural_frequency;
 
         // Group links into bodies: a link starts a body unless its parent joint is fixed.
         let mut link_body: Vec<(usize, Transform)> =
@@ -163,6 +205,26 @@ impl ArmWorld {
             bodies.push(Body {
                 handle: world.insert_body(rb),
             });
+        }
+        // Collision geometry, massless (the inertials already carry the mass).
+        for (l, link) in model.links.iter().enumerate() {
+            let (b, t_body_link) = link_body[l];
+            for g in &link.collisions {
+                let Some(builder) = collider(&g.shape) else {
+                    continue;
+                };
+                let local = t_body_link * g.origin * shape_frame(&g.shape);
+                let c = builder
+                    .position(pose(&local))
+                    .density(0.0)
+                    .friction(FRICTION)
+                    .collision_groups(InteractionGroups::new(
+                        ARM,
+                        ENVIRONMENT,
+                        InteractionTestMode::And,
+                    ));
+                world.insert_collider(c, Some(bodies[b].handle));
+            }
         }
         let mut joints = Vec::new();
         for (ji, j) in model.joints.iter().enumerate() {
@@ -241,6 +303,7 @@ impl ArmWorld {
         }
     }
 
+    /// URDF damping on every DoF; the gripper drive's armature on prismatic ones.
     fn set_damping(&mut self) {
         for sj in &self.joints {
             let d = self.model.joints[sj.model_joint].damping;
@@ -248,6 +311,9 @@ impl ArmWorld {
                 let dof = mb.link(link).map(|l| l.assembly_id());
                 if let Some(i) = dof {
                     mb.damping_mut()[i] = d;
+                    if sj.prismatic {
+                        mb.armature_mut()[i] = GRIPPER_ARMATURE;
+                    }
                 }
             }
         }
@@ -370,6 +436,49 @@ impl ArmWorld {
             return Err(SimError::Diverged);
         }
         Ok(())
+    }
+
+    /// A fixed box (a table) with its top face centred at `top_center`.
+    pub fn add_table(&mut self, top_center: Vec3, size: Vec3) {
+        let center = top_center - Vec3::new(0.0, 0.0, size.z / 2.0);
+        let c = ColliderBuilder::cuboid(size.x / 2.0, size.y / 2.0, size.z / 2.0)
+            .translation(vector(&center))
+            .friction(FRICTION)
+            .collision_groups(InteractionGroups::new(
+                ENVIRONMENT,
+                Group::ALL,
+                InteractionTestMode::And,
+            ));
+        self.world.insert_collider(c, None);
+    }
+
+    /// A dynamic cube of edge `side` and `mass`, centred at `center`, axis-aligned.
+    pub fn add_cube(&mut self, center: Vec3, side: f64, mass: f64) -> RigidBodyHandle {
+        let body = self.world.insert_body(
+            RigidBodyBuilder::dynamic()
+                .translation(vector(&center))
+                .can_sleep(false)
+                .ccd_enabled(true),
+        );
+        let h = side / 2.0;
+        let c = ColliderBuilder::cuboid(h, h, h)
+            .mass(mass)
+            .friction(FRICTION)
+            .collision_groups(InteractionGroups::new(
+                ENVIRONMENT,
+                Group::ALL,
+                InteractionTestMode::And,
+            ));
+        self.world.insert_collider(c, Some(body));
+        body
+    }
+
+    /// The pose of any rigid body (e.g. an object) in the world.
+    pub fn body_pose(&self, handle: RigidBodyHandle) -> Option<Transform> {
+        self.world
+            .bodies
+            .get(handle)
+            .map(|rb| from_pose(rb.position()))
     }
 
     /// The pose of a link in the world, as rapier has it.
