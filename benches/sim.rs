@@ -23,7 +23,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("controller_and_step", |b| {
         b.iter(|| {
             let tau = pd.torques(&model, &arm.q(), &arm.qd(), &target);
-            arm.apply_joint_torques(&tau);
+            arm.apply_joint_torques(&tau).expect("finite");
             arm.step().expect("finite");
         })
     });

@@ -151,7 +151,7 @@ fn simulate(a: &SimulateArgs) -> Result<String, String> {
         qd: arm.qd(),
     }];
     for k in 1..=steps {
-        arm.apply_joint_torques(&zero);
+        arm.apply_joint_torques(&zero).map_err(|e| e.to_string())?;
         arm.step()
             .map_err(|e| format!("{e} at t = {:.4} s", k as f64 * dt))?;
         if k % every == 0 || k == steps {

@@ -72,7 +72,7 @@ mod tests {
         let mut worst: f64 = 0.0;
         for _ in 0..(10.0 / dt) as usize {
             let tau = pd.torques(&model, &arm.q(), &arm.qd(), &READY);
-            arm.apply_joint_torques(&tau);
+            arm.apply_joint_torques(&tau).unwrap();
             arm.step().unwrap();
             worst = worst.max((arm.link_pose(tcp).translation - start).norm());
         }
@@ -91,7 +91,7 @@ mod tests {
         let pd = JointPd::default();
         for _ in 0..480 {
             let tau = pd.torques(&model, &arm.q(), &arm.qd(), &target);
-            arm.apply_joint_torques(&tau);
+            arm.apply_joint_torques(&tau).unwrap();
             arm.step().unwrap();
         }
         let q = arm.q();

@@ -49,7 +49,7 @@ fn a_lifted_cube_is_held_for_five_seconds_with_little_slip() {
         hold[7] = q[7];
         let mut tau = pd.torques(&model, &q, &qd, &hold);
         tau[7] = -grip;
-        arm.apply_joint_torques(&tau);
+        arm.apply_joint_torques(&tau).unwrap();
         arm.step().unwrap();
     };
     // Close for 1 s, lift over 1.5 s.

@@ -22,8 +22,33 @@ pub enum SimError {
     WrongJointCount { expected: usize, got: usize },
     #[error("joint value {0} is not a finite number")]
     NonFinite(usize),
-    #[error("the physics step produced a non-finite state")]
-    Diverged,
+    #[error("rapier refused the joint '{0}'")]
+    BadJoint(String),
+    #[error("the torque command for joint {joint} is not finite; the world was reset")]
+    NonFiniteCommand { joint: usize },
+    #[error("the physics state became non-finite at t = {t:.4} s; the world was reset")]
+    NonFiniteState { t: f64 },
+    #[error(
+        "joint '{joint}' ran away at {speed:.1} (limit {limit:.1}) at t = {t:.4} s; the world was reset"
+    )]
+    Runaway {
+        joint: String,
+        speed: f64,
+        limit: f64,
+        t: f64,
+    },
+}
+
+/// A joint moving faster than this many times its URDF velocity limit has run away.
+pub const RUNAWAY_FACTOR: f64 = 10.0;
+/// The speed limit used for joints whose URDF gives none (rad/s or m/s).
+pub const RUNAWAY_DEFAULT: f64 = 100.0;
+
+/// What was put into the world, so a reset can rebuild it exactly.
+#[derive(Clone, Debug, PartialEq)]
+enum Item {
+    Table { top_center: Vec3, size: Vec3 },
+    Cube { center: Vec3, side: f64, mass: f64 },
 }
 
 /// Collision groups: the arm's links touch the environment but not each other.
@@ -83,6 +108,10 @@ pub struct ArmWorld {
     /// For every link: its body and its pose in that body's frame.
     link_body: Vec<(usize, Transform)>,
     joints: Vec<SimJoint>,
+    q0: Vec<f64>,
+    items: Vec<Item>,
+    steps: u64,
+    resets: u32,
 }
 
 fn vector(v: &Vec3) -> Vector {
@@ -249,7 +278,7 @@ impl ArmWorld {
             let handle = world
                 .multibody_joints
                 .insert(bodies[pb].handle, bodies[cb].handle, joint, true)
-                .ok_or(SimError::Diverged)?;
+                .ok_or_else(|| SimError::BadJoint(j.name.clone()))?;
             joints.push(SimJoint {
                 model_joint: ji,
                 handle,
@@ -265,6 +294,10 @@ impl ArmWorld {
             bodies,
             link_body,
             joints,
+            q0: q0.to_vec(),
+            items: Vec::new(),
+            steps: 0,
+            resets: 0,
         };
         arm.couple_mimics();
         arm.set_damping();
@@ -380,8 +413,19 @@ impl ArmWorld {
     }
 
     /// Applies generalized forces for the next step (one per [`Model::dof`]; a mimic joint gets
-    /// its master's force times its multiplier). Forces are cleared after every step.
-    pub fn apply_joint_torques(&mut self, tau: &[f64]) {
+    /// its master's force times its multiplier). Forces are cleared after every step. A wrong
+    /// length is an error; a non-finite command resets the world and is reported.
+    pub fn apply_joint_torques(&mut self, tau: &[f64]) -> Result<(), SimError> {
+        if tau.len() != self.model.dof() {
+            return Err(SimError::WrongJointCount {
+                expected: self.model.dof(),
+                got: tau.len(),
+            });
+        }
+        if let Some(i) = tau.iter().position(|x| !x.is_finite()) {
+            self.reset();
+            return Err(SimError::NonFiniteCommand { joint: i + 1 });
+        }
         for sj in &self.joints {
             let j = &self.model.joints[sj.model_joint];
             let t = match (j.q_index, &j.mimic) {
@@ -416,30 +460,85 @@ impl ArmWorld {
                 }
             }
         }
+        Ok(())
     }
 
-    /// Advances one fixed step and clears the applied forces.
+    /// Advances one fixed step and clears the applied forces. A non-finite state or a runaway
+    /// joint resets the world to how it was built (arm at `q0`, objects where they were added)
+    /// and is reported as the error; the world is usable again right away.
     pub fn step(&mut self) -> Result<(), SimError> {
         self.world.step();
+        self.steps += 1;
         for b in &self.bodies {
             if let Some(rb) = self.world.bodies.get_mut(b.handle) {
                 rb.reset_forces(false);
                 rb.reset_torques(false);
             }
         }
-        if self
-            .q()
-            .iter()
-            .chain(self.qd().iter())
-            .any(|x| !x.is_finite())
-        {
-            return Err(SimError::Diverged);
+        let t = self.time();
+        let (q, qd) = (self.q(), self.qd());
+        let objects_finite = self.world.bodies.iter().all(|(_, rb)| {
+            let p = rb.position();
+            p.translation.is_finite() && p.rotation.is_finite() && rb.linvel().is_finite()
+        });
+        let quarantined = !self.world.quarantine().is_empty();
+        if quarantined || !objects_finite || q.iter().chain(&qd).any(|x| !x.is_finite()) {
+            self.reset();
+            return Err(SimError::NonFiniteState { t });
+        }
+        for (i, &ji) in self.model.dof_joints.iter().enumerate() {
+            let j = &self.model.joints[ji];
+            let limit = if j.velocity.is_finite() {
+                RUNAWAY_FACTOR * j.velocity
+            } else {
+                RUNAWAY_DEFAULT
+            };
+            if qd[i].abs() > limit {
+                let joint = j.name.clone();
+                self.reset();
+                return Err(SimError::Runaway {
+                    joint,
+                    speed: qd[i].abs(),
+                    limit,
+                    t,
+                });
+            }
         }
         Ok(())
     }
 
+    /// Simulated time since the world was built or last reset (s).
+    pub fn time(&self) -> f64 {
+        self.steps as f64 * self.world.integration_parameters.dt
+    }
+
+    /// How many times the guard has reset the world.
+    pub fn resets(&self) -> u32 {
+        self.resets
+    }
+
+    /// Rebuilds the world exactly as it was built: same arm start, same objects, same handles.
+    pub fn reset(&mut self) {
+        let dt = self.world.integration_parameters.dt;
+        // The model and q0 were accepted once, so rebuilding cannot fail on them.
+        let Ok(mut fresh) = ArmWorld::new(self.model.clone(), &self.q0, dt) else {
+            return;
+        };
+        for item in &self.items {
+            match *item {
+                Item::Table { top_center, size } => fresh.add_table(top_center, size),
+                Item::Cube { center, side, mass } => {
+                    fresh.add_cube(center, side, mass);
+                }
+            }
+        }
+        fresh.resets = self.resets + 1;
+        *self = fresh;
+    }
+
     /// A fixed box (a table) with its top face centred at `top_center`.
     pub fn add_table(&mut self, top_center: Vec3, size: Vec3) {
+        self.items.push(Item::Table { top_center, size });
         let center = top_center - Vec3::new(0.0, 0.0, size.z / 2.0);
         let c = ColliderBuilder::cuboid(size.x / 2.0, size.y / 2.0, size.z / 2.0)
             .translation(vector(&center))
@@ -454,6 +553,7 @@ impl ArmWorld {
 
     /// A dynamic cube of edge `side` and `mass`, centred at `center`, axis-aligned.
     pub fn add_cube(&mut self, center: Vec3, side: f64, mass: f64) -> RigidBodyHandle {
+        self.items.push(Item::Cube { center, side, mass });
         let body = self.world.insert_body(
             RigidBodyBuilder::dynamic()
                 .translation(vector(&center))
@@ -581,6 +681,78 @@ pub(crate) mod tests {
             worst < 0.02 * moved,
             "rapier and our dynamics disagree by {worst}"
         );
+    }
+
+    #[test]
+    fn nan_and_runaway_reset_the_world_and_are_reported() {
+        let model = panda();
+        let mut arm = ArmWorld::new(model.clone(), &READY, 1.0 / 240.0).unwrap();
+        let cube = arm.add_cube(Vec3::new(0.5, 0.0, 0.5), 0.04, 0.1);
+        for _ in 0..10 {
+            arm.step().unwrap();
+        }
+        let mut tau = vec![0.0; 8];
+        tau[2] = f64::NAN;
+        assert!(matches!(
+            arm.apply_joint_torques(&tau),
+            Err(SimError::NonFiniteCommand { joint: 3 })
+        ));
+        assert_eq!(arm.resets(), 1);
+        assert_eq!(arm.q(), READY.to_vec());
+        assert_eq!(arm.time(), 0.0);
+        assert_eq!(
+            arm.body_pose(cube).unwrap().translation,
+            Vec3::new(0.5, 0.0, 0.5)
+        );
+        arm.step().unwrap();
+        // A huge torque on the wrist makes the arm spin past 10× its velocity limits.
+        let mut tau = vec![0.0; 8];
+        tau[6] = 1e5;
+        let mut err = None;
+        for _ in 0..20 {
+            arm.apply_joint_torques(&tau).unwrap();
+            if let Err(e) = arm.step() {
+                err = Some(e);
+                break;
+            }
+        }
+        let e = err.expect("runaway detected");
+        // The reaction of a 1e5 N·m wrist torque spins the whole arm; whichever joint crosses
+        // its limit first is named.
+        assert!(matches!(&e, SimError::Runaway { .. }), "{e}");
+        assert!(!e.to_string().contains('\n'));
+        assert_eq!(arm.resets(), 2);
+        assert_eq!(arm.q(), READY.to_vec());
+    }
+
+    #[test]
+    fn the_same_inputs_give_a_bit_identical_trace() {
+        let run = || {
+            let model = panda();
+            let mut arm = ArmWorld::new(model.clone(), &READY, 1.0 / 240.0).unwrap();
+            arm.add_table(Vec3::new(0.5, 0.0, 0.0), Vec3::new(0.8, 1.0, 0.05));
+            let cube = arm.add_cube(Vec3::new(0.5, 0.1, 0.02), 0.04, 0.1);
+            let pd = crate::sim::JointPd::default();
+            let mut target = READY;
+            target[0] = 0.5;
+            target[3] = -1.8;
+            let mut trace = Vec::new();
+            for _ in 0..480 {
+                let tau = pd.torques(&model, &arm.q(), &arm.qd(), &target);
+                arm.apply_joint_torques(&tau).unwrap();
+                arm.step().unwrap();
+                trace.extend(arm.q().iter().map(|x| x.to_bits()));
+                trace.extend(
+                    arm.body_pose(cube)
+                        .unwrap()
+                        .translation
+                        .iter()
+                        .map(|x| x.to_bits()),
+                );
+            }
+            trace
+        };
+        assert_eq!(run(), run());
     }
 
     #[test]
