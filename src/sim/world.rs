@@ -7,7 +7,8 @@
 //!   coordinate is exactly the URDF joint value.
 //! * Mass properties go in as principal moments plus the principal frame, from the URDF inertia
 //!   about the centre of mass (origin rpy included).
-//! * URDF `<dynamics damping>` becomes the multibody's per-DoF viscous damping.
+//! * URDF joint limits become the multibody joints' limits; `<dynamics damping>` becomes the
+//!   multibody's per-DoF viscous damping.
 //! * Joint torques are applied as equal and opposite torques (forces for prismatic joints) on
 //!   the two bodies a joint connects, which is what a motor between them does.
 
@@ -270,11 +271,20 @@ impl ArmWorld {
             } else {
                 JointAxesMask::LOCKED_REVOLUTE_AXES
             };
-            let joint = GenericJointBuilder::new(locked)
+            let mut builder = GenericJointBuilder::new(locked)
                 .local_frame1(pose(&frame1))
                 .local_frame2(pose(&basis))
-                .contacts_enabled(false)
-                .build();
+                .contacts_enabled(false);
+            let (lo, hi) = j.limits;
+            if lo.is_finite() && hi.is_finite() {
+                let free = if prismatic {
+                    JointAxis::LinX
+                } else {
+                    JointAxis::AngX
+                };
+                builder = builder.limits(free, [lo, hi]);
+            }
+            let joint = builder.build();
             let handle = world
                 .multibody_joints
                 .insert(bodies[pb].handle, bodies[cb].handle, joint, true)
@@ -753,6 +763,23 @@ pub(crate) mod tests {
             trace
         };
         assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn joint_limits_stop_a_falling_arm() {
+        // Released from the ready pose the elbow folds under gravity until its lower limit.
+        let model = panda();
+        let mut arm = ArmWorld::new(model.clone(), &READY, 1.0 / 240.0).unwrap();
+        let mut lowest = f64::INFINITY;
+        for _ in 0..480 {
+            arm.apply_joint_torques(&[0.0; 8]).unwrap();
+            arm.step().unwrap();
+            lowest = lowest.min(arm.q()[3]);
+        }
+        let (lo, _) = model.joints[model.dof_joints[3]].limits;
+        eprintln!("elbow: lowest {lowest:.4} rad, limit {lo:.4} rad");
+        assert!(lowest > lo - 0.01, "{lowest} vs limit {lo}");
+        assert!(lowest < lo + 0.05, "the elbow did reach its limit");
     }
 
     #[test]
