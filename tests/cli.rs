@@ -287,3 +287,29 @@ fn passive_simulation_reports_joint_angles_over_time() {
         assert_one_line_error(&args, needle);
     }
 }
+
+#[cfg(feature = "sim")]
+#[test]
+fn pick_place_succeeds_in_both_modes() {
+    for mode in ["task", "joint"] {
+        let (code, stdout, stderr) = armtutor(&[
+            "simulate",
+            "--task",
+            "pick-place",
+            "--seed",
+            "1",
+            "--mode",
+            mode,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+        assert_eq!(v["schema"], "armtutor.pickplace/1");
+        assert_eq!(v["success"], true, "{mode}: {stdout}");
+        assert!(v["time_to_success"].as_f64().expect("time") > 1.0);
+    }
+    assert_one_line_error(
+        &["simulate", "urdf/kuka_iiwa14.urdf", "--task", "pick-place"],
+        "bundled Panda",
+    );
+}

@@ -34,23 +34,49 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Forward kinematics and the Jacobian at one configuration.
     Kinematics(KinematicsArgs),
-    /// Run the arm in physics (rapier). For now: the passive release under gravity.
+    /// Run the arm in physics (rapier): a scripted pick-and-place task, or a passive release.
     #[cfg(feature = "sim")]
     Simulate(SimulateArgs),
 }
 
 #[cfg(feature = "sim")]
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskName {
+    /// Pick a cube up and place it elsewhere on the table (bundled Panda only).
+    PickPlace,
+}
+
+#[cfg(feature = "sim")]
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeName {
+    /// Actions are Δq for the 7 joints.
+    Joint,
+    /// Actions are Δx (3 translation + 3 rotation), turned into joint motion by DLS IK.
+    Task,
+}
+
+#[cfg(feature = "sim")]
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["task", "passive"])))]
 pub struct SimulateArgs {
-    /// The URDF file.
-    pub file: PathBuf,
+    /// The URDF file (default: the bundled Panda; `--task` needs it).
+    pub file: Option<PathBuf>,
+    /// Run a scripted task.
+    #[arg(long, value_enum)]
+    pub task: Option<TaskName>,
+    /// Seed for the task's randomized object placement.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Action space of the scripted policy.
+    #[arg(long, value_enum, default_value_t = ModeName::Task)]
+    pub mode: ModeName,
     /// Release the arm from --q0 with zero joint torque and record the joint angles (to compare
     /// the dynamics with another simulator's).
-    #[arg(long, required = true)]
+    #[arg(long, requires = "q0")]
     pub passive: bool,
-    /// Start configuration, one value per movable joint in `inspect` order.
+    /// Start configuration for --passive, one value per movable joint in `inspect` order.
     #[arg(long, value_name = "q1,...,qn", allow_hyphen_values = true)]
-    pub q0: String,
+    pub q0: Option<String>,
     /// Simulated time in seconds.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub duration: f64,
@@ -120,9 +146,89 @@ struct SampleJson {
 }
 
 #[cfg(feature = "sim")]
+#[derive(Serialize)]
+struct PickPlaceJson {
+    schema: &'static str,
+    task: &'static str,
+    seed: u64,
+    mode: &'static str,
+    success: bool,
+    time_to_success: Option<f64>,
+    place_error: f64,
+    max_tracking_error: f64,
+    max_joint_torque: f64,
+    actions: usize,
+    control_rate_hz: f64,
+    physics_rate_hz: f64,
+}
+
+#[cfg(feature = "sim")]
 fn simulate(a: &SimulateArgs) -> Result<String, String> {
-    let m = load(&a.file)?;
-    let q0 = parse_q(&a.q0).map_err(|e| e.replace("--q", "--q0"))?;
+    match a.task {
+        Some(TaskName::PickPlace) => pick_place(a),
+        None => passive(a),
+    }
+}
+
+#[cfg(feature = "sim")]
+fn pick_place(a: &SimulateArgs) -> Result<String, String> {
+    use crate::sim::policy::{ActionMode, PickPlaceConfig, run_episode};
+    let m = match &a.file {
+        Some(f) => load(f)?,
+        None => Model::from_urdf_str(DEFAULT_URDF).map_err(|e| e.to_string())?,
+    };
+    if m.link_index("panda_tcp").is_none() || m.dof() != 8 {
+        return Err("the pick-place task is scripted for the bundled Panda (7 joints, a gripper and a 'panda_tcp' link)".into());
+    }
+    let (mode, mode_name) = match a.mode {
+        ModeName::Joint => (ActionMode::Joint, "joint"),
+        ModeName::Task => (ActionMode::Task, "task"),
+    };
+    let cfg = PickPlaceConfig {
+        mode,
+        ..PickPlaceConfig::default()
+    };
+    let o = run_episode(&m, a.seed, &cfg).map_err(|e| e.to_string())?;
+    let doc = PickPlaceJson {
+        schema: "armtutor.pickplace/1",
+        task: "pick-place",
+        seed: a.seed,
+        mode: mode_name,
+        success: o.success,
+        time_to_success: o.time_to_success,
+        place_error: o.place_error,
+        max_tracking_error: o.max_tracking_error,
+        max_joint_torque: o.max_torque,
+        actions: o.actions.len(),
+        control_rate_hz: 1.0 / cfg.control_period,
+        physics_rate_hz: cfg.physics_rate,
+    };
+    if a.json {
+        return serde_json::to_string_pretty(&doc).map_err(|e| e.to_string());
+    }
+    Ok(format!(
+        "pick-place, seed {}, {} actions at {} Hz, physics {} Hz\nsuccess: {}\ntime to success: {}\nplace error: {:.1} mm\nmax tracking error: {:.4} rad\nmax joint torque: {:.1} N·m\nactions: {}\n",
+        doc.seed,
+        doc.mode,
+        doc.control_rate_hz,
+        doc.physics_rate_hz,
+        doc.success,
+        doc.time_to_success
+            .map_or("-".to_string(), |t| format!("{t:.2} s")),
+        doc.place_error * 1e3,
+        doc.max_tracking_error,
+        doc.max_joint_torque,
+        doc.actions
+    ))
+}
+
+#[cfg(feature = "sim")]
+fn passive(a: &SimulateArgs) -> Result<String, String> {
+    let Some(file) = &a.file else {
+        return Err("--passive needs a URDF file".into());
+    };
+    let m = load(file)?;
+    let q0 = parse_q(a.q0.as_deref().unwrap_or("")).map_err(|e| e.replace("--q", "--q0"))?;
     m.check_q(&q0).map_err(|e| format!("--q0: {e}"))?;
     let positive = |x: f64, name: &str| {
         if x.is_finite() && x > 0.0 {
