@@ -313,3 +313,64 @@ fn pick_place_succeeds_in_both_modes() {
         "bundled Panda",
     );
 }
+
+#[cfg(feature = "sim")]
+#[test]
+fn pick_place_trace_and_options() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let trace = dir.path().join("trace.csv");
+    let trace_s = trace.display().to_string();
+    let (code, stdout, stderr) = armtutor(&[
+        "simulate",
+        "--task",
+        "pick-place",
+        "--seed",
+        "2",
+        "--mode",
+        "joint",
+        "--chunk",
+        "4",
+        "--json",
+        "--trace",
+        &trace_s,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(v["success"], true);
+    assert_eq!(v["chunk"], 4);
+    assert!(v["rms_command_jerk"].as_f64().expect("jerk") > 0.0);
+    let csv = std::fs::read_to_string(&trace).expect("trace written");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(header[0], "t");
+    assert!(header.contains(&"tau_panda_joint4") && header.contains(&"tool_qw"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() > 100);
+    assert!(rows.iter().all(|r| r.split(',').count() == header.len()));
+    // --steps stops early: the task cannot finish in 100 steps.
+    let (code, stdout, _) = armtutor(&[
+        "simulate",
+        "--task",
+        "pick-place",
+        "--steps",
+        "100",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(v["success"], false);
+    assert_one_line_error(
+        &["simulate", "--task", "pick-place", "--chunk", "0"],
+        "--chunk",
+    );
+    assert_one_line_error(
+        &[
+            "simulate",
+            "--task",
+            "pick-place",
+            "--trace",
+            "/no/such/dir/t.csv",
+        ],
+        "cannot write",
+    );
+}

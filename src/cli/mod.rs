@@ -70,6 +70,24 @@ pub struct SimulateArgs {
     /// Action space of the scripted policy.
     #[arg(long, value_enum, default_value_t = ModeName::Task)]
     pub mode: ModeName,
+    /// Actions planned at once (action chunking horizon H).
+    #[arg(long, default_value_t = 1)]
+    pub chunk: usize,
+    /// Simulated latency, in control periods (50 ms each).
+    #[arg(long, default_value_t = 0)]
+    pub latency: usize,
+    /// Plan from the stale executed command instead of predicting the actions in flight.
+    #[arg(long)]
+    pub no_latency_compensation: bool,
+    /// Track the piecewise-linear command directly instead of low-pass filtering it (0.05 s).
+    #[arg(long)]
+    pub no_smoothing: bool,
+    /// Stop after this many physics steps (240 Hz) even if the task is not finished.
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Write a per-step CSV trace (q, q̇, τ, tool pose, action) to this file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub trace: Option<PathBuf>,
     /// Release the arm from --q0 with zero joint torque and record the joint angles (to compare
     /// the dynamics with another simulator's).
     #[arg(long, requires = "q0")]
@@ -157,7 +175,13 @@ struct PickPlaceJson {
     place_error: f64,
     max_tracking_error: f64,
     max_joint_torque: f64,
+    rms_jerk: f64,
+    rms_command_jerk: f64,
     actions: usize,
+    chunk: usize,
+    latency_periods: usize,
+    latency_compensation: bool,
+    smoothing: bool,
     control_rate_hz: f64,
     physics_rate_hz: f64,
 }
@@ -184,11 +208,27 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
         ModeName::Joint => (ActionMode::Joint, "joint"),
         ModeName::Task => (ActionMode::Task, "task"),
     };
-    let cfg = PickPlaceConfig {
+    if a.chunk == 0 {
+        return Err("--chunk must be at least 1".into());
+    }
+    let mut cfg = PickPlaceConfig {
         mode,
+        chunk: a.chunk,
+        latency: a.latency,
+        latency_compensation: !a.no_latency_compensation,
+        record_trace: a.trace.is_some(),
         ..PickPlaceConfig::default()
     };
+    if a.no_smoothing {
+        cfg.smoothing = None;
+    }
+    if let Some(n) = a.steps {
+        cfg.timeout = n as f64 / cfg.physics_rate;
+    }
     let o = run_episode(&m, a.seed, &cfg).map_err(|e| e.to_string())?;
+    if let Some(path) = &a.trace {
+        write_trace(path, &m, &o.trace)?;
+    }
     let doc = PickPlaceJson {
         schema: "armtutor.pickplace/1",
         task: "pick-place",
@@ -199,7 +239,13 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
         place_error: o.place_error,
         max_tracking_error: o.max_tracking_error,
         max_joint_torque: o.max_torque,
+        rms_jerk: o.rms_jerk,
+        rms_command_jerk: o.rms_command_jerk,
         actions: o.actions.len(),
+        chunk: cfg.chunk,
+        latency_periods: cfg.latency,
+        latency_compensation: cfg.latency_compensation,
+        smoothing: cfg.smoothing.is_some(),
         control_rate_hz: 1.0 / cfg.control_period,
         physics_rate_hz: cfg.physics_rate,
     };
@@ -207,7 +253,7 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
         return serde_json::to_string_pretty(&doc).map_err(|e| e.to_string());
     }
     Ok(format!(
-        "pick-place, seed {}, {} actions at {} Hz, physics {} Hz\nsuccess: {}\ntime to success: {}\nplace error: {:.1} mm\nmax tracking error: {:.4} rad\nmax joint torque: {:.1} N·m\nactions: {}\n",
+        "pick-place, seed {}, {} actions at {} Hz, physics {} Hz\nsuccess: {}\ntime to success: {}\nplace error: {:.1} mm\nmax tracking error: {:.4} rad\nmax joint torque: {:.1} N·m\nRMS jerk (measured / commanded): {:.1} / {:.1} rad/s³\nactions: {}\n",
         doc.seed,
         doc.mode,
         doc.control_rate_hz,
@@ -218,8 +264,48 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
         doc.place_error * 1e3,
         doc.max_tracking_error,
         doc.max_joint_torque,
+        doc.rms_jerk,
+        doc.rms_command_jerk,
         doc.actions
     ))
+}
+
+#[cfg(feature = "sim")]
+fn write_trace(
+    path: &std::path::Path,
+    m: &Model,
+    rows: &[crate::sim::policy::TraceRow],
+) -> Result<(), String> {
+    let names: Vec<&str> = m
+        .dof_joints
+        .iter()
+        .map(|&ji| m.joints[ji].name.as_str())
+        .collect();
+    let mut out = String::from("t");
+    for prefix in ["q", "qd", "tau"] {
+        for n in &names {
+            let _ = write!(out, ",{prefix}_{n}");
+        }
+    }
+    out.push_str(",tool_x,tool_y,tool_z,tool_qw,tool_qx,tool_qy,tool_qz");
+    for i in 1..=7 {
+        let _ = write!(out, ",action_{i}");
+    }
+    out.push_str(",gripper_closed\n");
+    for r in rows {
+        let _ = write!(out, "{}", r.t);
+        for x in
+            r.q.iter()
+                .chain(&r.qd)
+                .chain(&r.tau)
+                .chain(&r.tool)
+                .chain(&r.action)
+        {
+            let _ = write!(out, ",{x}");
+        }
+        let _ = writeln!(out, ",{}", u8::from(r.close_gripper));
+    }
+    std::fs::write(path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(feature = "sim")]

@@ -7,8 +7,8 @@
 //!   coordinate is exactly the URDF joint value.
 //! * Mass properties go in as principal moments plus the principal frame, from the URDF inertia
 //!   about the centre of mass (origin rpy included).
-//! * URDF joint limits become the multibody joints' limits; `<dynamics damping>` becomes the
-//!   multibody's per-DoF viscous damping.
+//! * URDF joint limits become the multibody joints' limits; `<dynamics damping friction>`
+//!   become the multibody's per-DoF viscous damping and Coulomb friction.
 //! * Joint torques are applied as equal and opposite torques (forces for prismatic joints) on
 //!   the two bodies a joint connects, which is what a motor between them does.
 
@@ -346,7 +346,7 @@ impl ArmWorld {
         }
     }
 
-    /// URDF damping on every DoF; the gripper drive's armature on prismatic ones.
+    /// URDF damping and friction on every DoF; the gripper drive's armature on prismatic ones.
     fn set_damping(&mut self) {
         for sj in &self.joints {
             let d = self.model.joints[sj.model_joint].damping;
@@ -354,6 +354,7 @@ impl ArmWorld {
                 let dof = mb.link(link).map(|l| l.assembly_id());
                 if let Some(i) = dof {
                     mb.damping_mut()[i] = d;
+                    mb.frictions_mut()[i] = self.model.joints[sj.model_joint].friction;
                     if sj.prismatic {
                         mb.armature_mut()[i] = GRIPPER_ARMATURE;
                     }
@@ -780,6 +781,18 @@ pub(crate) mod tests {
         eprintln!("elbow: lowest {lowest:.4} rad, limit {lo:.4} rad");
         assert!(lowest > lo - 0.01, "{lowest} vs limit {lo}");
         assert!(lowest < lo + 0.05, "the elbow did reach its limit");
+    }
+
+    #[test]
+    fn urdf_damping_and_friction_arrive_in_rapier() {
+        let mut model = panda();
+        model.joints[model.dof_joints[2]].friction = 0.7;
+        let arm = ArmWorld::new(model.clone(), &READY, 1.0 / 240.0).unwrap();
+        let sj = &arm.joints[2];
+        let (mb, link) = arm.world.multibody_joints.get(sj.handle).unwrap();
+        let i = mb.link(link).unwrap().assembly_id();
+        assert_eq!(mb.damping()[i], 0.1);
+        assert_eq!(mb.frictions()[i], 0.7);
     }
 
     #[test]
