@@ -144,5 +144,23 @@ fn rest_posture_through_the_null_space_keeps_the_solution_exact() {
     assert!(with_rest.position_error < 1e-6);
     // The secondary task pulled joint 3 towards 1.2 rad without moving the tool.
     assert!((with_rest.q[2] - 1.2).abs() < (plain.q[2] - 1.2).abs());
-    let _ = IkMethod::PseudoInverse;
+}
+
+#[test]
+fn undamped_newton_with_the_pseudo_inverse_converges_away_from_singularities() {
+    let (_, chain) = setup();
+    let solver = IkSolver {
+        method: IkMethod::PseudoInverse,
+        ..IkSolver::default()
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(17);
+    for _ in 0..20 {
+        let q_true: Vec<f64> = HOME
+            .iter()
+            .map(|h| h + rng.random_range(-0.3..0.3))
+            .collect();
+        let target = chain.tip_pose(&q_true);
+        let sol = solver.solve(&chain, &target, &HOME).expect("converges");
+        assert!(sol.position_error < 1e-6 && sol.orientation_error < 1e-6);
+    }
 }

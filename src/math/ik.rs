@@ -192,7 +192,7 @@ impl IkSolver {
         let mut best = (f64::INFINITY, q.clone(), 0.0, 0.0);
         for it in 0..=self.max_iterations {
             let e = pose_error(&chain.tip_pose(&q), target);
-            let (pe, oe) = (e.fixed_rows::<3>(0).norm(), e.fixed_rows::<3>(3).norm());
+            let (pe, oe) = error_norms(&e);
             if pe + oe < best.0 {
                 best = (pe + oe, q.clone(), pe, oe);
             }

@@ -481,7 +481,6 @@ impl Episode {
             }
             self.current = a;
         }
-        let model = self.arm.model.clone();
         for k in 1..=steps {
             let s = k as f64 / steps as f64;
             let lin: Vec<f64> = (0..ARM)
@@ -503,7 +502,7 @@ impl Episode {
             } else {
                 0.04
             });
-            let mut tau = self.pd.torques(&model, &q, &qd, &target_q);
+            let mut tau = self.pd.torques(&self.arm.model, &q, &qd, &target_q);
             if self.current.close_gripper {
                 tau[ARM] = -grip_force;
             }

@@ -85,11 +85,6 @@ fn shape_frame(shape: &Shape) -> Transform {
     }
 }
 
-/// One rigid body: a link and every link fixed to it.
-struct Body {
-    handle: RigidBodyHandle,
-}
-
 /// A movable joint in the multibody.
 struct SimJoint {
     model_joint: usize,
@@ -105,7 +100,8 @@ struct SimJoint {
 pub struct ArmWorld {
     pub world: PhysicsWorld,
     pub model: Model,
-    bodies: Vec<Body>,
+    /// One rigid body per group of links joined by fixed joints.
+    bodies: Vec<RigidBodyHandle>,
     /// For every link: its body and its pose in that body's frame.
     link_body: Vec<(usize, Transform)>,
     joints: Vec<SimJoint>,
@@ -232,9 +228,7 @@ impl ArmWorld {
                 .additional_mass_properties(mass_properties(inertia))
                 .can_sleep(false)
                 .build();
-            bodies.push(Body {
-                handle: world.insert_body(rb),
-            });
+            bodies.push(world.insert_body(rb));
         }
         // Collision geometry, massless (the inertials already carry the mass).
         for (l, link) in model.links.iter().enumerate() {
@@ -253,7 +247,7 @@ impl ArmWorld {
                         ENVIRONMENT,
                         InteractionTestMode::And,
                     ));
-                world.insert_collider(c, Some(bodies[b].handle));
+                world.insert_collider(c, Some(bodies[b]));
             }
         }
         let mut joints = Vec::new();
@@ -287,7 +281,7 @@ impl ArmWorld {
             let joint = builder.build();
             let handle = world
                 .multibody_joints
-                .insert(bodies[pb].handle, bodies[cb].handle, joint, true)
+                .insert(bodies[pb], bodies[cb], joint, true)
                 .ok_or_else(|| SimError::BadJoint(j.name.clone()))?;
             joints.push(SimJoint {
                 model_joint: ji,
@@ -446,8 +440,8 @@ impl ArmWorld {
                     .map_or(0.0, |i| m.multiplier * tau[i]),
                 _ => 0.0,
             };
-            let child = self.bodies[sj.child_body].handle;
-            let parent = self.bodies[sj.parent_body].handle;
+            let child = self.bodies[sj.child_body];
+            let parent = self.bodies[sj.parent_body];
             let Some(rb) = self.world.bodies.get(child) else {
                 continue;
             };
@@ -480,8 +474,8 @@ impl ArmWorld {
     pub fn step(&mut self) -> Result<(), SimError> {
         self.world.step();
         self.steps += 1;
-        for b in &self.bodies {
-            if let Some(rb) = self.world.bodies.get_mut(b.handle) {
+        for &b in &self.bodies {
+            if let Some(rb) = self.world.bodies.get_mut(b) {
                 rb.reset_forces(false);
                 rb.reset_torques(false);
             }
@@ -595,7 +589,7 @@ impl ArmWorld {
     /// The pose of a link in the world, as rapier has it.
     pub fn link_pose(&self, link: usize) -> Transform {
         let (b, t) = self.link_body[link];
-        match self.world.bodies.get(self.bodies[b].handle) {
+        match self.world.bodies.get(self.bodies[b]) {
             Some(rb) => from_pose(rb.position()) * t,
             None => Transform::identity(),
         }
