@@ -59,7 +59,7 @@ pub enum ModeName {
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["task", "passive"])))]
 pub struct SimulateArgs {
-    /// The URDF file (default: the bundled Panda; `--task` needs it).
+    /// The URDF file: required with --passive; --task uses the bundled Panda by default.
     pub file: Option<PathBuf>,
     /// Run a scripted task.
     #[arg(long, value_enum)]
