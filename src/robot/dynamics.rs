@@ -45,19 +45,9 @@ fn kinematics(model: &Model, q: &[f64]) -> Kinematics {
     Kinematics { x_up, s }
 }
 
-/// The generalized coordinate and multiplier that drive joint `ji`, if any.
-fn driver(model: &Model, ji: usize) -> Option<(usize, f64)> {
-    let j = &model.joints[ji];
-    if let Some(i) = j.q_index {
-        return Some((i, 1.0));
-    }
-    let m = j.mimic.as_ref()?;
-    model.joints[m.master].q_index.map(|i| (i, m.multiplier))
-}
-
 /// Joint-space rate of joint `ji` from the generalized rates (mimic offsets do not move).
 fn joint_rate(model: &Model, ji: usize, qd: &[f64]) -> f64 {
-    driver(model, ji).map_or(0.0, |(i, k)| k * qd[i])
+    model.driver(ji).map_or(0.0, |(i, k)| k * qd[i])
 }
 
 /// RNEA: the generalized forces `τ = M(q)q̈ + C(q, q̇)q̇ + g(q)` for a fixed base under
@@ -86,7 +76,7 @@ pub fn inverse_dynamics(
     let mut tau = vec![0.0; model.dof()];
     for (ji, j) in model.joints.iter().enumerate().rev() {
         let c = j.child;
-        if let Some((i, k)) = driver(model, ji) {
+        if let Some((i, k)) = model.driver(ji) {
             tau[i] += k * kin.s[c].dot(&f[c]);
         }
         let up = kin.x_up[c].transpose() * f[c];
@@ -115,7 +105,7 @@ pub fn mass_matrix(model: &Model, q: &[f64]) -> DMatrix<f64> {
     let dof = model.dof();
     let mut m = DMatrix::zeros(dof, dof);
     for (ji, j) in model.joints.iter().enumerate() {
-        let Some((qi, ki)) = driver(model, ji) else {
+        let Some((qi, ki)) = model.driver(ji) else {
             continue;
         };
         let mut force = ic[j.child] * kin.s[j.child];
@@ -128,7 +118,7 @@ pub fn mass_matrix(model: &Model, q: &[f64]) -> DMatrix<f64> {
             let Some(parent_joint) = model.links[link].parent_joint else {
                 break;
             };
-            if let Some((qk, kk)) = driver(model, parent_joint) {
+            if let Some((qk, kk)) = model.driver(parent_joint) {
                 let h = ki * kk * kin.s[link].dot(&force);
                 m[(qi, qk)] += h;
                 m[(qk, qi)] += h;

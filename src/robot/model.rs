@@ -499,6 +499,19 @@ impl Model {
         self.joints.iter().position(|j| j.name == name)
     }
 
+    /// The entry of `q` that drives joint `ji` and the multiplier it is driven with: `(i, 1)`
+    /// for an independent joint, `(i_master, multiplier)` for a mimic, `None` for fixed joints.
+    /// Generalized forces flow back the same way: a mimic's torque counts `multiplier` times
+    /// towards its master's entry.
+    pub fn driver(&self, ji: usize) -> Option<(usize, f64)> {
+        let j = &self.joints[ji];
+        if let Some(i) = j.q_index {
+            return Some((i, 1.0));
+        }
+        let m = j.mimic.as_ref()?;
+        self.joints[m.master].q_index.map(|i| (i, m.multiplier))
+    }
+
     /// The value of joint `ji` for configuration `q` (mimics follow their masters).
     pub fn joint_value(&self, ji: usize, q: &[f64]) -> f64 {
         let j = &self.joints[ji];

@@ -351,7 +351,6 @@ pub struct Episode {
     pub scenario: Scenario,
     pub cube: rapier3d_f64::prelude::RigidBodyHandle,
     planner: Planner,
-    chain: Chain,
     tcp: usize,
     pd: JointPd,
     q_cmd: Vec<f64>,
@@ -382,7 +381,7 @@ impl Episode {
             );
         }
         let planner = Planner {
-            chain: chain.clone(),
+            chain,
             cfg: cfg.clone(),
             mode: cfg.mode,
             scenario,
@@ -398,7 +397,6 @@ impl Episode {
             scenario,
             cube,
             planner,
-            chain,
             tcp,
             pd: JointPd::default(),
             q_cmd: q.clone(),
@@ -475,7 +473,7 @@ impl Episode {
             .is_some_and(|(due, _)| *due <= self.period)
             && let Some((_, a)) = self.queue.pop_front()
         {
-            apply(&self.chain, &mut self.q_cmd, &a);
+            apply(&self.planner.chain, &mut self.q_cmd, &a);
             if a.phase == Phase::Retreat && self.out.time_to_success.is_none() {
                 self.out.time_to_success = Some(self.arm.time());
             }
@@ -500,7 +498,7 @@ impl Episode {
             target_q.push(if self.current.close_gripper {
                 q[ARM]
             } else {
-                0.04
+                READY[ARM]
             });
             let mut tau = self.pd.torques(&self.arm.model, &q, &qd, &target_q);
             if self.current.close_gripper {

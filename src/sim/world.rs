@@ -55,6 +55,10 @@ enum Item {
 /// Collision groups: the arm's links touch the environment but not each other.
 const ARM: Group = Group::GROUP_1;
 const ENVIRONMENT: Group = Group::GROUP_2;
+const ARM_GROUPS: InteractionGroups =
+    InteractionGroups::new(ARM, ENVIRONMENT, InteractionTestMode::And);
+const ENVIRONMENT_GROUPS: InteractionGroups =
+    InteractionGroups::new(ENVIRONMENT, Group::ALL, InteractionTestMode::And);
 
 /// Reflected inertia of a prismatic (gripper) drive, in kg, added to the finger DoFs. URDF has
 /// no field for it; without it the 15 g fingers make rapier's mass-scaled contact springs so
@@ -156,7 +160,7 @@ fn mass_properties(i: &SpatialInertia) -> MassProperties {
     if frame.determinant() < 0.0 {
         frame.set_column(2, &(-frame.column(2)));
     }
-    // A body needs some inertia to be simulated; links without any get a small sphere's.
+    // A body needs some mass and inertia to be simulated: massless links get 1 g and 1e-6 kg·m².
     let mass = i.mass.max(1e-3);
     let floor = 1e-6;
     MassProperties::with_principal_inertia_frame(
@@ -199,7 +203,9 @@ impl ArmWorld {
         // Group links into bodies: a link starts a body unless its parent joint is fixed.
         let mut link_body: Vec<(usize, Transform)> =
             vec![(0, Transform::identity()); model.links.len()];
+        // Each body's inertia (in its root link's frame) and root link.
         let mut inertias: Vec<SpatialInertia> = vec![model.links[0].inertia];
+        let mut root_links = vec![0];
         for j in &model.joints {
             if j.kind == JointKind::Fixed {
                 let (b, t_parent) = link_body[j.parent];
@@ -209,15 +215,12 @@ impl ArmWorld {
             } else {
                 link_body[j.child] = (inertias.len(), Transform::identity());
                 inertias.push(model.links[j.child].inertia);
+                root_links.push(j.child);
             }
         }
         let poses0 = model.link_poses(&vec![0.0; model.dof()]);
         let mut bodies = Vec::with_capacity(inertias.len());
-        for (b, inertia) in inertias.iter().enumerate() {
-            let root_link = link_body
-                .iter()
-                .position(|(bb, t)| *bb == b && *t == Transform::identity())
-                .unwrap_or(0);
+        for (b, (inertia, &root_link)) in inertias.iter().zip(&root_links).enumerate() {
             let builder = if b == 0 {
                 RigidBodyBuilder::fixed()
             } else {
@@ -242,11 +245,7 @@ impl ArmWorld {
                     .position(pose(&local))
                     .density(0.0)
                     .friction(FRICTION)
-                    .collision_groups(InteractionGroups::new(
-                        ARM,
-                        ENVIRONMENT,
-                        InteractionTestMode::And,
-                    ));
+                    .collision_groups(ARM_GROUPS);
                 world.insert_collider(c, Some(bodies[b]));
             }
         }
@@ -318,11 +317,11 @@ impl ArmWorld {
             let Some(master) = self.joints.iter().find(|o| o.model_joint == m.master) else {
                 continue;
             };
-            let (Some((_, l1)), Some((mb, l2))) = (
+            let (Some(l1), Some((mb, l2))) = (
                 self.world
                     .multibody_joints
                     .get(master.handle)
-                    .map(|(mb, l)| (mb.ndofs(), l)),
+                    .map(|(_, l)| l),
                 self.world.multibody_joints.get_mut(sj.handle),
             ) else {
                 continue;
@@ -368,13 +367,16 @@ impl ArmWorld {
                 l.joint.apply_displacement(&[target - now]);
             }
         }
-        let handles: Vec<MultibodyJointHandle> = self.joints.iter().map(|j| j.handle).collect();
-        for h in handles {
-            if let Some((mb, _)) = self.world.multibody_joints.get_mut(h) {
-                mb.generalized_velocity_mut().fill(0.0);
-                mb.forward_kinematics(&self.world.bodies, true);
-                mb.update_rigid_bodies(&mut self.world.bodies, true);
-            }
+        // The whole arm is one multibody rooted at the base body: update it once.
+        let arm = self
+            .world
+            .multibody_joints
+            .rigid_body_link(self.bodies[0])
+            .map(|l| l.multibody);
+        if let Some(mb) = arm.and_then(|i| self.world.multibody_joints.get_multibody_mut(i)) {
+            mb.generalized_velocity_mut().fill(0.0);
+            mb.forward_kinematics(&self.world.bodies, true);
+            mb.update_rigid_bodies(&mut self.world.bodies, true);
         }
     }
 
@@ -432,14 +434,10 @@ impl ArmWorld {
             return Err(SimError::NonFiniteCommand { joint: i + 1 });
         }
         for sj in &self.joints {
-            let j = &self.model.joints[sj.model_joint];
-            let t = match (j.q_index, &j.mimic) {
-                (Some(i), _) => tau[i],
-                (None, Some(m)) => self.model.joints[m.master]
-                    .q_index
-                    .map_or(0.0, |i| m.multiplier * tau[i]),
-                _ => 0.0,
-            };
+            let t = self
+                .model
+                .driver(sj.model_joint)
+                .map_or(0.0, |(i, k)| k * tau[i]);
             let child = self.bodies[sj.child_body];
             let parent = self.bodies[sj.parent_body];
             let Some(rb) = self.world.bodies.get(child) else {
@@ -548,11 +546,7 @@ impl ArmWorld {
         let c = ColliderBuilder::cuboid(size.x / 2.0, size.y / 2.0, size.z / 2.0)
             .translation(vector(&center))
             .friction(FRICTION)
-            .collision_groups(InteractionGroups::new(
-                ENVIRONMENT,
-                Group::ALL,
-                InteractionTestMode::And,
-            ));
+            .collision_groups(ENVIRONMENT_GROUPS);
         self.world.insert_collider(c, None);
     }
 
@@ -569,11 +563,7 @@ impl ArmWorld {
         let c = ColliderBuilder::cuboid(h, h, h)
             .mass(mass)
             .friction(FRICTION)
-            .collision_groups(InteractionGroups::new(
-                ENVIRONMENT,
-                Group::ALL,
-                InteractionTestMode::And,
-            ));
+            .collision_groups(ENVIRONMENT_GROUPS);
         self.world.insert_collider(c, Some(body));
         body
     }
