@@ -9,6 +9,8 @@
 #[cfg(feature = "app")]
 pub mod app;
 pub mod cli;
+#[cfg(feature = "app")]
+pub mod lessons;
 pub mod math;
 pub mod robot;
 #[cfg(feature = "sim")]

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = Cli::parse();
     match &args.command {
+        #[cfg(feature = "app")]
+        Some(cli::Command::Bench(bench)) => start_app(&args, Some(bench)),
         Some(command) => match cli::run(command) {
             Ok(out) => {
                 print!("{out}");
@@ -20,14 +22,23 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        None => start_app(&args),
+        None => start_app(&args, None),
     }
 }
 
 #[cfg(feature = "app")]
-fn start_app(args: &Cli) -> ExitCode {
-    match armtutor::app::run(args.urdf.as_deref()) {
-        Ok(()) => ExitCode::SUCCESS,
+fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
+    let opts = armtutor::app::StartOptions {
+        urdf: args.urdf.clone(),
+        args: args.app.clone(),
+        bench_frames: bench.map(|b| b.frames),
+        bench_json: bench.is_some_and(|b| b.json),
+    };
+    match armtutor::app::run(opts) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("armtutor: error: {e}");
             ExitCode::from(2)
@@ -36,7 +47,7 @@ fn start_app(args: &Cli) -> ExitCode {
 }
 
 #[cfg(not(feature = "app"))]
-fn start_app(_: &Cli) -> ExitCode {
+fn start_app(_: &Cli, _: Option<()>) -> ExitCode {
     eprintln!(
         "armtutor: error: this build has no app (built without the `app` feature); try `armtutor --help`"
     );

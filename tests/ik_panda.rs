@@ -164,3 +164,26 @@ fn undamped_newton_with_the_pseudo_inverse_converges_away_from_singularities() {
         assert!(sol.position_error < 1e-6 && sol.orientation_error < 1e-6);
     }
 }
+
+#[test]
+fn self_motion_moves_the_elbow_a_long_way_with_the_tool_held() {
+    let (model, chain) = setup();
+    let elbow = model.link_index("panda_link4").unwrap();
+    let q0 = vec![0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785];
+    let (q, drift) = armtutor::math::ik::self_motion(&chain, &q0, 2, 0.6, 60);
+    // Joint 3's null-space direction swings the elbow by centimetres…
+    let to_model = |q: &[f64]| {
+        let mut full = q.to_vec();
+        full.push(0.04);
+        model.link_poses(&full)[elbow].translation
+    };
+    let moved = (to_model(&q) - to_model(&q0)).norm();
+    assert!(moved > 0.03, "elbow moved {moved}");
+    // …while the tool moves only by the Euler steps' second-order error.
+    assert!(drift < 2e-3, "{drift}");
+    let e = pose_error(&chain.tip_pose(&q0), &chain.tip_pose(&q));
+    assert!((e.norm() - drift).abs() < 1e-12);
+    // Halving the step size shrinks the drift (first-order method: about ×½).
+    let (_, finer) = armtutor::math::ik::self_motion(&chain, &q0, 2, 0.6, 120);
+    assert!(finer < 0.7 * drift, "{finer} vs {drift}");
+}

@@ -32,6 +32,27 @@ pub fn transform(t: &Transform) -> bevy::prelude::Transform {
     }
 }
 
+/// A Bevy point back to robot coordinates (the inverse of [`point`]).
+pub fn point_to_robot(p: BVec3) -> Vec3 {
+    Vec3::new(p.x as f64, -(p.z as f64), p.y as f64)
+}
+
+/// A Bevy rotation back to a robot rotation matrix: `Mᵀ·R·M`.
+pub fn rotation_to_robot(q: BQuat) -> Mat3 {
+    let b = BMat3::from_quat(q.normalize());
+    let r = Mat3::from_fn(|i, j| b.col(j)[i] as f64);
+    let m = robot_to_bevy_matrix();
+    m.transpose() * r * m
+}
+
+/// A Bevy `Transform` (scale ignored) back to a robot pose, re-orthonormalised so f32
+/// round-off does not leak into the math.
+pub fn transform_to_robot(t: &bevy::prelude::Transform) -> Transform {
+    let r = rotation_to_robot(t.rotation);
+    let q = crate::math::Quat::from_matrix(&r);
+    Transform::new(q.to_matrix(), point_to_robot(t.translation))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +76,17 @@ mod tests {
         let via_bevy = transform(&t).transform_point(point(&p));
         let direct = point(&t.transform_point(&p));
         assert!((via_bevy - direct).abs().max_element() < 1e-6);
+    }
+
+    #[test]
+    fn the_inverse_conversion_round_trips() {
+        let t = Transform::new(
+            so3::exp(&Vec3::new(-0.7, 0.2, 2.1)),
+            Vec3::new(0.5, -0.3, 0.25),
+        );
+        let back = transform_to_robot(&transform(&t));
+        assert!((back.translation - t.translation).norm() < 1e-6);
+        assert!((back.rotation - t.rotation).norm() < 1e-6);
+        assert!(so3::is_rotation(&back.rotation, 1e-12));
     }
 }

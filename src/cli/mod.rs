@@ -26,6 +26,59 @@ pub struct Cli {
     /// Load this URDF in the app instead of the bundled arm.
     #[arg(long, value_name = "FILE", global = false)]
     pub urdf: Option<PathBuf>,
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+/// How the app starts (ignored by the headless commands).
+#[derive(Args, Debug, Clone, Default)]
+pub struct AppArgs {
+    /// Render `--frames` frames, write this PNG, and exit (works under Xvfb).
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot.
+    #[arg(long, default_value_t = 60, requires = "screenshot")]
+    pub frames: u32,
+    /// Open this lesson: frames, jacobian (see the README for the list).
+    #[arg(long, value_name = "NAME")]
+    pub lesson: Option<String>,
+    /// Window size in logical pixels, e.g. 1280x720.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
+    /// Start in presenter mode (large UI, minimal chrome, keyboard-driven; P toggles it).
+    #[arg(long)]
+    pub presenter: bool,
+    /// Interface language.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LangArg {
+    /// English.
+    #[default]
+    En,
+    /// 中文 (简体).
+    Zh,
+}
+
+/// Parses `WxH` (e.g. `1280x720`) into a window size, each side 64 to 16384 pixels.
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("size {s:?} is not WxH (e.g. 1280x720)"))?;
+    let side = |t: &str| -> Result<u32, String> {
+        let v: u32 = t
+            .trim()
+            .parse()
+            .map_err(|_| format!("size {s:?} is not WxH (e.g. 1280x720)"))?;
+        if (64..=16384).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("size {s:?}: each side must be 64 to 16384 pixels"))
+        }
+    };
+    Ok((side(w)?, side(h)?))
 }
 
 #[derive(Subcommand, Debug)]
@@ -37,6 +90,21 @@ pub enum Command {
     /// Run the arm in physics (rapier): a scripted pick-and-place task, or a passive release.
     #[cfg(feature = "sim")]
     Simulate(SimulateArgs),
+    /// Run the app for N frames with every overlay on and report the CPU time per frame
+    /// (needs a display; use xvfb-run on a headless machine).
+    #[cfg(feature = "app")]
+    Bench(BenchArgs),
+}
+
+#[cfg(feature = "app")]
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Frames to measure (after a warm-up of 30).
+    #[arg(long, default_value_t = 600)]
+    pub frames: u32,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(feature = "sim")]
@@ -141,6 +209,8 @@ pub fn run(command: &Command) -> Result<String, String> {
         Command::Kinematics(a) => kinematics(a),
         #[cfg(feature = "sim")]
         Command::Simulate(a) => simulate(a),
+        #[cfg(feature = "app")]
+        Command::Bench(_) => Err("bench runs the app; call it through the armtutor binary".into()),
     }
 }
 

@@ -272,6 +272,42 @@ pub fn error_norms(e: &Vec6) -> (f64, f64) {
     )
 }
 
+/// Self-motion of a redundant arm: moves `q` a joint-space distance `amount` along the unit
+/// null-space direction `q̇ = n/|n|`, `n = (I − J⁺J)·e_joint` (the part of "joint `joint`
+/// alone" that leaves the tool still), in `steps` Euler steps with the projector refreshed
+/// each step. The tool stays put to second order in the step size; the returned drift (pose
+/// error norm, tool before → after) says how well. Stops early where `e_joint` has no
+/// null-space component left (`|n| < 1e-6`).
+pub fn self_motion(
+    chain: &impl KinematicChain,
+    q: &[f64],
+    joint: usize,
+    amount: f64,
+    steps: usize,
+) -> (Vec<f64>, f64) {
+    let n = chain.dof();
+    let mut q = q.to_vec();
+    if joint >= n || !amount.is_finite() || steps == 0 {
+        return (q, 0.0);
+    }
+    let start = chain.tip_pose(&q);
+    let mut j = Jacobian::zeros(n);
+    let h = amount / steps as f64;
+    for _ in 0..steps {
+        chain.tip_jacobian(&q, &mut j);
+        let column = nullspace_projector(&j).column(joint).clone_owned();
+        let norm = column.norm();
+        if norm < 1e-6 {
+            break;
+        }
+        for (qi, d) in q.iter_mut().zip(column.iter()) {
+            *qi += h * d / norm;
+        }
+    }
+    let drift = pose_error(&start, &chain.tip_pose(&q)).norm();
+    (q, drift)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,6 +101,22 @@ impl Transform {
             .then_some(Transform::new(r, t))
     }
 
+    /// The pose of a camera at `eye` looking at `target`, in the ROS *optical* convention
+    /// (REP-103's `_optical` frames): z forward along the line of sight, x to the image's
+    /// right, y down. `up` is the world's up (Z for REP-103). `None` if the eye is on the
+    /// target or looks straight along `up`.
+    pub fn look_at_optical(eye: &Vec3, target: &Vec3, up: &Vec3) -> Option<Transform> {
+        let z = (target - eye).try_normalize(1e-12)?;
+        let x = z.cross(up).try_normalize(1e-9)?;
+        let y = z.cross(&x);
+        Some(Transform::new(Mat3::from_columns(&[x, y, z]), *eye))
+    }
+
+    /// `T_ab = T_wa⁻¹·T_wb`: frame *b*'s pose in frame *a*, from both poses in a common frame.
+    pub fn relative(t_wa: &Transform, t_wb: &Transform) -> Transform {
+        t_wa.inverse() * *t_wb
+    }
+
     pub fn is_finite(&self) -> bool {
         self.rotation
             .iter()
@@ -170,6 +186,37 @@ pub(crate) mod tests {
     use super::*;
     use approx::assert_relative_eq;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_optical_camera_looks_at_its_target_with_y_down() {
+        let eye = Vec3::new(1.1, -0.7, 0.6);
+        let target = Vec3::new(0.5, 0.0, 0.05);
+        let t = Transform::look_at_optical(&eye, &target, &Vec3::z()).unwrap();
+        assert!(so3::is_rotation(&t.rotation, 1e-12));
+        // The target is straight ahead: on the optical axis at its distance.
+        let in_cam = t.inverse().transform_point(&target);
+        assert_relative_eq!(in_cam.x, 0.0, epsilon = 1e-12);
+        assert_relative_eq!(in_cam.y, 0.0, epsilon = 1e-12);
+        assert_relative_eq!(in_cam.z, (target - eye).norm(), epsilon = 1e-12);
+        // Image "down" points down in the world, image "right" is level.
+        assert!(t.rotation.column(1).z < 0.0);
+        assert_relative_eq!(t.rotation.column(0).z, 0.0, epsilon = 1e-12);
+        assert!(Transform::look_at_optical(&eye, &eye, &Vec3::z()).is_none());
+        let above = eye + Vec3::z();
+        assert!(Transform::look_at_optical(&eye, &above, &Vec3::z()).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn relative_poses_chain(a in transform(), b in transform(), c in transform()) {
+            let t_ab = Transform::relative(&a, &b);
+            let t_bc = Transform::relative(&b, &c);
+            let t_ac = Transform::relative(&a, &c);
+            let chained = t_ab * t_bc;
+            prop_assert!((chained.to_matrix() - t_ac.to_matrix()).amax() < 1e-9);
+            prop_assert!((a * t_ab).to_matrix().relative_eq(&b.to_matrix(), 1e-9, 1e-9));
+        }
+    }
 
     pub fn transform() -> impl Strategy<Value = Transform> {
         (

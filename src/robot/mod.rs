@@ -5,6 +5,7 @@
 
 pub mod chain;
 pub mod dynamics;
+pub mod mesh_path;
 pub mod model;
 
 pub use chain::Chain;

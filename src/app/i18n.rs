@@ -1,0 +1,479 @@
+//! English and 中文: every user-facing string comes from [`TABLE`], looked up by key at run
+//! time so the language switches instantly (L).
+//!
+//! egui's default fonts have no CJK glyphs, so a subset of Droid Sans Fallback (Apache-2.0,
+//! the Android Open Source Project) holding exactly the characters of this table is embedded
+//! as a fallback font. It is compiled into the binary, so it works the same on desktop and in
+//! the browser. After editing Chinese text, run `python3 assets/fonts/subset.py` (a test fails
+//! until every character is covered).
+
+use crate::sim::policy::Phase;
+use bevy::prelude::Resource;
+use bevy_egui::egui;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The string for `key` in this language (the key itself if it is missing, so a gap is
+    /// visible rather than fatal; a test keeps the table complete).
+    pub fn t(self, key: &'static str) -> &'static str {
+        lookup(self, key).unwrap_or(key)
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    /// The language's own name, for the switch button.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+}
+
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    static INDEX: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| TABLE.iter().map(|&(k, en, zh)| (k, (en, zh))).collect());
+    index.get(key).map(|&(en, zh)| match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    })
+}
+
+pub fn phase_key(p: Phase) -> &'static str {
+    match p {
+        Phase::Approach => "phase_approach",
+        Phase::Descend => "phase_descend",
+        Phase::Close => "phase_close",
+        Phase::Lift => "phase_lift",
+        Phase::Transport => "phase_transport",
+        Phase::Lower => "phase_lower",
+        Phase::Release => "phase_release",
+        Phase::Retreat => "phase_retreat",
+        Phase::Done => "phase_done",
+    }
+}
+
+/// The CJK subset font (see the module docs).
+pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback-subset.ttf");
+/// Math symbols egui's own fonts lack (ᵀ, ᵢ, ⁺, the dot of q̇), from DejaVu Sans.
+pub const SYMBOL_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
+
+/// egui's default fonts, then the symbol and CJK subsets as fallbacks, in both families.
+pub fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    for (name, data) in [
+        ("dejavu-symbols", SYMBOL_FONT),
+        ("droid-sans-fallback", CJK_FONT),
+    ] {
+        fonts.font_data.insert(
+            name.into(),
+            std::sync::Arc::new(egui::FontData::from_static(data)),
+        );
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            fonts.families.entry(family).or_default().push(name.into());
+        }
+    }
+    fonts
+}
+
+/// key, English, 中文.
+pub const TABLE: &[(&str, &str, &str)] = &[
+    // Transport and chrome.
+    ("play", "Play (Space)", "播放（空格）"),
+    ("pause", "Pause (Space)", "暂停（空格）"),
+    (
+        "step",
+        "Single step: one 50 ms control period (.)",
+        "单步：前进一个 50 毫秒控制周期（.）",
+    ),
+    ("reset", "Reset this episode (R)", "重置本回合（R）"),
+    ("speed", "Speed", "速度"),
+    ("seed", "Seed", "随机种子"),
+    ("task_space", "Δx actions", "Δx 动作"),
+    (
+        "task_space_tip",
+        "The policy outputs tool motions Δx (translation + rotation vector); DLS IK turns them into joint motion (M)",
+        "策略输出末端位姿增量 Δx（平移 + 旋转向量），由阻尼最小二乘逆运动学转换为关节运动（M）",
+    ),
+    ("joint_space", "Δq actions", "Δq 动作"),
+    (
+        "joint_space_tip",
+        "The policy outputs joint motions Δq for the 7 joints directly (M)",
+        "策略直接输出 7 个关节的增量 Δq（M）",
+    ),
+    ("simulate", "Simulate", "仿真"),
+    ("teach", "Teach", "示教"),
+    (
+        "teach_only",
+        "Teach mode (the pick-and-place task needs the bundled Panda)",
+        "示教模式（抓放任务需要内置的 Panda 机械臂）",
+    ),
+    ("no_lesson", "No lesson", "不选课程"),
+    ("switch_language", "Switch language (L)", "切换语言（L）"),
+    (
+        "presenter",
+        "Presenter mode: large text, minimal chrome (P)",
+        "演示模式：大字号、精简界面（P）",
+    ),
+    ("phase", "Phase", "阶段"),
+    ("successes", "Successes", "成功次数"),
+    ("success", "success", "成功"),
+    ("failure", "failure", "失败"),
+    ("place_error", "placed within", "放置误差"),
+    ("phase_approach", "approach", "接近"),
+    ("phase_descend", "descend", "下降"),
+    ("phase_close", "close gripper", "闭合夹爪"),
+    ("phase_lift", "lift", "抬起"),
+    ("phase_transport", "transport", "搬运"),
+    ("phase_lower", "lower", "放下"),
+    ("phase_release", "release", "松开"),
+    ("phase_retreat", "retreat", "撤回"),
+    ("phase_done", "done", "完成"),
+    // The arm panel.
+    ("arm", "Arm", "机械臂"),
+    ("links", "links", "个连杆"),
+    (
+        "teach_hint",
+        "Drag the sliders, or drag the handle at the tool: IK (damped least squares) follows.",
+        "拖动滑块，或拖动末端的操纵手柄：逆运动学（阻尼最小二乘）会实时跟随。",
+    ),
+    ("self_motion", "Elbow (null space)", "肘部（零空间）"),
+    (
+        "self_motion_tip",
+        "Moves the joints along (I − J⁺J)·e₃: the elbow swings, the tool stays where it is.",
+        "沿 (I − J⁺J)·e₃ 移动关节：肘部摆动，末端保持不动。",
+    ),
+    ("ik_residual", "IK residual", "逆运动学残差"),
+    (
+        "self_motion_drift",
+        "Tool drift during the null-space move (before IK correction)",
+        "零空间运动中的末端漂移（逆运动学修正前）",
+    ),
+    // Shortcuts.
+    ("shortcuts", "Keyboard and mouse", "键盘与鼠标"),
+    (
+        "key_help",
+        "Show or hide this sheet (F1)",
+        "显示或隐藏本页（F1）",
+    ),
+    (
+        "key_play",
+        "Play / pause the physics",
+        "播放 / 暂停物理仿真",
+    ),
+    (
+        "key_step",
+        "Single step (one control period)",
+        "单步（一个控制周期）",
+    ),
+    ("key_reset", "Reset the episode", "重置本回合"),
+    (
+        "key_seed",
+        "Next seed (a new cube placement)",
+        "下一个随机种子（新的方块位置）",
+    ),
+    ("key_slower", "Slower (down to 0.1×)", "减速（最低 0.1×）"),
+    ("key_faster", "Faster (up to 4×)", "加速（最高 4×）"),
+    (
+        "key_teach",
+        "Switch between simulate and teach",
+        "在仿真与示教之间切换",
+    ),
+    (
+        "key_action_space",
+        "Switch the policy's action space (Δx / Δq)",
+        "切换策略的动作空间（Δx / Δq）",
+    ),
+    ("key_lang", "English / 中文", "English / 中文"),
+    ("key_presenter", "Presenter mode", "演示模式"),
+    ("key_hide", "Hide or show all panels", "隐藏或显示所有面板"),
+    (
+        "key_camera",
+        "Camera back to the start view",
+        "相机回到初始视角",
+    ),
+    ("key_no_lesson", "Close the lesson", "关闭课程"),
+    ("key_lesson", "Open lesson 1, 2, …", "打开第 1、2……课"),
+    ("mouse_left", "Left drag", "左键拖动"),
+    ("mouse_orbit", "Orbit the camera", "环绕旋转相机"),
+    ("mouse_right", "Right drag", "右键拖动"),
+    ("mouse_pan", "Pan", "平移视角"),
+    ("mouse_wheel", "Wheel", "滚轮"),
+    ("mouse_zoom", "Zoom", "缩放"),
+    ("drop_file", "Drop a .urdf", "拖入 .urdf 文件"),
+    (
+        "drop_file_tip",
+        "Load another robot (meshes resolved next to the file, package:// too)",
+        "加载其他机器人（网格路径相对该文件解析，支持 package://）",
+    ),
+    // Lesson: frames.
+    (
+        "lesson_frames",
+        "Frames and transform chains",
+        "坐标系与变换链",
+    ),
+    ("frame_camera", "camera (optical)", "相机（光学坐标系）"),
+    ("frame_target", "cube", "方块"),
+    ("triads", "Axes on every link", "每个连杆的坐标轴"),
+    ("scale", "size", "大小"),
+    ("link_names", "Link names", "连杆名称"),
+    ("sec_chain", "T_ab·T_bc", "T_ab·T_bc"),
+    ("sec_calibration", "Calibration", "标定"),
+    ("sec_basis", "Basis vs coordinates", "基变换与坐标变换"),
+    (
+        "chain_intro",
+        "Every link carries a frame (X red, Y green, Z blue). T_ab is frame b's pose written in frame a: its columns are b's axes and origin in a's coordinates. Pick three frames and the chain closes: T_ac = T_ab·T_bc, live while the arm moves.",
+        "每个连杆都带有一个坐标系（X 红、Y 绿、Z 蓝）。T_ab 表示坐标系 b 在坐标系 a 中的位姿：它的各列就是 b 的坐标轴和原点在 a 中的坐标。任选三个坐标系，变换链闭合：T_ac = T_ab·T_bc，机械臂运动时实时成立。",
+    ),
+    (
+        "order_matters",
+        "The order matters: T_bc·T_ab is a different transform (rotations do not commute), so read a chain from left to right, frame by frame.",
+        "顺序很重要：T_bc·T_ab 是另一个变换（旋转不满足交换律），所以变换链要从左到右、一个坐标系接一个坐标系地读。",
+    ),
+    (
+        "inverse_intro",
+        "Going back is the inverse, in closed form: R becomes Rᵀ (orthonormal) and the origin becomes −Rᵀp. No general 4×4 inversion is needed.",
+        "反方向就是求逆，而且有闭式解：R 变为 Rᵀ（正交矩阵），原点变为 −Rᵀp，无需一般的 4×4 矩阵求逆。",
+    ),
+    (
+        "calibration_intro",
+        "A camera on a stand sees the cube and measures T_cam_target. Calibration gives T_base_cam. A point P on the cube, known in the cube's frame, lands in the robot's base frame through the chain P_base = T_base_cam·T_cam_target·P. This is how a detection becomes a grasp target.",
+        "支架上的相机看到方块，测得 T_cam_target；标定给出 T_base_cam。方块上一点 P（在方块坐标系中已知）经过变换链 P_base = T_base_cam·T_cam_target·P 得到它在机器人基坐标系中的位置。检测结果就是这样变成抓取目标的。",
+    ),
+    (
+        "point_in_target",
+        "Point P in the cube's frame (m):",
+        "方块坐标系中的点 P（米）：",
+    ),
+    (
+        "calibration_check",
+        "P_base minus the cube's true pose applied to P",
+        "P_base 与方块真实位姿作用于 P 的差",
+    ),
+    (
+        "optical_note",
+        "The camera frame follows the ROS optical convention: z forward along the line of sight, x to the right of the image, y down. That is why its axes look rotated against the robot's.",
+        "相机坐标系采用 ROS 光学约定：z 沿视线向前，x 指向图像右侧，y 向下。这就是它的坐标轴看起来与机器人坐标轴不同的原因。",
+    ),
+    (
+        "basis_intro",
+        "One point, two frames, two sets of coordinates. T_ab carries b-coordinates to a-coordinates: p_a = T_ab·p_b.",
+        "同一个点，两个坐标系，两组坐标。T_ab 把 b 中的坐标变成 a 中的坐标：p_a = T_ab·p_b。",
+    ),
+    (
+        "basis_columns",
+        "The columns of R_ab are b's axes written in a (the basis change):",
+        "R_ab 的各列是 b 的坐标轴在 a 中的表示（基变换）：",
+    ),
+    ("in", "in", "在"),
+    (
+        "basis_why",
+        "Why inverses? T_ab describes how b's axes sit inside a (a change of basis). Coordinates go the other way: to find p_b from p_a you undo that placement, p_b = T_ab⁻¹·p_a = T_ba·p_a. Moving the axes one way moves the numbers the opposite way.",
+        "为什么互为逆矩阵？T_ab 描述 b 的坐标轴在 a 中如何摆放（基变换）。坐标则反方向变化：要由 p_a 求 p_b，就要撤销这个摆放，p_b = T_ab⁻¹·p_a = T_ba·p_a。坐标轴往一个方向转，数值就往相反方向变。",
+    ),
+    // Lesson: the Jacobian.
+    ("lesson_jacobian", "The Jacobian", "雅可比矩阵"),
+    ("sec_ellipsoids", "Ellipsoids", "椭球"),
+    ("sec_columns", "Columns", "列向量"),
+    ("sec_singularity", "Singularity", "奇异位形"),
+    ("sec_twist", "Twist & wrench", "运动旋量与力旋量"),
+    (
+        "ellipsoid_intro",
+        "ẋ = J(q)·q̇. With J = UΣVᵀ, unit joint speeds (|q̇| ≤ 1) reach the velocity ellipsoid: semi-axes σᵢ·uᵢ. Long axes are easy directions, short ones hard.",
+        "ẋ = J(q)·q̇。令 J = UΣVᵀ，单位关节速度（|q̇| ≤ 1）所能达到的末端速度构成速度椭球，半轴为 σᵢ·uᵢ。长轴方向容易运动，短轴方向困难。",
+    ),
+    (
+        "velocity_ellipsoid",
+        "Velocity ellipsoid (σᵢuᵢ)",
+        "速度椭球（σᵢuᵢ）",
+    ),
+    (
+        "force_ellipsoid",
+        "Force ellipsoid (uᵢ/σᵢ, from τ = JᵀF)",
+        "力椭球（uᵢ/σᵢ，由 τ = JᵀF 得到）",
+    ),
+    (
+        "rotational_ellipsoid",
+        "Rotational velocity ellipsoid",
+        "角速度椭球",
+    ),
+    ("velocity_scale", "velocity scale", "速度比例"),
+    ("force_scale", "force scale", "力比例"),
+    (
+        "sigma_bars",
+        "Singular values σ₁ ≥ … ≥ σ₆:",
+        "奇异值 σ₁ ≥ … ≥ σ₆：",
+    ),
+    ("manipulability", "w", "w"),
+    ("condition_number", "κ", "κ"),
+    (
+        "ellipsoid_note",
+        "w = √det(JJᵀ) is the ellipsoid's volume up to a constant; κ = σ_max/σ_min says how round it is (κ plotted up to 1000). The force ellipsoid is the velocity one turned inside out: the arm is strong where it is slow.",
+        "w = √det(JJᵀ) 与椭球体积成正比；κ = σ_max/σ_min 表示椭球有多\"圆\"（图中 κ 截断于 1000）。力椭球是速度椭球的\"倒置\"：机械臂在运动慢的方向上出力大。",
+    ),
+    (
+        "columns_intro",
+        "Column i of J is the tool twist that joint i alone produces at unit speed: the lever ratio from that joint to the tool. The arrows show the linear part.",
+        "J 的第 i 列是关节 i 以单位速度单独转动时末端产生的运动旋量，即该关节到末端的\"杠杆比\"。箭头显示其线速度部分。",
+    ),
+    (
+        "show_columns",
+        "Draw the columns at the tool",
+        "在末端画出各列",
+    ),
+    (
+        "columns_note",
+        "A revolute column is (zᵢ × (p_tool − pᵢ), zᵢ): the farther the tool from the axis, the longer the arrow. Units: m/s and rad/s per rad/s.",
+        "转动关节的列为 (zᵢ × (p_tool − pᵢ), zᵢ)：末端离转轴越远，箭头越长。单位：每 rad/s 对应的 m/s 和 rad/s。",
+    ),
+    (
+        "singularity_intro",
+        "Ask for a tool twist V and solve for joint speeds. The pseudo-inverse J⁺V is exact but grows like 1/σ_min; damped least squares Jᵀ(JJᵀ + λ²I)⁻¹V stays bounded by |V|/(2λ) and gives up a little accuracy.",
+        "给定末端运动旋量 V，求关节速度。伪逆 J⁺V 精确，但随 1/σ_min 增长；阻尼最小二乘 Jᵀ(JJᵀ + λ²I)⁻¹V 始终不超过 |V|/(2λ)，代价是略微损失精度。",
+    ),
+    ("demand", "Demand", "期望运动"),
+    ("demand_weakest", "along u₆", "沿 u₆"),
+    ("demand_up", "up", "向上"),
+    ("demand_forward", "forward", "向前"),
+    (
+        "ghosts",
+        "Ghost arms 0.25 s ahead (red: J⁺, green: DLS)",
+        "0.25 秒后的虚影机械臂（红：J⁺，绿：DLS）",
+    ),
+    (
+        "go_singular",
+        "Go near a singularity (wrist above the shoulder axis)",
+        "移到奇异位形附近（腕部几乎位于肩部转轴正上方）",
+    ),
+    (
+        "singularity_note",
+        "λ switches on only when σ_min < 0.04 (λ² = (1 − (σ_min/0.04)²)·0.08²), so far from singularities both answers are the same. Drag the handle towards full stretch and watch the red bars.",
+        "只有当 σ_min < 0.04 时才启用阻尼（λ² = (1 − (σ_min/0.04)²)·0.08²），所以远离奇异位形时两种解相同。把手柄拖向完全伸展的位置，观察红色柱条。",
+    ),
+    (
+        "twist_intro",
+        "A twist (v, ω) and a wrench (f, τ) given at the tool, re-expressed in the base frame: twists with X = Ad_T, wrenches with X* = X⁻ᵀ. The power fᵀv + τᵀω comes out the same in both frames.",
+        "在末端给定运动旋量 (v, ω) 和力旋量 (f, τ)，变换到基坐标系：运动旋量用 X = Ad_T，力旋量用 X* = X⁻ᵀ。功率 fᵀv + τᵀω 在两个坐标系中相同。",
+    ),
+    (
+        "twist_in_tool",
+        "Twist in the tool frame (m/s, rad/s):",
+        "末端坐标系中的运动旋量（m/s，rad/s）：",
+    ),
+    (
+        "wrench_in_tool",
+        "Wrench in the tool frame (N, N·m):",
+        "末端坐标系中的力旋量（N，N·m）：",
+    ),
+    (
+        "twist_note",
+        "In the base frame v is the velocity of the body point at the base origin, not of the tool: that is what Ad_T's [p]×R block adds.",
+        "在基坐标系中，v 是刚体上位于基座原点处那一点的速度，而不是末端的速度：这正是 Ad_T 中 [p]×R 块的作用。",
+    ),
+    (
+        "joint_torques",
+        "Joint torques that hold this wrench, τ = JᵀF (N·m):",
+        "平衡该力旋量所需的关节力矩 τ = JᵀF（N·m）：",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_are_filled() {
+        let mut keys: Vec<&str> = TABLE.iter().map(|r| r.0).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "duplicate keys");
+        for (k, en, zh) in TABLE {
+            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{k}");
+        }
+    }
+
+    /// Every key the code asks for is in the table (a missing one would show as its key).
+    #[test]
+    fn every_key_used_in_the_source_exists() {
+        let mut missing = Vec::new();
+        let mut files = Vec::new();
+        for dir in ["src/app", "src/lessons"] {
+            collect_rs(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+                &mut files,
+            );
+        }
+        assert!(files.len() > 5);
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for pat in [".t(\"", "title: \"", "\"key_"] {
+                for (i, _) in text.match_indices(pat) {
+                    let start = i + pat.len() - if pat == "\"key_" { 4 } else { 0 };
+                    let key: String = text[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if key != "armtutor" && key != "key_" && lookup(Lang::En, &key).is_none() {
+                        missing.push(format!("{}: {key}", f.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    fn collect_rs(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                collect_rs(p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The fonts egui will use have a glyph for every character of every string.
+    #[test]
+    fn every_character_has_a_glyph() {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(fonts());
+        ctx.run_ui(egui::RawInput::default(), |_| {})
+            .textures_delta
+            .clear();
+        let font = egui::FontId::proportional(14.0);
+        let mut missing = std::collections::BTreeSet::new();
+        ctx.fonts_mut(|f| {
+            for (_, en, zh) in TABLE {
+                for c in en.chars().chain(zh.chars()) {
+                    if !c.is_whitespace() && !f.has_glyph(&font, c) {
+                        missing.insert(c);
+                    }
+                }
+            }
+            for c in "⏸⏵⏭⟲🖵×中文".chars() {
+                if !f.has_glyph(&font, c) {
+                    missing.insert(c);
+                }
+            }
+        });
+        assert!(
+            missing.is_empty(),
+            "no glyph for {missing:?}: run `python3 assets/fonts/subset.py`"
+        );
+    }
+}

@@ -1,0 +1,306 @@
+//! The arm on screen: its model, configuration, link poses and tool kinematics, recomputed once
+//! per frame from the math core; and loading another URDF (drag-and-drop).
+
+use crate::math::{
+    Jacobian, Manipulability, Transform as Pose,
+    ellipsoid::{Ellipsoid3, rotational_ellipsoid, translational_ellipsoid},
+};
+use crate::robot::{Chain, Model};
+use bevy::prelude::*;
+use bevy::window::FileDragAndDrop;
+
+/// The order of work inside a frame: something drives `q` (physics or teach mode), then the
+/// kinematics are recomputed, then views and lessons read them.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ArmSet {
+    Drive,
+    Kinematics,
+    Views,
+}
+
+/// Where the tool is and what the Jacobian says there.
+#[derive(Clone, Debug)]
+pub struct ToolKinematics {
+    /// Tool pose in the base frame.
+    pub pose: Pose,
+    /// Geometric Jacobian in the base frame (linear rows first), one column per chain joint.
+    pub jacobian: Jacobian,
+    pub manip: Manipulability,
+    /// Velocity ellipsoid of the tool origin (σᵢ of the linear block).
+    pub translational: Ellipsoid3,
+    pub rotational: Ellipsoid3,
+    /// The chain's joint values (a subset of [`Robot::q`]).
+    pub q_chain: Vec<f64>,
+}
+
+/// The robot shown, with its current configuration.
+#[derive(Resource)]
+pub struct Robot {
+    pub model: Model,
+    /// One value per movable joint, in [`Model::dof_joints`] order.
+    pub q: Vec<f64>,
+    /// Every link's pose in the base frame (REP-103).
+    pub poses: Vec<Pose>,
+    /// The serial chain from the base to the tool link, when the tool is not the root.
+    pub chain: Option<Chain>,
+    pub tool: usize,
+    pub kin: Option<ToolKinematics>,
+    /// Bumps whenever the model is replaced, so views can rebuild.
+    pub generation: u32,
+}
+
+/// Names used for a tool-centre-point link by common URDFs, tried before the end of the trunk.
+const TOOL_NAMES: [&str; 4] = ["panda_tcp", "tool0", "tcp", "ee_link"];
+
+/// The tool link: a conventional TCP link if there is one, else the end of the trunk.
+pub fn tool_link(model: &Model) -> usize {
+    TOOL_NAMES
+        .iter()
+        .find_map(|n| model.link_index(n))
+        .unwrap_or_else(|| model.default_tip())
+}
+
+/// A start configuration: the Panda's ready pose when this is the bundled arm, otherwise the
+/// middle of every joint's range (0 where a range is unbounded).
+pub fn start_configuration(model: &Model) -> Vec<f64> {
+    #[cfg(feature = "sim")]
+    if crate::app::sim::is_bundled_panda(model) {
+        return crate::sim::policy::READY.to_vec();
+    }
+    model
+        .dof_joints
+        .iter()
+        .map(|&ji| {
+            let (lo, hi) = model.joints[ji].limits;
+            if lo.is_finite() && hi.is_finite() {
+                0.5 * (lo + hi)
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+impl Robot {
+    pub fn new(model: Model) -> Robot {
+        let q = start_configuration(&model);
+        let tool = tool_link(&model);
+        let chain = (tool != 0).then(|| Chain::new(&model, tool));
+        let poses = model.link_poses(&q);
+        let mut robot = Robot {
+            model,
+            q,
+            poses,
+            chain,
+            tool,
+            kin: None,
+            generation: 0,
+        };
+        robot.recompute();
+        robot
+    }
+
+    /// Replaces the model (a newly loaded URDF) and starts it at its start configuration.
+    pub fn replace_model(&mut self, model: Model) {
+        let generation = self.generation + 1;
+        *self = Robot::new(model);
+        self.generation = generation;
+    }
+
+    /// Sets the configuration, ignoring a wrong length or non-finite values (they would
+    /// poison every overlay), and recomputes.
+    pub fn set_q(&mut self, q: &[f64]) -> bool {
+        if q.len() != self.q.len() || q.iter().any(|x| !x.is_finite()) {
+            return false;
+        }
+        self.q.copy_from_slice(q);
+        self.recompute();
+        true
+    }
+
+    /// Link poses and tool kinematics for the current `q`.
+    pub fn recompute(&mut self) {
+        self.model.link_poses_into(&self.q, &mut self.poses);
+        self.kin = self.chain.as_ref().map(|chain| {
+            let q_chain = chain.q_from_model(&self.model, &self.q);
+            let mut jacobian = Jacobian::zeros(chain.dof());
+            let pose = chain.jacobian_into(&q_chain, &mut jacobian);
+            ToolKinematics {
+                pose,
+                manip: Manipulability::from_jacobian(&jacobian),
+                translational: translational_ellipsoid(&jacobian),
+                rotational: rotational_ellipsoid(&jacobian),
+                jacobian,
+                q_chain,
+            }
+        });
+    }
+
+    /// Writes chain joint values back into the whole-robot `q` (mimic joints follow their
+    /// masters through the model, so only the chain's own variables are written).
+    pub fn set_chain_q(&mut self, q_chain: &[f64]) -> bool {
+        let Some(chain) = &self.chain else {
+            return false;
+        };
+        if q_chain.len() != chain.dof() || q_chain.iter().any(|x| !x.is_finite()) {
+            return false;
+        }
+        for (i, &ji) in chain.model_joints.iter().enumerate() {
+            if let Some(k) = self.model.dof_joints.iter().position(|&d| d == ji) {
+                self.q[k] = q_chain[i];
+            }
+        }
+        self.recompute();
+        true
+    }
+
+    /// The joint limits of the whole-robot `q` entries, clamped to ±π where unbounded so a
+    /// slider has a range.
+    pub fn slider_range(&self, i: usize) -> (f64, f64) {
+        let (lo, hi) = self.model.joints[self.model.dof_joints[i]].limits;
+        (lo.max(-std::f64::consts::PI), hi.min(std::f64::consts::PI))
+    }
+}
+
+/// A short message for the status line (a URDF that failed to load, a physics reset), with
+/// the time it was posted.
+#[derive(Resource, Default, Debug, Clone)]
+pub struct Notice {
+    pub text: Option<String>,
+    pub since: f64,
+}
+
+impl Notice {
+    pub fn post(&mut self, text: impl Into<String>, now: f64) {
+        self.text = Some(text.into());
+        self.since = now;
+    }
+}
+
+/// A URDF dropped on the window, parsed off the main schedule's hot path (it is rare).
+#[derive(Message, Debug, Clone)]
+pub struct LoadUrdf(pub std::path::PathBuf);
+
+pub struct RobotPlugin;
+
+impl Plugin for RobotPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Notice>()
+            .add_message::<LoadUrdf>()
+            .configure_sets(
+                Update,
+                (ArmSet::Drive, ArmSet::Kinematics, ArmSet::Views).chain(),
+            )
+            .add_systems(
+                Update,
+                (
+                    forward_dropped_files.run_if(resource_exists::<Messages<FileDragAndDrop>>),
+                    load_urdf,
+                )
+                    .chain()
+                    .before(ArmSet::Drive),
+            );
+    }
+}
+
+fn forward_dropped_files(
+    mut dropped: MessageReader<FileDragAndDrop>,
+    mut load: MessageWriter<LoadUrdf>,
+) {
+    for d in dropped.read() {
+        if let FileDragAndDrop::DroppedFile { path_buf, .. } = d {
+            load.write(LoadUrdf(path_buf.clone()));
+        }
+    }
+}
+
+fn load_urdf(
+    mut requests: MessageReader<LoadUrdf>,
+    mut robot: ResMut<Robot>,
+    mut notice: ResMut<Notice>,
+    time: Res<Time>,
+) {
+    for LoadUrdf(path) in requests.read() {
+        let now = time.elapsed_secs_f64();
+        match Model::from_urdf_file(path) {
+            Ok(model) => {
+                let name = model.name.clone();
+                robot.replace_model(model);
+                notice.post(format!("loaded {name} from {}", path.display()), now);
+            }
+            Err(e) => notice.post(e.to_string(), now),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panda() -> Model {
+        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+    }
+
+    #[test]
+    fn the_start_pose_is_inside_every_limit() {
+        for model in [
+            panda(),
+            Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf")).unwrap(),
+        ] {
+            let robot = Robot::new(model);
+            for (&ji, q) in robot.model.dof_joints.iter().zip(&robot.q) {
+                let (lo, hi) = robot.model.joints[ji].limits;
+                assert!(*q >= lo && *q <= hi, "{}", robot.model.joints[ji].name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_panda_tool_is_its_tcp_and_kinematics_match_the_chain() {
+        let robot = Robot::new(panda());
+        assert_eq!(robot.model.links[robot.tool].name, "panda_tcp");
+        let kin = robot.kin.as_ref().unwrap();
+        let chain = robot.chain.as_ref().unwrap();
+        assert_eq!(kin.q_chain.len(), 7);
+        assert_eq!(kin.pose, chain.tip_pose(&kin.q_chain));
+        let gap = (kin.pose.to_matrix() - robot.poses[robot.tool].to_matrix()).amax();
+        assert!(gap < 1e-14, "{gap}");
+        assert_eq!(kin.jacobian, chain.jacobian(&kin.q_chain));
+    }
+
+    #[test]
+    fn bad_configurations_are_refused() {
+        let mut robot = Robot::new(panda());
+        let before = robot.q.clone();
+        assert!(!robot.set_q(&[0.0; 3]));
+        let mut nan = before.clone();
+        nan[2] = f64::NAN;
+        assert!(!robot.set_q(&nan));
+        assert!(!robot.set_chain_q(&[f64::INFINITY; 7]));
+        assert_eq!(robot.q, before);
+    }
+
+    #[test]
+    fn a_dropped_urdf_replaces_the_model_or_posts_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("iiwa.urdf");
+        std::fs::write(&good, include_str!("../../urdf/kuka_iiwa14.urdf")).unwrap();
+        let bad = dir.path().join("bad.urdf");
+        std::fs::write(&bad, "<robot name='x'><link name='a'/>").unwrap();
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .insert_resource(Robot::new(panda()))
+            .add_plugins(RobotPlugin);
+        app.world_mut().write_message(LoadUrdf(bad));
+        app.update();
+        let notice = app.world().resource::<Notice>().text.clone().unwrap();
+        assert!(!notice.contains('\n'), "{notice}");
+        assert_eq!(app.world().resource::<Robot>().model.name, "panda");
+        app.world_mut().write_message(LoadUrdf(good));
+        app.update();
+        let robot = app.world().resource::<Robot>();
+        assert_eq!(robot.model.name, "iiwa14");
+        assert_eq!(robot.generation, 1);
+        assert_eq!(robot.q.len(), 7);
+    }
+}

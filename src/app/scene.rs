@@ -1,0 +1,210 @@
+//! The stage: orbit camera, lights, floor and grid, the table and the arm's stand, the cube
+//! from the physics, and the REP-103 axes at the base.
+
+use super::convert;
+use super::robot::ArmSet;
+use super::sim::Sim;
+use crate::math::Vec3 as RVec3;
+use bevy::light::{CascadeShadowConfigBuilder, light_consts::lux};
+use bevy::prelude::*;
+use bevy_panorbit_camera::PanOrbitCamera;
+
+/// The table top is flush with the arm's base (z = 0) and 5 cm thick; the floor is 0.75 m
+/// below, like a lab bench.
+pub const FLOOR_Z: f64 = -0.75;
+const TABLE_CENTER: [f64; 2] = [0.5, 0.0];
+const TABLE_SIZE: [f64; 3] = [0.8, 1.2, 0.05];
+
+/// REP-103 axis colours: X red, Y green, Z blue.
+pub const AXIS_COLORS: [Color; 3] = [
+    Color::srgb(0.92, 0.22, 0.2),
+    Color::srgb(0.3, 0.82, 0.3),
+    Color::srgb(0.25, 0.5, 1.0),
+];
+
+#[derive(Component)]
+pub struct SimCube;
+
+pub struct ScenePlugin;
+
+impl Plugin for ScenePlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(ClearColor(Color::srgb(0.11, 0.12, 0.14)))
+            .insert_resource(GlobalAmbientLight {
+                color: Color::WHITE,
+                brightness: 300.0,
+                ..default()
+            })
+            .add_systems(Startup, setup)
+            .add_systems(
+                Update,
+                (place_cube, draw_floor_and_axes).in_set(ArmSet::Views),
+            );
+    }
+}
+
+/// Puts the camera back where it starts: three-quarter view of the arm and the table.
+pub fn home(cam: &mut PanOrbitCamera) {
+    cam.target_focus = convert::point(&RVec3::new(0.35, 0.0, 0.3));
+    cam.target_yaw = 0.9;
+    cam.target_pitch = 0.35;
+    cam.target_radius = 1.9;
+}
+
+fn setup(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let mut cam = PanOrbitCamera {
+        button_orbit: MouseButton::Left,
+        button_pan: MouseButton::Right,
+        ..default()
+    };
+    home(&mut cam);
+    commands.spawn((
+        Name::new("Camera"),
+        Camera3d::default(),
+        Msaa::Sample4,
+        bevy::gizmos::transform_gizmo::TransformGizmoCamera,
+        Transform::from_xyz(1.6, 1.1, 1.6).looking_at(Vec3::ZERO, Vec3::Y),
+        cam,
+    ));
+    // A warm key light with shadows and a cool fill from the other side.
+    commands.spawn((
+        Name::new("Key light"),
+        DirectionalLight {
+            illuminance: lux::OVERCAST_DAY,
+            shadow_maps_enabled: true,
+            ..default()
+        },
+        Transform::from_xyz(2.0, 4.0, 2.5).looking_at(Vec3::ZERO, Vec3::Y),
+        CascadeShadowConfigBuilder {
+            maximum_distance: 6.0,
+            first_cascade_far_bound: 2.0,
+            ..default()
+        }
+        .build(),
+    ));
+    commands.spawn((
+        Name::new("Fill light"),
+        DirectionalLight {
+            illuminance: lux::OVERCAST_DAY * 0.25,
+            color: Color::srgb(0.8, 0.87, 1.0),
+            ..default()
+        },
+        Transform::from_xyz(-3.0, 2.0, -2.0).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+    let floor = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.2, 0.21, 0.23),
+        perceptual_roughness: 0.95,
+        ..default()
+    });
+    commands.spawn((
+        Name::new("Floor"),
+        Mesh3d(meshes.add(Plane3d::default().mesh().size(8.0, 8.0))),
+        MeshMaterial3d(floor),
+        Transform::from_translation(convert::point(&RVec3::new(0.0, 0.0, FLOOR_Z - 0.001))),
+        Pickable::IGNORE,
+    ));
+    let wood = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.62, 0.5, 0.38),
+        perceptual_roughness: 0.7,
+        ..default()
+    });
+    let steel = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.45, 0.47, 0.5),
+        metallic: 0.6,
+        perceptual_roughness: 0.4,
+        ..default()
+    });
+    let [cx, cy] = TABLE_CENTER;
+    let [sx, sy, sz] = TABLE_SIZE;
+    let mut block =
+        |name: &str, center: RVec3, size: RVec3, material: &Handle<StandardMaterial>| {
+            // Robot axes (x, y, z) become Bevy's (x, z, y) extents.
+            commands.spawn((
+                Name::new(name.to_string()),
+                Mesh3d(meshes.add(Cuboid::new(size.x as f32, size.z as f32, size.y as f32))),
+                MeshMaterial3d(material.clone()),
+                Transform::from_translation(convert::point(&center)),
+                Pickable::IGNORE,
+            ));
+        };
+    block(
+        "Table top",
+        RVec3::new(cx, cy, -sz / 2.0),
+        RVec3::new(sx, sy, sz),
+        &wood,
+    );
+    let leg = 0.05;
+    let leg_h = -FLOOR_Z - sz;
+    for (dx, dy) in [(-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0)] {
+        block(
+            "Table leg",
+            RVec3::new(
+                cx + dx * (sx / 2.0 - leg),
+                cy + dy * (sy / 2.0 - leg),
+                FLOOR_Z + leg_h / 2.0,
+            ),
+            RVec3::new(leg, leg, leg_h),
+            &steel,
+        );
+    }
+    // The arm stands on a pedestal just behind the table's edge.
+    block(
+        "Pedestal",
+        RVec3::new(-0.02, 0.0, FLOOR_Z / 2.0 - 0.0005),
+        RVec3::new(0.22, 0.22, -FLOOR_Z - 0.001),
+        &steel,
+    );
+    let cube = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.95, 0.55, 0.12),
+        perceptual_roughness: 0.5,
+        ..default()
+    });
+    commands.spawn((
+        Name::new("Cube"),
+        SimCube,
+        Mesh3d(meshes.add(Cuboid::new(1.0, 1.0, 1.0))),
+        MeshMaterial3d(cube),
+        Transform::default(),
+        Visibility::Hidden,
+        Pickable::IGNORE,
+    ));
+}
+
+/// The cube follows the physics, interpolated like the arm.
+fn place_cube(sim: Res<Sim>, mut cube: Query<(&mut Transform, &mut Visibility), With<SimCube>>) {
+    let Ok((mut t, mut vis)) = cube.single_mut() else {
+        return;
+    };
+    match sim.shown_cube() {
+        Some((a, b, alpha, side)) => {
+            let (ta, tb) = (convert::transform(&a), convert::transform(&b));
+            t.translation = ta.translation.lerp(tb.translation, alpha as f32);
+            t.rotation = ta.rotation.slerp(tb.rotation, alpha as f32);
+            t.scale = Vec3::splat(side as f32);
+            vis.set_if_neq(Visibility::Inherited);
+        }
+        None => {
+            vis.set_if_neq(Visibility::Hidden);
+        }
+    }
+}
+
+/// A fine grid on the table plane, a coarse one on the floor, and the base frame's axes.
+fn draw_floor_and_axes(mut gizmos: Gizmos) {
+    let floor = convert::point(&RVec3::new(0.0, 0.0, FLOOR_Z));
+    gizmos.grid(
+        Isometry3d::new(floor, Quat::from_rotation_x(std::f32::consts::FRAC_PI_2)),
+        UVec2::splat(16),
+        Vec2::splat(0.5),
+        LinearRgba::gray(0.32),
+    );
+    let o = Vec3::ZERO;
+    for (i, color) in AXIS_COLORS.iter().enumerate() {
+        let tip = convert::point(&RVec3::ith(i, 0.25));
+        gizmos.arrow(o, tip, *color).with_tip_length(0.04);
+    }
+}

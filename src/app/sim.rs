@@ -1,0 +1,381 @@
+//! Live physics: the scripted pick-and-place episode (rapier, 240 Hz, a new action every
+//! 50 ms) advanced by real time × speed, with play / pause / single step / reset / seed.
+//!
+//! The episode moves one control period at a time, so the arm shown is interpolated between
+//! the last two periods: smooth at any frame rate, at most one period (50 ms) behind.
+
+use super::robot::{ArmSet, Notice, Robot};
+use crate::math::Transform as Pose;
+use crate::robot::Model;
+use crate::sim::policy::{ActionMode, Episode, Outcome, Phase, PickPlaceConfig};
+use bevy::prelude::*;
+
+/// Who moves the arm: the physics with the scripted policy, or the user (teach mode).
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DriveMode {
+    #[default]
+    Simulate,
+    Teach,
+}
+
+/// The speeds offered: 0.1× to 4×.
+pub const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 4.0];
+
+/// The task runs only on the bundled Panda (it knows its gripper and TCP).
+pub fn is_bundled_panda(model: &Model) -> bool {
+    model.name == "panda" && model.link_index("panda_tcp").is_some() && model.dof() == 8
+}
+
+#[derive(Clone, Debug)]
+struct Snapshot {
+    q: Vec<f64>,
+    cube: Pose,
+}
+
+impl Snapshot {
+    fn of(episode: &Episode) -> Snapshot {
+        Snapshot {
+            q: episode.arm.q(),
+            cube: episode
+                .arm
+                .body_pose(episode.cube)
+                .unwrap_or_else(Pose::identity),
+        }
+    }
+}
+
+/// The running episode and the transport controls.
+#[derive(Resource)]
+pub struct Sim {
+    episode: Option<Episode>,
+    pub playing: bool,
+    /// Simulated seconds per real second, one of [`SPEEDS`].
+    pub speed: f64,
+    pub seed: u64,
+    pub mode: ActionMode,
+    /// Start the next seed automatically a moment after an episode ends.
+    pub auto_restart: bool,
+    accumulator: f64,
+    previous: Option<Snapshot>,
+    current: Option<Snapshot>,
+    /// Real seconds since the episode finished.
+    finished_for: f64,
+    pub last: Option<(u64, Outcome)>,
+    pub successes: u32,
+    pub episodes: u32,
+    step_requested: bool,
+    period: f64,
+}
+
+impl Default for Sim {
+    fn default() -> Self {
+        Sim {
+            episode: None,
+            playing: true,
+            speed: 1.0,
+            seed: 1,
+            mode: ActionMode::Task,
+            auto_restart: true,
+            accumulator: 0.0,
+            previous: None,
+            current: None,
+            finished_for: 0.0,
+            last: None,
+            successes: 0,
+            episodes: 0,
+            step_requested: false,
+            period: PickPlaceConfig::default().control_period,
+        }
+    }
+}
+
+impl Sim {
+    /// True when the loaded robot can run the task.
+    pub fn available(&self) -> bool {
+        self.episode.is_some()
+    }
+
+    /// (Re)starts the episode for `seed` on `model`; returns a one-line error if it cannot.
+    pub fn restart(&mut self, model: &Model, seed: u64) -> Result<(), String> {
+        self.seed = seed;
+        self.accumulator = 0.0;
+        self.finished_for = 0.0;
+        self.previous = None;
+        self.current = None;
+        if !is_bundled_panda(model) {
+            self.episode = None;
+            return Err("the pick-and-place task needs the bundled Panda; teach mode only".into());
+        }
+        let cfg = PickPlaceConfig {
+            mode: self.mode,
+            ..PickPlaceConfig::default()
+        };
+        let episode = Episode::new(model, seed, &cfg).map_err(|e| e.to_string())?;
+        self.period = cfg.control_period;
+        let snap = Snapshot::of(&episode);
+        self.previous = Some(snap.clone());
+        self.current = Some(snap);
+        self.episode = Some(episode);
+        Ok(())
+    }
+
+    /// Advance one control period the next frame (used while paused).
+    pub fn request_step(&mut self) {
+        self.step_requested = true;
+    }
+
+    pub fn set_mode(&mut self, mode: ActionMode) {
+        self.mode = mode;
+        if let Some(e) = &mut self.episode {
+            e.set_mode(mode);
+        }
+    }
+
+    pub fn time(&self) -> f64 {
+        self.episode.as_ref().map_or(0.0, |e| e.arm.time())
+    }
+
+    pub fn phase(&self) -> Option<Phase> {
+        self.episode.as_ref().map(|e| e.phase())
+    }
+
+    pub fn finished(&self) -> bool {
+        self.episode.as_ref().is_some_and(|e| e.finished())
+    }
+
+    pub fn episode(&self) -> Option<&Episode> {
+        self.episode.as_ref()
+    }
+
+    /// How far between the last two control periods the shown state is, in [0, 1].
+    fn alpha(&self) -> f64 {
+        (self.accumulator / self.period).clamp(0.0, 1.0)
+    }
+
+    /// The joint values to show: interpolated between the last two periods.
+    pub fn shown_q(&self) -> Option<Vec<f64>> {
+        let (a, b) = (self.previous.as_ref()?, self.current.as_ref()?);
+        let t = self.alpha();
+        Some(a.q.iter().zip(&b.q).map(|(x, y)| x + t * (y - x)).collect())
+    }
+
+    /// The cube pose to show (interpolated like the arm) and its edge length.
+    pub fn shown_cube(&self) -> Option<(Pose, Pose, f64, f64)> {
+        let (a, b) = (self.previous.as_ref()?, self.current.as_ref()?);
+        let side = self.episode.as_ref()?.scenario.cube_side;
+        Some((a.cube, b.cube, self.alpha(), side))
+    }
+
+    /// Steps whole control periods for `dt` real seconds; at most `max_periods` per call so
+    /// a slow frame cannot snowball. Returns an error line if the physics had to reset.
+    pub fn advance(&mut self, dt: f64, max_periods: usize) -> Option<String> {
+        let episode = self.episode.as_mut()?;
+        let mut periods = 0;
+        let budget = if self.playing {
+            self.accumulator += dt.clamp(0.0, 0.25) * self.speed;
+            max_periods
+        } else if self.step_requested {
+            // One period forward, shown at its end.
+            self.accumulator = self.period;
+            1
+        } else {
+            0
+        };
+        self.step_requested = false;
+        let mut error = None;
+        while self.accumulator >= self.period && periods < budget {
+            if episode.finished() {
+                self.accumulator = self.accumulator.min(self.period);
+                break;
+            }
+            if let Err(e) = episode.step_period() {
+                error = Some(e.to_string());
+            }
+            self.previous = self.current.take();
+            self.current = Some(Snapshot::of(episode));
+            self.accumulator -= self.period;
+            periods += 1;
+        }
+        if periods == max_periods && self.playing {
+            // Too slow to keep up: drop the backlog rather than fall further behind.
+            self.accumulator = self.accumulator.min(self.period);
+        }
+        if !self.playing && periods > 0 {
+            self.accumulator = self.period;
+        }
+        error
+    }
+}
+
+pub struct SimPlugin;
+
+impl Plugin for SimPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Sim>()
+            .init_state::<DriveMode>()
+            .add_systems(Startup, start_episode)
+            .add_systems(
+                Update,
+                (
+                    restart_on_new_model,
+                    drive_from_physics.run_if(in_state(DriveMode::Simulate)),
+                )
+                    .chain()
+                    .in_set(ArmSet::Drive),
+            );
+    }
+}
+
+fn start_episode(
+    mut sim: ResMut<Sim>,
+    robot: Res<Robot>,
+    mut notice: ResMut<Notice>,
+    mut next: ResMut<NextState<DriveMode>>,
+) {
+    let seed = sim.seed;
+    if let Err(e) = sim.restart(&robot.model, seed) {
+        notice.post(e, 0.0);
+        next.set(DriveMode::Teach);
+    }
+}
+
+/// A new URDF: restart the task if it can run, else switch to teach mode.
+fn restart_on_new_model(
+    mut sim: ResMut<Sim>,
+    robot: Res<Robot>,
+    mut seen: Local<u32>,
+    mut next: ResMut<NextState<DriveMode>>,
+) {
+    if robot.generation == *seen {
+        return;
+    }
+    *seen = robot.generation;
+    let seed = sim.seed;
+    if sim.restart(&robot.model, seed).is_err() {
+        next.set(DriveMode::Teach);
+    }
+}
+
+fn drive_from_physics(
+    mut sim: ResMut<Sim>,
+    mut robot: ResMut<Robot>,
+    mut notice: ResMut<Notice>,
+    time: Res<Time>,
+) {
+    let now = time.elapsed_secs_f64();
+    if let Some(e) = sim.advance(time.delta_secs_f64(), 8) {
+        notice.post(e, now);
+    }
+    if let Some(q) = sim.shown_q() {
+        robot.set_q(&q);
+    }
+    if sim.finished() {
+        if sim.finished_for == 0.0 {
+            let outcome = sim.episode.as_ref().map(Episode::outcome);
+            if let Some(o) = outcome {
+                sim.episodes += 1;
+                sim.successes += u32::from(o.success);
+                sim.last = Some((sim.seed, o));
+            }
+        }
+        sim.finished_for += time.delta_secs_f64();
+        // Hold the result on screen for a moment, then try the next seed.
+        if sim.auto_restart && sim.playing && sim.finished_for > 1.5 {
+            let seed = sim.seed + 1;
+            if let Err(e) = sim.restart(&robot.model, seed) {
+                notice.post(e, now);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panda() -> Model {
+        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+    }
+
+    #[test]
+    fn real_time_drives_whole_periods_and_interpolates_between_them() {
+        let mut sim = Sim::default();
+        sim.restart(&panda(), 3).unwrap();
+        assert!(sim.advance(0.12, 8).is_none());
+        // 0.12 s at 1× = two 50 ms periods and 20 ms towards the third.
+        assert!((sim.time() - 0.1).abs() < 1e-9, "{}", sim.time());
+        assert!((sim.alpha() - 0.4).abs() < 1e-9);
+        let (a, b) = (sim.previous.clone().unwrap(), sim.current.clone().unwrap());
+        let shown = sim.shown_q().unwrap();
+        for i in 0..shown.len() {
+            assert!((shown[i] - (a.q[i] + 0.4 * (b.q[i] - a.q[i]))).abs() < 1e-12);
+        }
+        sim.speed = 4.0;
+        sim.advance(0.05, 8);
+        assert!((sim.time() - 0.3).abs() < 1e-9, "{}", sim.time());
+    }
+
+    #[test]
+    fn paused_it_moves_only_on_a_single_step() {
+        let mut sim = Sim::default();
+        sim.restart(&panda(), 3).unwrap();
+        sim.playing = false;
+        sim.advance(1.0, 8);
+        assert_eq!(sim.time(), 0.0);
+        sim.request_step();
+        sim.advance(0.016, 8);
+        assert!((sim.time() - 0.05).abs() < 1e-9);
+        assert_eq!(sim.shown_q(), Some(sim.current.clone().unwrap().q));
+        sim.advance(0.016, 8);
+        assert!((sim.time() - 0.05).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_slow_frame_is_capped() {
+        let mut sim = Sim::default();
+        sim.restart(&panda(), 3).unwrap();
+        sim.speed = 4.0;
+        sim.advance(10.0, 8);
+        assert!((sim.time() - 0.4).abs() < 1e-9, "{}", sim.time());
+        assert!(sim.alpha() <= 1.0);
+    }
+
+    #[test]
+    fn other_robots_get_teach_mode_with_a_reason() {
+        let iiwa = Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf")).unwrap();
+        let mut sim = Sim::default();
+        let e = sim.restart(&iiwa, 1).unwrap_err();
+        assert!(!e.contains('\n'));
+        assert!(!sim.available());
+        assert!(sim.advance(1.0, 8).is_none());
+    }
+
+    #[test]
+    fn the_app_runs_an_episode_to_the_end_and_starts_the_next_seed() {
+        use bevy::state::app::StatesPlugin;
+        use bevy::time::TimeUpdateStrategy;
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, StatesPlugin))
+            .insert_resource(Robot::new(panda()))
+            .add_plugins((super::super::robot::RobotPlugin, SimPlugin))
+            .insert_resource(TimeUpdateStrategy::ManualDuration(
+                std::time::Duration::from_millis(100),
+            ));
+        app.world_mut().resource_mut::<Sim>().speed = 4.0;
+        let mut frames = 0;
+        while app.world().resource::<Sim>().episodes == 0 && frames < 400 {
+            app.update();
+            frames += 1;
+        }
+        let sim = app.world().resource::<Sim>();
+        assert_eq!(sim.episodes, 1, "no episode finished in {frames} frames");
+        assert_eq!(sim.successes, 1);
+        // The arm shown is the physics arm.
+        let robot = app.world().resource::<Robot>();
+        assert_eq!(Some(robot.q.clone()), sim.shown_q());
+        for _ in 0..20 {
+            app.update();
+        }
+        assert_eq!(app.world().resource::<Sim>().seed, 2);
+    }
+}

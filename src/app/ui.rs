@@ -1,0 +1,680 @@
+//! The chrome around the 3D view: the transport bar (play / pause / step / speed / reset /
+//! seed), the arm panel (mode, joint sliders, self-motion), the lesson picker, language,
+//! presenter mode, the F1 shortcut sheet, and 3D labels drawn for the lessons.
+
+use super::i18n::{self, Lang};
+use super::robot::{Notice, Robot};
+use super::sim::{DriveMode, SPEEDS, Sim};
+use super::teach::Teach;
+use crate::lessons::{ActiveLesson, LessonRegistry};
+use crate::sim::policy::ActionMode;
+use bevy::gizmos::transform_gizmo::TransformGizmoState;
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use bevy_panorbit_camera::PanOrbitCamera;
+
+/// UI scale in presenter mode (egui zoom factor): readable from the back of a classroom.
+pub const PRESENTER_ZOOM: f32 = 1.6;
+
+#[derive(Resource, Debug, Clone)]
+pub struct UiState {
+    /// Large UI, minimal chrome, keyboard-driven.
+    pub presenter: bool,
+    pub help: bool,
+    /// Hide every panel (H): just the arm and the overlays.
+    pub hide_panels: bool,
+}
+
+/// Text placed at a 3D point (REP-103 coordinates are converted by the caller), drawn over
+/// the scene this frame. Lessons push labels here in `Update`.
+#[derive(Resource, Default, Debug)]
+pub struct Labels(pub Vec<(Vec3, String, egui::Color32)>);
+
+impl Labels {
+    pub fn add(&mut self, at: Vec3, text: impl Into<String>, color: egui::Color32) {
+        self.0.push((at, text.into(), color));
+    }
+}
+
+/// What a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortcut {
+    Help,
+    PlayPause,
+    Step,
+    Reset,
+    NextSeed,
+    Slower,
+    Faster,
+    ToggleTeach,
+    ToggleActionSpace,
+    Language,
+    Presenter,
+    HidePanels,
+    CameraHome,
+    Lesson(usize),
+    NoLesson,
+}
+
+/// Every shortcut: key, what it does, and the key of its description in the string table.
+/// The F1 sheet and the README list this table.
+pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
+    (KeyCode::F1, "F1", Shortcut::Help, "key_help"),
+    (KeyCode::Space, "Space", Shortcut::PlayPause, "key_play"),
+    (KeyCode::Period, ".", Shortcut::Step, "key_step"),
+    (KeyCode::KeyR, "R", Shortcut::Reset, "key_reset"),
+    (KeyCode::KeyN, "N", Shortcut::NextSeed, "key_seed"),
+    (KeyCode::BracketLeft, "[", Shortcut::Slower, "key_slower"),
+    (KeyCode::BracketRight, "]", Shortcut::Faster, "key_faster"),
+    (KeyCode::KeyT, "T", Shortcut::ToggleTeach, "key_teach"),
+    (
+        KeyCode::KeyM,
+        "M",
+        Shortcut::ToggleActionSpace,
+        "key_action_space",
+    ),
+    (KeyCode::KeyL, "L", Shortcut::Language, "key_lang"),
+    (KeyCode::KeyP, "P", Shortcut::Presenter, "key_presenter"),
+    (KeyCode::KeyH, "H", Shortcut::HidePanels, "key_hide"),
+    (KeyCode::KeyC, "C", Shortcut::CameraHome, "key_camera"),
+    (KeyCode::Digit0, "0", Shortcut::NoLesson, "key_no_lesson"),
+    (KeyCode::Digit1, "1", Shortcut::Lesson(0), "key_lesson"),
+    (KeyCode::Digit2, "2", Shortcut::Lesson(1), "key_lesson"),
+    (KeyCode::Digit3, "3", Shortcut::Lesson(2), "key_lesson"),
+    (KeyCode::Digit4, "4", Shortcut::Lesson(3), "key_lesson"),
+];
+
+pub struct UiPlugin {
+    pub presenter: bool,
+}
+
+impl Plugin for UiPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(UiState {
+            presenter: self.presenter,
+            help: false,
+            hide_panels: false,
+        })
+        .init_resource::<Labels>()
+        .add_systems(Update, (keyboard, camera_input_gate))
+        .add_systems(
+            EguiPrimaryContextPass,
+            (style, transport_bar, arm_panel, help_sheet, draw_labels).chain(),
+        );
+    }
+}
+
+/// Applies one shortcut. Shared by the keyboard and the tests.
+#[allow(clippy::too_many_arguments)]
+pub fn apply(
+    shortcut: Shortcut,
+    ui: &mut UiState,
+    sim: &mut Sim,
+    robot: &Robot,
+    lang: &mut Lang,
+    lesson: &mut ActiveLesson,
+    registry: &LessonRegistry,
+    mode: DriveMode,
+    next_mode: &mut NextState<DriveMode>,
+) {
+    match shortcut {
+        Shortcut::Help => ui.help = !ui.help,
+        Shortcut::PlayPause => sim.playing = !sim.playing,
+        Shortcut::Step => {
+            sim.playing = false;
+            sim.request_step();
+        }
+        Shortcut::Reset => {
+            let seed = sim.seed;
+            let _ = sim.restart(&robot.model, seed);
+        }
+        Shortcut::NextSeed => {
+            let seed = sim.seed + 1;
+            let _ = sim.restart(&robot.model, seed);
+        }
+        Shortcut::Slower | Shortcut::Faster => {
+            let i = SPEEDS
+                .iter()
+                .position(|&s| s >= sim.speed - 1e-9)
+                .unwrap_or(SPEEDS.len() - 1);
+            let j = if shortcut == Shortcut::Slower {
+                i.saturating_sub(1)
+            } else {
+                (i + 1).min(SPEEDS.len() - 1)
+            };
+            sim.speed = SPEEDS[j];
+        }
+        Shortcut::ToggleTeach => next_mode.set(match mode {
+            DriveMode::Simulate => DriveMode::Teach,
+            DriveMode::Teach if sim.available() => DriveMode::Simulate,
+            DriveMode::Teach => DriveMode::Teach,
+        }),
+        Shortcut::ToggleActionSpace => sim.set_mode(match sim.mode {
+            ActionMode::Task => ActionMode::Joint,
+            ActionMode::Joint => ActionMode::Task,
+        }),
+        Shortcut::Language => *lang = lang.other(),
+        Shortcut::Presenter => ui.presenter = !ui.presenter,
+        Shortcut::HidePanels => ui.hide_panels = !ui.hide_panels,
+        Shortcut::CameraHome => {}
+        Shortcut::Lesson(i) => {
+            if let Some(l) = registry.lessons.get(i) {
+                lesson.0 = Some(l.id);
+            }
+        }
+        Shortcut::NoLesson => lesson.0 = None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn keyboard(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut contexts: EguiContexts,
+    mut ui: ResMut<UiState>,
+    mut sim: ResMut<Sim>,
+    robot: Res<Robot>,
+    mut lang: ResMut<Lang>,
+    mut lesson: ResMut<ActiveLesson>,
+    registry: Res<LessonRegistry>,
+    mode: Res<State<DriveMode>>,
+    mut next_mode: ResMut<NextState<DriveMode>>,
+    mut cameras: Query<&mut PanOrbitCamera>,
+) {
+    // Typing into a text field is not a shortcut.
+    if let Ok(ctx) = contexts.ctx_mut()
+        && ctx.egui_wants_keyboard_input()
+    {
+        return;
+    }
+    for &(key, _, shortcut, _) in SHORTCUTS {
+        if !keys.just_pressed(key) {
+            continue;
+        }
+        if shortcut == Shortcut::CameraHome {
+            for mut cam in &mut cameras {
+                super::scene::home(&mut cam);
+            }
+        }
+        apply(
+            shortcut,
+            &mut ui,
+            &mut sim,
+            &robot,
+            &mut lang,
+            &mut lesson,
+            &registry,
+            *mode.get(),
+            &mut next_mode,
+        );
+    }
+    if keys.just_pressed(KeyCode::Escape) {
+        ui.help = false;
+    }
+}
+
+/// The orbit camera ignores the mouse while it is over a panel or on the drag handle.
+fn camera_input_gate(
+    mut contexts: EguiContexts,
+    gizmo: Option<Res<TransformGizmoState>>,
+    mut cameras: Query<&mut PanOrbitCamera>,
+) {
+    let over_ui = contexts
+        .ctx_mut()
+        .map(|c| c.egui_wants_pointer_input() || c.egui_is_using_pointer())
+        .unwrap_or(false);
+    let on_handle = gizmo.is_some_and(|g| g.active || g.hovered_axis.is_some());
+    for mut cam in &mut cameras {
+        let enabled = !(over_ui || on_handle);
+        if cam.enabled != enabled {
+            cam.enabled = enabled;
+        }
+    }
+}
+
+/// Fonts once (with the CJK fallback), then the zoom for presenter mode.
+fn style(mut contexts: EguiContexts, ui: Res<UiState>, mut installed: Local<bool>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if !*installed {
+        ctx.set_fonts(i18n::fonts());
+        ctx.all_styles_mut(|s| {
+            s.spacing.item_spacing = egui::vec2(8.0, 5.0);
+            s.visuals.window_corner_radius = egui::CornerRadius::same(8);
+        });
+        *installed = true;
+    }
+    let zoom = if ui.presenter { PRESENTER_ZOOM } else { 1.0 };
+    if (ctx.zoom_factor() - zoom).abs() > 1e-3 {
+        ctx.set_zoom_factor(zoom);
+    }
+    Ok(())
+}
+
+/// The row of controls along the top.
+#[allow(clippy::too_many_arguments)]
+fn transport_bar(
+    mut contexts: EguiContexts,
+    mut ui_state: ResMut<UiState>,
+    mut sim: ResMut<Sim>,
+    robot: Res<Robot>,
+    mut lang: ResMut<Lang>,
+    mut lesson: ResMut<ActiveLesson>,
+    registry: Res<LessonRegistry>,
+    mode: Res<State<DriveMode>>,
+    mut next_mode: ResMut<NextState<DriveMode>>,
+    notice: Res<Notice>,
+    time: Res<Time>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let l = *lang;
+    let presenter = ui_state.presenter;
+    egui::Window::new("transport")
+        .title_bar(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -8.0])
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                let teach = *mode.get() == DriveMode::Teach;
+                if sim.available() {
+                    let play = if sim.playing { "⏸" } else { "⏵" };
+                    let tip = if sim.playing {
+                        l.t("pause")
+                    } else {
+                        l.t("play")
+                    };
+                    if ui
+                        .add_enabled(!teach, egui::Button::new(play))
+                        .on_hover_text(tip)
+                        .clicked()
+                    {
+                        sim.playing = !sim.playing;
+                    }
+                    if ui
+                        .add_enabled(!teach, egui::Button::new("⏭"))
+                        .on_hover_text(l.t("step"))
+                        .clicked()
+                    {
+                        sim.playing = false;
+                        sim.request_step();
+                    }
+                    if ui
+                        .add_enabled(!teach, egui::Button::new("⟲"))
+                        .on_hover_text(l.t("reset"))
+                        .clicked()
+                    {
+                        let seed = sim.seed;
+                        let _ = sim.restart(&robot.model, seed);
+                    }
+                    if !presenter {
+                        ui.separator();
+                        ui.label(l.t("speed"));
+                        let mut i = SPEEDS
+                            .iter()
+                            .position(|&s| (s - sim.speed).abs() < 1e-9)
+                            .unwrap_or(3);
+                        egui::ComboBox::from_id_salt("speed")
+                            .width(64.0)
+                            .selected_text(format!("{}×", SPEEDS[i]))
+                            .show_index(ui, &mut i, SPEEDS.len(), |k| format!("{}×", SPEEDS[k]));
+                        sim.speed = SPEEDS[i];
+                        ui.label(l.t("seed"));
+                        let mut seed = sim.seed;
+                        if ui
+                            .add(egui::DragValue::new(&mut seed).range(0..=u32::MAX as u64))
+                            .changed()
+                        {
+                            let _ = sim.restart(&robot.model, seed);
+                        }
+                        ui.separator();
+                        let mut space = sim.mode;
+                        ui.selectable_value(&mut space, ActionMode::Task, l.t("task_space"))
+                            .on_hover_text(l.t("task_space_tip"));
+                        ui.selectable_value(&mut space, ActionMode::Joint, l.t("joint_space"))
+                            .on_hover_text(l.t("joint_space_tip"));
+                        if space != sim.mode {
+                            sim.set_mode(space);
+                        }
+                    } else {
+                        ui.label(format!("{}×", sim.speed));
+                    }
+                    ui.separator();
+                    let mut m = *mode.get();
+                    ui.selectable_value(&mut m, DriveMode::Simulate, l.t("simulate"));
+                    ui.selectable_value(&mut m, DriveMode::Teach, l.t("teach"));
+                    if m != *mode.get() {
+                        next_mode.set(m);
+                    }
+                } else {
+                    ui.label(l.t("teach_only"));
+                }
+                ui.separator();
+                let current = lesson
+                    .0
+                    .and_then(|id| registry.get(id))
+                    .map_or(l.t("no_lesson"), |info| l.t(info.title));
+                egui::ComboBox::from_id_salt("lesson")
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut lesson.0, None, l.t("no_lesson"));
+                        for info in &registry.lessons {
+                            ui.selectable_value(&mut lesson.0, Some(info.id), l.t(info.title));
+                        }
+                    });
+                ui.separator();
+                if ui
+                    .button(l.other().name())
+                    .on_hover_text(l.t("switch_language"))
+                    .clicked()
+                {
+                    *lang = l.other();
+                }
+                if ui
+                    .selectable_label(ui_state.presenter, "🖵")
+                    .on_hover_text(l.t("presenter"))
+                    .clicked()
+                {
+                    ui_state.presenter = !ui_state.presenter;
+                }
+                if ui.button("?").on_hover_text(l.t("key_help")).clicked() {
+                    ui_state.help = !ui_state.help;
+                }
+            });
+            if !presenter {
+                status_line(ui, l, &sim, &notice, time.elapsed_secs_f64());
+            }
+        });
+    Ok(())
+}
+
+fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64) {
+    ui.horizontal(|ui| {
+        if sim.available() {
+            ui.label(format!("t = {:.2} s", sim.time()));
+            if let Some(p) = sim.phase() {
+                ui.label(format!("{}: {}", l.t("phase"), l.t(i18n::phase_key(p))));
+            }
+            if sim.episodes > 0 {
+                ui.label(format!(
+                    "{}: {}/{}",
+                    l.t("successes"),
+                    sim.successes,
+                    sim.episodes
+                ));
+            }
+            if let Some((seed, o)) = &sim.last
+                && sim.finished()
+            {
+                let verdict = if o.success {
+                    l.t("success")
+                } else {
+                    l.t("failure")
+                };
+                ui.colored_label(
+                    if o.success {
+                        egui::Color32::LIGHT_GREEN
+                    } else {
+                        egui::Color32::LIGHT_RED
+                    },
+                    format!(
+                        "{} {seed}: {verdict} ({} {:.1} mm)",
+                        l.t("seed"),
+                        l.t("place_error"),
+                        o.place_error * 1e3
+                    ),
+                );
+            }
+        }
+        if let Some(text) = &notice.text
+            && now - notice.since < 8.0
+        {
+            ui.colored_label(egui::Color32::from_rgb(255, 200, 90), text);
+        }
+    });
+}
+
+/// The arm panel: joint values (sliders in teach mode), the drag handle's IK state and the
+/// self-motion slider.
+fn arm_panel(
+    mut contexts: EguiContexts,
+    ui_state: Res<UiState>,
+    lang: Res<Lang>,
+    mut robot: ResMut<Robot>,
+    mut teach: ResMut<Teach>,
+    mode: Res<State<DriveMode>>,
+) -> Result {
+    if ui_state.hide_panels {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let l = *lang;
+    let teaching = *mode.get() == DriveMode::Teach;
+    let default_open = !ui_state.presenter || teaching;
+    egui::Window::new(l.t("arm"))
+        .id(egui::Id::new("arm_panel"))
+        .anchor(egui::Align2::LEFT_TOP, [8.0, 8.0])
+        .default_open(default_open)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.label(format!(
+                "{} — {} {}, {} DoF",
+                robot.model.name,
+                robot.model.links.len(),
+                l.t("links"),
+                robot.model.dof()
+            ));
+            if teaching {
+                ui.label(egui::RichText::new(l.t("teach_hint")).small());
+            }
+            ui.separator();
+            ui.spacing_mut().slider_width = 130.0;
+            let mut changed = None;
+            let prefix = format!("{}_", robot.model.name);
+            for i in 0..robot.q.len() {
+                let name = &robot.model.joints[robot.model.dof_joints[i]].name;
+                let short = name.strip_prefix(&prefix).unwrap_or(name).to_string();
+                let (lo, hi) = robot.slider_range(i);
+                let mut v = robot.q[i];
+                let r = ui.add_enabled(
+                    teaching,
+                    egui::Slider::new(&mut v, lo..=hi)
+                        .text(short)
+                        .fixed_decimals(3),
+                );
+                if r.changed() {
+                    changed = Some((i, v));
+                }
+            }
+            if let Some((i, v)) = changed {
+                let mut q = robot.q.clone();
+                q[i] = v;
+                robot.set_q(&q);
+                teach.sync_target = true;
+            }
+            if teaching && robot.chain.is_some() {
+                ui.separator();
+                let mut s = teach.self_motion;
+                ui.add(
+                    egui::Slider::new(&mut s, -1.5..=1.5)
+                        .text(l.t("self_motion"))
+                        .fixed_decimals(2),
+                )
+                .on_hover_text(l.t("self_motion_tip"));
+                teach.self_motion = s;
+                let (pe, oe) = teach.residual;
+                ui.label(format!(
+                    "{}: {:.2} mm, {:.3}°",
+                    l.t("ik_residual"),
+                    pe * 1e3,
+                    oe.to_degrees()
+                ));
+                if teach.last_drift > 0.0 {
+                    ui.label(format!(
+                        "{}: {:.1e}",
+                        l.t("self_motion_drift"),
+                        teach.last_drift
+                    ));
+                }
+            }
+        });
+    Ok(())
+}
+
+fn help_sheet(
+    mut contexts: EguiContexts,
+    mut ui_state: ResMut<UiState>,
+    lang: Res<Lang>,
+) -> Result {
+    if !ui_state.help {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let l = *lang;
+    let mut open = true;
+    egui::Window::new(l.t("shortcuts"))
+        .open(&mut open)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .resizable(false)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                let mut lesson_row_done = false;
+                for &(_, label, shortcut, key) in SHORTCUTS {
+                    if let Shortcut::Lesson(_) = shortcut {
+                        if lesson_row_done {
+                            continue;
+                        }
+                        lesson_row_done = true;
+                        ui.monospace("1–4");
+                    } else {
+                        ui.monospace(label);
+                    }
+                    ui.label(l.t(key));
+                    ui.end_row();
+                }
+                ui.monospace(l.t("mouse_left"));
+                ui.label(l.t("mouse_orbit"));
+                ui.end_row();
+                ui.monospace(l.t("mouse_right"));
+                ui.label(l.t("mouse_pan"));
+                ui.end_row();
+                ui.monospace(l.t("mouse_wheel"));
+                ui.label(l.t("mouse_zoom"));
+                ui.end_row();
+                ui.monospace(l.t("drop_file"));
+                ui.label(l.t("drop_file_tip"));
+                ui.end_row();
+            });
+        });
+    if !open {
+        ui_state.help = false;
+    }
+    Ok(())
+}
+
+/// Draws the lessons' 3D labels behind every panel, then clears them for the next frame.
+fn draw_labels(
+    mut contexts: EguiContexts,
+    mut labels: ResMut<Labels>,
+    cameras: Query<(&Camera, &GlobalTransform), With<PanOrbitCamera>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Ok((camera, cam_tf)) = cameras.single() else {
+        labels.0.clear();
+        return Ok(());
+    };
+    let painter = ctx.layer_painter(egui::LayerId::background());
+    let zoom = ctx.zoom_factor();
+    let font = egui::FontId::proportional(13.0);
+    for (at, text, color) in labels.0.drain(..) {
+        if let Ok(p) = camera.world_to_viewport(cam_tf, at) {
+            // Viewport coordinates are logical pixels; egui points are those over the zoom.
+            let pos = egui::pos2(p.x / zoom, p.y / zoom);
+            let galley = painter.layout_no_wrap(text, font.clone(), color);
+            let rect =
+                egui::Rect::from_min_size(pos + egui::vec2(6.0, -8.0), galley.size()).expand(2.0);
+            painter.rect_filled(rect, 3.0, egui::Color32::from_black_alpha(150));
+            painter.galley(rect.min + egui::vec2(2.0, 2.0), galley, color);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique_and_described_in_both_languages() {
+        let mut keys: Vec<_> = SHORTCUTS.iter().map(|s| s.0).collect();
+        keys.sort_by_key(|k| format!("{k:?}"));
+        keys.dedup();
+        assert_eq!(keys.len(), SHORTCUTS.len());
+        for &(_, _, _, key) in SHORTCUTS {
+            for lang in [Lang::En, Lang::Zh] {
+                assert!(i18n::lookup(lang, key).is_some(), "{key} in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn shortcuts_drive_the_transport_and_the_lessons() {
+        use crate::robot::Model;
+        let robot = Robot::new(Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap());
+        let mut sim = Sim::default();
+        sim.restart(&robot.model, 1).unwrap();
+        let mut ui = UiState {
+            presenter: false,
+            help: false,
+            hide_panels: false,
+        };
+        let mut lang = Lang::En;
+        let mut lesson = ActiveLesson(None);
+        let registry = LessonRegistry {
+            lessons: vec![
+                crate::lessons::LessonInfo {
+                    id: "a",
+                    title: "no_lesson",
+                },
+                crate::lessons::LessonInfo {
+                    id: "b",
+                    title: "no_lesson",
+                },
+            ],
+        };
+        let mut next = NextState::<DriveMode>::default();
+        let mut press = |s: Shortcut, sim: &mut Sim, next: &mut NextState<DriveMode>| {
+            apply(
+                s,
+                &mut ui,
+                sim,
+                &robot,
+                &mut lang,
+                &mut lesson,
+                &registry,
+                DriveMode::Simulate,
+                next,
+            )
+        };
+        press(Shortcut::PlayPause, &mut sim, &mut next);
+        assert!(!sim.playing);
+        press(Shortcut::Faster, &mut sim, &mut next);
+        press(Shortcut::Faster, &mut sim, &mut next);
+        assert_eq!(sim.speed, 2.0);
+        for _ in 0..10 {
+            press(Shortcut::Slower, &mut sim, &mut next);
+        }
+        assert_eq!(sim.speed, 0.1);
+        press(Shortcut::NextSeed, &mut sim, &mut next);
+        assert_eq!(sim.seed, 2);
+        press(Shortcut::ToggleActionSpace, &mut sim, &mut next);
+        assert_eq!(sim.mode, ActionMode::Joint);
+        press(Shortcut::Lesson(1), &mut sim, &mut next);
+        press(Shortcut::Lesson(7), &mut sim, &mut next);
+        press(Shortcut::Language, &mut sim, &mut next);
+        press(Shortcut::Presenter, &mut sim, &mut next);
+        press(Shortcut::ToggleTeach, &mut sim, &mut next);
+        assert!(matches!(next, NextState::Pending(DriveMode::Teach)));
+        assert_eq!(lesson.0, Some("b"));
+        assert_eq!(lang, Lang::Zh);
+        assert!(ui.presenter);
+    }
+}

@@ -1,0 +1,342 @@
+//! The arm's visual geometry from its URDF: primitives, and STL / OBJ / COLLADA meshes read with
+//! `mesh-loader`, each link an entity whose transform follows the forward kinematics.
+
+use super::convert;
+use super::robot::{ArmSet, Notice, Robot};
+use crate::robot::mesh_path::resolve_mesh_path;
+use crate::robot::{Geometry, Model, Shape};
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// The entity that carries link `i`'s visuals.
+#[derive(Component)]
+pub struct LinkVisual(pub usize);
+
+/// Which model generation the spawned visuals belong to.
+#[derive(Resource, Default)]
+struct Spawned(Option<u32>);
+
+pub struct VisualsPlugin;
+
+impl Plugin for VisualsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Spawned>().add_systems(
+            Update,
+            (respawn_on_new_model, follow_kinematics)
+                .chain()
+                .in_set(ArmSet::Views),
+        );
+    }
+}
+
+/// A triangle mesh in robot coordinates turned into a Bevy mesh (Y up), scaled.
+pub fn mesh_from_triangles(
+    positions: &[[f32; 3]],
+    normals: Option<&[[f32; 3]]>,
+    faces: &[[u32; 3]],
+    scale: [f32; 3],
+) -> Mesh {
+    let to_bevy = |v: &[f32; 3], s: [f32; 3]| [v[0] * s[0], v[2] * s[2], -v[1] * s[1]];
+    let p: Vec<[f32; 3]> = positions.iter().map(|v| to_bevy(v, scale)).collect();
+    let mut mesh = Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, p)
+    .with_inserted_indices(Indices::U32(faces.iter().flatten().copied().collect()));
+    // A negative scale mirrors the mesh: flip the winding so faces still point outwards.
+    let mirrored = scale.iter().filter(|s| **s < 0.0).count() % 2 == 1;
+    if mirrored && let Some(Indices::U32(ix)) = mesh.indices_mut() {
+        for tri in ix.chunks_exact_mut(3) {
+            tri.swap(1, 2);
+        }
+    }
+    match normals {
+        Some(n) if n.len() == positions.len() && !mirrored && scale.iter().all(|s| *s > 0.0) => {
+            let n: Vec<[f32; 3]> = n.iter().map(|v| to_bevy(v, [1.0; 3])).collect();
+            mesh.insert_attribute(Mesh::ATTRIBUTE_NORMAL, n);
+        }
+        _ => mesh.compute_normals(),
+    }
+    mesh
+}
+
+/// Reads a mesh file into one Bevy mesh (all its sub-meshes merged) and its first diffuse
+/// colour, if the file has one.
+pub fn load_mesh_file(
+    path: &std::path::Path,
+    scale: [f32; 3],
+) -> Result<(Mesh, Option<Color>), String> {
+    let scene = mesh_loader::Loader::default()
+        .merge_meshes(true)
+        .load(path)
+        .map_err(|e| format!("cannot read mesh {}: {e}", path.display()))?;
+    let color = scene
+        .materials
+        .iter()
+        .find_map(|m| m.color.diffuse)
+        .map(|c| Color::srgba(c[0], c[1], c[2], c[3]));
+    let mesh = scene
+        .meshes
+        .into_iter()
+        .find(|m| !m.faces.is_empty())
+        .ok_or_else(|| format!("mesh {} has no triangles", path.display()))?;
+    let normals = (!mesh.normals.is_empty()).then_some(mesh.normals.as_slice());
+    Ok((
+        mesh_from_triangles(&mesh.vertices, normals, &mesh.faces, scale),
+        color,
+    ))
+}
+
+/// A URDF primitive as a Bevy mesh (axes converted: URDF cylinders run along Z, Bevy's along
+/// Y, which is where Z goes).
+pub fn primitive_mesh(shape: &Shape) -> Option<Mesh> {
+    Some(match shape {
+        Shape::Box { size } => Cuboid::new(size.x as f32, size.z as f32, size.y as f32).into(),
+        Shape::Cylinder { radius, length } => Cylinder::new(*radius as f32, *length as f32)
+            .mesh()
+            .resolution(32)
+            .into(),
+        Shape::Capsule { radius, length } => Capsule3d::new(*radius as f32, *length as f32).into(),
+        Shape::Sphere { radius } => Sphere::new(*radius as f32).mesh().uv(32, 18),
+        Shape::Mesh { .. } => return None,
+    })
+}
+
+fn material_for(geometry: &Geometry, file_color: Option<Color>) -> StandardMaterial {
+    let base_color = geometry
+        .color
+        .map(|c| Color::srgba(c[0] as f32, c[1] as f32, c[2] as f32, c[3] as f32))
+        .or(file_color)
+        .unwrap_or(Color::srgb(0.86, 0.87, 0.88));
+    StandardMaterial {
+        base_color,
+        perceptual_roughness: 0.45,
+        metallic: 0.15,
+        alpha_mode: if base_color.alpha() < 1.0 {
+            AlphaMode::Blend
+        } else {
+            AlphaMode::Opaque
+        },
+        ..default()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn respawn_on_new_model(
+    mut commands: Commands,
+    robot: Res<Robot>,
+    mut spawned: ResMut<Spawned>,
+    old: Query<Entity, With<LinkVisual>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut notice: ResMut<Notice>,
+    time: Res<Time>,
+) {
+    if spawned.0 == Some(robot.generation) {
+        return;
+    }
+    spawned.0 = Some(robot.generation);
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let problems = spawn_links(
+        &mut commands,
+        &robot.model,
+        &robot.poses,
+        &mut meshes,
+        &mut materials,
+    );
+    if let Some(first) = problems.first() {
+        let more = if problems.len() > 1 {
+            format!(" (and {} more)", problems.len() - 1)
+        } else {
+            String::new()
+        };
+        notice.post(format!("{first}{more}"), time.elapsed_secs_f64());
+    }
+}
+
+/// Spawns one entity per link with its visuals as children; returns what could not be shown.
+fn spawn_links(
+    commands: &mut Commands,
+    model: &Model,
+    poses: &[crate::math::Transform],
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<StandardMaterial>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut cache: HashMap<(PathBuf, [u32; 3]), (Handle<Mesh>, Option<Color>)> = HashMap::new();
+    for (i, link) in model.links.iter().enumerate() {
+        let mut children = Vec::new();
+        for g in &link.visuals {
+            let (mesh, file_color) = match &g.shape {
+                Shape::Mesh { filename, scale } => {
+                    let path = match resolve_mesh_path(filename, model.source_dir.as_deref()) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            problems.push(format!("{e} (link {})", link.name));
+                            continue;
+                        }
+                    };
+                    let s = [scale.x as f32, scale.y as f32, scale.z as f32];
+                    let key = (path.clone(), s.map(f32::to_bits));
+                    if let Some(hit) = cache.get(&key) {
+                        hit.clone()
+                    } else {
+                        match load_mesh_file(&path, s) {
+                            Ok((m, c)) => {
+                                let entry = (meshes.add(m), c);
+                                cache.insert(key, entry.clone());
+                                entry
+                            }
+                            Err(e) => {
+                                problems.push(e);
+                                continue;
+                            }
+                        }
+                    }
+                }
+                shape => match primitive_mesh(shape) {
+                    Some(m) => (meshes.add(m), None),
+                    None => continue,
+                },
+            };
+            children.push((
+                Mesh3d(mesh),
+                MeshMaterial3d(materials.add(material_for(g, file_color))),
+                convert::transform(&g.origin),
+            ));
+        }
+        let mut e = commands.spawn((
+            Name::new(link.name.clone()),
+            LinkVisual(i),
+            poses.get(i).map(convert::transform).unwrap_or_default(),
+            Visibility::Inherited,
+        ));
+        for child in children {
+            e.with_child(child);
+        }
+    }
+    problems
+}
+
+fn follow_kinematics(robot: Res<Robot>, mut links: Query<(&LinkVisual, &mut Transform)>) {
+    for (link, mut t) in &mut links {
+        if let Some(pose) = robot.poses.get(link.0) {
+            let want = convert::transform(pose);
+            t.set_if_neq(want);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triangles_keep_their_outward_normals_in_bevy_axes() {
+        // One triangle in the robot's XY plane, counter-clockwise seen from +Z: normal +Z,
+        // which must come out as Bevy +Y.
+        let m = mesh_from_triangles(
+            &[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]],
+            None,
+            &[[0, 1, 2]],
+            [1.0, 1.0, 1.0],
+        );
+        let Some(bevy::mesh::VertexAttributeValues::Float32x3(n)) =
+            m.attribute(Mesh::ATTRIBUTE_NORMAL)
+        else {
+            panic!("no normals")
+        };
+        for v in n {
+            assert!((Vec3::from(*v) - Vec3::Y).length() < 1e-6, "{v:?}");
+        }
+        // Mirrored by a negative scale: still outward.
+        let m = mesh_from_triangles(
+            &[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]],
+            None,
+            &[[0, 1, 2]],
+            [-1.0, 1.0, 1.0],
+        );
+        let Some(bevy::mesh::VertexAttributeValues::Float32x3(n)) =
+            m.attribute(Mesh::ATTRIBUTE_NORMAL)
+        else {
+            panic!("no normals")
+        };
+        assert!((Vec3::from(n[0]) - Vec3::Y).length() < 1e-6, "{:?}", n[0]);
+    }
+
+    #[test]
+    fn stl_obj_and_collada_files_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let stl = dir.path().join("t.stl");
+        std::fs::write(
+            &stl,
+            "solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid t\n",
+        )
+        .unwrap();
+        let obj = dir.path().join("t.obj");
+        std::fs::write(&obj, "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n").unwrap();
+        let dae = dir.path().join("t.dae");
+        std::fs::write(&dae, include_str!("../../tests/data/triangle.dae")).unwrap();
+        for path in [&stl, &obj, &dae] {
+            let (m, _) =
+                load_mesh_file(path, [0.001, 0.001, 0.001]).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(m.count_vertices(), 3, "{}", path.display());
+            let Some(bevy::mesh::VertexAttributeValues::Float32x3(p)) =
+                m.attribute(Mesh::ATTRIBUTE_POSITION)
+            else {
+                panic!("no positions")
+            };
+            // Scaled (mm → m) and in Bevy axes: robot y = 1 becomes Bevy z = −0.001.
+            assert!(p.iter().any(|v| (v[2] + 0.001).abs() < 1e-9), "{p:?}");
+        }
+        let bad = dir.path().join("bad.stl");
+        std::fs::write(&bad, "not a mesh").unwrap();
+        let e = load_mesh_file(&bad, [1.0; 3]).unwrap_err();
+        assert!(!e.contains('\n'), "{e}");
+        let e = load_mesh_file(&dir.path().join("absent.obj"), [1.0; 3]).unwrap_err();
+        assert!(e.contains("absent.obj"), "{e}");
+    }
+
+    #[test]
+    fn a_urdf_with_meshes_spawns_every_link_and_reports_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("meshes")).unwrap();
+        std::fs::write(
+            dir.path().join("meshes/base.obj"),
+            "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n",
+        )
+        .unwrap();
+        let urdf = r#"<robot name="m">
+  <link name="base"><visual><geometry><mesh filename="meshes/base.obj"/></geometry></visual></link>
+  <link name="arm"><visual><geometry><mesh filename="meshes/missing.stl"/></geometry></visual>
+    <visual><geometry><cylinder radius="0.05" length="0.3"/></geometry></visual></link>
+  <joint name="j" type="revolute"><parent link="base"/><child link="arm"/>
+    <axis xyz="0 0 1"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint>
+</robot>"#;
+        let path = dir.path().join("m.urdf");
+        std::fs::write(&path, urdf).unwrap();
+        let model = Model::from_urdf_file(&path).unwrap();
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+            .init_asset::<Mesh>()
+            .init_asset::<StandardMaterial>()
+            .insert_resource(Robot::new(model))
+            .add_plugins((super::super::robot::RobotPlugin, VisualsPlugin));
+        app.update();
+        let mut q = app.world_mut().query::<(&LinkVisual, Option<&Children>)>();
+        let counts: Vec<usize> = q
+            .iter(app.world())
+            .map(|(_, c)| c.map_or(0, |c| c.len()))
+            .collect();
+        assert_eq!(counts.len(), 2);
+        assert_eq!(counts.iter().sum::<usize>(), 2, "{counts:?}");
+        let notice = app.world().resource::<Notice>().text.clone().unwrap();
+        assert!(notice.contains("missing.stl"), "{notice}");
+    }
+}

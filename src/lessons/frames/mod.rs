@@ -1,0 +1,690 @@
+//! Lesson: coordinate frames and chains of transforms (seeds 000 §4.1, 002, 003).
+//!
+//! Every link carries a frame; `T_ab` is frame b's pose in frame a. Pick a, b, c and watch
+//! `T_ac = T_ab·T_bc` hold live while the arm moves, see that `T_bc·T_ab` is something else,
+//! and that `T_ba = T_ab⁻¹ = [Rᵀ, −Rᵀp]`. Then the calibration chain (a camera on a stand sees
+//! the cube) and basis change versus coordinate change.
+
+use crate::app::convert;
+use crate::app::i18n::Lang;
+use crate::app::robot::{ArmSet, Robot};
+use crate::app::scene::AXIS_COLORS;
+use crate::app::sim::Sim;
+use crate::app::ui::{Labels, UiState};
+use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
+use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+pub const ID: &str = "frames";
+
+/// A frame the lesson can pick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameRef {
+    Link(usize),
+    /// The calibration camera on its stand (optical convention: z forward, y down).
+    Camera,
+    /// The cube (or a marker on the table when there is no physics).
+    Target,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Chain,
+    Calibration,
+    Basis,
+}
+
+#[derive(Resource, Debug, Clone)]
+pub struct FramesState {
+    pub triads: bool,
+    pub triad_scale: f32,
+    pub names: bool,
+    pub a: FrameRef,
+    pub b: FrameRef,
+    pub c: FrameRef,
+    pub section: Section,
+    /// The point of the calibration and basis sections, in the target frame.
+    pub point: [f64; 3],
+    generation: Option<u32>,
+}
+
+impl Default for FramesState {
+    fn default() -> Self {
+        FramesState {
+            triads: true,
+            triad_scale: 1.0,
+            names: false,
+            a: FrameRef::Link(0),
+            b: FrameRef::Link(0),
+            c: FrameRef::Link(0),
+            section: Section::Chain,
+            point: [0.02, 0.02, 0.02],
+            generation: None,
+        }
+    }
+}
+
+/// Where the calibration camera stands (base frame), and what it looks at.
+pub const CAMERA_EYE: [f64; 3] = [1.15, -0.75, 0.55];
+pub const CAMERA_LOOK: [f64; 3] = [0.5, 0.0, 0.02];
+
+/// The frames' poses in the base frame, for the current robot and physics.
+pub struct FramePoses<'a> {
+    pub robot: &'a Robot,
+    pub target: Pose,
+    pub camera: Pose,
+}
+
+impl FramePoses<'_> {
+    pub fn new<'a>(robot: &'a Robot, sim: Option<&Sim>) -> FramePoses<'a> {
+        let target = sim
+            .and_then(Sim::shown_cube)
+            .map(|(_, b, _, _)| b)
+            .unwrap_or_else(|| {
+                Pose::new(crate::math::so3::rot_z(0.4), RVec3::new(0.55, 0.15, 0.02))
+            });
+        let camera = Pose::look_at_optical(
+            &RVec3::from(CAMERA_EYE),
+            &RVec3::from(CAMERA_LOOK),
+            &RVec3::z(),
+        )
+        .unwrap_or_else(Pose::identity);
+        FramePoses {
+            robot,
+            target,
+            camera,
+        }
+    }
+
+    pub fn pose(&self, f: FrameRef) -> Pose {
+        match f {
+            FrameRef::Link(i) => self
+                .robot
+                .poses
+                .get(i)
+                .copied()
+                .unwrap_or_else(Pose::identity),
+            FrameRef::Camera => self.camera,
+            FrameRef::Target => self.target,
+        }
+    }
+
+    pub fn name(&self, f: FrameRef, lang: Lang) -> String {
+        match f {
+            FrameRef::Link(i) => self
+                .robot
+                .model
+                .links
+                .get(i)
+                .map_or_else(|| "?".into(), |l| l.name.clone()),
+            FrameRef::Camera => lang.t("frame_camera").into(),
+            FrameRef::Target => lang.t("frame_target").into(),
+        }
+    }
+}
+
+/// `T_ab`, `T_bc`, `T_ac` and the checks the panel shows.
+#[derive(Clone, Copy, Debug)]
+pub struct ChainCheck {
+    pub t_ab: Pose,
+    pub t_bc: Pose,
+    pub t_ac: Pose,
+    /// `T_bc·T_ab`: the wrong order.
+    pub swapped: Pose,
+    /// `T_ba` in closed form.
+    pub t_ba: Pose,
+    /// max |T_ab·T_bc − T_ac|.
+    pub chain_error: f64,
+    /// max |T_bc·T_ab − T_ac|: large unless the frames happen to commute.
+    pub order_gap: f64,
+    /// max |T_ab·T_ba − I|.
+    pub inverse_error: f64,
+}
+
+impl ChainCheck {
+    pub fn new(w_a: &Pose, w_b: &Pose, w_c: &Pose) -> ChainCheck {
+        let t_ab = Pose::relative(w_a, w_b);
+        let t_bc = Pose::relative(w_b, w_c);
+        let t_ac = Pose::relative(w_a, w_c);
+        let t_ba = t_ab.inverse();
+        let gap = |x: Mat4, y: Mat4| (x - y).amax();
+        ChainCheck {
+            t_ab,
+            t_bc,
+            t_ac,
+            swapped: t_bc * t_ab,
+            t_ba,
+            chain_error: gap((t_ab * t_bc).to_matrix(), t_ac.to_matrix()),
+            order_gap: gap((t_bc * t_ab).to_matrix(), t_ac.to_matrix()),
+            inverse_error: gap((t_ab * t_ba).to_matrix(), Mat4::identity()),
+        }
+    }
+}
+
+pub struct FramesLesson;
+
+impl Plugin for FramesLesson {
+    fn build(&self, app: &mut App) {
+        app.register_lesson(LessonInfo {
+            id: ID,
+            title: "lesson_frames",
+        })
+        .init_resource::<FramesState>()
+        .add_systems(
+            Update,
+            (
+                (reset_on_new_model, show_everything),
+                draw.run_if(lesson_is(ID)),
+            )
+                .chain()
+                .in_set(ArmSet::Views),
+        )
+        .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+    }
+}
+
+fn reset_on_new_model(robot: Res<Robot>, mut state: ResMut<FramesState>) {
+    if state.generation == Some(robot.generation) {
+        return;
+    }
+    state.generation = Some(robot.generation);
+    // a = base, b = the middle of the chain to the tool, c = the tool.
+    let tool = robot.tool;
+    let mid = robot
+        .model
+        .path_to(tool)
+        .get(robot.model.path_to(tool).len() / 2)
+        .map(|&j| robot.model.joints[j].child)
+        .unwrap_or(0);
+    state.a = FrameRef::Link(0);
+    state.b = FrameRef::Link(mid);
+    state.c = FrameRef::Link(tool);
+}
+
+fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<FramesState>) {
+    if msgs.read().count() > 0 {
+        state.triads = true;
+        state.names = true;
+    }
+}
+
+fn triad(gizmos: &mut Gizmos, pose: &Pose, length: f64) {
+    let o = convert::point(&pose.translation);
+    for (i, color) in AXIS_COLORS.iter().enumerate() {
+        let tip = pose.transform_point(&RVec3::ith(i, length));
+        gizmos.line(o, convert::point(&tip), *color);
+    }
+}
+
+fn fat_triad(gizmos: &mut Gizmos, pose: &Pose, length: f64) {
+    let o = convert::point(&pose.translation);
+    for (i, color) in AXIS_COLORS.iter().enumerate() {
+        let tip = pose.transform_point(&RVec3::ith(i, length));
+        gizmos
+            .arrow(o, convert::point(&tip), *color)
+            .with_tip_length(length as f32 * 0.25);
+    }
+}
+
+const CHAIN_AB: Color = Color::srgb(1.0, 0.85, 0.2);
+const CHAIN_BC: Color = Color::srgb(0.3, 0.9, 0.95);
+const CHAIN_AC: Color = Color::srgb(0.95, 0.4, 0.95);
+
+fn c32(c: Color) -> egui::Color32 {
+    let s = c.to_srgba();
+    egui::Color32::from_rgb(
+        (s.red * 255.0) as u8,
+        (s.green * 255.0) as u8,
+        (s.blue * 255.0) as u8,
+    )
+}
+
+fn draw(
+    state: Res<FramesState>,
+    robot: Res<Robot>,
+    sim: Option<Res<Sim>>,
+    lang: Res<Lang>,
+    mut gizmos: Gizmos,
+    mut labels: ResMut<Labels>,
+) {
+    let frames = FramePoses::new(&robot, sim.as_deref());
+    let s = state.triad_scale as f64;
+    // The skeleton: parent origin → child origin.
+    for j in &robot.model.joints {
+        gizmos.line(
+            convert::point(&robot.poses[j.parent].translation),
+            convert::point(&robot.poses[j.child].translation),
+            Color::srgba(0.9, 0.9, 0.85, 0.35),
+        );
+    }
+    if state.triads {
+        for (i, pose) in robot.poses.iter().enumerate() {
+            triad(&mut gizmos, pose, 0.07 * s);
+            if state.names {
+                labels.add(
+                    convert::point(&pose.translation),
+                    robot.model.links[i].name.clone(),
+                    egui::Color32::from_gray(220),
+                );
+            }
+        }
+    }
+    match state.section {
+        Section::Chain => {
+            let (wa, wb, wc) = (
+                frames.pose(state.a),
+                frames.pose(state.b),
+                frames.pose(state.c),
+            );
+            for (f, name) in [(&wa, "a"), (&wb, "b"), (&wc, "c")] {
+                fat_triad(&mut gizmos, f, 0.12 * s);
+                labels.add(convert::point(&f.translation), name, egui::Color32::WHITE);
+            }
+            let (pa, pb, pc) = (
+                convert::point(&wa.translation),
+                convert::point(&wb.translation),
+                convert::point(&wc.translation),
+            );
+            gizmos.arrow(pa, pb, CHAIN_AB);
+            gizmos.arrow(pb, pc, CHAIN_BC);
+            gizmos.arrow(pa, pc, CHAIN_AC);
+            labels.add(pa.lerp(pb, 0.5), "T_ab", c32(CHAIN_AB));
+            labels.add(pb.lerp(pc, 0.5), "T_bc", c32(CHAIN_BC));
+            labels.add(pa.lerp(pc, 0.5), "T_ac", c32(CHAIN_AC));
+        }
+        Section::Calibration | Section::Basis => {
+            draw_camera(&mut gizmos, &frames.camera);
+            fat_triad(&mut gizmos, &frames.camera, 0.1 * s);
+            fat_triad(&mut gizmos, &frames.target, 0.08 * s);
+            let p_world = frames.target.transform_point(&RVec3::from(state.point));
+            let cam = convert::point(&frames.camera.translation);
+            let tgt = convert::point(&frames.target.translation);
+            let p = convert::point(&p_world);
+            gizmos.sphere(Isometry3d::from_translation(p), 0.008, Color::WHITE);
+            labels.add(p, "P", egui::Color32::WHITE);
+            if state.section == Section::Calibration {
+                gizmos.arrow(Vec3::ZERO, cam, CHAIN_AB);
+                gizmos.arrow(cam, tgt, CHAIN_BC);
+                gizmos.line(tgt, p, CHAIN_AC);
+                labels.add(Vec3::ZERO.lerp(cam, 0.5), "T_base_cam", c32(CHAIN_AB));
+                labels.add(cam.lerp(tgt, 0.5), "T_cam_target", c32(CHAIN_BC));
+                labels.add(cam, lang.t("frame_camera"), egui::Color32::WHITE);
+            } else {
+                let (wa, wb) = (frames.pose(state.a), frames.pose(state.b));
+                fat_triad(&mut gizmos, &wa, 0.12 * s);
+                fat_triad(&mut gizmos, &wb, 0.12 * s);
+                let (pa, pb) = (
+                    convert::point(&wa.translation),
+                    convert::point(&wb.translation),
+                );
+                gizmos.line(pa, p, CHAIN_AB);
+                gizmos.line(pb, p, CHAIN_BC);
+                labels.add(pa, "a", egui::Color32::WHITE);
+                labels.add(pb, "b", egui::Color32::WHITE);
+                labels.add(pa.lerp(p, 0.5), "p_a", c32(CHAIN_AB));
+                labels.add(pb.lerp(p, 0.5), "p_b", c32(CHAIN_BC));
+            }
+        }
+    }
+}
+
+/// The calibration camera: a pyramid along its optical axis, and the stand it sits on.
+fn draw_camera(gizmos: &mut Gizmos, cam: &Pose) {
+    let color = Color::srgb(0.85, 0.85, 0.9);
+    let o = convert::point(&cam.translation);
+    let (w, h, d) = (0.05, 0.035, 0.08);
+    let corners = [(-w, -h), (w, -h), (w, h), (-w, h)]
+        .map(|(x, y)| convert::point(&cam.transform_point(&RVec3::new(x, y, d))));
+    for i in 0..4 {
+        gizmos.line(o, corners[i], color);
+        gizmos.line(corners[i], corners[(i + 1) % 4], color);
+    }
+    let foot = RVec3::new(
+        cam.translation.x,
+        cam.translation.y,
+        crate::app::scene::FLOOR_Z,
+    );
+    gizmos.line(o, convert::point(&foot), Color::srgb(0.5, 0.5, 0.55));
+}
+
+/// A 4×4 homogeneous matrix as a monospace grid.
+pub fn matrix_ui(ui: &mut egui::Ui, id: &str, title: &str, color: egui::Color32, t: &Pose) {
+    ui.vertical(|ui| {
+        ui.colored_label(color, egui::RichText::new(title).strong());
+        egui::Grid::new(id).spacing([6.0, 0.0]).show(ui, |ui| {
+            let m = t.to_matrix();
+            for r in 0..4 {
+                for c in 0..4 {
+                    ui.monospace(format!("{:>7.3}", m[(r, c)]));
+                }
+                ui.end_row();
+            }
+        });
+    });
+}
+
+fn vec_text(v: &RVec3) -> String {
+    format!("({:.3}, {:.3}, {:.3})", v.x, v.y, v.z)
+}
+
+fn frame_picker(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut FrameRef,
+    frames: &FramePoses,
+    lang: Lang,
+) {
+    ui.horizontal(|ui| {
+        ui.label(label);
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(frames.name(*value, lang))
+            .height(400.0)
+            .show_ui(ui, |ui| {
+                for i in 0..frames.robot.model.links.len() {
+                    let f = FrameRef::Link(i);
+                    ui.selectable_value(value, f, frames.name(f, lang));
+                }
+                ui.selectable_value(value, FrameRef::Camera, lang.t("frame_camera"));
+                ui.selectable_value(value, FrameRef::Target, lang.t("frame_target"));
+            });
+    });
+}
+
+fn panel(
+    mut contexts: EguiContexts,
+    mut state: ResMut<FramesState>,
+    robot: Res<Robot>,
+    sim: Option<Res<Sim>>,
+    lang: Res<Lang>,
+    ui_state: Res<UiState>,
+) -> Result {
+    if ui_state.hide_panels {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let l = *lang;
+    let frames = FramePoses::new(&robot, sim.as_deref());
+    egui::Window::new(l.t("lesson_frames"))
+        .id(egui::Id::new("lesson_panel"))
+        .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
+        .default_width(390.0)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(ui.ctx().content_rect().height() - 80.0)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.checkbox(&mut state.triads, l.t("triads"));
+                        ui.add(
+                            egui::Slider::new(&mut state.triad_scale, 0.3..=3.0).text(l.t("scale")),
+                        );
+                    });
+                    ui.checkbox(&mut state.names, l.t("link_names"));
+                    ui.separator();
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut state.section, Section::Chain, l.t("sec_chain"));
+                        ui.selectable_value(
+                            &mut state.section,
+                            Section::Calibration,
+                            l.t("sec_calibration"),
+                        );
+                        ui.selectable_value(&mut state.section, Section::Basis, l.t("sec_basis"));
+                    });
+                    ui.separator();
+                    match state.section {
+                        Section::Chain => chain_section(ui, &mut state, &frames, l),
+                        Section::Calibration => calibration_section(ui, &mut state, &frames, l),
+                        Section::Basis => basis_section(ui, &mut state, &frames, l),
+                    }
+                });
+        });
+    Ok(())
+}
+
+fn chain_section(ui: &mut egui::Ui, state: &mut FramesState, frames: &FramePoses, l: Lang) {
+    ui.label(l.t("chain_intro"));
+    frame_picker(ui, "a", &mut state.a, frames, l);
+    frame_picker(ui, "b", &mut state.b, frames, l);
+    frame_picker(ui, "c", &mut state.c, frames, l);
+    let check = ChainCheck::new(
+        &frames.pose(state.a),
+        &frames.pose(state.b),
+        &frames.pose(state.c),
+    );
+    ui.horizontal(|ui| {
+        matrix_ui(ui, "t_ab", "T_ab", c32(CHAIN_AB), &check.t_ab);
+        matrix_ui(ui, "t_bc", "T_bc", c32(CHAIN_BC), &check.t_bc);
+    });
+    ui.horizontal(|ui| {
+        matrix_ui(ui, "t_ac", "T_ac = T_ab·T_bc", c32(CHAIN_AC), &check.t_ac);
+        matrix_ui(
+            ui,
+            "swapped",
+            "T_bc·T_ab",
+            egui::Color32::GRAY,
+            &check.swapped,
+        );
+    });
+    ui.label(format!(
+        "max|T_ab·T_bc − T_ac| = {:.1e}    max|T_bc·T_ab − T_ac| = {:.3}",
+        check.chain_error, check.order_gap
+    ));
+    ui.label(l.t("order_matters"));
+    ui.separator();
+    ui.label(l.t("inverse_intro"));
+    matrix_ui(
+        ui,
+        "t_ba",
+        "T_ba = T_ab⁻¹ = [Rᵀ, −Rᵀp]",
+        egui::Color32::LIGHT_GRAY,
+        &check.t_ba,
+    );
+    ui.label(format!("max|T_ab·T_ba − I| = {:.1e}", check.inverse_error));
+}
+
+/// The calibration chain's numbers.
+#[derive(Clone, Copy, Debug)]
+pub struct Calibration {
+    pub t_base_cam: Pose,
+    /// What the camera measures (here: computed from the true poses).
+    pub t_cam_target: Pose,
+    pub p_target: RVec3,
+    pub p_cam: RVec3,
+    pub p_base: RVec3,
+    /// |T_base_cam·T_cam_target·P − T_base_target·P|.
+    pub error: f64,
+}
+
+impl Calibration {
+    pub fn new(t_base_cam: &Pose, t_base_target: &Pose, p_target: RVec3) -> Calibration {
+        let t_cam_target = Pose::relative(t_base_cam, t_base_target);
+        let p_cam = t_cam_target.transform_point(&p_target);
+        let p_base = t_base_cam.transform_point(&p_cam);
+        Calibration {
+            t_base_cam: *t_base_cam,
+            t_cam_target,
+            p_target,
+            p_cam,
+            p_base,
+            error: (p_base - t_base_target.transform_point(&p_target)).norm(),
+        }
+    }
+}
+
+fn point_editor(ui: &mut egui::Ui, p: &mut [f64; 3]) {
+    ui.horizontal(|ui| {
+        for (v, axis) in p.iter_mut().zip(["x", "y", "z"]) {
+            ui.label(axis);
+            ui.add(
+                egui::DragValue::new(v)
+                    .speed(0.002)
+                    .range(-0.2..=0.2)
+                    .fixed_decimals(3),
+            );
+        }
+    });
+}
+
+fn calibration_section(ui: &mut egui::Ui, state: &mut FramesState, frames: &FramePoses, l: Lang) {
+    ui.label(l.t("calibration_intro"));
+    ui.label(l.t("point_in_target"));
+    point_editor(ui, &mut state.point);
+    let cal = Calibration::new(&frames.camera, &frames.target, RVec3::from(state.point));
+    ui.horizontal(|ui| {
+        matrix_ui(
+            ui,
+            "t_base_cam",
+            "T_base_cam",
+            c32(CHAIN_AB),
+            &cal.t_base_cam,
+        );
+        matrix_ui(
+            ui,
+            "t_cam_target",
+            "T_cam_target",
+            c32(CHAIN_BC),
+            &cal.t_cam_target,
+        );
+    });
+    ui.monospace(format!("P        = {}", vec_text(&cal.p_target)));
+    ui.monospace(format!(
+        "P_cam    = T_cam_target·P = {}",
+        vec_text(&cal.p_cam)
+    ));
+    ui.monospace(format!(
+        "P_base   = T_base_cam·P_cam = {}",
+        vec_text(&cal.p_base)
+    ));
+    ui.label(format!("{}: {:.1e} m", l.t("calibration_check"), cal.error));
+    ui.label(l.t("optical_note"));
+}
+
+/// Coordinates of one point in two frames.
+#[derive(Clone, Copy, Debug)]
+pub struct BasisChange {
+    pub t_ab: Pose,
+    pub p_a: RVec3,
+    pub p_b: RVec3,
+    /// |T_ab·p_b − p_a|.
+    pub error: f64,
+}
+
+impl BasisChange {
+    pub fn new(w_a: &Pose, w_b: &Pose, p_world: &RVec3) -> BasisChange {
+        let p_a = w_a.inverse().transform_point(p_world);
+        let p_b = w_b.inverse().transform_point(p_world);
+        let t_ab = Pose::relative(w_a, w_b);
+        BasisChange {
+            t_ab,
+            p_a,
+            p_b,
+            error: (t_ab.transform_point(&p_b) - p_a).norm(),
+        }
+    }
+}
+
+fn basis_section(ui: &mut egui::Ui, state: &mut FramesState, frames: &FramePoses, l: Lang) {
+    ui.label(l.t("basis_intro"));
+    frame_picker(ui, "a", &mut state.a, frames, l);
+    frame_picker(ui, "b", &mut state.b, frames, l);
+    ui.label(l.t("point_in_target"));
+    point_editor(ui, &mut state.point);
+    let p_world = frames.target.transform_point(&RVec3::from(state.point));
+    let bc = BasisChange::new(&frames.pose(state.a), &frames.pose(state.b), &p_world);
+    ui.monospace(format!("p_a = {}", vec_text(&bc.p_a)));
+    ui.monospace(format!("p_b = {}", vec_text(&bc.p_b)));
+    ui.label(l.t("basis_columns"));
+    let r = bc.t_ab.rotation;
+    for (i, axis) in ["x_b", "y_b", "z_b"].iter().enumerate() {
+        ui.colored_label(
+            c32(AXIS_COLORS[i]),
+            format!("{axis} {} a: {}", l.t("in"), vec_text(&r.column(i).into())),
+        );
+    }
+    ui.monospace(format!(
+        "|T_ab·p_b − p_a| = {:.1e}   p_b = T_ab⁻¹·p_a",
+        bc.error
+    ));
+    ui.label(l.t("basis_why"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::robot::Model;
+
+    fn robot() -> Robot {
+        Robot::new(Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap())
+    }
+
+    #[test]
+    fn the_chain_closes_and_the_order_matters_on_the_arm() {
+        let robot = robot();
+        let f = FramePoses::new(&robot, None);
+        let n = robot.model.links.len();
+        let check = ChainCheck::new(
+            &f.pose(FrameRef::Link(0)),
+            &f.pose(FrameRef::Link(4)),
+            &f.pose(FrameRef::Link(n - 1)),
+        );
+        assert!(check.chain_error < 1e-12, "{}", check.chain_error);
+        assert!(check.inverse_error < 1e-12);
+        assert!(check.order_gap > 0.05, "{}", check.order_gap);
+        // The closed-form inverse is the matrix inverse.
+        let inv = check.t_ab.to_matrix().try_inverse().unwrap();
+        assert!((inv - check.t_ba.to_matrix()).amax() < 1e-12);
+    }
+
+    #[test]
+    fn the_calibration_chain_recovers_the_point() {
+        let robot = robot();
+        let f = FramePoses::new(&robot, None);
+        let cal = Calibration::new(&f.camera, &f.target, RVec3::new(0.02, -0.01, 0.02));
+        assert!(cal.error < 1e-12);
+        // The target is in front of the camera (optical z > 0).
+        assert!(cal.p_cam.z > 0.3);
+    }
+
+    #[test]
+    fn coordinates_change_with_the_inverse_of_the_basis_change() {
+        let robot = robot();
+        let f = FramePoses::new(&robot, None);
+        let (wa, wb) = (f.pose(FrameRef::Link(2)), f.pose(FrameRef::Link(6)));
+        let p = RVec3::new(0.4, 0.1, 0.3);
+        let bc = BasisChange::new(&wa, &wb, &p);
+        assert!(bc.error < 1e-12);
+        assert!((bc.t_ab.inverse().transform_point(&bc.p_a) - bc.p_b).norm() < 1e-12);
+        // The columns of R_ab are b's axes written in a.
+        let x_b_in_world = wb.rotation.column(0).clone_owned();
+        let x_b_in_a = wa.rotation.transpose() * x_b_in_world;
+        assert!((x_b_in_a - bc.t_ab.rotation.column(0)).norm() < 1e-12);
+    }
+
+    #[test]
+    fn picks_follow_a_new_model() {
+        use bevy::state::app::StatesPlugin;
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, StatesPlugin))
+            .insert_resource(robot())
+            .insert_resource(Lang::En)
+            .init_resource::<Labels>()
+            .add_plugins(crate::app::robot::RobotPlugin)
+            .add_plugins(crate::lessons::LessonsPlugin { start: None })
+            // No drawing without a renderer: only the lesson state is under test.
+            .insert_resource(crate::lessons::ActiveLesson(None));
+        app.update();
+        let tool = app.world().resource::<Robot>().tool;
+        assert_eq!(
+            app.world().resource::<FramesState>().c,
+            FrameRef::Link(tool)
+        );
+        let iiwa = Model::from_urdf_str(include_str!("../../../urdf/kuka_iiwa14.urdf")).unwrap();
+        app.world_mut().resource_mut::<Robot>().replace_model(iiwa);
+        app.update();
+        let robot = app.world().resource::<Robot>();
+        let state = app.world().resource::<FramesState>();
+        assert_eq!(state.c, FrameRef::Link(robot.tool));
+        assert_eq!(robot.model.name, "iiwa14");
+    }
+}

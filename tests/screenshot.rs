@@ -1,0 +1,142 @@
+//! The real app, rendered headless: `armtutor --screenshot` under Xvfb with Mesa's software
+//! Vulkan (`.ci/run` installs both). The image must show the scene: not blank, and clearly
+//! different from the same stage with an empty robot.
+
+#![cfg(feature = "app")]
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+const EMPTY_ROBOT: &str = r#"<robot name="empty"><link name="base"/></robot>"#;
+
+fn xvfb_run() -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("xvfb-run"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Runs the app under Xvfb and returns the screenshot's pixels (RGB) and size.
+fn shoot(dir: &Path, name: &str, extra: &[&str]) -> (Vec<u8>, u32, u32) {
+    let out = dir.join(name);
+    let xvfb = xvfb_run().unwrap_or_else(|| {
+        panic!("xvfb-run is missing: install Debian's xvfb and mesa-vulkan-drivers (.ci/run does)")
+    });
+    let mut args: Vec<String> = vec![
+        "-a".into(),
+        "-s".into(),
+        "-screen 0 1280x720x24".into(),
+        env!("CARGO_BIN_EXE_armtutor").into(),
+        "--screenshot".into(),
+        out.display().to_string(),
+        "--frames".into(),
+        "12".into(),
+        "--size".into(),
+        "960x540".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let result = Command::new(xvfb)
+        .args(&args)
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "armtutor {extra:?} failed ({}): {stderr}",
+        result.status
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let image = bevy::image::Image::from_buffer(
+        &bytes,
+        bevy::image::ImageType::Extension("png"),
+        bevy::image::CompressedImageFormats::NONE,
+        true,
+        bevy::image::ImageSampler::Default,
+        bevy::asset::RenderAssetUsages::default(),
+    )
+    .unwrap();
+    let rgba = image.clone().try_into_dynamic().unwrap().to_rgb8();
+    (rgba.into_raw(), image.width(), image.height())
+}
+
+fn distinct_colors(px: &[u8]) -> usize {
+    let mut set = std::collections::HashSet::new();
+    for p in px.chunks_exact(3) {
+        set.insert((p[0] >> 3, p[1] >> 3, p[2] >> 3));
+    }
+    set.len()
+}
+
+#[test]
+fn the_screenshot_shows_the_arm_and_the_lessons() {
+    if std::env::var_os("ARMTUTOR_SKIP_SCREENSHOT").is_some() {
+        eprintln!("ARMTUTOR_SKIP_SCREENSHOT is set: not rendering");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.urdf");
+    std::fs::write(&empty, EMPTY_ROBOT).unwrap();
+
+    let (arm, w, h) = shoot(dir.path(), "arm.png", &["--lesson", "frames"]);
+    assert_eq!((w, h), (960, 540), "the window size is --size");
+    // Not blank: a lit 3D scene with panels has many colours.
+    let colors = distinct_colors(&arm);
+    assert!(colors > 200, "only {colors} colours: is it blank?");
+
+    let (stage, ..) = shoot(
+        dir.path(),
+        "empty.png",
+        &["--urdf", empty.to_str().unwrap(), "--lesson", "frames"],
+    );
+    assert_eq!(stage.len(), arm.len());
+    let changed = arm
+        .chunks_exact(3)
+        .zip(stage.chunks_exact(3))
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 24))
+        .count();
+    let fraction = changed as f64 / (w * h) as f64;
+    // The arm, its frames and the physics cube cover a few percent of the image at least.
+    assert!(
+        fraction > 0.02,
+        "only {:.2}% of pixels differ from the empty stage",
+        fraction * 100.0
+    );
+
+    let (jac, ..) = shoot(
+        dir.path(),
+        "jacobian.png",
+        &["--lesson", "jacobian", "--lang", "zh"],
+    );
+    assert!(distinct_colors(&jac) > 200);
+}
+
+#[test]
+fn bad_app_arguments_are_one_line_errors() {
+    for (args, needle) in [
+        (vec!["--lesson", "nope"], "unknown lesson"),
+        (vec!["--size", "12x"], "WxH"),
+        (vec!["--size", "10x10"], "64 to 16384"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_armtutor"))
+            .args(&args)
+            .env("DISPLAY", ":none")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_armtutor"))
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("xvfb-run") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
