@@ -32,6 +32,22 @@ pub fn transform(t: &Transform) -> bevy::prelude::Transform {
     }
 }
 
+/// A Bevy rotation whose *local* X, Y, Z axes are the robot frame's x, y, z axes (as Bevy
+/// vectors): `M·R`. Used for handles that show a robot frame's own axes in RGB, unlike
+/// [`rotation`], which keeps Bevy's axis names (its local Y is the frame's z).
+pub fn axes_rotation(r: &Mat3) -> BQuat {
+    let b = robot_to_bevy_matrix() * r;
+    let cols = [0, 1, 2].map(|c| BVec3::new(b[(0, c)] as f32, b[(1, c)] as f32, b[(2, c)] as f32));
+    BQuat::from_mat3(&BMat3::from_cols(cols[0], cols[1], cols[2])).normalize()
+}
+
+/// The inverse of [`axes_rotation`]: `R = Mᵀ·Q`.
+pub fn axes_rotation_to_robot(q: BQuat) -> Mat3 {
+    let b = BMat3::from_quat(q.normalize());
+    let m = Mat3::from_fn(|i, j| b.col(j)[i] as f64);
+    robot_to_bevy_matrix().transpose() * m
+}
+
 /// A Bevy point back to robot coordinates (the inverse of [`point`]).
 pub fn point_to_robot(p: BVec3) -> Vec3 {
     Vec3::new(p.x as f64, -(p.z as f64), p.y as f64)
@@ -88,5 +104,17 @@ mod tests {
         assert!((back.translation - t.translation).norm() < 1e-6);
         assert!((back.rotation - t.rotation).norm() < 1e-6);
         assert!(so3::is_rotation(&back.rotation, 1e-12));
+    }
+
+    #[test]
+    fn axes_rotation_names_the_robot_axes() {
+        let r = so3::exp(&Vec3::new(0.4, -0.9, 0.3));
+        let q = axes_rotation(&r);
+        for i in 0..3 {
+            let local = q * BVec3::AXES[i];
+            let want = point(&r.column(i).into());
+            assert!((local - want).length() < 1e-6, "axis {i}");
+        }
+        assert!((axes_rotation_to_robot(q) - r).norm() < 1e-6);
     }
 }

@@ -68,7 +68,7 @@ pub fn phase_key(p: Phase) -> &'static str {
 
 /// The CJK subset font (see the module docs).
 pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback-subset.ttf");
-/// Math symbols egui's own fonts lack (ᵀ, ᵢ, ⁺, the dot of q̇), from DejaVu Sans.
+/// Math symbols egui's own fonts lack (ᵀ, ᵢ, ⁺, the dot of dq/dt), from DejaVu Sans.
 pub const SYMBOL_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
 
 /// egui's default fonts, then the symbol and CJK subsets as fallbacks, in both families.
@@ -205,6 +205,14 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "Camera back to the start view",
         "相机回到初始视角",
     ),
+    (
+        "key_handle",
+        "Drag handle: move / rotate",
+        "操纵手柄：平移 / 旋转",
+    ),
+    ("handle", "Handle (G):", "手柄（G）："),
+    ("handle_move", "move", "平移"),
+    ("handle_rotate", "rotate", "旋转"),
     ("key_no_lesson", "Close the lesson", "关闭课程"),
     ("key_lesson", "Open lesson 1, 2, …", "打开第 1、2……课"),
     ("mouse_left", "Left drag", "左键拖动"),
@@ -292,8 +300,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("sec_twist", "Twist & wrench", "运动旋量与力旋量"),
     (
         "ellipsoid_intro",
-        "ẋ = J(q)·q̇. With J = UΣVᵀ, unit joint speeds (|q̇| ≤ 1) reach the velocity ellipsoid: semi-axes σᵢ·uᵢ. Long axes are easy directions, short ones hard.",
-        "ẋ = J(q)·q̇。令 J = UΣVᵀ，单位关节速度（|q̇| ≤ 1）所能达到的末端速度构成速度椭球，半轴为 σᵢ·uᵢ。长轴方向容易运动，短轴方向困难。",
+        "ẋ = J(q)·dq/dt. With J = UΣVᵀ, unit joint speeds (|dq/dt| ≤ 1) reach the velocity ellipsoid: semi-axes σᵢ·uᵢ. Long axes are easy directions, short ones hard.",
+        "ẋ = J(q)·dq/dt。令 J = UΣVᵀ，单位关节速度（|dq/dt| ≤ 1）所能达到的末端速度构成速度椭球，半轴为 σᵢ·uᵢ。长轴方向容易运动，短轴方向困难。",
     ),
     (
         "velocity_ellipsoid",
@@ -463,6 +471,16 @@ mod tests {
                     if !c.is_whitespace() && !f.has_glyph(&font, c) {
                         missing.insert(c);
                     }
+                }
+            }
+            for (k, en, zh) in TABLE {
+                // egui lays out combining marks as separate glyphs (q̇ shows as q and a dot
+                // beside it): use precomposed letters or words instead.
+                for c in en.chars().chain(zh.chars()) {
+                    assert!(
+                        !('\u{300}'..='\u{36f}').contains(&c),
+                        "{k}: combining mark {c:?}"
+                    );
                 }
             }
             for c in "⏸⏵⏭⟲🖵×中文".chars() {

@@ -125,6 +125,9 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
             presenter: opts.args.presenter,
         },
     ));
+    if opts.args.teach {
+        app.insert_state(sim::DriveMode::Teach);
+    }
     if let Some(path) = &opts.args.screenshot {
         app.add_plugins(capture::ScreenshotPlugin {
             path: path.clone(),

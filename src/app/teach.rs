@@ -74,6 +74,13 @@ pub struct TeachPlugin;
 
 impl Plugin for TeachPlugin {
     fn build(&self, app: &mut App) {
+        // The handle's arrows are the target frame's own axes (see `pose_to_handle`).
+        if let Some(mut s) = app
+            .world_mut()
+            .get_resource_mut::<bevy::gizmos::transform_gizmo::TransformGizmoSettings>()
+        {
+            s.space = bevy::gizmos::transform_gizmo::TransformGizmoSpace::Local;
+        }
         app.init_resource::<Teach>()
             .add_systems(Startup, spawn_target)
             .add_systems(OnEnter(DriveMode::Teach), show_handle)
@@ -88,13 +95,17 @@ impl Plugin for TeachPlugin {
     }
 }
 
-fn spawn_target(mut commands: Commands) {
-    commands.spawn((
+fn spawn_target(mut commands: Commands, mode: Res<State<DriveMode>>) {
+    let mut e = commands.spawn((
         Name::new("Tool target"),
         IkTarget,
         Transform::default(),
         Visibility::Hidden,
     ));
+    // Starting in teach mode (--teach): OnEnter ran before this entity existed.
+    if *mode.get() == DriveMode::Teach {
+        e.insert(TransformGizmoFocus);
+    }
 }
 
 /// The handle appears only in teach mode, starting on the tool.
@@ -124,8 +135,25 @@ fn target_from_handle(handle: Query<&Transform, With<IkTarget>>, mut teach: ResM
     if let Some(written) = teach.handle
         && differs(t, &written)
     {
-        teach.set_target(convert::transform_to_robot(t));
+        teach.set_target(handle_to_pose(t));
     }
+}
+
+/// The handle shows the target frame's own axes (X red, Y green, Z blue as the tool's x, y,
+/// z), so dragging an arrow jogs the tool along its own axis, like a teach pendant.
+pub fn pose_to_handle(p: &Pose) -> Transform {
+    Transform {
+        translation: convert::point(&p.translation),
+        rotation: convert::axes_rotation(&p.rotation),
+        scale: Vec3::ONE,
+    }
+}
+
+pub fn handle_to_pose(t: &Transform) -> Pose {
+    let r = convert::axes_rotation_to_robot(t.rotation);
+    // Re-orthonormalise: f32 round-off must not leak into the IK target.
+    let q = crate::math::Quat::from_matrix(&r);
+    Pose::new(q.to_matrix(), convert::point_to_robot(t.translation))
 }
 
 /// More than 10 µm or 10 µrad apart. (The angle comes from the quaternion's vector part,
@@ -183,7 +211,7 @@ fn handle_from_target(mut handle: Query<&mut Transform, With<IkTarget>>, mut tea
     let Ok(mut t) = handle.single_mut() else {
         return;
     };
-    let want = convert::transform(&teach.target);
+    let want = pose_to_handle(&teach.target);
     if differs(&t, &want) {
         *t = want;
     }
@@ -237,7 +265,7 @@ mod tests {
         let mut q = app
             .world_mut()
             .query_filtered::<&mut Transform, With<IkTarget>>();
-        *q.single_mut(app.world_mut()).unwrap() = convert::transform(&goal);
+        *q.single_mut(app.world_mut()).unwrap() = pose_to_handle(&goal);
         app.update();
         let reached = tool(&app);
         // The handle is f32: the goal is met to its precision, not to IK's tolerance.

@@ -8,13 +8,34 @@ use super::sim::{DriveMode, SPEEDS, Sim};
 use super::teach::Teach;
 use crate::lessons::{ActiveLesson, LessonRegistry};
 use crate::sim::policy::ActionMode;
-use bevy::gizmos::transform_gizmo::TransformGizmoState;
+use bevy::gizmos::transform_gizmo::{
+    TransformGizmoMode, TransformGizmoSettings, TransformGizmoState,
+};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use bevy_panorbit_camera::PanOrbitCamera;
 
-/// UI scale in presenter mode (egui zoom factor): readable from the back of a classroom.
-pub const PRESENTER_ZOOM: f32 = 1.6;
+/// UI scale in presenter mode: text keeps the same size relative to the screen (1.1× per 720
+/// lines, at least 1.25×), so it reads from the back of a classroom at any projector
+/// resolution.
+pub fn presenter_zoom(window_height: f32) -> f32 {
+    (1.1 * window_height / 720.0).clamp(1.25, 2.4)
+}
+
+/// The window every lesson puts its panel in: pinned top right, below nothing, above the
+/// transport bar.
+pub fn lesson_window(title: &str) -> egui::Window<'_> {
+    egui::Window::new(title)
+        .id(egui::Id::new("lesson_panel"))
+        .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
+        .default_width(390.0)
+        .resizable(false)
+}
+
+/// How tall a lesson's scrolling content may be: the screen minus the transport bar.
+pub fn lesson_scroll_height(ctx: &egui::Context) -> f32 {
+    (ctx.content_rect().height() - 150.0).max(120.0)
+}
 
 #[derive(Resource, Debug, Clone)]
 pub struct UiState {
@@ -52,6 +73,7 @@ pub enum Shortcut {
     Presenter,
     HidePanels,
     CameraHome,
+    HandleMode,
     Lesson(usize),
     NoLesson,
 }
@@ -77,6 +99,7 @@ pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::KeyP, "P", Shortcut::Presenter, "key_presenter"),
     (KeyCode::KeyH, "H", Shortcut::HidePanels, "key_hide"),
     (KeyCode::KeyC, "C", Shortcut::CameraHome, "key_camera"),
+    (KeyCode::KeyG, "G", Shortcut::HandleMode, "key_handle"),
     (KeyCode::Digit0, "0", Shortcut::NoLesson, "key_no_lesson"),
     (KeyCode::Digit1, "1", Shortcut::Lesson(0), "key_lesson"),
     (KeyCode::Digit2, "2", Shortcut::Lesson(1), "key_lesson"),
@@ -90,6 +113,15 @@ pub struct UiPlugin {
 
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
+        // egui gets a camera of its own, so the 3D camera's viewport can shrink beside the
+        // lesson panel without moving the panels.
+        if let Some(mut settings) = app
+            .world_mut()
+            .get_resource_mut::<bevy_egui::EguiGlobalSettings>()
+        {
+            settings.auto_create_primary_context = false;
+        }
+        app.add_systems(Startup, spawn_ui_camera);
         app.insert_resource(UiState {
             presenter: self.presenter,
             help: false,
@@ -99,9 +131,37 @@ impl Plugin for UiPlugin {
         .add_systems(Update, (keyboard, camera_input_gate))
         .add_systems(
             EguiPrimaryContextPass,
-            (style, transport_bar, arm_panel, help_sheet, draw_labels).chain(),
+            (
+                style,
+                transport_bar,
+                arm_panel,
+                help_sheet,
+                draw_labels,
+                fit_viewport,
+            )
+                .chain(),
         );
     }
+}
+
+/// A camera that draws only egui, over the 3D view, across the whole window.
+fn spawn_ui_camera(mut commands: Commands) {
+    commands.spawn((
+        Name::new("UI camera"),
+        bevy_egui::PrimaryEguiContext,
+        Camera2d,
+        bevy::camera::visibility::RenderLayers::none(),
+        Camera {
+            // Above the 3D view and the transform gizmo's overlay camera.
+            order: 10,
+            output_mode: bevy::camera::CameraOutputMode::Write {
+                blend_state: Some(bevy::render::render_resource::BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
 }
 
 /// Applies one shortcut. Shared by the keyboard and the tests.
@@ -156,7 +216,8 @@ pub fn apply(
         Shortcut::Language => *lang = lang.other(),
         Shortcut::Presenter => ui.presenter = !ui.presenter,
         Shortcut::HidePanels => ui.hide_panels = !ui.hide_panels,
-        Shortcut::CameraHome => {}
+        // Handled where the camera and the handle are (see `keyboard`).
+        Shortcut::CameraHome | Shortcut::HandleMode => {}
         Shortcut::Lesson(i) => {
             if let Some(l) = registry.lessons.get(i) {
                 lesson.0 = Some(l.id);
@@ -179,6 +240,7 @@ fn keyboard(
     mode: Res<State<DriveMode>>,
     mut next_mode: ResMut<NextState<DriveMode>>,
     mut cameras: Query<&mut PanOrbitCamera>,
+    mut handle: ResMut<TransformGizmoSettings>,
 ) {
     // Typing into a text field is not a shortcut.
     if let Ok(ctx) = contexts.ctx_mut()
@@ -190,10 +252,19 @@ fn keyboard(
         if !keys.just_pressed(key) {
             continue;
         }
-        if shortcut == Shortcut::CameraHome {
-            for mut cam in &mut cameras {
-                super::scene::home(&mut cam);
+        match shortcut {
+            Shortcut::CameraHome => {
+                for mut cam in &mut cameras {
+                    super::scene::home(&mut cam);
+                }
             }
+            Shortcut::HandleMode => {
+                handle.mode = match handle.mode {
+                    TransformGizmoMode::Translate => TransformGizmoMode::Rotate,
+                    _ => TransformGizmoMode::Translate,
+                }
+            }
+            _ => {}
         }
         apply(
             shortcut,
@@ -232,7 +303,12 @@ fn camera_input_gate(
 }
 
 /// Fonts once (with the CJK fallback), then the zoom for presenter mode.
-fn style(mut contexts: EguiContexts, ui: Res<UiState>, mut installed: Local<bool>) -> Result {
+fn style(
+    mut contexts: EguiContexts,
+    ui: Res<UiState>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    mut installed: Local<bool>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !*installed {
         ctx.set_fonts(i18n::fonts());
@@ -242,7 +318,12 @@ fn style(mut contexts: EguiContexts, ui: Res<UiState>, mut installed: Local<bool
         });
         *installed = true;
     }
-    let zoom = if ui.presenter { PRESENTER_ZOOM } else { 1.0 };
+    let height = windows.single().map_or(720.0, |w| w.height());
+    let zoom = if ui.presenter {
+        presenter_zoom(height)
+    } else {
+        1.0
+    };
     if (ctx.zoom_factor() - zoom).abs() > 1e-3 {
         ctx.set_zoom_factor(zoom);
     }
@@ -440,6 +521,7 @@ fn arm_panel(
     mut robot: ResMut<Robot>,
     mut teach: ResMut<Teach>,
     mode: Res<State<DriveMode>>,
+    mut handle: ResMut<TransformGizmoSettings>,
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());
@@ -491,6 +573,15 @@ fn arm_panel(
             }
             if teaching && robot.chain.is_some() {
                 ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label(l.t("handle"));
+                    let mut m = handle.mode;
+                    ui.selectable_value(&mut m, TransformGizmoMode::Translate, l.t("handle_move"));
+                    ui.selectable_value(&mut m, TransformGizmoMode::Rotate, l.t("handle_rotate"));
+                    if m != handle.mode {
+                        handle.mode = m;
+                    }
+                });
                 let mut s = teach.self_motion;
                 ui.add(
                     egui::Slider::new(&mut s, -1.5..=1.5)
@@ -570,6 +661,58 @@ fn help_sheet(
     Ok(())
 }
 
+/// The width of 3D view that keeps the arm out from under the lesson panel: everything left
+/// of the panel, unless that would leave less than 40 % of the window (a narrow window keeps
+/// the full view and lets the panel float over it).
+pub fn view_width(window_width: f32, panel_left: Option<f32>) -> f32 {
+    match panel_left {
+        Some(left) if left >= 0.4 * window_width && left < window_width => left,
+        _ => window_width,
+    }
+}
+
+/// Renders the 3D view beside the lesson panel rather than under it (the panel's rect is
+/// last frame's; a one-frame lag is invisible).
+fn fit_viewport(
+    mut contexts: EguiContexts,
+    ui_state: Res<UiState>,
+    lesson: Res<ActiveLesson>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    mut cameras: Query<&mut Camera, With<PanOrbitCamera>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Ok(window) = windows.single() else {
+        return Ok(());
+    };
+    let zoom = ctx.zoom_factor();
+    let panel_left = (lesson.0.is_some() && !ui_state.hide_panels)
+        .then(|| ctx.memory(|m| m.area_rect(egui::Id::new("lesson_panel"))))
+        .flatten()
+        .map(|r| (r.min.x - 8.0) * zoom);
+    let width = view_width(window.width(), panel_left);
+    let sf = window.scale_factor();
+    let physical = UVec2::new(
+        ((width * sf) as u32).clamp(1, window.physical_width().max(1)),
+        window.physical_height().max(1),
+    );
+    for mut camera in &mut cameras {
+        let want = (physical.x < window.physical_width()).then(|| bevy::camera::Viewport {
+            physical_position: UVec2::ZERO,
+            physical_size: physical,
+            ..default()
+        });
+        let same = match (&camera.viewport, &want) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.physical_size == b.physical_size,
+            _ => false,
+        };
+        if !same {
+            camera.viewport = want;
+        }
+    }
+    Ok(())
+}
+
 /// Draws the lessons' 3D labels behind every panel, then clears them for the next frame.
 fn draw_labels(
     mut contexts: EguiContexts,
@@ -601,6 +744,24 @@ fn draw_labels(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_view_makes_room_for_the_lesson_panel() {
+        assert_eq!(view_width(1920.0, Some(1400.0)), 1400.0);
+        assert_eq!(view_width(1920.0, None), 1920.0);
+        // Too narrow a view: keep it whole and let the panel float.
+        assert_eq!(view_width(800.0, Some(300.0)), 800.0);
+        assert_eq!(view_width(800.0, Some(340.0)), 340.0);
+        assert_eq!(view_width(800.0, Some(900.0)), 800.0);
+    }
+
+    #[test]
+    fn presenter_text_grows_with_the_projector() {
+        assert_eq!(presenter_zoom(720.0), 1.25);
+        assert!((presenter_zoom(1080.0) - 1.65).abs() < 1e-6);
+        assert_eq!(presenter_zoom(400.0), 1.25);
+        assert_eq!(presenter_zoom(4000.0), 2.4);
+    }
 
     #[test]
     fn shortcuts_are_unique_and_described_in_both_languages() {

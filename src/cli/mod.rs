@@ -48,6 +48,9 @@ pub struct AppArgs {
     /// Start in presenter mode (large UI, minimal chrome, keyboard-driven; P toggles it).
     #[arg(long)]
     pub presenter: bool,
+    /// Start in teach mode (joint sliders and the IK drag handle; T toggles it).
+    #[arg(long)]
+    pub teach: bool,
     /// Interface language.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,

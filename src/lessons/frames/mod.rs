@@ -10,7 +10,7 @@ use crate::app::i18n::Lang;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::scene::AXIS_COLORS;
 use crate::app::sim::Sim;
-use crate::app::ui::{Labels, UiState};
+use crate::app::ui::{Labels, UiState, lesson_scroll_height, lesson_window};
 use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
 use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
 use bevy::prelude::*;
@@ -405,40 +405,34 @@ fn panel(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let frames = FramePoses::new(&robot, sim.as_deref());
-    egui::Window::new(l.t("lesson_frames"))
-        .id(egui::Id::new("lesson_panel"))
-        .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
-        .default_width(390.0)
-        .resizable(false)
-        .show(ctx, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(ui.ctx().content_rect().height() - 80.0)
-                .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.checkbox(&mut state.triads, l.t("triads"));
-                        ui.add(
-                            egui::Slider::new(&mut state.triad_scale, 0.3..=3.0).text(l.t("scale")),
-                        );
-                    });
-                    ui.checkbox(&mut state.names, l.t("link_names"));
-                    ui.separator();
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut state.section, Section::Chain, l.t("sec_chain"));
-                        ui.selectable_value(
-                            &mut state.section,
-                            Section::Calibration,
-                            l.t("sec_calibration"),
-                        );
-                        ui.selectable_value(&mut state.section, Section::Basis, l.t("sec_basis"));
-                    });
-                    ui.separator();
-                    match state.section {
-                        Section::Chain => chain_section(ui, &mut state, &frames, l),
-                        Section::Calibration => calibration_section(ui, &mut state, &frames, l),
-                        Section::Basis => basis_section(ui, &mut state, &frames, l),
-                    }
+    lesson_window(l.t("lesson_frames")).show(ctx, |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(lesson_scroll_height(ui.ctx()))
+            .min_scrolled_height(lesson_scroll_height(ui.ctx()))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut state.triads, l.t("triads"));
+                    ui.add(egui::Slider::new(&mut state.triad_scale, 0.3..=3.0).text(l.t("scale")));
                 });
-        });
+                ui.checkbox(&mut state.names, l.t("link_names"));
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut state.section, Section::Chain, l.t("sec_chain"));
+                    ui.selectable_value(
+                        &mut state.section,
+                        Section::Calibration,
+                        l.t("sec_calibration"),
+                    );
+                    ui.selectable_value(&mut state.section, Section::Basis, l.t("sec_basis"));
+                });
+                ui.separator();
+                match state.section {
+                    Section::Chain => chain_section(ui, &mut state, &frames, l),
+                    Section::Calibration => calibration_section(ui, &mut state, &frames, l),
+                    Section::Basis => basis_section(ui, &mut state, &frames, l),
+                }
+            });
+    });
     Ok(())
 }
 

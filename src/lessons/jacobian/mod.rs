@@ -11,7 +11,7 @@ use crate::app::i18n::Lang;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{DriveMode, is_bundled_panda};
 use crate::app::teach::Teach;
-use crate::app::ui::{Labels, UiState};
+use crate::app::ui::{Labels, UiState, lesson_scroll_height, lesson_window};
 use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
 use crate::math::ellipsoid::Ellipsoid3;
 use crate::math::ik::{adaptive_damping, dls_step, pinv_step};
@@ -83,7 +83,7 @@ impl Default for JacobianState {
             rotational: false,
             columns: false,
             ghosts: true,
-            velocity_scale: 0.35,
+            velocity_scale: 0.25,
             force_scale: 0.05,
             section: Section::Ellipsoids,
             demand: Demand::Weakest,
@@ -428,48 +428,36 @@ fn panel(
         return Ok(());
     };
     let mut preset = None;
-    egui::Window::new(l.t("lesson_jacobian"))
-        .id(egui::Id::new("lesson_panel"))
-        .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
-        .default_width(400.0)
-        .resizable(false)
-        .show(ctx, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(ui.ctx().content_rect().height() - 80.0)
-                .show(ui, |ui| {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.selectable_value(
-                            &mut state.section,
-                            Section::Ellipsoids,
-                            l.t("sec_ellipsoids"),
-                        );
-                        ui.selectable_value(
-                            &mut state.section,
-                            Section::Columns,
-                            l.t("sec_columns"),
-                        );
-                        ui.selectable_value(
-                            &mut state.section,
-                            Section::Singularity,
-                            l.t("sec_singularity"),
-                        );
-                        ui.selectable_value(
-                            &mut state.section,
-                            Section::TwistWrench,
-                            l.t("sec_twist"),
-                        );
-                    });
-                    ui.separator();
-                    match state.section {
-                        Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, l),
-                        Section::Columns => columns_section(ui, &mut state, &kin, l),
-                        Section::Singularity => {
-                            preset = singularity_section(ui, &mut state, &kin, l);
-                        }
-                        Section::TwistWrench => twist_section(ui, &mut state, &kin, l),
-                    }
+    lesson_window(l.t("lesson_jacobian")).show(ctx, |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(lesson_scroll_height(ui.ctx()))
+            .min_scrolled_height(lesson_scroll_height(ui.ctx()))
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.selectable_value(
+                        &mut state.section,
+                        Section::Ellipsoids,
+                        l.t("sec_ellipsoids"),
+                    );
+                    ui.selectable_value(&mut state.section, Section::Columns, l.t("sec_columns"));
+                    ui.selectable_value(
+                        &mut state.section,
+                        Section::Singularity,
+                        l.t("sec_singularity"),
+                    );
+                    ui.selectable_value(&mut state.section, Section::TwistWrench, l.t("sec_twist"));
                 });
-        });
+                ui.separator();
+                match state.section {
+                    Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, l),
+                    Section::Columns => columns_section(ui, &mut state, &kin, l),
+                    Section::Singularity => {
+                        preset = singularity_section(ui, &mut state, &kin, l);
+                    }
+                    Section::TwistWrench => twist_section(ui, &mut state, &kin, l),
+                }
+            });
+    });
     if preset == Some(true)
         && let Some(q) = near_singular_q(&robot)
     {
@@ -585,7 +573,7 @@ fn columns_section(
         for i in 0..kin.jacobian.ncols() {
             ui.colored_label(
                 c32(JOINT_COLORS[i % JOINT_COLORS.len()]),
-                format!("q̇{}", i + 1),
+                format!("dq{}", i + 1),
             );
         }
         ui.end_row();
@@ -644,12 +632,12 @@ fn singularity_section(
     ui.monospace(format!("σ_min = {:.2e}   λ = {:.3}", c.sigma_min, c.lambda));
     speed_bars(ui, &c);
     ui.monospace(format!(
-        "|q̇| J⁺: {:>9.3} rad/s   |Jq̇−V| = {:.1e}",
+        "|dq/dt| J⁺: {:>9.3} rad/s   |J·dq/dt − V| = {:.1e}",
         norm(&c.pinv),
         c.pinv_error
     ));
     ui.monospace(format!(
-        "|q̇| DLS: {:>8.3} rad/s   |Jq̇−V| = {:.1e}",
+        "|dq/dt| DLS: {:>8.3} rad/s   |J·dq/dt − V| = {:.1e}",
         norm(&c.dls),
         c.dls_error
     ));
