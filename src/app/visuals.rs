@@ -160,6 +160,9 @@ fn respawn_on_new_model(
     }
 }
 
+/// A mesh file at one scale (bit patterns, so it can be hashed).
+type MeshKey = (PathBuf, [u32; 3]);
+
 /// Spawns one entity per link with its visuals as children; returns what could not be shown.
 fn spawn_links(
     commands: &mut Commands,
@@ -169,7 +172,7 @@ fn spawn_links(
     materials: &mut Assets<StandardMaterial>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    let mut cache: HashMap<(PathBuf, [u32; 3]), (Handle<Mesh>, Option<Color>)> = HashMap::new();
+    let mut cache: HashMap<MeshKey, (Handle<Mesh>, Option<Color>)> = HashMap::new();
     for (i, link) in model.links.iter().enumerate() {
         let mut children = Vec::new();
         for g in &link.visuals {

@@ -409,6 +409,7 @@ fn draw(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn panel(
     mut contexts: EguiContexts,
     mut state: ResMut<JacobianState>,
