@@ -33,6 +33,7 @@ fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
         args: args.app.clone(),
         bench_frames: bench.map(|b| b.frames),
         bench_json: bench.is_some_and(|b| b.json),
+        bench_render: bench.is_some_and(|b| b.render),
     };
     match armtutor::app::run(opts) {
         Ok(out) => {

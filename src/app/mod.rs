@@ -28,6 +28,8 @@ pub struct StartOptions {
     /// Measure this many frames instead of running interactively.
     pub bench_frames: Option<u32>,
     pub bench_json: bool,
+    /// Render while benchmarking (otherwise the renderer is off: see `armtutor bench --help`).
+    pub bench_render: bool,
 }
 
 /// Loads the URDF named on the command line, or the bundled Panda.
@@ -101,6 +103,19 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
             })
             .set(bevy::log::LogPlugin {
                 filter: "warn,armtutor=info".into(),
+                ..default()
+            })
+            .set(bevy::render::RenderPlugin {
+                render_creation: bevy::render::settings::WgpuSettings {
+                    // The bench without --render measures the app's own work only.
+                    backends: if opts.bench_frames.is_some() && !opts.bench_render {
+                        None
+                    } else {
+                        bevy::render::settings::WgpuSettings::default().backends
+                    },
+                    ..default()
+                }
+                .into(),
                 ..default()
             }),
     );

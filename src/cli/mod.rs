@@ -102,9 +102,14 @@ pub enum Command {
 #[cfg(feature = "app")]
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Frames to measure (after a warm-up of 30).
+    /// Frames to measure per lesson (after a warm-up of 30).
     #[arg(long, default_value_t = 600)]
     pub frames: u32,
+    /// Also render (on this machine: Mesa's software renderer, which competes for the same
+    /// cores). Without it the window opens but nothing is drawn, so the figure is the app's
+    /// own work: physics, kinematics, overlays, egui layout.
+    #[arg(long)]
+    pub render: bool,
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,

@@ -82,7 +82,7 @@ impl Default for JacobianState {
             force: false,
             rotational: false,
             columns: false,
-            ghosts: true,
+            ghosts: false,
             velocity_scale: 0.25,
             force_scale: 0.05,
             section: Section::Ellipsoids,
@@ -383,7 +383,7 @@ fn draw(
             labels.add(tip, format!("J{}", i + 1), c32(color));
         }
     }
-    if state.ghosts && state.section == Section::Singularity {
+    if state.ghosts {
         let c = compare(kin, demanded_twist(state.demand, kin));
         let step = |dq: &[f64]| -> Vec<f64> {
             kin.q_chain
@@ -462,6 +462,7 @@ fn panel(
     if preset == Some(true)
         && let Some(q) = near_singular_q(&robot)
     {
+        state.ghosts = true;
         if *mode.get() != DriveMode::Teach {
             next_mode.set(DriveMode::Teach);
         }
