@@ -87,10 +87,14 @@ impl Plugin for TeachPlugin {
             .add_systems(OnExit(DriveMode::Teach), hide_handle)
             .add_systems(
                 Update,
-                (target_from_handle, solve, handle_from_target)
+                (
+                    resync_on_new_model,
+                    (target_from_handle, solve, handle_from_target)
+                        .chain()
+                        .run_if(in_state(DriveMode::Teach)),
+                )
                     .chain()
-                    .in_set(ArmSet::Drive)
-                    .run_if(in_state(DriveMode::Teach)),
+                    .in_set(ArmSet::Drive),
             );
     }
 }
@@ -123,6 +127,16 @@ fn show_handle(
 fn hide_handle(mut commands: Commands, handle: Query<Entity, With<IkTarget>>) {
     for e in &handle {
         commands.entity(e).remove::<TransformGizmoFocus>();
+    }
+}
+
+/// A new robot: the target goes to its tool (the old one may be out of its reach).
+fn resync_on_new_model(robot: Res<Robot>, mut teach: ResMut<Teach>, mut seen: Local<u32>) {
+    if robot.generation != *seen {
+        *seen = robot.generation;
+        teach.sync_target = true;
+        teach.self_motion = 0.0;
+        teach.applied_self_motion = 0.0;
     }
 }
 
@@ -292,6 +306,21 @@ mod tests {
         assert!(dq > 0.3, "{dq}");
         let e = crate::math::ik::pose_error(&before_tool, &tool(&app));
         assert!(e.norm() < 1e-4, "{}", e.norm());
+    }
+
+    #[test]
+    fn a_new_robot_puts_the_target_on_its_own_tool() {
+        let mut app = app();
+        let iiwa = Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf")).unwrap();
+        app.world_mut().resource_mut::<Robot>().replace_model(iiwa);
+        app.update();
+        app.update();
+        let teach = app.world().resource::<Teach>();
+        assert_eq!(teach.target, tool(&app));
+        assert_eq!(
+            *app.world().resource::<State<DriveMode>>().get(),
+            DriveMode::Teach
+        );
     }
 
     #[test]
