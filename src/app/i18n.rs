@@ -142,6 +142,23 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("phase_release", "release", "松开"),
     ("phase_retreat", "retreat", "撤回"),
     ("phase_done", "done", "完成"),
+    ("notice_loaded", "Loaded", "已加载"),
+    (
+        "notice_urdf_error",
+        "Could not load that URDF:",
+        "无法加载该 URDF：",
+    ),
+    (
+        "notice_geometry",
+        "Some geometry cannot be shown:",
+        "部分几何体无法显示：",
+    ),
+    ("notice_physics", "Physics:", "物理仿真："),
+    (
+        "notice_teach_only",
+        "The pick-and-place task needs the bundled Panda: this robot opens in teach mode.",
+        "抓放任务需要内置的 Panda 机械臂：该机器人以示教模式打开。",
+    ),
     // The arm panel.
     ("arm", "Arm", "机械臂"),
     ("links", "links", "个连杆"),
@@ -428,14 +445,21 @@ mod tests {
         assert!(files.len() > 5);
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
-            for pat in [".t(\"", "title: \"", "\"key_"] {
+            // Literal keys passed to `t`, lesson titles, and keys named by prefix anywhere.
+            for pat in [".t(\"", "title: \"", "\"key_", "\"notice_"] {
                 for (i, _) in text.match_indices(pat) {
-                    let start = i + pat.len() - if pat == "\"key_" { 4 } else { 0 };
+                    let start = if pat.starts_with('"') {
+                        i + 1
+                    } else {
+                        i + pat.len()
+                    };
                     let key: String = text[start..]
                         .chars()
                         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                         .collect();
-                    if key != "armtutor" && key != "key_" && lookup(Lang::En, &key).is_none() {
+                    if !matches!(key.as_str(), "armtutor" | "key_" | "notice_")
+                        && lookup(Lang::En, &key).is_none()
+                    {
                         missing.push(format!("{}: {key}", f.display()));
                     }
                 }

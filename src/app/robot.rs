@@ -67,16 +67,25 @@ pub fn start_configuration(model: &Model) -> Vec<f64> {
     if crate::app::sim::is_bundled_panda(model) {
         return crate::sim::policy::READY.to_vec();
     }
+    // Mid-range is the fully stretched, singular pose for most arms (symmetric limits): bend
+    // the 2nd, 4th and 6th joints a third of the way to their limits, alternately.
     model
         .dof_joints
         .iter()
-        .map(|&ji| {
+        .enumerate()
+        .map(|(i, &ji)| {
             let (lo, hi) = model.joints[ji].limits;
-            if lo.is_finite() && hi.is_finite() {
-                0.5 * (lo + hi)
+            let (mid, half) = if lo.is_finite() && hi.is_finite() {
+                (0.5 * (lo + hi), 0.5 * (hi - lo))
             } else {
-                0.0
-            }
+                (0.0, std::f64::consts::PI)
+            };
+            let bend = match i {
+                1 | 5 => 1.0 / 3.0,
+                3 => -1.0 / 3.0,
+                _ => 0.0,
+            };
+            mid + bend * half
         })
         .collect()
 }
@@ -163,16 +172,19 @@ impl Robot {
 }
 
 /// A short message for the status line (a URDF that failed to load, a physics reset), with
-/// the time it was posted.
+/// the time it was posted: a string-table key for the sentence, then the technical detail
+/// (a file name, the parser's one-line error), which stays as it is.
 #[derive(Resource, Default, Debug, Clone)]
 pub struct Notice {
+    pub key: &'static str,
     pub text: Option<String>,
     pub since: f64,
 }
 
 impl Notice {
-    pub fn post(&mut self, text: impl Into<String>, now: f64) {
-        self.text = Some(text.into());
+    pub fn post(&mut self, key: &'static str, detail: impl Into<String>, now: f64) {
+        self.key = key;
+        self.text = Some(detail.into());
         self.since = now;
     }
 }
@@ -226,9 +238,9 @@ fn load_urdf(
             Ok(model) => {
                 let name = model.name.clone();
                 robot.replace_model(model);
-                notice.post(format!("loaded {name} from {}", path.display()), now);
+                notice.post("notice_loaded", format!("{name} ({})", path.display()), now);
             }
-            Err(e) => notice.post(e.to_string(), now),
+            Err(e) => notice.post("notice_urdf_error", e.to_string(), now),
         }
     }
 }
@@ -252,6 +264,18 @@ mod tests {
                 let (lo, hi) = robot.model.joints[ji].limits;
                 assert!(*q >= lo && *q <= hi, "{}", robot.model.joints[ji].name);
             }
+        }
+    }
+
+    #[test]
+    fn other_arms_start_bent_away_from_singularities() {
+        for text in [
+            include_str!("../../urdf/kuka_iiwa14.urdf"),
+            include_str!("../../urdf/kinova_gen3.urdf"),
+        ] {
+            let robot = Robot::new(Model::from_urdf_str(text).unwrap());
+            let kin = robot.kin.as_ref().unwrap();
+            assert!(kin.manip.sigma_min() > 0.02, "{}", kin.manip.sigma_min());
         }
     }
 

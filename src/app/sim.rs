@@ -234,7 +234,11 @@ fn start_episode(
 ) {
     let seed = sim.seed;
     if let Err(e) = sim.restart(&robot.model, seed) {
-        notice.post(e, 0.0);
+        if is_bundled_panda(&robot.model) {
+            notice.post("notice_physics", e, 0.0);
+        } else {
+            notice.post("notice_teach_only", "", 0.0);
+        }
         next.set(DriveMode::Teach);
     }
 }
@@ -264,7 +268,7 @@ fn drive_from_physics(
 ) {
     let now = time.elapsed_secs_f64();
     if let Some(e) = sim.advance(time.delta_secs_f64(), 8) {
-        notice.post(e, now);
+        notice.post("notice_physics", e, now);
     }
     if let Some(q) = sim.shown_q() {
         robot.set_q(&q);
@@ -283,7 +287,7 @@ fn drive_from_physics(
         if sim.auto_restart && sim.playing && sim.finished_for > 1.5 {
             let seed = sim.seed + 1;
             if let Err(e) = sim.restart(&robot.model, seed) {
-                notice.post(e, now);
+                notice.post("notice_physics", e, now);
             }
         }
     }

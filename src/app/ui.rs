@@ -507,7 +507,10 @@ fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64)
         if let Some(text) = &notice.text
             && now - notice.since < 8.0
         {
-            ui.colored_label(egui::Color32::from_rgb(255, 200, 90), text);
+            ui.colored_label(
+                egui::Color32::from_rgb(255, 200, 90),
+                format!("{} {text}", l.t(notice.key)),
+            );
         }
     });
 }

@@ -156,7 +156,11 @@ fn respawn_on_new_model(
         } else {
             String::new()
         };
-        notice.post(format!("{first}{more}"), time.elapsed_secs_f64());
+        notice.post(
+            "notice_geometry",
+            format!("{first}{more}"),
+            time.elapsed_secs_f64(),
+        );
     }
 }
 
