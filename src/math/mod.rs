@@ -15,6 +15,7 @@ pub mod ellipsoid;
 pub mod euler;
 pub mod ik;
 pub mod rotation;
+pub mod rotation_paths;
 pub mod se3;
 pub mod so3;
 pub mod spatial;
