@@ -111,6 +111,8 @@ fn the_screenshot_shows_the_arm_and_the_lessons() {
         &["--lesson", "jacobian", "--lang", "zh"],
     );
     assert!(distinct_colors(&jac) > 200);
+    let (rot, ..) = shoot(dir.path(), "rotations.png", &["--lesson", "rotations"]);
+    assert!(distinct_colors(&rot) > 200);
 }
 
 #[test]

@@ -469,7 +469,9 @@ fn transport_bar(
 fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64) {
     ui.horizontal(|ui| {
         if sim.available() {
-            ui.label(format!("t = {:.2} s", sim.time()));
+            // Fixed width: text after a label that changes width every frame would shift by
+            // fractions of a pixel, and each new glyph position is a new atlas entry.
+            ui.monospace(format!("t = {:6.2} s", sim.time()));
             if let Some(p) = sim.phase() {
                 ui.label(format!("{}: {}", l.t("phase"), l.t(i18n::phase_key(p))));
             }

@@ -4,6 +4,7 @@
 
 pub mod frames;
 pub mod jacobian;
+pub mod rotations;
 
 use bevy::prelude::*;
 
@@ -58,7 +59,7 @@ impl RegisterLesson for App {
 }
 
 /// The lesson names the command line accepts, in picker order.
-pub const LESSON_IDS: &[&str] = &[frames::ID, jacobian::ID];
+pub const LESSON_IDS: &[&str] = &[frames::ID, jacobian::ID, rotations::ID];
 
 pub struct LessonsPlugin {
     /// The lesson to open first (default: the first one).
@@ -69,7 +70,11 @@ impl Plugin for LessonsPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<LessonRegistry>()
             .add_message::<ShowEverything>()
-            .add_plugins((frames::FramesLesson, jacobian::JacobianLesson));
+            .add_plugins((
+                frames::FramesLesson,
+                jacobian::JacobianLesson,
+                rotations::RotationsLesson,
+            ));
         let start = match &self.start {
             Some(name) => LESSON_IDS.iter().copied().find(|id| id == name),
             None => LESSON_IDS.first().copied(),
