@@ -14,6 +14,7 @@
 pub mod ellipsoid;
 pub mod euler;
 pub mod ik;
+pub mod orientation_control;
 pub mod rotation;
 pub mod rotation_paths;
 pub mod se3;
