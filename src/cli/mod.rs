@@ -39,7 +39,7 @@ pub struct AppArgs {
     /// Frames to render before the screenshot.
     #[arg(long, default_value_t = 60, requires = "screenshot")]
     pub frames: u32,
-    /// Open this lesson: frames, jacobian (see the README for the list).
+    /// Open this lesson: frames, jacobian, rotations (see the README).
     #[arg(long, value_name = "NAME")]
     pub lesson: Option<String>,
     /// Window size in logical pixels, e.g. 1280x720.
