@@ -529,6 +529,30 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "Euler angles wrap at ±180°, and the w ≥ 0 quaternion flips sign at 180°: both jump while the rotation moves smoothly. The 6D representation (two columns of R) is continuous, which is why it is used as a learning target.",
         "欧拉角在 ±180° 处回绕，w ≥ 0 的四元数在 180° 处变号：姿态平滑变化时它们却发生跳变。6D 表示（R 的两列）是连续的，这正是它被用作学习目标的原因。",
     ),
+    ("sec_arm", "On the arm", "在机械臂上"),
+    (
+        "arm_demo_intro",
+        "The Panda holds its tool at one point while the tool turns 60° from pointing forward-down to forward-up, through ZYX pitch −90°. Two tracking controllers: feedforward of the target's motion plus feedback, written once with Euler angles (ω = E(θ)·(dθ*/dt + K·Δθ)) and once with the rotation vector.",
+        "Panda 保持末端位置不变，让末端从朝前下方转 60° 到朝前上方，途经 ZYX 俯仰角 −90°。两个跟踪控制器：目标运动的前馈加反馈，一个用欧拉角表示（ω = E(θ)·(dθ*/dt + K·Δθ)），一个用旋转向量表示。",
+    ),
+    ("arm_demo_run", "Run both controllers", "运行两个控制器"),
+    (
+        "play_euler",
+        "Play the Euler controller",
+        "播放欧拉角控制器",
+    ),
+    (
+        "play_rotvec",
+        "Play the rotation-vector controller",
+        "播放旋转向量控制器",
+    ),
+    ("peak_joint_speed", "Peak joint speed", "关节速度峰值"),
+    ("rotvec_controller", "rotation vector", "旋转向量"),
+    (
+        "arm_demo_note",
+        "Where the target crosses the lock its Euler angles switch branch in one step (yaw and roll jump by 180°), so dθ*/dt is enormous for one control period: the Euler controller commands thousands of rad/s and the arm whips round before it recovers. The rotation-vector controller never sees the lock (plot clipped at 5 rad/s).",
+        "目标经过锁定位置时，它的欧拉角在一步之内切换分支（偏航角和滚转角各跳变 180°），因此在一个控制周期内 dθ*/dt 极大：欧拉角控制器要求数千 rad/s 的关节速度，机械臂猛甩一圈后才恢复。旋转向量控制器根本感受不到锁定（图中截断于 5 rad/s）。",
+    ),
 ];
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ use crate::app::robot::ArmSet;
 use crate::app::ui::{Labels, UiState, lesson_scroll_height, lesson_window};
 use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
 use crate::math::euler::{EulerSequence, rate_singular_values};
+use crate::math::orientation_control::{
+    OrientationError, SweepSettings, TrackingRun, track_orientation_sweep,
+};
 use crate::math::rotation::Quat as RQuat;
 use crate::math::rotation_paths::{
     Interpolation, QuatStep, encode, integration_drift, misread_order, path, step_angles,
@@ -39,6 +42,7 @@ pub enum Section {
     Interpolation,
     Integration,
     Continuity,
+    Arm,
 }
 
 /// A constant spin about a world axis, integrated exactly, with the rates each
@@ -70,6 +74,46 @@ pub struct RotationsState {
     /// Integration demo: body rate (rad/s) and step (s).
     pub omega: [f64; 3],
     pub dt: f64,
+    pub arm: Option<ArmDemo>,
+}
+
+/// The wrist turning through the lock under both controllers, precomputed, and which one is
+/// being played back on the arm.
+#[derive(Debug, Clone)]
+pub struct ArmDemo {
+    pub euler: TrackingRun,
+    pub rotation_vector: TrackingRun,
+    /// (playing the Euler run?, seconds into it)
+    pub playing: Option<(bool, f64)>,
+}
+
+/// Where the demo holds the tool (base frame, m) while it turns 60° through pitch −90°.
+pub const ARM_DEMO_POSITION: [f64; 3] = [0.5, 0.0, 0.45];
+
+impl ArmDemo {
+    /// Runs both controllers on the robot's tool chain from an IK solution at the start pose;
+    /// a one-line reason if the robot cannot.
+    pub fn compute(robot: &crate::app::robot::Robot) -> Result<ArmDemo, String> {
+        let chain = robot.chain.as_ref().ok_or("this robot has no tool chain")?;
+        let kin = robot.kin.as_ref().ok_or("this robot has no tool chain")?;
+        let down = so3::rot_x(std::f64::consts::PI);
+        let from = so3::exp(&(RVec3::y() * (-60f64).to_radians())) * down;
+        let to = so3::exp(&(RVec3::y() * (-120f64).to_radians())) * down;
+        let position = RVec3::from(ARM_DEMO_POSITION);
+        let start = crate::math::Transform::new(from, position);
+        let q0 = crate::math::ik::IkSolver::default()
+            .solve(chain, &start, &kin.q_chain)
+            .map_err(|e| e.to_string())?
+            .q;
+        let settings = SweepSettings::default();
+        let run = |how| track_orientation_sweep(chain, &q0, &position, &from, &to, &settings, how);
+        let zyx = EulerSequence::parse("ZYX").ok_or("no ZYX")?;
+        Ok(ArmDemo {
+            euler: run(OrientationError::EulerDifference(zyx)),
+            rotation_vector: run(OrientationError::RotationVector),
+            playing: None,
+        })
+    }
 }
 
 impl Default for RotationsState {
@@ -90,6 +134,7 @@ impl Default for RotationsState {
             long_way: false,
             omega: [0.4, -1.0, 0.7],
             dt: 0.05,
+            arm: None,
         }
     }
 }
@@ -161,7 +206,7 @@ impl Plugin for RotationsLesson {
         .add_systems(
             Update,
             (
-                (show_everything, spin.run_if(lesson_is(ID))),
+                (show_everything, spin.run_if(lesson_is(ID)), play_arm_demo),
                 draw.run_if(lesson_is(ID)),
             )
                 .chain()
@@ -178,6 +223,36 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ro
         if state.spin.is_none() {
             state.start_spin();
         }
+    }
+}
+
+/// Plays a precomputed run back on the arm, in real time (teach mode, so the physics does not
+/// fight it), then hands the arm back to teach mode's handle.
+fn play_arm_demo(
+    mut state: ResMut<RotationsState>,
+    mut robot: ResMut<crate::app::robot::Robot>,
+    teach: Option<ResMut<crate::app::teach::Teach>>,
+    time: Res<Time>,
+) {
+    let Some(demo) = &mut state.arm else { return };
+    let Some((euler, t)) = demo.playing else {
+        return;
+    };
+    let run = if euler {
+        &demo.euler
+    } else {
+        &demo.rotation_vector
+    };
+    let t = t + time.delta_secs_f64();
+    let k = run.t.partition_point(|x| *x < t);
+    if let Some(q) = run.q.get(k.min(run.q.len().saturating_sub(1))) {
+        robot.set_chain_q(q);
+    }
+    demo.playing = (k < run.t.len()).then_some((euler, t));
+    if demo.playing.is_none()
+        && let Some(mut teach) = teach
+    {
+        teach.sync_target = true;
     }
 }
 
@@ -331,6 +406,8 @@ fn panel(
     mut state: ResMut<RotationsState>,
     lang: Res<Lang>,
     ui_state: Res<UiState>,
+    robot: Res<crate::app::robot::Robot>,
+    mut next_mode: ResMut<NextState<crate::app::sim::DriveMode>>,
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());
@@ -349,6 +426,7 @@ fn panel(
                         (Section::Interpolation, "sec_interp"),
                         (Section::Integration, "sec_integration"),
                         (Section::Continuity, "sec_continuity"),
+                        (Section::Arm, "sec_arm"),
                     ] {
                         ui.selectable_value(&mut state.section, s, l.t(key));
                     }
@@ -360,6 +438,11 @@ fn panel(
                     Section::Interpolation => interpolation_section(ui, &mut state, l),
                     Section::Integration => integration_section(ui, &mut state, l),
                     Section::Continuity => continuity_section(ui, &state, l),
+                    Section::Arm => {
+                        if arm_section(ui, &mut state, &robot, l) {
+                            next_mode.set(crate::app::sim::DriveMode::Teach);
+                        }
+                    }
                 }
             });
     });
@@ -714,6 +797,69 @@ fn continuity_section(ui: &mut egui::Ui, state: &RotationsState, l: Lang) {
     ui.label(egui::RichText::new(l.t("continuity_note")).small());
 }
 
+/// Returns true when a playback starts (the caller switches to teach mode).
+fn arm_section(
+    ui: &mut egui::Ui,
+    state: &mut RotationsState,
+    robot: &crate::app::robot::Robot,
+    l: Lang,
+) -> bool {
+    ui.label(l.t("arm_demo_intro"));
+    if ui.button(l.t("arm_demo_run")).clicked() {
+        match ArmDemo::compute(robot) {
+            Ok(d) => state.arm = Some(d),
+            Err(e) => {
+                state.arm = None;
+                ui.colored_label(egui::Color32::from_rgb(255, 200, 90), e);
+            }
+        }
+    }
+    let Some(demo) = &mut state.arm else {
+        return false;
+    };
+    let mut started = false;
+    ui.horizontal(|ui| {
+        if ui.button(l.t("play_euler")).clicked() {
+            demo.playing = Some((true, 0.0));
+            started = true;
+        }
+        if ui.button(l.t("play_rotvec")).clicked() {
+            demo.playing = Some((false, 0.0));
+            started = true;
+        }
+    });
+    ui.monospace(format!(
+        "{}: Euler {:.1} rad/s, {} {:.2} rad/s",
+        l.t("peak_joint_speed"),
+        demo.euler.peak_joint_speed(),
+        l.t("rotvec_controller"),
+        demo.rotation_vector.peak_joint_speed()
+    ));
+    // Clipped at 5 rad/s: the Euler spike is thousands.
+    let series = |r: &TrackingRun| -> Vec<[f64; 2]> {
+        r.t.iter()
+            .zip(&r.joint_speed)
+            .map(|(t, v)| [*t, v.min(5.0)])
+            .collect()
+    };
+    Plot::new("arm_demo_speed")
+        .height(120.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .legend(Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new("Euler", series(&demo.euler)).color(c32(METHOD_COLORS[0])));
+            p.line(
+                Line::new(l.t("rotvec_controller"), series(&demo.rotation_vector))
+                    .color(c32(METHOD_COLORS[3])),
+            );
+        });
+    ui.label(egui::RichText::new(l.t("arm_demo_note")).small());
+    started
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -764,6 +910,16 @@ mod tests {
                 .to_matrix([20f64.to_radians(), 60f64.to_radians(), 10f64.to_radians()]);
         let turned = so3::log(&(spin.rotation * start.transpose())).norm();
         assert!((turned - 60f64.to_radians()).abs() < 1e-9, "{turned}");
+    }
+
+    #[test]
+    fn the_arm_demo_runs_on_the_panda_and_shows_the_spike() {
+        let robot = crate::app::robot::Robot::new(
+            crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap(),
+        );
+        let demo = ArmDemo::compute(&robot).unwrap();
+        assert!(demo.euler.peak_joint_speed() > 100.0 * demo.rotation_vector.peak_joint_speed());
+        assert_eq!(demo.euler.q.len(), demo.euler.t.len());
     }
 
     #[test]
