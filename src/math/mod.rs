@@ -13,6 +13,7 @@
 
 pub mod ellipsoid;
 pub mod euler;
+pub mod generative;
 pub mod ik;
 pub mod orientation_control;
 pub mod rotation;
