@@ -22,19 +22,42 @@ pub fn presenter_zoom(window_height: f32) -> f32 {
     (1.1 * window_height / 720.0).clamp(1.25, 2.4)
 }
 
-/// The window every lesson puts its panel in: pinned top right, below nothing, above the
-/// transport bar.
-pub fn lesson_window(title: &str) -> egui::Window<'_> {
+/// The panel every lesson draws in: a window pinned top right (its id is what
+/// `fit_viewport` keeps the 3D view clear of), scrolling above the transport bar.
+pub fn lesson_panel(ctx: &egui::Context, title: &str, add_contents: impl FnOnce(&mut egui::Ui)) {
     egui::Window::new(title)
         .id(egui::Id::new("lesson_panel"))
         .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
         .default_width(390.0)
         .resizable(false)
+        .show(ctx, |ui| {
+            // The screen minus the transport bar.
+            let height = (ui.ctx().content_rect().height() - 150.0).max(120.0);
+            egui::ScrollArea::vertical()
+                .max_height(height)
+                .min_scrolled_height(height)
+                .show(ui, add_contents);
+        });
 }
 
-/// How tall a lesson's scrolling content may be: the screen minus the transport bar.
-pub fn lesson_scroll_height(ctx: &egui::Context) -> f32 {
-    (ctx.content_rect().height() - 150.0).max(120.0)
+/// A plot that shows data rather than being explored: no drag, zoom or scroll, so the mouse
+/// wheel scrolls the panel it sits in.
+pub fn fixed_plot(id: &str, height: f32) -> egui_plot::Plot<'static> {
+    egui_plot::Plot::new(id.to_string())
+        .height(height)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+}
+
+/// A Bevy colour for egui (sRGB, opaque).
+pub fn egui_color(c: Color) -> egui::Color32 {
+    let s = c.to_srgba();
+    egui::Color32::from_rgb(
+        (s.red * 255.0) as u8,
+        (s.green * 255.0) as u8,
+        (s.blue * 255.0) as u8,
+    )
 }
 
 #[derive(Resource, Debug, Clone)]

@@ -10,7 +10,7 @@ use crate::app::i18n::Lang;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::scene::AXIS_COLORS;
 use crate::app::sim::Sim;
-use crate::app::ui::{Labels, UiState, lesson_scroll_height, lesson_window};
+use crate::app::ui::{Labels, UiState, egui_color, lesson_panel};
 use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
 use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
 use bevy::prelude::*;
@@ -231,15 +231,6 @@ const CHAIN_AB: Color = Color::srgb(1.0, 0.85, 0.2);
 const CHAIN_BC: Color = Color::srgb(0.3, 0.9, 0.95);
 const CHAIN_AC: Color = Color::srgb(0.95, 0.4, 0.95);
 
-fn c32(c: Color) -> egui::Color32 {
-    let s = c.to_srgba();
-    egui::Color32::from_rgb(
-        (s.red * 255.0) as u8,
-        (s.green * 255.0) as u8,
-        (s.blue * 255.0) as u8,
-    )
-}
-
 fn draw(
     state: Res<FramesState>,
     robot: Res<Robot>,
@@ -289,9 +280,9 @@ fn draw(
             gizmos.arrow(pa, pb, CHAIN_AB);
             gizmos.arrow(pb, pc, CHAIN_BC);
             gizmos.arrow(pa, pc, CHAIN_AC);
-            labels.add(pa.lerp(pb, 0.5), "T_ab", c32(CHAIN_AB));
-            labels.add(pb.lerp(pc, 0.5), "T_bc", c32(CHAIN_BC));
-            labels.add(pa.lerp(pc, 0.5), "T_ac", c32(CHAIN_AC));
+            labels.add(pa.lerp(pb, 0.5), "T_ab", egui_color(CHAIN_AB));
+            labels.add(pb.lerp(pc, 0.5), "T_bc", egui_color(CHAIN_BC));
+            labels.add(pa.lerp(pc, 0.5), "T_ac", egui_color(CHAIN_AC));
         }
         Section::Calibration | Section::Basis => {
             draw_camera(&mut gizmos, &frames.camera);
@@ -307,8 +298,12 @@ fn draw(
                 gizmos.arrow(Vec3::ZERO, cam, CHAIN_AB);
                 gizmos.arrow(cam, tgt, CHAIN_BC);
                 gizmos.line(tgt, p, CHAIN_AC);
-                labels.add(Vec3::ZERO.lerp(cam, 0.5), "T_base_cam", c32(CHAIN_AB));
-                labels.add(cam.lerp(tgt, 0.5), "T_cam_target", c32(CHAIN_BC));
+                labels.add(
+                    Vec3::ZERO.lerp(cam, 0.5),
+                    "T_base_cam",
+                    egui_color(CHAIN_AB),
+                );
+                labels.add(cam.lerp(tgt, 0.5), "T_cam_target", egui_color(CHAIN_BC));
                 labels.add(cam, lang.t("frame_camera"), egui::Color32::WHITE);
             } else {
                 let (wa, wb) = (frames.pose(state.a), frames.pose(state.b));
@@ -322,8 +317,8 @@ fn draw(
                 gizmos.line(pb, p, CHAIN_BC);
                 labels.add(pa, "a", egui::Color32::WHITE);
                 labels.add(pb, "b", egui::Color32::WHITE);
-                labels.add(pa.lerp(p, 0.5), "p_a", c32(CHAIN_AB));
-                labels.add(pb.lerp(p, 0.5), "p_b", c32(CHAIN_BC));
+                labels.add(pa.lerp(p, 0.5), "p_a", egui_color(CHAIN_AB));
+                labels.add(pb.lerp(p, 0.5), "p_b", egui_color(CHAIN_BC));
             }
         }
     }
@@ -405,33 +400,28 @@ fn panel(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let frames = FramePoses::new(&robot, sim.as_deref());
-    lesson_window(l.t("lesson_frames")).show(ctx, |ui| {
-        egui::ScrollArea::vertical()
-            .max_height(lesson_scroll_height(ui.ctx()))
-            .min_scrolled_height(lesson_scroll_height(ui.ctx()))
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut state.triads, l.t("triads"));
-                    ui.add(egui::Slider::new(&mut state.triad_scale, 0.3..=3.0).text(l.t("scale")));
-                });
-                ui.checkbox(&mut state.names, l.t("link_names"));
-                ui.separator();
-                ui.horizontal(|ui| {
-                    ui.selectable_value(&mut state.section, Section::Chain, l.t("sec_chain"));
-                    ui.selectable_value(
-                        &mut state.section,
-                        Section::Calibration,
-                        l.t("sec_calibration"),
-                    );
-                    ui.selectable_value(&mut state.section, Section::Basis, l.t("sec_basis"));
-                });
-                ui.separator();
-                match state.section {
-                    Section::Chain => chain_section(ui, &mut state, &frames, l),
-                    Section::Calibration => calibration_section(ui, &mut state, &frames, l),
-                    Section::Basis => basis_section(ui, &mut state, &frames, l),
-                }
-            });
+    lesson_panel(ctx, l.t("lesson_frames"), |ui| {
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut state.triads, l.t("triads"));
+            ui.add(egui::Slider::new(&mut state.triad_scale, 0.3..=3.0).text(l.t("scale")));
+        });
+        ui.checkbox(&mut state.names, l.t("link_names"));
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut state.section, Section::Chain, l.t("sec_chain"));
+            ui.selectable_value(
+                &mut state.section,
+                Section::Calibration,
+                l.t("sec_calibration"),
+            );
+            ui.selectable_value(&mut state.section, Section::Basis, l.t("sec_basis"));
+        });
+        ui.separator();
+        match state.section {
+            Section::Chain => chain_section(ui, &mut state, &frames, l),
+            Section::Calibration => calibration_section(ui, &mut state, &frames, l),
+            Section::Basis => basis_section(ui, &mut state, &frames, l),
+        }
     });
     Ok(())
 }
@@ -447,11 +437,17 @@ fn chain_section(ui: &mut egui::Ui, state: &mut FramesState, frames: &FramePoses
         &frames.pose(state.c),
     );
     ui.horizontal(|ui| {
-        matrix_ui(ui, "t_ab", "T_ab", c32(CHAIN_AB), &check.t_ab);
-        matrix_ui(ui, "t_bc", "T_bc", c32(CHAIN_BC), &check.t_bc);
+        matrix_ui(ui, "t_ab", "T_ab", egui_color(CHAIN_AB), &check.t_ab);
+        matrix_ui(ui, "t_bc", "T_bc", egui_color(CHAIN_BC), &check.t_bc);
     });
     ui.horizontal(|ui| {
-        matrix_ui(ui, "t_ac", "T_ac = T_ab·T_bc", c32(CHAIN_AC), &check.t_ac);
+        matrix_ui(
+            ui,
+            "t_ac",
+            "T_ac = T_ab·T_bc",
+            egui_color(CHAIN_AC),
+            &check.t_ac,
+        );
         matrix_ui(
             ui,
             "swapped",
@@ -530,14 +526,14 @@ fn calibration_section(ui: &mut egui::Ui, state: &mut FramesState, frames: &Fram
             ui,
             "t_base_cam",
             "T_base_cam",
-            c32(CHAIN_AB),
+            egui_color(CHAIN_AB),
             &cal.t_base_cam,
         );
         matrix_ui(
             ui,
             "t_cam_target",
             "T_cam_target",
-            c32(CHAIN_BC),
+            egui_color(CHAIN_BC),
             &cal.t_cam_target,
         );
     });
@@ -592,7 +588,7 @@ fn basis_section(ui: &mut egui::Ui, state: &mut FramesState, frames: &FramePoses
     let r = bc.t_ab.rotation;
     for (i, axis) in ["x_b", "y_b", "z_b"].iter().enumerate() {
         ui.colored_label(
-            c32(AXIS_COLORS[i]),
+            egui_color(AXIS_COLORS[i]),
             format!("{axis} {} a: {}", l.t("in"), vec_text(&r.column(i).into())),
         );
     }

@@ -11,7 +11,7 @@ use crate::app::i18n::Lang;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{DriveMode, is_bundled_panda};
 use crate::app::teach::Teach;
-use crate::app::ui::{Labels, UiState, lesson_scroll_height, lesson_window};
+use crate::app::ui::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
 use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
 use crate::math::ellipsoid::Ellipsoid3;
 use crate::math::ik::{adaptive_damping, dls_step, pinv_step};
@@ -19,7 +19,7 @@ use crate::math::spatial::{Twist, Wrench};
 use crate::math::{Mat3, Transform as Pose, Vec3 as RVec3, Vec6};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Bar, BarChart, Line, Plot};
+use egui_plot::{Bar, BarChart, Line};
 use std::collections::VecDeque;
 
 pub const ID: &str = "jacobian";
@@ -295,15 +295,6 @@ pub const JOINT_COLORS: [Color; 8] = [
     Color::srgb(0.9, 0.9, 0.9),
 ];
 
-fn c32(c: Color) -> egui::Color32 {
-    let s = c.to_srgba();
-    egui::Color32::from_rgb(
-        (s.red * 255.0) as u8,
-        (s.green * 255.0) as u8,
-        (s.blue * 255.0) as u8,
-    )
-}
-
 /// The whole-robot q with the chain's joints replaced (for ghost arms).
 fn with_chain(robot: &Robot, q_chain: &[f64]) -> Vec<f64> {
     let mut q = robot.q.clone();
@@ -380,7 +371,7 @@ fn draw(
             let tip = tool + convert::point(&v);
             let color = JOINT_COLORS[i % JOINT_COLORS.len()];
             gizmos.arrow(tool, tip, color).with_tip_length(0.02);
-            labels.add(tip, format!("J{}", i + 1), c32(color));
+            labels.add(tip, format!("J{}", i + 1), egui_color(color));
         }
     }
     if state.ghosts {
@@ -429,35 +420,30 @@ fn panel(
         return Ok(());
     };
     let mut preset = None;
-    lesson_window(l.t("lesson_jacobian")).show(ctx, |ui| {
-        egui::ScrollArea::vertical()
-            .max_height(lesson_scroll_height(ui.ctx()))
-            .min_scrolled_height(lesson_scroll_height(ui.ctx()))
-            .show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    ui.selectable_value(
-                        &mut state.section,
-                        Section::Ellipsoids,
-                        l.t("sec_ellipsoids"),
-                    );
-                    ui.selectable_value(&mut state.section, Section::Columns, l.t("sec_columns"));
-                    ui.selectable_value(
-                        &mut state.section,
-                        Section::Singularity,
-                        l.t("sec_singularity"),
-                    );
-                    ui.selectable_value(&mut state.section, Section::TwistWrench, l.t("sec_twist"));
-                });
-                ui.separator();
-                match state.section {
-                    Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, l),
-                    Section::Columns => columns_section(ui, &mut state, &kin, l),
-                    Section::Singularity => {
-                        preset = singularity_section(ui, &mut state, &kin, l);
-                    }
-                    Section::TwistWrench => twist_section(ui, &mut state, &kin, l),
-                }
-            });
+    lesson_panel(ctx, l.t("lesson_jacobian"), |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.selectable_value(
+                &mut state.section,
+                Section::Ellipsoids,
+                l.t("sec_ellipsoids"),
+            );
+            ui.selectable_value(&mut state.section, Section::Columns, l.t("sec_columns"));
+            ui.selectable_value(
+                &mut state.section,
+                Section::Singularity,
+                l.t("sec_singularity"),
+            );
+            ui.selectable_value(&mut state.section, Section::TwistWrench, l.t("sec_twist"));
+        });
+        ui.separator();
+        match state.section {
+            Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, l),
+            Section::Columns => columns_section(ui, &mut state, &kin, l),
+            Section::Singularity => {
+                preset = singularity_section(ui, &mut state, &kin, l);
+            }
+            Section::TwistWrench => twist_section(ui, &mut state, &kin, l),
+        }
     });
     if preset == Some(true)
         && let Some(q) = near_singular_q(&robot)
@@ -482,11 +468,7 @@ fn sigma_bars(ui: &mut egui::Ui, sigma: &[f64; 6]) {
                 .name(format!("σ{}", i + 1))
         })
         .collect();
-    Plot::new("sigma_bars")
-        .height(110.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot("sigma_bars", 110.0)
         .include_y(0.0)
         .show_x(false)
         .show(ui, |p| {
@@ -501,11 +483,7 @@ fn history_plot(
     points: Vec<[f64; 2]>,
     color: egui::Color32,
 ) {
-    Plot::new(id.to_string())
-        .height(80.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot(id, 80.0)
         .include_y(0.0)
         .y_axis_label(label.to_string())
         .show(ui, |p| {
@@ -574,7 +552,7 @@ fn columns_section(
         ui.label("");
         for i in 0..kin.jacobian.ncols() {
             ui.colored_label(
-                c32(JOINT_COLORS[i % JOINT_COLORS.len()]),
+                egui_color(JOINT_COLORS[i % JOINT_COLORS.len()]),
                 format!("dq{}", i + 1),
             );
         }
@@ -598,11 +576,7 @@ fn speed_bars(ui: &mut egui::Ui, c: &Comparison) {
     let dls: Vec<Bar> = (0..n)
         .map(|i| Bar::new(i as f64 + 1.2, c.dls[i]).width(0.35))
         .collect();
-    Plot::new("speed_bars")
-        .height(120.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot("speed_bars", 120.0)
         .legend(egui_plot::Legend::default())
         .show(ui, |p| {
             p.bar_chart(BarChart::new("J⁺", pinv).color(egui::Color32::from_rgb(255, 90, 90)));

@@ -10,7 +10,7 @@
 use crate::app::convert;
 use crate::app::i18n::Lang;
 use crate::app::robot::ArmSet;
-use crate::app::ui::{Labels, UiState, lesson_scroll_height, lesson_window};
+use crate::app::ui::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
 use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::{
@@ -23,7 +23,7 @@ use crate::math::rotation_paths::{
 use crate::math::{Mat3, Vec3 as RVec3, so3};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot};
+use egui_plot::{Bar, BarChart, Legend, Line};
 use std::collections::VecDeque;
 
 pub const ID: &str = "rotations";
@@ -274,15 +274,6 @@ const METHOD_COLORS: [Color; 4] = [
     Color::srgb(0.9, 0.5, 1.0),
 ];
 
-fn c32(c: Color) -> egui::Color32 {
-    let s = c.to_srgba();
-    egui::Color32::from_rgb(
-        (s.red * 255.0) as u8,
-        (s.green * 255.0) as u8,
-        (s.blue * 255.0) as u8,
-    )
-}
-
 fn draw(
     state: Res<RotationsState>,
     lang: Res<Lang>,
@@ -414,37 +405,32 @@ fn panel(
     }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
-    lesson_window(l.t("lesson_rotations")).show(ctx, |ui| {
-        egui::ScrollArea::vertical()
-            .max_height(lesson_scroll_height(ui.ctx()))
-            .min_scrolled_height(lesson_scroll_height(ui.ctx()))
-            .show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    for (s, key) in [
-                        (Section::Gimbal, "sec_gimbal"),
-                        (Section::LostAxis, "sec_lost_axis"),
-                        (Section::Interpolation, "sec_interp"),
-                        (Section::Integration, "sec_integration"),
-                        (Section::Continuity, "sec_continuity"),
-                        (Section::Arm, "sec_arm"),
-                    ] {
-                        ui.selectable_value(&mut state.section, s, l.t(key));
-                    }
-                });
-                ui.separator();
-                match state.section {
-                    Section::Gimbal => gimbal_section(ui, &mut state, l),
-                    Section::LostAxis => lost_axis_section(ui, &mut state, l),
-                    Section::Interpolation => interpolation_section(ui, &mut state, l),
-                    Section::Integration => integration_section(ui, &mut state, l),
-                    Section::Continuity => continuity_section(ui, &state, l),
-                    Section::Arm => {
-                        if arm_section(ui, &mut state, &robot, l) {
-                            next_mode.set(crate::app::sim::DriveMode::Teach);
-                        }
-                    }
+    lesson_panel(ctx, l.t("lesson_rotations"), |ui| {
+        ui.horizontal_wrapped(|ui| {
+            for (s, key) in [
+                (Section::Gimbal, "sec_gimbal"),
+                (Section::LostAxis, "sec_lost_axis"),
+                (Section::Interpolation, "sec_interp"),
+                (Section::Integration, "sec_integration"),
+                (Section::Continuity, "sec_continuity"),
+                (Section::Arm, "sec_arm"),
+            ] {
+                ui.selectable_value(&mut state.section, s, l.t(key));
+            }
+        });
+        ui.separator();
+        match state.section {
+            Section::Gimbal => gimbal_section(ui, &mut state, l),
+            Section::LostAxis => lost_axis_section(ui, &mut state, l),
+            Section::Interpolation => interpolation_section(ui, &mut state, l),
+            Section::Integration => integration_section(ui, &mut state, l),
+            Section::Continuity => continuity_section(ui, &state, l),
+            Section::Arm => {
+                if arm_section(ui, &mut state, &robot, l) {
+                    next_mode.set(crate::app::sim::DriveMode::Teach);
                 }
-            });
+            }
+        }
     });
     Ok(())
 }
@@ -543,11 +529,7 @@ fn gimbal_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {
         .enumerate()
         .map(|(i, s)| Bar::new(i as f64 + 1.0, *s).width(0.6))
         .collect();
-    Plot::new("e_sigma")
-        .height(90.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot("e_sigma", 90.0)
         .include_y(0.0)
         .include_y(2.0)
         .show_x(false)
@@ -591,16 +573,12 @@ fn lost_axis_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {
             .collect()
     };
     let q: Vec<[f64; 2]> = spin.history.iter().map(|(t, _, q)| [*t, *q]).collect();
-    Plot::new("lost_axis_rates")
-        .height(140.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot("lost_axis_rates", 140.0)
         .include_y(0.0)
         .legend(Legend::default())
         .show(ui, |p| {
             for (i, color) in RING_COLORS.iter().enumerate() {
-                p.line(Line::new(format!("|dθ{}/dt|", i + 1), series(i)).color(c32(*color)));
+                p.line(Line::new(format!("|dθ{}/dt|", i + 1), series(i)).color(egui_color(*color)));
             }
             p.line(Line::new("|dq/dt|", q).color(egui::Color32::WHITE));
         });
@@ -638,7 +616,7 @@ fn interpolation_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang)
         let total: f64 = steps.iter().sum();
         ui.horizontal(|ui| {
             ui.checkbox(&mut state.show[k], "");
-            ui.colored_label(c32(METHOD_COLORS[k]), l.t(METHOD_KEYS[k]));
+            ui.colored_label(egui_color(METHOD_COLORS[k]), l.t(METHOD_KEYS[k]));
             ui.monospace(format!("{:.1}°", total.to_degrees()));
         });
         lines.push(
@@ -651,16 +629,12 @@ fn interpolation_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang)
     }
     ui.checkbox(&mut state.long_way, l.t("long_way"));
     ui.label(l.t("speed_along_path"));
-    Plot::new("interp_speed")
-        .height(110.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot("interp_speed", 110.0)
         .include_y(0.0)
         .show(ui, |p| {
             for (k, pts) in lines.into_iter().enumerate() {
                 if state.show[k] {
-                    p.line(Line::new(l.t(METHOD_KEYS[k]), pts).color(c32(METHOD_COLORS[k])));
+                    p.line(Line::new(l.t(METHOD_KEYS[k]), pts).color(egui_color(METHOD_COLORS[k])));
                 }
             }
         });
@@ -727,11 +701,7 @@ fn integration_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {
         }
     });
     // Angle error over time for the three approximate schemes.
-    Plot::new("drift_plot")
-        .height(110.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot("drift_plot", 110.0)
         .legend(Legend::default())
         .include_y(0.0)
         .show(ui, |p| {
@@ -743,7 +713,7 @@ fn integration_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {
                         [n as f64 * state.dt, d.angle.to_degrees()]
                     })
                     .collect();
-                p.line(Line::new(l.t(key), pts).color(c32(METHOD_COLORS[k])));
+                p.line(Line::new(l.t(key), pts).color(egui_color(METHOD_COLORS[k])));
             }
         });
     ui.label(egui::RichText::new(l.t("integration_note")).small());
@@ -763,25 +733,22 @@ fn continuity_section(ui: &mut egui::Ui, state: &RotationsState, l: Lang) {
     let plot =
         |ui: &mut egui::Ui, id: &str, title: &str, n: usize, get: &dyn Fn(usize, usize) -> f64| {
             ui.label(title);
-            Plot::new(id.to_string())
-                .height(80.0)
-                .allow_drag(false)
-                .allow_zoom(false)
-                .allow_scroll(false)
-                .show(ui, |p| {
-                    for c in 0..n {
-                        let pts: Vec<[f64; 2]> = (0..samples.len())
-                            .map(|k| [samples[k].0, get(k, c)])
-                            .collect();
-                        p.line(
-                            Line::new(format!("{title} {c}"), pts).color(c32([
+            fixed_plot(id, 80.0).show(ui, |p| {
+                for c in 0..n {
+                    let pts: Vec<[f64; 2]> = (0..samples.len())
+                        .map(|k| [samples[k].0, get(k, c)])
+                        .collect();
+                    p.line(
+                        Line::new(format!("{title} {c}"), pts).color(egui_color(
+                            [
                                 METHOD_COLORS,
                                 [Color::WHITE, Color::WHITE, Color::WHITE, Color::WHITE],
                             ]
-                            .concat()[c % 8])),
-                        );
-                    }
-                });
+                            .concat()[c % 8],
+                        )),
+                    );
+                }
+            });
         };
     plot(
         ui,
@@ -842,18 +809,14 @@ fn arm_section(
             .map(|(t, v)| [*t, v.min(5.0)])
             .collect()
     };
-    Plot::new("arm_demo_speed")
-        .height(120.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
+    fixed_plot("arm_demo_speed", 120.0)
         .include_y(0.0)
         .legend(Legend::default())
         .show(ui, |p| {
-            p.line(Line::new("Euler", series(&demo.euler)).color(c32(METHOD_COLORS[0])));
+            p.line(Line::new("Euler", series(&demo.euler)).color(egui_color(METHOD_COLORS[0])));
             p.line(
                 Line::new(l.t("rotvec_controller"), series(&demo.rotation_vector))
-                    .color(c32(METHOD_COLORS[3])),
+                    .color(egui_color(METHOD_COLORS[3])),
             );
         });
     ui.label(egui::RichText::new(l.t("arm_demo_note")).small());
