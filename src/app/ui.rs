@@ -353,7 +353,7 @@ fn style(
     Ok(())
 }
 
-/// The row of controls along the top.
+/// The row of controls along the bottom. Its buttons go through [`apply`], like the keys.
 #[allow(clippy::too_many_arguments)]
 fn transport_bar(
     mut contexts: EguiContexts,
@@ -371,6 +371,7 @@ fn transport_bar(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let presenter = ui_state.presenter;
+    let mut pressed = None;
     egui::Window::new("transport")
         .title_bar(false)
         .resizable(false)
@@ -390,23 +391,21 @@ fn transport_bar(
                         .on_hover_text(tip)
                         .clicked()
                     {
-                        sim.playing = !sim.playing;
+                        pressed = Some(Shortcut::PlayPause);
                     }
                     if ui
                         .add_enabled(!teach, egui::Button::new("⏭"))
                         .on_hover_text(l.t("step"))
                         .clicked()
                     {
-                        sim.playing = false;
-                        sim.request_step();
+                        pressed = Some(Shortcut::Step);
                     }
                     if ui
                         .add_enabled(!teach, egui::Button::new("⟲"))
                         .on_hover_text(l.t("reset"))
                         .clicked()
                     {
-                        let seed = sim.seed;
-                        let _ = sim.restart(&robot.model, seed);
+                        pressed = Some(Shortcut::Reset);
                     }
                     if !presenter {
                         ui.separator();
@@ -469,23 +468,36 @@ fn transport_bar(
                     .on_hover_text(l.t("switch_language"))
                     .clicked()
                 {
-                    *lang = l.other();
+                    pressed = Some(Shortcut::Language);
                 }
                 if ui
                     .selectable_label(ui_state.presenter, "🖵")
                     .on_hover_text(l.t("presenter"))
                     .clicked()
                 {
-                    ui_state.presenter = !ui_state.presenter;
+                    pressed = Some(Shortcut::Presenter);
                 }
                 if ui.button("?").on_hover_text(l.t("key_help")).clicked() {
-                    ui_state.help = !ui_state.help;
+                    pressed = Some(Shortcut::Help);
                 }
             });
             if !presenter {
                 status_line(ui, l, &sim, &notice, time.elapsed_secs_f64());
             }
         });
+    if let Some(shortcut) = pressed {
+        apply(
+            shortcut,
+            &mut ui_state,
+            &mut sim,
+            &robot,
+            &mut lang,
+            &mut lesson,
+            &registry,
+            *mode.get(),
+            &mut next_mode,
+        );
+    }
     Ok(())
 }
 
