@@ -154,13 +154,23 @@ impl Robot {
         if q_chain.len() != chain.dof() || q_chain.iter().any(|x| !x.is_finite()) {
             return false;
         }
-        for (i, &ji) in chain.model_joints.iter().enumerate() {
-            if let Some(k) = self.model.dof_joints.iter().position(|&d| d == ji) {
-                self.q[k] = q_chain[i];
-            }
-        }
+        self.q = self.q_with_chain(q_chain);
         self.recompute();
         true
+    }
+
+    /// The whole-robot `q` with the chain's own variables replaced by `q_chain` (the inverse
+    /// of [`Chain::q_from_model`]; joints off the chain keep their values).
+    pub fn q_with_chain(&self, q_chain: &[f64]) -> Vec<f64> {
+        let mut q = self.q.clone();
+        if let Some(chain) = &self.chain {
+            for (&ji, &v) in chain.model_joints.iter().zip(q_chain) {
+                if let Some(k) = self.model.dof_joints.iter().position(|&d| d == ji) {
+                    q[k] = v;
+                }
+            }
+        }
+        q
     }
 
     /// The joint limits of the whole-robot `q` entries, clamped to ±π where unbounded so a

@@ -295,22 +295,6 @@ pub const JOINT_COLORS: [Color; 8] = [
     Color::srgb(0.9, 0.9, 0.9),
 ];
 
-/// The whole-robot q with the chain's joints replaced (for ghost arms).
-fn with_chain(robot: &Robot, q_chain: &[f64]) -> Vec<f64> {
-    let mut q = robot.q.clone();
-    if let Some(chain) = &robot.chain {
-        for (i, &ji) in chain.model_joints.iter().enumerate() {
-            if let (Some(k), Some(v)) = (
-                robot.model.dof_joints.iter().position(|&d| d == ji),
-                q_chain.get(i),
-            ) {
-                q[k] = *v;
-            }
-        }
-    }
-    q
-}
-
 fn draw_skeleton(gizmos: &mut Gizmos, robot: &Robot, q: &[f64], color: Color) {
     let poses = robot.model.link_poses(q);
     for j in &robot.model.joints {
@@ -386,13 +370,13 @@ fn draw(
         draw_skeleton(
             &mut gizmos,
             &robot,
-            &with_chain(&robot, &step(&c.pinv)),
+            &robot.q_with_chain(&step(&c.pinv)),
             Color::srgb(1.0, 0.3, 0.3),
         );
         draw_skeleton(
             &mut gizmos,
             &robot,
-            &with_chain(&robot, &step(&c.dls)),
+            &robot.q_with_chain(&step(&c.dls)),
             Color::srgb(0.3, 1.0, 0.45),
         );
         let d = RVec3::new(c.demand[0], c.demand[1], c.demand[2]) * 2.0;
