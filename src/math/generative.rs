@@ -41,10 +41,9 @@ impl Mixture {
         self.means.first().map_or(0, Vec::len)
     }
 
-    /// Posterior weights of the components given `x ~ N(c·μᵢ, var·I)`, by log-sum-exp.
-    fn responsibilities(&self, x: &[f64], c: f64, var: f64) -> Vec<f64> {
-        let logs: Vec<f64> = self
-            .means
+    /// `log N(x; c·μᵢ, var·I)` of every component, up to the shared constant.
+    fn component_logs(&self, x: &[f64], c: f64, var: f64) -> Vec<f64> {
+        self.means
             .iter()
             .map(|m| {
                 -0.5 * x
@@ -54,7 +53,12 @@ impl Mixture {
                     .sum::<f64>()
                     / var
             })
-            .collect();
+            .collect()
+    }
+
+    /// Posterior weights of the components given `x ~ N(c·μᵢ, var·I)`, by log-sum-exp.
+    fn responsibilities(&self, x: &[f64], c: f64, var: f64) -> Vec<f64> {
+        let logs = self.component_logs(x, c, var);
         let top = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let w: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
         let total: f64 = w.iter().sum();
@@ -63,18 +67,7 @@ impl Mixture {
 
     /// `log p(x)` (up to a constant) of `x ~ Σ N(c·μᵢ, var·I)/N`, for tests of the scores.
     pub fn log_density(&self, x: &[f64], c: f64, var: f64) -> f64 {
-        let logs: Vec<f64> = self
-            .means
-            .iter()
-            .map(|m| {
-                -0.5 * x
-                    .iter()
-                    .zip(m)
-                    .map(|(xi, mi)| (xi - c * mi).powi(2))
-                    .sum::<f64>()
-                    / var
-            })
-            .collect();
+        let logs = self.component_logs(x, c, var);
         let top = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         top + logs.iter().map(|l| (l - top).exp()).sum::<f64>().ln()
     }
