@@ -101,15 +101,30 @@ pub struct Drift {
 }
 
 pub fn integration_drift(omega_body: &Vec3, dt: f64, steps: usize, how: QuatStep) -> Drift {
+    let series = integration_drift_series(omega_body, dt, steps, how);
+    series[series.len() - 1]
+}
+
+/// The drift after 0, 1, …, `steps` steps, from one integration run.
+pub fn integration_drift_series(
+    omega_body: &Vec3,
+    dt: f64,
+    steps: usize,
+    how: QuatStep,
+) -> Vec<Drift> {
     let mut q = Quat::IDENTITY;
-    for _ in 0..steps {
-        q = quat_step(q, omega_body, dt, how);
+    let mut out = Vec::with_capacity(steps + 1);
+    for k in 0..=steps {
+        if k > 0 {
+            q = quat_step(q, omega_body, dt, how);
+        }
+        let exact = Quat::from_rotation_vector(&(omega_body * (dt * k as f64)));
+        out.push(Drift {
+            angle: q.normalize().angle_to(exact),
+            norm_error: (q.norm() - 1.0).abs(),
+        });
     }
-    let exact = Quat::from_rotation_vector(&(omega_body * (dt * steps as f64)));
-    Drift {
-        angle: q.normalize().angle_to(exact),
-        norm_error: (q.norm() - 1.0).abs(),
-    }
+    out
 }
 
 /// One orientation written in the representations a network could be trained to output.
@@ -229,6 +244,14 @@ mod tests {
         let omega = Vec3::new(0.4, -1.0, 0.7);
         let t = 2.0;
         let run = |dt: f64, how| integration_drift(&omega, dt, (t / dt).round() as usize, how);
+        // One run gives the drift at every step: its entries are the separate runs'.
+        let series = integration_drift_series(&omega, 0.05, 40, QuatStep::FirstOrder);
+        for n in [0, 7, 40] {
+            assert_eq!(
+                series[n],
+                integration_drift(&omega, 0.05, n, QuatStep::FirstOrder)
+            );
+        }
         // Exact stays exact.
         assert!(run(0.01, QuatStep::Exact).angle < 1e-12);
         // Normalised first order: global angle error O(dt²) (halving dt quarters it).

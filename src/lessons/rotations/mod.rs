@@ -18,7 +18,7 @@ use crate::math::orientation_control::{
 };
 use crate::math::rotation::Quat as RQuat;
 use crate::math::rotation_paths::{
-    Interpolation, QuatStep, encode, integration_drift, misread_order, path, step_angles,
+    Interpolation, QuatStep, encode, integration_drift_series, misread_order, path, step_angles,
 };
 use crate::math::{Mat3, Vec3 as RVec3, so3};
 use bevy::prelude::*;
@@ -687,13 +687,18 @@ fn integration_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {
     ];
     let horizon = 5.0;
     let steps = (horizon / state.dt).round().max(1.0) as usize;
+    // One run per scheme feeds both the table (its end) and the plot (every 1/50th).
+    let runs: Vec<_> = schemes
+        .iter()
+        .map(|(how, _)| integration_drift_series(&omega, state.dt, steps, *how))
+        .collect();
     egui::Grid::new("drift").striped(true).show(ui, |ui| {
         ui.label("");
         ui.label(l.t("angle_error"));
         ui.label(l.t("norm_error"));
         ui.end_row();
-        for (how, key) in schemes {
-            let d = integration_drift(&omega, state.dt, steps, how);
+        for ((_, key), run) in schemes.iter().zip(&runs) {
+            let d = run[steps];
             ui.label(l.t(key));
             ui.monospace(format!("{:.2e}°", d.angle.to_degrees()));
             ui.monospace(format!("{:.2e}", d.norm_error));
@@ -705,12 +710,11 @@ fn integration_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {
         .legend(Legend::default())
         .include_y(0.0)
         .show(ui, |p| {
-            for (k, (how, key)) in schemes.iter().enumerate().skip(1) {
+            for (k, ((_, key), run)) in schemes.iter().zip(&runs).enumerate().skip(1) {
                 let pts: Vec<[f64; 2]> = (0..=50)
                     .map(|i| {
                         let n = (steps * i) / 50;
-                        let d = integration_drift(&omega, state.dt, n, *how);
-                        [n as f64 * state.dt, d.angle.to_degrees()]
+                        [n as f64 * state.dt, run[n].angle.to_degrees()]
                     })
                     .collect();
                 p.line(Line::new(l.t(key), pts).color(egui_color(METHOD_COLORS[k])));
