@@ -11,14 +11,40 @@
 //! * **Flow matching** (linear / rectified path): `x_τ = (1−τ)·x₀ + τ·x₁` from noise `x₀` at
 //!   τ = 0 to data `x₁` at τ = 1, velocity `v = E[x₁ − x₀ | x_τ]`, integrated with Euler or Heun.
 
-use rand::Rng;
+//! * **One field, every sampler**: the three samplers need only the flow velocity. The VP state
+//!   at `ᾱ` rescaled by `1/(√ᾱ + √(1−ᾱ))` is the linear-path state at
+//!   `τ = √ᾱ/(√ᾱ + √(1−ᾱ))`, and there `ε̂ = E[x₀ | x_τ] = x_τ − τ·v̂`. So a network trained
+//!   for velocity serves DDPM and DDIM too; for the mixture both are also exact in closed form,
+//!   and a test checks they agree.
 
-/// The demonstrations as a Gaussian mixture with equal weights and spread `s` (per
-/// coordinate).
+use rand::{Rng, SeedableRng};
+
+/// A denoising field: the flow-matching velocity, and the noise prediction derived from it.
+pub trait Field {
+    fn dim(&self) -> usize;
+
+    /// `v(x, τ) = E[x₁ − x₀ | x_τ = x]` on the linear path from noise (τ = 0) to data (τ = 1).
+    fn velocity(&self, x: &[f64], tau: f64) -> Vec<f64>;
+
+    /// `ε̂(x_t) = E[ε | x_t]` of the VP diffusion at `ᾱ`, through the change of variables above.
+    fn epsilon(&self, x: &[f64], alpha_bar: f64) -> Vec<f64> {
+        let (a, b) = (alpha_bar.sqrt(), (1.0 - alpha_bar).sqrt());
+        let tau = a / (a + b);
+        let x_tau: Vec<f64> = x.iter().map(|xi| xi / (a + b)).collect();
+        let v = self.velocity(&x_tau, tau);
+        x_tau.iter().zip(&v).map(|(xt, vi)| xt - tau * vi).collect()
+    }
+}
+
+/// The demonstrations as a Gaussian mixture with spread `s` (per coordinate) and, optionally,
+/// weights: `p_data = Σ wᵢ·N(μᵢ, s²I)`. Conditioning on an observation reweights the
+/// components (see `chunks::ChunkSet::conditional`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mixture {
     pub means: Vec<Vec<f64>>,
     pub spread: f64,
+    /// `log wᵢ` up to a constant; empty means equal weights.
+    pub log_weights: Vec<f64>,
 }
 
 /// A standard normal draw (Box–Muller; two uniforms per value keeps it simple).
@@ -32,40 +58,57 @@ pub fn normal_vec(rng: &mut impl Rng, d: usize) -> Vec<f64> {
     (0..d).map(|_| normal(rng)).collect()
 }
 
-fn dist2(a: &[f64], b: &[f64]) -> f64 {
+pub fn dist2(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
 impl Mixture {
+    /// Equal weights.
+    pub fn new(means: Vec<Vec<f64>>, spread: f64) -> Mixture {
+        Mixture {
+            means,
+            spread,
+            log_weights: Vec::new(),
+        }
+    }
+
     pub fn dim(&self) -> usize {
         self.means.first().map_or(0, Vec::len)
     }
 
-    /// `log N(x; c·μᵢ, var·I)` of every component, up to the shared constant.
+    /// The normalized weights `wᵢ`.
+    pub fn weights(&self) -> Vec<f64> {
+        let n = self.means.len();
+        if self.log_weights.len() != n {
+            return vec![1.0 / n.max(1) as f64; n];
+        }
+        softmax(self.log_weights.clone())
+    }
+
+    /// `log wᵢ + log N(x; c·μᵢ, var·I)` of every component, up to the shared constant.
     fn component_logs(&self, x: &[f64], c: f64, var: f64) -> Vec<f64> {
+        let weighted = self.log_weights.len() == self.means.len();
         self.means
             .iter()
-            .map(|m| {
-                -0.5 * x
+            .enumerate()
+            .map(|(i, m)| {
+                let quad = x
                     .iter()
                     .zip(m)
                     .map(|(xi, mi)| (xi - c * mi).powi(2))
-                    .sum::<f64>()
-                    / var
+                    .sum::<f64>();
+                let lw = if weighted { self.log_weights[i] } else { 0.0 };
+                lw - 0.5 * quad / var
             })
             .collect()
     }
 
-    /// Posterior weights of the components given `x ~ N(c·μᵢ, var·I)`, by log-sum-exp.
+    /// Posterior weights of the components given `x ~ Σ wᵢ N(c·μᵢ, var·I)`, by log-sum-exp.
     fn responsibilities(&self, x: &[f64], c: f64, var: f64) -> Vec<f64> {
-        let logs = self.component_logs(x, c, var);
-        let top = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let w: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
-        let total: f64 = w.iter().sum();
-        w.into_iter().map(|x| x / total).collect()
+        softmax(self.component_logs(x, c, var))
     }
 
-    /// `log p(x)` (up to a constant) of `x ~ Σ N(c·μᵢ, var·I)/N`, for tests of the scores.
+    /// `log p(x)` (up to a constant) of `x ~ Σ wᵢ N(c·μᵢ, var·I)`, for tests of the scores.
     pub fn log_density(&self, x: &[f64], c: f64, var: f64) -> f64 {
         let logs = self.component_logs(x, c, var);
         let top = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -73,8 +116,8 @@ impl Mixture {
     }
 
     /// The exact noise prediction `ε̂(x_t) = E[ε | x_t] = −√(1−ᾱ)·∇log p_t(x_t)` of the VP
-    /// diffusion at `ᾱ`, where `p_t = Σ N(√ᾱ·μᵢ, (ᾱs² + 1 − ᾱ)I)/N`.
-    pub fn epsilon(&self, x: &[f64], alpha_bar: f64) -> Vec<f64> {
+    /// diffusion at `ᾱ`, where `p_t = Σ wᵢ N(√ᾱ·μᵢ, (ᾱs² + 1 − ᾱ)I)`.
+    pub fn exact_epsilon(&self, x: &[f64], alpha_bar: f64) -> Vec<f64> {
         let c = alpha_bar.sqrt();
         let var = alpha_bar * self.spread * self.spread + 1.0 - alpha_bar;
         let r = self.responsibilities(x, c, var);
@@ -87,25 +130,7 @@ impl Mixture {
             .collect()
     }
 
-    /// The exact flow-matching velocity `v(x, τ) = E[x₁ − x₀ | x_τ = x]` for the linear path
-    /// from `x₀ ~ N(0, I)` to `x₁ ~ p_data`. Per component i, with `V = τ²s² + (1−τ)²`:
-    /// `E[x₁ − x₀ | x, i] = μᵢ + (τs² − (1−τ))/V · (x − τμᵢ)`.
-    pub fn velocity(&self, x: &[f64], tau: f64) -> Vec<f64> {
-        let s2 = self.spread * self.spread;
-        let var = tau * tau * s2 + (1.0 - tau).powi(2);
-        let r = self.responsibilities(x, tau, var);
-        let k = (tau * s2 - (1.0 - tau)) / var;
-        (0..x.len())
-            .map(|j| {
-                r.iter()
-                    .zip(&self.means)
-                    .map(|(ri, m)| ri * (m[j] + k * (x[j] - tau * m[j])))
-                    .sum()
-            })
-            .collect()
-    }
-
-    /// The index of the nearest demonstration and the distance to it.
+    /// The index of the nearest component mean and the distance to it.
     pub fn nearest(&self, x: &[f64]) -> (usize, f64) {
         self.means
             .iter()
@@ -114,13 +139,49 @@ impl Mixture {
             .fold((0, f64::INFINITY), |a, b| if b.1 < a.1 { b } else { a })
     }
 
-    /// What a mean-squared-error regression from the same (input-free) data predicts: the mean
-    /// of the demonstrations, which for several modes lies between them.
+    /// What a mean-squared-error regression on the same data predicts: the weighted mean
+    /// `Σ wᵢ μᵢ`, which for several modes lies between them.
     pub fn regression(&self) -> Vec<f64> {
-        let n = self.means.len().max(1) as f64;
+        let w = self.weights();
         (0..self.dim())
-            .map(|j| self.means.iter().map(|m| m[j]).sum::<f64>() / n)
+            .map(|j| w.iter().zip(&self.means).map(|(wi, m)| wi * m[j]).sum())
             .collect()
+    }
+}
+
+fn softmax(logs: Vec<f64>) -> Vec<f64> {
+    let top = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let w: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
+    let total: f64 = w.iter().sum();
+    w.into_iter().map(|x| x / total).collect()
+}
+
+impl Field for Mixture {
+    fn dim(&self) -> usize {
+        Mixture::dim(self)
+    }
+
+    /// The exact velocity for `x₀ ~ N(0, I)`, `x₁ ~ p_data`. Per component i, with
+    /// `V = τ²s² + (1−τ)²`: `E[x₁ − x₀ | x, i] = μᵢ + (τs² − (1−τ))/V · (x − τμᵢ)`.
+    fn velocity(&self, x: &[f64], tau: f64) -> Vec<f64> {
+        let s2 = self.spread * self.spread;
+        let var = tau * tau * s2 + (1.0 - tau).powi(2);
+        let r = self.responsibilities(x, tau, var);
+        let k = (tau * s2 - (1.0 - tau)) / var;
+        let mut v = vec![0.0; x.len()];
+        for (ri, m) in r.iter().zip(&self.means) {
+            if *ri < 1e-12 {
+                continue;
+            }
+            for j in 0..x.len() {
+                v[j] += ri * (m[j] + k * (x[j] - tau * m[j]));
+            }
+        }
+        v
+    }
+
+    fn epsilon(&self, x: &[f64], alpha_bar: f64) -> Vec<f64> {
+        self.exact_epsilon(x, alpha_bar)
     }
 }
 
@@ -176,49 +237,6 @@ impl Schedule {
 /// Every intermediate state of a sample, noise first.
 pub type Trajectory = Vec<Vec<f64>>;
 
-/// DDPM ancestral sampling from `x_T = noise` with the exact ε: T function evaluations.
-pub fn ddpm(mix: &Mixture, sched: &Schedule, noise: &[f64], rng: &mut impl Rng) -> Trajectory {
-    let mut x = noise.to_vec();
-    let mut path = vec![x.clone()];
-    for t in (1..=sched.steps()).rev() {
-        let (ab, ab_prev) = (sched.alpha_bar[t], sched.alpha_bar[t - 1]);
-        let alpha = ab / ab_prev;
-        let beta = 1.0 - alpha;
-        let eps = mix.epsilon(&x, ab);
-        let sigma = if t > 1 {
-            (beta * (1.0 - ab_prev) / (1.0 - ab)).sqrt()
-        } else {
-            0.0
-        };
-        for j in 0..x.len() {
-            x[j] = (x[j] - beta / (1.0 - ab).sqrt() * eps[j]) / alpha.sqrt() + sigma * normal(rng);
-        }
-        path.push(x.clone());
-    }
-    path
-}
-
-/// DDIM (η = 0) in `k` evenly spaced jumps from T to 0: deterministic, k evaluations.
-pub fn ddim(mix: &Mixture, sched: &Schedule, noise: &[f64], k: usize) -> Trajectory {
-    let t_max = sched.steps();
-    let k = k.clamp(1, t_max);
-    let times: Vec<usize> = (0..=k)
-        .map(|i| ((t_max as f64) * (1.0 - i as f64 / k as f64)).round() as usize)
-        .collect();
-    let mut x = noise.to_vec();
-    let mut path = vec![x.clone()];
-    for w in times.windows(2) {
-        let (ab, ab_next) = (sched.alpha_bar[w[0]], sched.alpha_bar[w[1]]);
-        let eps = mix.epsilon(&x, ab);
-        for j in 0..x.len() {
-            let x0 = (x[j] - (1.0 - ab).sqrt() * eps[j]) / ab.sqrt();
-            x[j] = ab_next.sqrt() * x0 + (1.0 - ab_next).sqrt() * eps[j];
-        }
-        path.push(x.clone());
-    }
-    path
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OdeMethod {
     Euler,
@@ -226,29 +244,177 @@ pub enum OdeMethod {
     Heun,
 }
 
-/// Flow matching: integrate `dx/dτ = v(x, τ)` from τ = 0 (noise) to 1 in `k` steps.
-pub fn flow(mix: &Mixture, noise: &[f64], k: usize, method: OdeMethod) -> Trajectory {
-    let k = k.max(1);
-    let h = 1.0 / k as f64;
-    let mut x = noise.to_vec();
-    let mut path = vec![x.clone()];
-    for i in 0..k {
-        let tau = i as f64 * h;
-        let v = mix.velocity(&x, tau);
-        let euler: Vec<f64> = x.iter().zip(&v).map(|(a, b)| a + h * b).collect();
-        x = match method {
-            OdeMethod::Euler => euler,
-            OdeMethod::Heun => {
-                let v2 = mix.velocity(&euler, tau + h);
-                x.iter()
-                    .zip(v.iter().zip(&v2))
-                    .map(|(a, (b, c))| a + 0.5 * h * (b + c))
-                    .collect()
-            }
-        };
-        path.push(x.clone());
+/// A sampler and its step count.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sampler {
+    /// DDPM ancestral sampling over every step of the schedule:
+    /// `x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t + σ_t·z`, `σ_t² = β_t(1−ᾱ_{t−1})/(1−ᾱ_t)`.
+    Ddpm(Schedule),
+    /// DDIM (η = 0) in K evenly spaced deterministic jumps:
+    /// `x_{t'} = √ᾱ_{t'}·x̂₀ + √(1−ᾱ_{t'})·ε̂`, `x̂₀ = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t`.
+    Ddim(Schedule, usize),
+    /// Flow matching: `dx/dτ = v(x, τ)` from τ = 0 to 1 in K steps.
+    Flow(usize, OdeMethod),
+}
+
+impl Sampler {
+    /// Denoising steps from noise to data.
+    pub fn steps(&self) -> usize {
+        match self {
+            Sampler::Ddpm(s) => s.steps(),
+            Sampler::Ddim(s, k) => (*k).clamp(1, s.steps()),
+            Sampler::Flow(k, _) => (*k).max(1),
+        }
     }
-    path
+
+    /// Network (field) evaluations per step.
+    pub fn evaluations_per_step(&self) -> usize {
+        match self {
+            Sampler::Flow(_, OdeMethod::Heun) => 2,
+            _ => 1,
+        }
+    }
+
+    /// DDIM's time subsequence T = t₀ > t₁ > … > t_K = 0.
+    fn ddim_times(schedule: &Schedule, k: usize) -> Vec<usize> {
+        let t_max = schedule.steps();
+        (0..=k)
+            .map(|i| ((t_max as f64) * (1.0 - i as f64 / k as f64)).round() as usize)
+            .collect()
+    }
+
+    /// Step `i` (0-based) of this sampler applied to `x`.
+    fn step(&self, field: &dyn Field, i: usize, x: &mut [f64], rng: &mut impl Rng) {
+        match self {
+            Sampler::Ddpm(sched) => {
+                let t = sched.steps() - i;
+                let (ab, ab_prev) = (sched.alpha_bar[t], sched.alpha_bar[t - 1]);
+                let alpha = ab / ab_prev;
+                let beta = 1.0 - alpha;
+                let eps = field.epsilon(x, ab);
+                let sigma = if t > 1 {
+                    (beta * (1.0 - ab_prev) / (1.0 - ab)).sqrt()
+                } else {
+                    0.0
+                };
+                for j in 0..x.len() {
+                    x[j] = (x[j] - beta / (1.0 - ab).sqrt() * eps[j]) / alpha.sqrt()
+                        + sigma * normal(rng);
+                }
+            }
+            Sampler::Ddim(sched, _) => {
+                let times = Sampler::ddim_times(sched, self.steps());
+                let (ab, ab_next) = (sched.alpha_bar[times[i]], sched.alpha_bar[times[i + 1]]);
+                let eps = field.epsilon(x, ab);
+                for j in 0..x.len() {
+                    let x0 = (x[j] - (1.0 - ab).sqrt() * eps[j]) / ab.sqrt();
+                    x[j] = ab_next.sqrt() * x0 + (1.0 - ab_next).sqrt() * eps[j];
+                }
+            }
+            Sampler::Flow(k, method) => {
+                let h = 1.0 / (*k).max(1) as f64;
+                let tau = i as f64 * h;
+                let v = field.velocity(x, tau);
+                match method {
+                    OdeMethod::Euler => {
+                        for j in 0..x.len() {
+                            x[j] += h * v[j];
+                        }
+                    }
+                    OdeMethod::Heun => {
+                        let euler: Vec<f64> = x.iter().zip(&v).map(|(a, b)| a + h * b).collect();
+                        let v2 = field.velocity(&euler, tau + h);
+                        for j in 0..x.len() {
+                            x[j] += 0.5 * h * (v[j] + v2[j]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A batch of samples being denoised one step at a time (the lesson advances it as its
+/// animation plays), keeping every intermediate state.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub sampler: Sampler,
+    /// One trajectory per sample: noise first, one more state per completed step.
+    pub paths: Vec<Trajectory>,
+    rng: rand::rngs::StdRng,
+}
+
+impl Run {
+    pub fn new(sampler: Sampler, noise: Vec<Vec<f64>>, seed: u64) -> Run {
+        Run {
+            sampler,
+            paths: noise.into_iter().map(|n| vec![n]).collect(),
+            rng: rand::rngs::StdRng::seed_from_u64(seed),
+        }
+    }
+
+    /// `n` samples of dimension `d` from `N(0, I)`, drawn from `seed`.
+    pub fn from_seed(sampler: Sampler, n: usize, d: usize, seed: u64) -> Run {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let noise = (0..n).map(|_| normal_vec(&mut rng, d)).collect();
+        Run::new(sampler, noise, seed.wrapping_add(1))
+    }
+
+    /// Steps completed so far.
+    pub fn done_steps(&self) -> usize {
+        self.paths.first().map_or(0, |p| p.len() - 1)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.done_steps() >= self.sampler.steps()
+    }
+
+    /// Field evaluations per sample so far (the NFE).
+    pub fn nfe(&self) -> usize {
+        self.done_steps() * self.sampler.evaluations_per_step()
+    }
+
+    /// One denoising step of every sample; false once finished.
+    pub fn step(&mut self, field: &dyn Field) -> bool {
+        if self.finished() {
+            return false;
+        }
+        let i = self.done_steps();
+        for path in &mut self.paths {
+            let mut x = path.last().cloned().unwrap_or_default();
+            self.sampler.step(field, i, &mut x, &mut self.rng);
+            path.push(x);
+        }
+        true
+    }
+
+    /// Runs to the end.
+    pub fn finish(mut self, field: &dyn Field) -> Run {
+        while self.step(field) {}
+        self
+    }
+
+    /// The samples at step `i` (clamped to what is done).
+    pub fn states(&self, i: usize) -> Vec<&[f64]> {
+        self.paths
+            .iter()
+            .map(|p| p[i.min(p.len() - 1)].as_slice())
+            .collect()
+    }
+
+    /// The final samples (or the latest states, if not finished).
+    pub fn ends(&self) -> Vec<Vec<f64>> {
+        self.paths
+            .iter()
+            .filter_map(|p| p.last().cloned())
+            .collect()
+    }
+}
+
+/// One sample's whole trajectory from `noise`.
+pub fn sample(field: &dyn Field, sampler: &Sampler, noise: &[f64], seed: u64) -> Trajectory {
+    let run = Run::new(sampler.clone(), vec![noise.to_vec()], seed).finish(field);
+    run.paths.into_iter().next().unwrap_or_default()
 }
 
 /// Path length over the straight-line distance from start to end: 1 for a straight path.
@@ -265,22 +431,32 @@ pub fn straightness(path: &[Vec<f64>]) -> f64 {
     }
 }
 
-/// The fraction of the mixture's components that some sample lands within `radius` of.
-pub fn mode_coverage(mix: &Mixture, samples: &[Vec<f64>], radius: f64) -> f64 {
-    let mut hit = vec![false; mix.means.len()];
+/// The fraction of modes that some sample lands on: a sample hits the mode `labels[i]` of its
+/// nearest component i when it is within `radius` of it. `labels.len()` must equal the number
+/// of components; modes are numbered 0…n_modes−1.
+pub fn mode_coverage(
+    mix: &Mixture,
+    labels: &[usize],
+    n_modes: usize,
+    samples: &[Vec<f64>],
+    radius: f64,
+) -> f64 {
+    let mut hit = vec![false; n_modes];
     for s in samples {
         let (i, d) = mix.nearest(s);
-        if d <= radius {
-            hit[i] = true;
+        if d <= radius
+            && let Some(&m) = labels.get(i)
+            && m < n_modes
+        {
+            hit[m] = true;
         }
     }
-    hit.iter().filter(|h| **h).count() as f64 / hit.len().max(1) as f64
+    hit.iter().filter(|h| **h).count() as f64 / n_modes.max(1) as f64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     /// Two modes 2 apart in 8 dimensions: "pass on the left or on the right".
     fn two_modes() -> Mixture {
@@ -288,18 +464,16 @@ mod tests {
         let mut b = vec![0.3; 8];
         a[0] = 1.0;
         b[0] = -1.0;
-        Mixture {
-            means: vec![a, b],
-            spread: 0.02,
-        }
+        Mixture::new(vec![a, b], 0.02)
     }
 
     #[test]
     fn the_exact_epsilon_is_the_scaled_score() {
-        let mix = two_modes();
+        let mut mix = two_modes();
+        mix.log_weights = vec![0.0, -1.0];
         let x: Vec<f64> = (0..8).map(|i| 0.1 * i as f64 - 0.3).collect();
         for ab in [0.9, 0.5, 0.05] {
-            let eps = mix.epsilon(&x, ab);
+            let eps = mix.exact_epsilon(&x, ab);
             let var = ab * mix.spread * mix.spread + 1.0 - ab;
             let h = 1e-6;
             for j in 0..8 {
@@ -317,16 +491,76 @@ mod tests {
         }
     }
 
+    /// A field known only through its velocity: the trait's change of variables.
+    struct VelocityOnly<'a>(&'a Mixture);
+
+    impl Field for VelocityOnly<'_> {
+        fn dim(&self) -> usize {
+            self.0.dim()
+        }
+        fn velocity(&self, x: &[f64], tau: f64) -> Vec<f64> {
+            self.0.velocity(x, tau)
+        }
+    }
+
+    #[test]
+    fn epsilon_from_the_velocity_equals_the_exact_epsilon() {
+        let mut mix = two_modes();
+        mix.log_weights = vec![0.3, -0.2];
+        let x: Vec<f64> = (0..8).map(|i| 0.2 * i as f64 - 0.5).collect();
+        for ab in [0.999, 0.9, 0.5, 0.1, 0.001] {
+            let exact = mix.exact_epsilon(&x, ab);
+            let via = VelocityOnly(&mix).epsilon(&x, ab);
+            for j in 0..8 {
+                assert!(
+                    (exact[j] - via[j]).abs() < 1e-10,
+                    "ᾱ {ab}: {exact:?} {via:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_velocity_is_the_conditional_mean_of_x1_minus_x0_by_monte_carlo() {
+        // Draw (x₀, x₁), keep pairs whose x_τ falls in a small ball around a point, average.
+        let mix = Mixture::new(vec![vec![1.0, 0.0], vec![-1.0, 0.5]], 0.3);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        let (tau, at, r) = (0.5, [0.1, 0.2], 0.05);
+        let (mut sum, mut n) = ([0.0; 2], 0);
+        for _ in 0..2_000_000 {
+            let i = usize::from(rng.random::<bool>());
+            let x0 = normal_vec(&mut rng, 2);
+            let x1: Vec<f64> = (0..2)
+                .map(|j| mix.means[i][j] + mix.spread * normal(&mut rng))
+                .collect();
+            let xt: Vec<f64> = (0..2).map(|j| (1.0 - tau) * x0[j] + tau * x1[j]).collect();
+            if dist2(&xt, &at) < r * r {
+                for j in 0..2 {
+                    sum[j] += x1[j] - x0[j];
+                }
+                n += 1;
+            }
+        }
+        let v = mix.velocity(&at, tau);
+        for j in 0..2 {
+            let mc = sum[j] / n as f64;
+            assert!(
+                (mc - v[j]).abs() < 0.03,
+                "{j}: {mc} vs {} ({n} pairs)",
+                v[j]
+            );
+        }
+    }
+
     #[test]
     fn one_gaussian_flows_straight_to_its_optimal_transport_image() {
         // For one mode the exact flow is x(τ) = τμ + √(τ²s² + (1−τ)²)·x₀: x(1) = μ + s·x₀.
-        let mix = Mixture {
-            means: vec![vec![0.5, -0.2, 0.8]],
-            spread: 0.1,
-        };
+        let mix = Mixture::new(vec![vec![0.5, -0.2, 0.8]], 0.1);
         let x0 = vec![0.7, -1.2, 0.3];
         let error = |method, k| {
-            let end = flow(&mix, &x0, k, method).pop().unwrap();
+            let end = sample(&mix, &Sampler::Flow(k, method), &x0, 0)
+                .pop()
+                .unwrap();
             (0..3)
                 .map(|j| (end[j] - (mix.means[0][j] + mix.spread * x0[j])).abs())
                 .fold(0.0, f64::max)
@@ -337,6 +571,26 @@ mod tests {
         assert!(h2 < 1e-3, "{h2}");
         assert!(h1 / h2 > 3.0, "Heun order: {h1} / {h2}");
         assert!((e1 / e2 - 2.0).abs() < 0.3, "Euler order: {e1} / {e2}");
+    }
+
+    #[test]
+    fn ddim_with_every_step_on_one_gaussian_reaches_the_flow_image() {
+        // DDIM (η = 0) is an ODE solver for the same deterministic map; with many steps it
+        // lands where the exact flow does for a single Gaussian: μ + s·x_T.
+        let mix = Mixture::new(vec![vec![0.4, -0.3]], 0.2);
+        let noise = vec![1.1, -0.4];
+        let end = sample(
+            &mix,
+            &Sampler::Ddim(Schedule::cosine(1000), 1000),
+            &noise,
+            0,
+        )
+        .pop()
+        .unwrap();
+        for j in 0..2 {
+            let want = mix.means[0][j] + mix.spread * noise[j];
+            assert!((end[j] - want).abs() < 2e-3, "{j}: {} vs {want}", end[j]);
+        }
     }
 
     #[test]
@@ -353,47 +607,56 @@ mod tests {
     }
 
     #[test]
+    fn a_run_counts_steps_and_evaluations() {
+        let mix = two_modes();
+        let mut run = Run::from_seed(Sampler::Flow(4, OdeMethod::Heun), 3, 8, 1);
+        assert_eq!((run.done_steps(), run.nfe()), (0, 0));
+        assert!(run.step(&mix));
+        assert_eq!((run.done_steps(), run.nfe()), (1, 2));
+        let run = run.finish(&mix);
+        assert!(run.finished());
+        assert_eq!(run.nfe(), 8);
+        assert!(run.paths.iter().all(|p| p.len() == 5));
+        assert_eq!(run.states(99).len(), 3);
+    }
+
+    #[test]
     fn ddpm_ddim_and_flow_matching_all_find_both_modes_and_flow_is_straighter() {
         let mix = two_modes();
-        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
-        let sched = Schedule::cosine(100);
-        let (mut ddpm_end, mut fm_end, mut ddim_end) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut ddpm_straight, mut fm_straight) = (0.0, 0.0);
+        let labels = [0, 1];
         let n = 256;
-        for _ in 0..n {
-            let noise = normal_vec(&mut rng, 8);
-            let p = ddpm(&mix, &sched, &noise, &mut rng);
-            ddpm_straight += straightness(&p) / n as f64;
-            ddpm_end.push(p.last().unwrap().clone());
-            let f = flow(&mix, &noise, 10, OdeMethod::Euler);
-            fm_straight += straightness(&f) / n as f64;
-            fm_end.push(f.last().unwrap().clone());
-            ddim_end.push(ddim(&mix, &sched, &noise, 10).pop().unwrap());
-        }
-        let mean_nearest = |ends: &[Vec<f64>]| {
-            ends.iter().map(|e| mix.nearest(e).1).sum::<f64>() / ends.len() as f64
-        };
-        let (d_ddpm, d_fm, d_ddim) = (
-            mean_nearest(&ddpm_end),
-            mean_nearest(&fm_end),
-            mean_nearest(&ddim_end),
-        );
+        let ddpm = Run::from_seed(Sampler::Ddpm(Schedule::cosine(100)), n, 8, 5).finish(&mix);
+        let fm = Run::from_seed(Sampler::Flow(10, OdeMethod::Euler), n, 8, 5).finish(&mix);
+        let ddim = Run::from_seed(Sampler::Ddim(Schedule::cosine(100), 10), n, 8, 5).finish(&mix);
+        let mean_nearest =
+            |run: &Run| run.ends().iter().map(|e| mix.nearest(e).1).sum::<f64>() / n as f64;
+        let mean_straightness =
+            |run: &Run| run.paths.iter().map(|p| straightness(p)).sum::<f64>() / n as f64;
+        let (d_ddpm, d_fm, d_ddim) = (mean_nearest(&ddpm), mean_nearest(&fm), mean_nearest(&ddim));
         // Samples land within a few spreads of a demonstration (the data itself averages
         // s·√d ≈ 0.057 from its mode).
         assert!(d_ddpm < 0.1, "ddpm {d_ddpm}");
         assert!(d_fm < d_ddpm + 0.05, "flow {d_fm} vs ddpm {d_ddpm}");
         assert!(d_ddim < 0.15, "ddim {d_ddim}");
-        for ends in [&ddpm_end, &fm_end, &ddim_end] {
-            assert!(mode_coverage(&mix, ends, 0.2) >= 0.9);
+        for run in [&ddpm, &fm, &ddim] {
+            assert!(mode_coverage(&mix, &labels, 2, &run.ends(), 0.2) >= 0.9);
         }
         // Straight-line paths: flow matching is near 1, DDPM's noisy walk far from it.
-        assert!(fm_straight < 1.2, "{fm_straight}");
-        assert!(
-            ddpm_straight > 2.0 * fm_straight,
-            "{ddpm_straight} vs {fm_straight}"
-        );
+        let (s_fm, s_ddpm) = (mean_straightness(&fm), mean_straightness(&ddpm));
+        assert!(s_fm < 1.2, "{s_fm}");
+        assert!(s_ddpm > 2.0 * s_fm, "{s_ddpm} vs {s_fm}");
         // The regression baseline lands between the modes, far from both.
         let r = mix.regression();
         assert!(mix.nearest(&r).1 > 0.9);
+    }
+
+    #[test]
+    fn weights_shift_the_samples_and_the_regression() {
+        let mut mix = two_modes();
+        mix.log_weights = vec![(0.9f64).ln(), (0.1f64).ln()];
+        let run = Run::from_seed(Sampler::Flow(10, OdeMethod::Euler), 400, 8, 3).finish(&mix);
+        let first = run.ends().iter().filter(|e| mix.nearest(e).0 == 0).count();
+        assert!((first as f64 / 400.0 - 0.9).abs() < 0.05, "{first}/400");
+        assert!((mix.regression()[0] - 0.8).abs() < 1e-12);
     }
 }

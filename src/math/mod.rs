@@ -11,10 +11,12 @@
 //!   (w first) or `xyzw` (w last).
 //! - Angles are radians, lengths metres (ROS REP-103).
 
+pub mod chunks;
 pub mod ellipsoid;
 pub mod euler;
 pub mod generative;
 pub mod ik;
+pub mod mlp;
 pub mod orientation_control;
 pub mod rotation;
 pub mod rotation_paths;
