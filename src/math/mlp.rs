@@ -228,7 +228,7 @@ impl Default for TrainConfig {
             hidden: 128,
             steps: 4000,
             batch: 64,
-            learning_rate: 2e-3,
+            learning_rate: 5e-3,
             spread: 0.1,
             seed: 7,
         }

@@ -1,6 +1,7 @@
 //! Physics: the arm in rapier (f64), Z up as in REP-103 (only rendering converts to Y up).
 
 pub mod control;
+pub mod course;
 pub mod policy;
 pub mod world;
 

@@ -80,6 +80,8 @@ pub struct PickPlaceConfig {
     pub smoothing: Option<f64>,
     /// Record a per-physics-step trace in the outcome.
     pub record_trace: bool,
+    /// The obstacle course ([`Scenario::course`]) instead of a random table scene.
+    pub course: bool,
 }
 
 impl Default for PickPlaceConfig {
@@ -100,6 +102,7 @@ impl Default for PickPlaceConfig {
             latency_compensation: true,
             smoothing: Some(0.05),
             record_trace: false,
+            course: false,
         }
     }
 }
@@ -115,6 +118,49 @@ pub struct Scenario {
     pub cube_yaw: f64,
     /// Where the cube's centre should end up.
     pub place: Vec3,
+    /// A post standing between the cube and the place target, if any.
+    pub obstacle: Option<Obstacle>,
+    /// A point the scripted transport passes through first (how it goes round the post).
+    pub via: Option<Vec3>,
+}
+
+/// A fixed box on the table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Obstacle {
+    pub center: Vec3,
+    /// Full edge lengths (m).
+    pub size: Vec3,
+}
+
+/// Which way round the obstacle a transport went: the two modes of the course.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Side {
+    /// Between the post and the robot's base.
+    Near = 0,
+    /// Beyond the post.
+    Far = 1,
+}
+
+impl Side {
+    /// The side a path of tool positions passed on: where it was when level with the post.
+    pub fn of(path: &[Vec3], obstacle: &Obstacle) -> Option<Side> {
+        let level = path.iter().min_by(|a, b| {
+            let da = (a.y - obstacle.center.y).abs();
+            let db = (b.y - obstacle.center.y).abs();
+            da.total_cmp(&db)
+        })?;
+        Some(if level.x < obstacle.center.x {
+            Side::Near
+        } else {
+            Side::Far
+        })
+    }
+}
+
+/// What a learned chunking policy is asked during the transport of the obstacle course: the
+/// tool positions to pass next, given the (commanded) tool position now.
+pub trait ChunkPolicy: Send + Sync {
+    fn chunk(&mut self, tool: Vec3) -> Vec<Vec3>;
 }
 
 /// The cube sizes a seed chooses from (edge, m): all fit the 8 cm gripper opening.
@@ -141,6 +187,32 @@ impl Scenario {
             cube_side: side,
             cube_yaw,
             place,
+            obstacle: None,
+            via: None,
+        }
+    }
+
+    /// The obstacle course: a 4 cm cube at y = +0.2 m to be placed at y = −0.2 m, with a
+    /// 16 cm post between them: the carried cube and the fingers (12–18 cm up at hover height)
+    /// cannot pass over it, the hand (18–24 cm) can. The seed
+    /// picks the scripted route: near or far side, 13–17 cm from the post's axis, ±3 cm along y.
+    pub fn course(seed: u64) -> Scenario {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0xC0_55E);
+        let side = 0.04;
+        let sign = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
+        let offset: f64 = rng.random_range(0.13..0.17);
+        let along: f64 = rng.random_range(-0.03..0.03);
+        let post = Vec3::new(0.5, 0.0, 0.08);
+        Scenario {
+            cube: Vec3::new(0.5, 0.2, side / 2.0),
+            cube_side: side,
+            cube_yaw: 0.0,
+            place: Vec3::new(0.5, -0.2, side / 2.0),
+            obstacle: Some(Obstacle {
+                center: post,
+                size: Vec3::new(0.06, 0.06, 0.16),
+            }),
+            via: Some(Vec3::new(post.x + sign * offset, along, side / 2.0 + HOVER)),
         }
     }
 }
@@ -165,6 +237,10 @@ pub struct Outcome {
     pub rms_command_jerk: f64,
     /// One row per physics step when `record_trace` is set.
     pub trace: Vec<TraceRow>,
+    /// The commanded tool position after every action, with the action's phase.
+    pub tool_path: Vec<(Phase, Vec3)>,
+    /// Whether the arm or the cube touched the obstacle (a failure).
+    pub collided: bool,
 }
 
 /// One physics step of an episode.
@@ -227,7 +303,17 @@ struct Planner {
     /// The commanded configuration the planner believes the arm has been sent.
     q: Vec<f64>,
     ik: IkSolver,
+    /// Points the transport passes through, in order, before the place target.
+    via: std::collections::VecDeque<Vec3>,
+    /// A learned policy that fills `via` chunk by chunk during the transport.
+    policy: Option<Box<dyn ChunkPolicy>>,
+    chunks_asked: usize,
 }
+
+/// A learned transport hands over to the scripted place within this distance of the target.
+const HANDOVER: f64 = 0.03;
+/// A learned transport that has not arrived after this many chunks is abandoned.
+const MAX_CHUNKS: usize = 60;
 
 /// Applies an action to a commanded configuration: Δq directly, Δx through damped least
 /// squares at that configuration. Joint limits are respected.
@@ -258,6 +344,11 @@ impl Planner {
         let at = |p: Vec3, yaw: f64| Transform::new(down(yaw), p);
         let lift = |p: Vec3| p + Vec3::new(0.0, 0.0, HOVER);
         let (sc, yaw) = (&self.scenario, self.scenario.cube_yaw);
+        if self.phase == Phase::Transport
+            && let Some(v) = self.via.front()
+        {
+            return at(*v, 0.0);
+        }
         match self.phase {
             Phase::Approach | Phase::Lift => at(lift(sc.cube), yaw),
             Phase::Descend | Phase::Close => at(sc.cube, yaw),
@@ -277,6 +368,17 @@ impl Planner {
                 mode,
             };
         }
+        if phase == Phase::Transport && self.via.is_empty() && self.chunks_asked < MAX_CHUNKS {
+            let tool = self.chain.tip_pose(&self.q).translation;
+            let goal = self.scenario.place + Vec3::new(0.0, 0.0, HOVER);
+            if let Some(policy) = &mut self.policy
+                && (tool - goal).norm() > HANDOVER
+            {
+                self.via.extend(policy.chunk(tool));
+                self.chunks_asked += 1;
+            }
+        }
+        let via_active = phase == Phase::Transport && !self.via.is_empty();
         let target = self.target();
         self.close = match phase {
             Phase::Close | Phase::Lift | Phase::Transport | Phase::Lower => true,
@@ -322,6 +424,17 @@ impl Planner {
         };
         apply(&self.chain, &mut self.q, &action);
         self.phase_time += h;
+        if via_active {
+            // A via point is passed when this action reaches it (no stop on it).
+            let reach = match mode {
+                ActionMode::Task => 2e-3_f64.max(self.cfg.max_linear_speed * h),
+                ActionMode::Joint => 2e-3,
+            };
+            if e.fixed_rows::<3>(0).norm() <= reach {
+                self.via.pop_front();
+            }
+            return action;
+        }
         let next = match phase {
             Phase::Approach if reached => Some(Phase::Descend),
             Phase::Descend if reached => Some(Phase::Close),
@@ -350,6 +463,8 @@ pub struct Episode {
     pub arm: ArmWorld,
     pub scenario: Scenario,
     pub cube: rapier3d_f64::prelude::RigidBodyHandle,
+    /// The obstacle's collider on the course.
+    pub obstacle: Option<rapier3d_f64::prelude::ColliderHandle>,
     planner: Planner,
     tcp: usize,
     pd: JointPd,
@@ -369,11 +484,18 @@ impl Episode {
         let chain =
             Chain::to_link(model, "panda_tcp").ok_or(SimError::BadJoint("panda_tcp".into()))?;
         let tcp = model.link_index("panda_tcp").unwrap_or(0);
-        let scenario = Scenario::from_seed(seed, cfg.cube_side);
+        let scenario = if cfg.course {
+            Scenario::course(seed)
+        } else {
+            Scenario::from_seed(seed, cfg.cube_side)
+        };
         let side = scenario.cube_side;
         let mut arm = ArmWorld::new(model.clone(), &READY, 1.0 / cfg.physics_rate)?;
         arm.add_table(Vec3::new(0.5, 0.0, 0.0), Vec3::new(0.8, 1.2, 0.05));
         let cube = arm.add_cube(scenario.cube, side, cfg.cube_mass);
+        let obstacle = scenario
+            .obstacle
+            .map(|o| arm.add_obstacle(o.center, o.size));
         if let Some(rb) = arm.world.bodies.get_mut(cube) {
             rb.set_rotation(
                 rapier3d_f64::math::Rotation::from_rotation_z(scenario.cube_yaw),
@@ -390,12 +512,16 @@ impl Episode {
             close: false,
             q: READY[..ARM].to_vec(),
             ik: IkSolver::default(),
+            via: scenario.via.into_iter().collect(),
+            policy: None,
+            chunks_asked: 0,
         };
         let q: Vec<f64> = READY[..ARM].to_vec();
         Ok(Episode {
             arm,
             scenario,
             cube,
+            obstacle,
             planner,
             tcp,
             pd: JointPd::default(),
@@ -422,8 +548,16 @@ impl Episode {
                 rms_jerk: 0.0,
                 rms_command_jerk: 0.0,
                 trace: Vec::new(),
+                tool_path: Vec::new(),
+                collided: false,
             },
         })
+    }
+
+    /// Hands the transport to a learned chunking policy instead of the scripted route.
+    pub fn set_chunk_policy(&mut self, policy: Box<dyn ChunkPolicy>) {
+        self.planner.via.clear();
+        self.planner.policy = Some(policy);
     }
 
     /// Switches the action space from the next planned action on (joint ↔ task).
@@ -460,6 +594,8 @@ impl Episode {
             for i in 0..chunk {
                 let a = self.planner.next();
                 self.out.actions.push(a);
+                let tool = self.planner.chain.tip_pose(&self.planner.q).translation;
+                self.out.tool_path.push((a.phase, tool));
                 self.queue.push_back((first + i, a));
                 if self.planner.phase == Phase::Done {
                     break;
@@ -513,6 +649,11 @@ impl Episode {
             }
             self.arm.apply_joint_torques(&tau)?;
             self.arm.step()?;
+            if let Some(o) = self.obstacle
+                && self.arm.touching(o)
+            {
+                self.out.collided = true;
+            }
             let q_now = self.arm.q();
             self.measured.push(&q_now[..ARM], dt);
             self.commanded.push(&self.q_filtered, dt);
@@ -557,7 +698,8 @@ impl Episode {
         out.place_error =
             ((c.x - self.scenario.place.x).powi(2) + (c.y - self.scenario.place.y).powi(2)).sqrt();
         let resting = (c.z - side / 2.0).abs() < 5e-3;
-        out.success = self.planner.phase == Phase::Done
+        out.success = !out.collided
+            && self.planner.phase == Phase::Done
             && self.queue.is_empty()
             && out.place_error < 0.02
             && resting;

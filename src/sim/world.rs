@@ -50,6 +50,7 @@ pub const RUNAWAY_DEFAULT: f64 = 100.0;
 enum Item {
     Table { top_center: Vec3, size: Vec3 },
     Cube { center: Vec3, side: f64, mass: f64 },
+    Obstacle { center: Vec3, size: Vec3 },
 }
 
 /// Collision groups: the arm's links touch the environment but not each other.
@@ -533,6 +534,9 @@ impl ArmWorld {
                 Item::Cube { center, side, mass } => {
                     fresh.add_cube(center, side, mass);
                 }
+                Item::Obstacle { center, size } => {
+                    fresh.add_obstacle(center, size);
+                }
             }
         }
         fresh.resets = self.resets + 1;
@@ -566,6 +570,23 @@ impl ArmWorld {
             .collision_groups(ENVIRONMENT_GROUPS);
         self.world.insert_collider(c, Some(body));
         body
+    }
+
+    /// A fixed box obstacle centred at `center` (full edge lengths `size`).
+    pub fn add_obstacle(&mut self, center: Vec3, size: Vec3) -> ColliderHandle {
+        self.items.push(Item::Obstacle { center, size });
+        let c = ColliderBuilder::cuboid(size.x / 2.0, size.y / 2.0, size.z / 2.0)
+            .translation(vector(&center))
+            .friction(FRICTION)
+            .collision_groups(ENVIRONMENT_GROUPS);
+        self.world.insert_collider(c, None)
+    }
+
+    /// True while anything (a link, an object) is in contact with the collider.
+    pub fn touching(&self, collider: ColliderHandle) -> bool {
+        self.world
+            .contact_pairs_with(collider)
+            .any(|pair| pair.has_any_active_contact())
     }
 
     /// The pose of any rigid body (e.g. an object) in the world.
