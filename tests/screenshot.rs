@@ -113,6 +113,19 @@ fn the_screenshot_shows_the_arm_and_the_lessons() {
     assert!(distinct_colors(&jac) > 200);
     let (rot, ..) = shoot(dir.path(), "rotations.png", &["--lesson", "rotations"]);
     assert!(distinct_colors(&rot) > 200);
+
+    // The generative lesson: demonstrations recorded, samples drawn as teal (near side) and
+    // orange ghost paths. Nothing else in the scene is teal.
+    let (generative, ..) = shoot(dir.path(), "generative.png", &["--lesson", "generative"]);
+    assert!(distinct_colors(&generative) > 200);
+    let teal = generative
+        .chunks_exact(3)
+        .filter(|p| p[0] < 130 && p[1] > 150 && p[2] > 140 && p[1].abs_diff(p[2]) < 60)
+        .count();
+    assert!(
+        teal > 300,
+        "only {teal} teal pixels: no near-side samples drawn?"
+    );
 }
 
 #[test]

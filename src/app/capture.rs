@@ -41,15 +41,21 @@ struct ScreenshotJob {
 /// Give up if the renderer has not delivered the image this many frames after asking.
 const SCREENSHOT_PATIENCE: u32 = 600;
 
+/// Present in headless runs (screenshot, bench): work a user would watch progress through
+/// (recording demonstrations) is done at once instead of spread over frames.
+#[derive(Resource, Debug, Default)]
+pub struct Headless;
+
 impl Plugin for ScreenshotPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(ScreenshotJob {
-            path: self.path.clone(),
-            frames: self.frames,
-            seen: 0,
-            requested: false,
-        })
-        .add_systems(Last, take_screenshot);
+        app.init_resource::<Headless>()
+            .insert_resource(ScreenshotJob {
+                path: self.path.clone(),
+                frames: self.frames,
+                seen: 0,
+                requested: false,
+            })
+            .add_systems(Last, take_screenshot);
     }
 }
 
@@ -118,25 +124,26 @@ struct Bench {
 
 impl Plugin for BenchPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(Bench {
-            frames: self.frames,
-            json: self.json,
-            queue: Vec::new(),
-            current: None,
-            frame: 0,
-            started: None,
-            cpu_at_start: None,
-            samples: Vec::new(),
-            results: Vec::new(),
-            wall: Instant::now(),
-        })
-        // Simulated time advances 1/60 s per frame, as on a 60 Hz display, however slowly
-        // the software renderer draws: the physics per frame is then what a user's is.
-        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
-            Duration::from_secs_f64(1.0 / 60.0),
-        ))
-        .add_systems(First, bench_frame_start)
-        .add_systems(Last, bench_frame_end);
+        app.init_resource::<Headless>()
+            .insert_resource(Bench {
+                frames: self.frames,
+                json: self.json,
+                queue: Vec::new(),
+                current: None,
+                frame: 0,
+                started: None,
+                cpu_at_start: None,
+                samples: Vec::new(),
+                results: Vec::new(),
+                wall: Instant::now(),
+            })
+            // Simulated time advances 1/60 s per frame, as on a 60 Hz display, however slowly
+            // the software renderer draws: the physics per frame is then what a user's is.
+            .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+                Duration::from_secs_f64(1.0 / 60.0),
+            ))
+            .add_systems(First, bench_frame_start)
+            .add_systems(Last, bench_frame_end);
     }
 }
 

@@ -552,6 +552,130 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "arm_demo_note",
         "Where the target crosses the lock its Euler angles switch branch in one step (yaw and roll jump by 180°), so dθ*/dt is enormous for one control period: the Euler controller commands thousands of rad/s and the arm whips round before it recovers. The rotation-vector controller never sees the lock (plot clipped at 5 rad/s).",
         "目标经过锁定位置时，它的欧拉角在一步之内切换分支（偏航角和滚转角各跳变 180°），因此在一个控制周期内 dθ*/dt 极大：欧拉角控制器要求数千 rad/s 的关节速度，机械臂猛甩一圈后才恢复。旋转向量控制器根本感受不到锁定（图中截断于 5 rad/s）。",
+    ), // Lesson: diffusion vs flow matching.
+    (
+        "lesson_generative",
+        "Diffusion vs flow matching",
+        "扩散模型与流匹配",
+    ),
+    (
+        "gen_intro",
+        "The scripted policy carries the cube round the purple post, on the near side (teal) or the far side (orange): two modes. Each transport is cut into action chunks, the next 12 tool positions. A generative policy turns noise into a chunk step by step; the ghost paths are 64 samples on their way, the faint trails follow each chunk's middle point through denoising time. Regression, trained on the same data, predicts the average of the modes (red): a path straight through the post.",
+        "脚本策略把方块绕过紫色立柱搬运：从近侧（青色）或远侧（橙色）绕行，这就是两个模态。每次搬运被切成动作块，即接下来 12 个末端位置。生成式策略一步步把噪声变成动作块；半透明路径是正在去噪的 64 个样本，淡色轨迹记录每个动作块中点在去噪过程中的移动。用同样数据训练的回归模型只会预测各模态的平均（红色）：一条直穿立柱的路径。",
+    ),
+    (
+        "gen_recording",
+        "Recording the scripted demonstrations in physics…",
+        "正在物理仿真中录制脚本演示……",
+    ),
+    ("gen_demos", "demonstrations", "条演示"),
+    ("side_near", "near", "近侧"),
+    ("side_far", "far", "远侧"),
+    ("gen_chunk", "Action chunk", "动作块"),
+    ("gen_field", "Denoiser:", "去噪器："),
+    ("field_exact", "exact (mixture)", "精确（混合分布）"),
+    ("field_network", "trained network", "训练的网络"),
+    (
+        "field_exact_note",
+        "In closed form: the data are a Gaussian mixture around the demonstrated chunks (3 mm spread), weighted by how close each window's start is to the tool. So the predicted noise ε and the velocity v are exact, and the paths are the true ones.",
+        "闭式解：数据是围绕演示动作块的高斯混合（扩展 3 mm），按每个窗口的起点与末端的距离加权。因此预测的噪声 ε 和速度 v 都是精确的，画出的路径就是真实路径。",
+    ),
+    (
+        "field_network_note",
+        "A 128-128 MLP with hand-written backpropagation learns the velocity v(x, τ, o) by flow matching; DDPM and DDIM use it through the predicted noise ε = x_τ − τ·v. A second MLP learns the chunk by plain mean-squared error: the regression baseline.",
+        "一个 128-128 的多层感知机（手写反向传播）用流匹配学习速度场 v(x, τ, o)；DDPM 和 DDIM 通过预测噪声 ε = x_τ − τ·v 使用它。另一个多层感知机用均方误差直接回归动作块：这就是回归基线。",
+    ),
+    ("train", "Train (4000 steps)", "训练（4000 步）"),
+    (
+        "untrained",
+        "Not trained yet: the samplers use the exact field until training finishes.",
+        "尚未训练完成：训练结束前采样器使用精确场。",
+    ),
+    ("train_step", "step", "步"),
+    ("loss_flow", "log₁₀ flow-matching loss", "log₁₀ 流匹配损失"),
+    ("loss_regression", "log₁₀ regression loss", "log₁₀ 回归损失"),
+    ("fm_euler", "Flow (Euler)", "流匹配（欧拉）"),
+    ("fm_heun", "Flow (Heun)", "流匹配（Heun）"),
+    (
+        "ddpm_note",
+        "DDPM: predict the noise ε, remove a little of it, add fresh noise, 100 times. The paths wander before they settle.",
+        "DDPM：预测噪声 ε，去掉一点，再加入新的噪声，重复 100 次。路径先四处游走，最后才落定。",
+    ),
+    (
+        "ddim_note",
+        "DDIM: the same trained ε, but deterministic jumps along a subsequence of K steps.",
+        "DDIM：同一个 ε 预测，但沿 K 步子序列做确定性跳跃。",
+    ),
+    (
+        "fm_note",
+        "Flow matching: follow the velocity v from noise (τ = 0) to data (τ = 1). The paths are nearly straight, so 1–10 steps suffice.",
+        "流匹配：沿速度场 v 从噪声（τ = 0）走到数据（τ = 1）。路径几乎是直线，所以 1–10 步就够了。",
+    ),
+    ("ddpm_steps", "T = 100 steps", "T = 100 步"),
+    ("steps_k", "steps K", "步数 K"),
+    (
+        "cosine_schedule",
+        "cosine schedule (else linear)",
+        "余弦调度（否则为线性）",
+    ),
+    ("samples", "samples", "样本数"),
+    ("denoise_step", "denoising step", "去噪步"),
+    ("new_noise", "New noise", "新的噪声"),
+    ("show_demos", "demos", "演示"),
+    ("show_trails", "trails", "轨迹"),
+    ("show_regression", "regression", "回归"),
+    (
+        "metric_straightness",
+        "Straightness (length ÷ chord)",
+        "直线度（路径长 ÷ 弦长）",
+    ),
+    (
+        "metric_nearest",
+        "Nearest demo (RMS)",
+        "到最近演示的距离（RMS）",
+    ),
+    ("metric_coverage", "Modes covered", "覆盖的模态"),
+    ("metric_regression", "Regression's miss", "回归的偏差"),
+    (
+        "pca_title",
+        "The same paths, projected on the demonstrations' two principal components:",
+        "同样的路径，投影到演示数据的两个主成分上：",
+    ),
+    (
+        "policy_title",
+        "Who carries the cube in physics:",
+        "谁在物理仿真中搬运方块：",
+    ),
+    ("policy_scripted", "scripted", "脚本"),
+    ("policy_generative", "sampled chunks", "采样动作块"),
+    ("policy_regression", "regression", "回归"),
+    (
+        "policy_note",
+        "A learned policy samples a chunk at the tool, executes its first 4 positions (white dots) and samples again: a receding horizon. It uses the sampler chosen above.",
+        "学习到的策略在当前末端位置采样一个动作块，执行前 4 个位置（白点）后再重新采样：滚动时域。它使用上面选定的采样器。",
+    ),
+    ("tally_placed", "placed", "放置成功"),
+    ("tally_hit", "hit the post", "撞到立柱"),
+    ("reset_tallies", "Reset counts", "清零计数"),
+    (
+        "policy_generative_exact",
+        "sampled, exact field",
+        "采样，精确场",
+    ),
+    (
+        "policy_generative_network",
+        "sampled, network",
+        "采样，网络",
+    ),
+    (
+        "policy_regression_exact",
+        "regression, exact mean",
+        "回归，精确均值",
+    ),
+    (
+        "policy_regression_network",
+        "regression, network",
+        "回归，网络",
     ),
 ];
 
@@ -586,7 +710,7 @@ mod tests {
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
             // Literal keys passed to `t`, lesson titles, and keys named by prefix anywhere.
-            for pat in [".t(\"", "title: \"", "\"key_", "\"notice_"] {
+            for pat in [".t(\"", "title: \"", "\"key_", "\"notice_", "\"policy_"] {
                 for (i, _) in text.match_indices(pat) {
                     let start = if pat.starts_with('"') {
                         i + 1
@@ -597,7 +721,7 @@ mod tests {
                         .chars()
                         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                         .collect();
-                    if !matches!(key.as_str(), "armtutor" | "key_" | "notice_")
+                    if !matches!(key.as_str(), "armtutor" | "key_" | "notice_" | "policy_")
                         && lookup(Lang::En, &key).is_none()
                     {
                         missing.push(format!("{}: {key}", f.display()));

@@ -25,6 +25,10 @@ pub const AXIS_COLORS: [Color; 3] = [
 #[derive(Component)]
 pub struct SimCube;
 
+/// The obstacle of the course, shown while the running episode has one.
+#[derive(Component)]
+pub struct SimObstacle;
+
 pub struct ScenePlugin;
 
 impl Plugin for ScenePlugin {
@@ -38,7 +42,7 @@ impl Plugin for ScenePlugin {
             .add_systems(Startup, setup)
             .add_systems(
                 Update,
-                (place_cube, draw_floor_and_axes).in_set(ArmSet::Views),
+                (place_cube, place_obstacle, draw_floor_and_axes).in_set(ArmSet::Views),
             );
     }
 }
@@ -164,6 +168,19 @@ fn setup(
         ..default()
     });
     commands.spawn((
+        Name::new("Obstacle"),
+        SimObstacle,
+        Mesh3d(meshes.add(Cuboid::new(1.0, 1.0, 1.0))),
+        MeshMaterial3d(materials.add(StandardMaterial {
+            base_color: Color::srgb(0.55, 0.25, 0.6),
+            perceptual_roughness: 0.7,
+            ..default()
+        })),
+        Transform::default(),
+        Visibility::Hidden,
+        Pickable::IGNORE,
+    ));
+    commands.spawn((
         Name::new("Cube"),
         SimCube,
         Mesh3d(meshes.add(Cuboid::new(1.0, 1.0, 1.0))),
@@ -185,6 +202,25 @@ fn place_cube(sim: Res<Sim>, mut cube: Query<(&mut Transform, &mut Visibility), 
             t.translation = ta.translation.lerp(tb.translation, alpha as f32);
             t.rotation = ta.rotation.slerp(tb.rotation, alpha as f32);
             t.scale = Vec3::splat(side as f32);
+            vis.set_if_neq(Visibility::Inherited);
+        }
+        None => {
+            vis.set_if_neq(Visibility::Hidden);
+        }
+    }
+}
+
+fn place_obstacle(
+    sim: Res<Sim>,
+    mut post: Query<(&mut Transform, &mut Visibility), With<SimObstacle>>,
+) {
+    let Ok((mut t, mut vis)) = post.single_mut() else {
+        return;
+    };
+    match sim.obstacle() {
+        Some(o) => {
+            t.translation = convert::point(&o.center);
+            t.scale = convert::point(&o.size).abs();
             vis.set_if_neq(Visibility::Inherited);
         }
         None => {

@@ -7,8 +7,31 @@
 use super::robot::{ArmSet, Notice, Robot};
 use crate::math::Transform as Pose;
 use crate::robot::Model;
-use crate::sim::policy::{ActionMode, Episode, Outcome, Phase, PickPlaceConfig};
+use crate::sim::policy::{
+    ActionMode, ChunkPolicy, Episode, Obstacle, Outcome, Phase, PickPlaceConfig,
+};
 use bevy::prelude::*;
+use std::sync::Arc;
+
+/// Builds the learned transport policy for an episode of the obstacle course, from its seed.
+pub type PolicyFactory = Arc<dyn Fn(u64) -> Box<dyn ChunkPolicy> + Send + Sync>;
+
+/// Who drives the transport, for the success tallies: a string-table key and the factory
+/// (`None`: the scripted route).
+#[derive(Clone)]
+pub struct Driver {
+    pub name: &'static str,
+    pub factory: Option<PolicyFactory>,
+}
+
+/// Episodes and successes of one driver.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub successes: u32,
+    pub episodes: u32,
+    /// Episodes in which the arm or the cube touched the obstacle.
+    pub collisions: u32,
+}
 
 /// Who moves the arm: the physics with the scripted policy, or the user (teach mode).
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -65,6 +88,11 @@ pub struct Sim {
     pub episodes: u32,
     step_requested: bool,
     period: f64,
+    /// The obstacle course instead of random table scenes (the generative lesson's scene).
+    pub course: bool,
+    pub driver: Driver,
+    /// Per driver name, on the course.
+    pub tallies: Vec<(&'static str, Tally)>,
 }
 
 impl Default for Sim {
@@ -85,6 +113,12 @@ impl Default for Sim {
             episodes: 0,
             step_requested: false,
             period: PickPlaceConfig::default().control_period,
+            course: false,
+            driver: Driver {
+                name: "policy_scripted",
+                factory: None,
+            },
+            tallies: Vec::new(),
         }
     }
 }
@@ -108,15 +142,53 @@ impl Sim {
         }
         let cfg = PickPlaceConfig {
             mode: self.mode,
+            course: self.course,
             ..PickPlaceConfig::default()
         };
-        let episode = Episode::new(model, seed, &cfg).map_err(|e| e.to_string())?;
+        let mut episode = Episode::new(model, seed, &cfg).map_err(|e| e.to_string())?;
+        if self.course
+            && let Some(factory) = &self.driver.factory
+        {
+            episode.set_chunk_policy(factory(seed));
+        }
         self.period = cfg.control_period;
         let snap = Snapshot::of(&episode);
         self.previous = Some(snap.clone());
         self.current = Some(snap);
         self.episode = Some(episode);
         Ok(())
+    }
+
+    /// The obstacle of the running episode, if it has one.
+    pub fn obstacle(&self) -> Option<Obstacle> {
+        self.episode.as_ref()?.scenario.obstacle
+    }
+
+    /// The tally of a driver on the course.
+    pub fn tally(&self, name: &str) -> Tally {
+        self.tallies
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .unwrap_or_default()
+    }
+
+    fn count(&mut self, outcome: &Outcome) {
+        if !self.course {
+            return;
+        }
+        let name = self.driver.name;
+        let i = match self.tallies.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                self.tallies.push((name, Tally::default()));
+                self.tallies.len() - 1
+            }
+        };
+        let t = &mut self.tallies[i].1;
+        t.episodes += 1;
+        t.successes += u32::from(outcome.success);
+        t.collisions += u32::from(outcome.collided);
     }
 
     /// Advance one control period the next frame (used while paused).
@@ -277,6 +349,7 @@ fn drive_from_physics(
         if sim.finished_for == 0.0 {
             let outcome = sim.episode.as_ref().map(Episode::outcome);
             if let Some(o) = outcome {
+                sim.count(&o);
                 sim.episodes += 1;
                 sim.successes += u32::from(o.success);
                 sim.last = Some((sim.seed, o));

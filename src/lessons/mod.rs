@@ -3,6 +3,7 @@
 //! new folder plus one line in [`LessonsPlugin`].
 
 pub mod frames;
+pub mod generative;
 pub mod jacobian;
 pub mod rotations;
 
@@ -59,7 +60,7 @@ impl RegisterLesson for App {
 }
 
 /// The lesson names the command line accepts, in picker order.
-pub const LESSON_IDS: &[&str] = &[frames::ID, jacobian::ID, rotations::ID];
+pub const LESSON_IDS: &[&str] = &[frames::ID, jacobian::ID, rotations::ID, generative::ID];
 
 pub struct LessonsPlugin {
     /// The lesson to open first (default: the first one).
@@ -74,6 +75,7 @@ impl Plugin for LessonsPlugin {
                 frames::FramesLesson,
                 jacobian::JacobianLesson,
                 rotations::RotationsLesson,
+                generative::GenerativeLesson,
             ));
         let start = match &self.start {
             Some(name) => LESSON_IDS.iter().copied().find(|id| id == name),

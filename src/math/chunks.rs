@@ -155,6 +155,57 @@ impl ChunkSet {
     }
 }
 
+/// The plane of the two largest principal components of a point cloud (PCA), for drawing
+/// high-dimensional chunks in 2D.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plane {
+    pub mean: Vec<f64>,
+    /// Unit principal directions, largest variance first.
+    pub axes: [Vec<f64>; 2],
+    /// The variance along each axis.
+    pub variance: [f64; 2],
+}
+
+impl Plane {
+    /// PCA of `data` (one row per point, all of one length ≥ 2): the covariance's top two
+    /// eigenvectors. `None` for fewer than two points or ragged rows.
+    pub fn fit(data: &[Vec<f64>]) -> Option<Plane> {
+        let d = data.first()?.len();
+        if data.len() < 2 || d < 2 || data.iter().any(|r| r.len() != d) {
+            return None;
+        }
+        let n = data.len() as f64;
+        let mean: Vec<f64> = (0..d)
+            .map(|j| data.iter().map(|r| r[j]).sum::<f64>() / n)
+            .collect();
+        let mut cov = nalgebra::DMatrix::<f64>::zeros(d, d);
+        for r in data {
+            let c = nalgebra::DVector::from_iterator(d, r.iter().zip(&mean).map(|(x, m)| x - m));
+            cov += &c * c.transpose() / (n - 1.0);
+        }
+        let eig = cov.symmetric_eigen();
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
+        let axis = |k: usize| eig.eigenvectors.column(order[k]).iter().copied().collect();
+        Some(Plane {
+            mean,
+            axes: [axis(0), axis(1)],
+            variance: [eig.eigenvalues[order[0]], eig.eigenvalues[order[1]]],
+        })
+    }
+
+    /// Coordinates of `x` in the plane.
+    pub fn project(&self, x: &[f64]) -> [f64; 2] {
+        std::array::from_fn(|k| {
+            x.iter()
+                .zip(&self.mean)
+                .zip(&self.axes[k])
+                .map(|((xi, m), a)| (xi - m) * a)
+                .sum()
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +233,31 @@ mod tests {
         let last = set.decode(&set.chunks[19]);
         assert!(last.iter().all(|p| (p[0] - 0.19).abs() < 1e-12));
         assert_eq!(set.decode(&set.encode(&second)), second);
+    }
+
+    #[test]
+    fn the_principal_plane_finds_the_spread_directions() {
+        // Points spread 3 along (1,1,0,0)/√2 and 1 along (0,0,1,0), nothing else.
+        let (u, w) = ([1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]);
+        let mut data = Vec::new();
+        for i in -5..=5 {
+            for k in -5..=5 {
+                let (a, b) = (3.0 * i as f64 / 5.0, k as f64 / 5.0);
+                data.push(
+                    (0..4)
+                        .map(|j| 2.0 + a * u[j] / 2f64.sqrt() + b * w[j])
+                        .collect::<Vec<f64>>(),
+                );
+            }
+        }
+        let plane = Plane::fit(&data).unwrap();
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+        assert!((dot(&plane.axes[0], &u).abs() / 2f64.sqrt() - 1.0).abs() < 1e-12);
+        assert!((dot(&plane.axes[1], &w).abs() - 1.0).abs() < 1e-12);
+        assert!((plane.variance[0] / plane.variance[1] - 9.0).abs() < 1e-9);
+        let p = plane.project(&data[0]);
+        assert!((p[0].abs() - 3.0).abs() < 1e-12 && (p[1].abs() - 1.0).abs() < 1e-12);
+        assert!(Plane::fit(&data[..1]).is_none());
     }
 
     #[test]

@@ -267,10 +267,12 @@ impl Sampler {
         }
     }
 
-    /// Network (field) evaluations per step.
-    pub fn evaluations_per_step(&self) -> usize {
+    /// Network (field) evaluations of step `i`: two for Heun except on the last step, which
+    /// ends at τ = 1 where the exact field is stiff (`−1/(1−τ)` off the data), so it is a plain
+    /// Euler step there, as in Karras et al.'s EDM sampler.
+    pub fn evaluations(&self, i: usize) -> usize {
         match self {
-            Sampler::Flow(_, OdeMethod::Heun) => 2,
+            Sampler::Flow(k, OdeMethod::Heun) if i + 1 < (*k).max(1) => 2,
             _ => 1,
         }
     }
@@ -316,12 +318,12 @@ impl Sampler {
                 let tau = i as f64 * h;
                 let v = field.velocity(x, tau);
                 match method {
-                    OdeMethod::Euler => {
+                    _ if self.evaluations(i) == 1 => {
                         for j in 0..x.len() {
                             x[j] += h * v[j];
                         }
                     }
-                    OdeMethod::Heun => {
+                    _ => {
                         let euler: Vec<f64> = x.iter().zip(&v).map(|(a, b)| a + h * b).collect();
                         let v2 = field.velocity(&euler, tau + h);
                         for j in 0..x.len() {
@@ -369,9 +371,14 @@ impl Run {
         self.done_steps() >= self.sampler.steps()
     }
 
+    /// Field evaluations per sample in the first `steps` steps.
+    pub fn nfe_upto(&self, steps: usize) -> usize {
+        (0..steps).map(|i| self.sampler.evaluations(i)).sum()
+    }
+
     /// Field evaluations per sample so far (the NFE).
     pub fn nfe(&self) -> usize {
-        self.done_steps() * self.sampler.evaluations_per_step()
+        self.nfe_upto(self.done_steps())
     }
 
     /// One denoising step of every sample; false once finished.
@@ -615,7 +622,8 @@ mod tests {
         assert_eq!((run.done_steps(), run.nfe()), (1, 2));
         let run = run.finish(&mix);
         assert!(run.finished());
-        assert_eq!(run.nfe(), 8);
+        // Heun's last step is an Euler step: 2 + 2 + 2 + 1.
+        assert_eq!(run.nfe(), 7);
         assert!(run.paths.iter().all(|p| p.len() == 5));
         assert_eq!(run.states(99).len(), 3);
     }

@@ -67,17 +67,26 @@ pub fn transport_leg(tool_path: &[(Phase, Vec3)]) -> Vec<Vec3> {
         .collect()
 }
 
+impl Demo {
+    /// The demonstration recorded by a finished scripted episode of the course.
+    pub fn from_outcome(seed: u64, o: &super::policy::Outcome) -> Demo {
+        let path = transport_leg(&o.tool_path);
+        let side = Side::of(&path, &obstacle()).unwrap_or(Side::Near);
+        Demo {
+            seed,
+            success: o.success,
+            side,
+            path,
+        }
+    }
+}
+
 /// Runs the scripted policy on the course for `seed` in physics.
 pub fn demonstration(model: &Model, seed: u64) -> Result<Demo, SimError> {
-    let o = run_episode(model, seed, &config())?;
-    let path = transport_leg(&o.tool_path);
-    let side = Side::of(&path, &obstacle()).unwrap_or(Side::Near);
-    Ok(Demo {
+    Ok(Demo::from_outcome(
         seed,
-        success: o.success,
-        side,
-        path,
-    })
+        &run_episode(model, seed, &config())?,
+    ))
 }
 
 /// Action-chunk windows over the successful demonstrations.
@@ -167,6 +176,12 @@ impl SampledPolicy {
             rng: rand::rngs::StdRng::seed_from_u64(seed),
             chunks: Arc::default(),
         }
+    }
+
+    /// Logs the sampled chunks into `log` (shared with whoever draws them).
+    pub fn with_log(mut self, log: Arc<std::sync::Mutex<Vec<Vec<Vec3>>>>) -> SampledPolicy {
+        self.chunks = log;
+        self
     }
 }
 
