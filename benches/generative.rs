@@ -1,41 +1,73 @@
-//! The samplers with the exact mixture denoiser, at the lesson's size: 64 samples of 24-D
-//! action chunks (8 tool positions) around 16 demonstrations. Run:
-//! `cargo bench --no-default-features --bench generative`.
+//! The samplers at the generative lesson's size, on the real course demonstrations: 64 samples
+//! of 36-D action chunks (12 tool positions) conditioned on the transport's start. Run:
+//! `cargo bench --no-default-features --features sim --bench generative`.
+//!
+//! The lesson computes denoising steps as its animation reaches them, so one animation frame
+//! costs one step of all 64 samples ("one DDPM step"); the whole 100-step run is measured too.
 
-use armtutor::math::generative::{Mixture, OdeMethod, Schedule, ddpm, flow, normal_vec};
+use armtutor::math::generative::{Field, Run, normal_vec};
+use armtutor::math::mlp::{TrainConfig, Trainer};
+use armtutor::robot::Model;
+use armtutor::sim::course;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::SeedableRng;
 use std::hint::black_box;
 
-fn mixture() -> Mixture {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    Mixture {
-        means: (0..16).map(|_| normal_vec(&mut rng, 24)).collect(),
-        spread: 0.02,
-    }
-}
-
 fn bench(c: &mut Criterion) {
-    let mix = mixture();
-    let sched = Schedule::cosine(100);
+    let model = match Model::from_urdf_str(armtutor::cli::DEFAULT_URDF) {
+        Ok(m) => m,
+        Err(e) => panic!("the bundled Panda does not load: {e}"),
+    };
+    let demos: Vec<course::Demo> = (0..24)
+        .filter_map(|s| course::demonstration(&model, s).ok())
+        .collect();
+    let Ok(set) = course::chunk_set(&demos) else {
+        panic!("no demonstrations");
+    };
+    let o0 = set.obs[set.starts[0]];
+    let start: [f64; 3] = std::array::from_fn(|j| set.center[j] + set.scale * o0[j]);
+    let (mix, keep) = course::exact_conditional(&set, &start);
+    eprintln!(
+        "{} windows, {} in the conditional at the start, {}-D chunks",
+        set.chunks.len(),
+        keep.len(),
+        set.dim()
+    );
     let mut rng = rand::rngs::StdRng::seed_from_u64(2);
-    let noise: Vec<Vec<f64>> = (0..64).map(|_| normal_vec(&mut rng, 24)).collect();
-    c.bench_function("one exact ε evaluation (24-D, 16 demos)", |b| {
-        b.iter(|| black_box(mix.epsilon(black_box(&noise[0]), 0.5)))
+    let x = normal_vec(&mut rng, set.dim());
+    c.bench_function("one exact ε evaluation", |b| {
+        b.iter(|| black_box(mix.epsilon(black_box(&x), 0.5)))
     });
-    c.bench_function("64 samples × 100 DDPM steps", |b| {
+    c.bench_function("one animation frame: 64 samples × 1 DDPM step", |b| {
+        b.iter_batched(
+            || Run::from_seed(course::ddpm_sampler(), 64, set.dim(), 3),
+            |mut run| {
+                run.step(&mix);
+                black_box(run)
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("whole run: 64 samples × 100 DDPM steps", |b| {
         b.iter(|| {
-            for n in &noise {
-                black_box(ddpm(&mix, &sched, n, &mut rng));
-            }
+            black_box(Run::from_seed(course::ddpm_sampler(), 64, set.dim(), 3).finish(&mix))
         })
     });
-    c.bench_function("64 samples × 10 flow-matching Euler steps", |b| {
+    c.bench_function("whole run: 64 samples × 10 flow-matching Euler steps", |b| {
         b.iter(|| {
-            for n in &noise {
-                black_box(flow(&mix, n, 10, OdeMethod::Euler));
-            }
+            black_box(Run::from_seed(course::default_sampler(), 64, set.dim(), 3).finish(&mix))
         })
+    });
+    let mut trainer = Trainer::new(&set, TrainConfig::default());
+    c.bench_function("one training step (batch 64, both networks)", |b| {
+        b.iter(|| {
+            trainer.cfg.steps = trainer.step + 1;
+            black_box(trainer.train(&set, 1))
+        })
+    });
+    let field = trainer.field(&set, &start);
+    c.bench_function("one network velocity evaluation", |b| {
+        b.iter(|| black_box(field.velocity(black_box(&x), 0.5)))
     });
 }
 

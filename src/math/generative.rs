@@ -122,12 +122,17 @@ impl Mixture {
         let var = alpha_bar * self.spread * self.spread + 1.0 - alpha_bar;
         let r = self.responsibilities(x, c, var);
         let k = (1.0 - alpha_bar).sqrt() / var;
-        (0..x.len())
-            .map(|j| {
-                let mean: f64 = r.iter().zip(&self.means).map(|(ri, m)| ri * m[j]).sum();
-                k * (x[j] - c * mean)
-            })
-            .collect()
+        // E[μ | x], skipping components with no say (most of them once x is near a mode).
+        let mut mean = vec![0.0; x.len()];
+        for (ri, m) in r.iter().zip(&self.means) {
+            if *ri < 1e-12 {
+                continue;
+            }
+            for (a, mj) in mean.iter_mut().zip(m) {
+                *a += ri * mj;
+            }
+        }
+        x.iter().zip(&mean).map(|(xj, mj)| k * (xj - c * mj)).collect()
     }
 
     /// The index of the nearest component mean and the distance to it.
