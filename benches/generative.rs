@@ -49,15 +49,16 @@ fn bench(c: &mut Criterion) {
         )
     });
     c.bench_function("whole run: 64 samples × 100 DDPM steps", |b| {
-        b.iter(|| {
-            black_box(Run::from_seed(course::ddpm_sampler(), 64, set.dim(), 3).finish(&mix))
-        })
+        b.iter(|| black_box(Run::from_seed(course::ddpm_sampler(), 64, set.dim(), 3).finish(&mix)))
     });
-    c.bench_function("whole run: 64 samples × 10 flow-matching Euler steps", |b| {
-        b.iter(|| {
-            black_box(Run::from_seed(course::default_sampler(), 64, set.dim(), 3).finish(&mix))
-        })
-    });
+    c.bench_function(
+        "whole run: 64 samples × 10 flow-matching Euler steps",
+        |b| {
+            b.iter(|| {
+                black_box(Run::from_seed(course::default_sampler(), 64, set.dim(), 3).finish(&mix))
+            })
+        },
+    );
     let mut trainer = Trainer::new(&set, TrainConfig::default());
     c.bench_function("one training step (batch 64, both networks)", |b| {
         b.iter(|| {

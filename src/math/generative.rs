@@ -132,7 +132,10 @@ impl Mixture {
                 *a += ri * mj;
             }
         }
-        x.iter().zip(&mean).map(|(xj, mj)| k * (xj - c * mj)).collect()
+        x.iter()
+            .zip(&mean)
+            .map(|(xj, mj)| k * (xj - c * mj))
+            .collect()
     }
 
     /// The index of the nearest component mean and the distance to it.

@@ -17,7 +17,7 @@ use crate::app::ui::{UiState, egui_color, fixed_plot, lesson_panel};
 use crate::lessons::{ActiveLesson, LessonInfo, RegisterLesson, ShowEverything, lesson_is};
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
-use crate::math::generative::{Field, Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
+use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
 use crate::math::mlp::{TrainConfig, Trainer};
 use crate::sim::course::{self, Demo, SampledPolicy, Source};
 use crate::sim::policy::Episode;
@@ -31,8 +31,11 @@ pub const ID: &str = "generative";
 
 /// Scripted demonstrations recorded (seeds 0…N−1).
 pub const DEMOS: u64 = 24;
-/// Wall-clock budget per frame for recording demonstrations and training (ms).
+/// Wall-clock budget per frame for recording demonstrations (ms).
 const BUDGET_MS: f64 = 8.0;
+/// Wall-clock budget per frame for training (ms): about 3 steps of 3.6 ms (release), so the
+/// 4000 steps take about 25 s at 60 frames per second.
+const TRAIN_BUDGET_MS: f64 = 12.0;
 /// Denoising steps computed per frame at most while the animation catches up.
 const STEPS_PER_FRAME: usize = 25;
 /// Seconds the animation takes from noise to chunks, whatever the step count.
@@ -117,6 +120,29 @@ pub struct GenerativeState {
     dirty: bool,
     /// Record every demonstration in one frame (headless runs).
     record_at_once: bool,
+    /// What drawing needs, computed once per run step rather than every frame.
+    views: Views,
+}
+
+/// One sample at one denoising step, ready to draw.
+#[derive(Clone, Debug)]
+struct Ghost {
+    /// The start, then the chunk's positions (Bevy coordinates).
+    line: Vec<Vec3>,
+    /// Its point in the PCA plane.
+    pca: [f64; 2],
+    /// The side of its nearest demonstration.
+    side: usize,
+}
+
+#[derive(Default)]
+struct Views {
+    /// The exact conditional at the start, with the window index of each component.
+    exact: Option<(Mixture, Vec<usize>)>,
+    /// The regression baseline's chunk (normalized) at the start.
+    regression: Option<Vec<f64>>,
+    /// Per sample, one entry per computed step.
+    ghosts: Vec<Vec<Ghost>>,
 }
 
 impl Default for GenerativeState {
@@ -147,6 +173,7 @@ impl Default for GenerativeState {
             policy_log: Arc::default(),
             dirty: true,
             record_at_once: false,
+            views: Views::default(),
         }
     }
 }
@@ -169,6 +196,16 @@ impl GenerativeState {
         }
     }
 
+    /// Windows the recorded demonstrations into the chunk set and fits the PCA plane.
+    pub fn use_demos(&mut self) {
+        if let Ok(set) = course::chunk_set(&self.demos) {
+            let starts: Vec<Vec<f64>> = set.starts.iter().map(|&i| set.chunks[i].clone()).collect();
+            self.plane = Plane::fit(&starts);
+            self.set = Some(Arc::new(set));
+            self.dirty = true;
+        }
+    }
+
     /// Where every demonstrated transport starts: the observation the samples are drawn for.
     pub fn start(&self) -> Option<Point> {
         let set = self.set.as_ref()?;
@@ -176,31 +213,37 @@ impl GenerativeState {
         Some(std::array::from_fn(|j| set.center[j] + set.scale * o[j]))
     }
 
-    fn exact(&self) -> Option<(Mixture, Vec<usize>)> {
-        Some(course::exact_conditional(
-            self.set.as_ref()?,
-            &self.start()?,
-        ))
+    /// The exact conditional at the start (cached per run).
+    fn exact(&self) -> Option<&(Mixture, Vec<usize>)> {
+        self.views.exact.as_ref()
     }
 
-    /// The regression baseline's chunk (normalized) at the start.
-    pub fn regression(&self) -> Option<Vec<f64>> {
-        let set = self.set.as_ref()?;
-        match (self.field, &self.trained) {
-            (FieldChoice::Network, Some(t)) => Some(t.regress(set, &self.start()?)),
-            _ => Some(self.exact()?.0.regression()),
-        }
+    /// The regression baseline's chunk (normalized) at the start (cached per run).
+    pub fn regression(&self) -> Option<&Vec<f64>> {
+        self.views.regression.as_ref()
     }
 
     /// Starts a new run from fresh noise with the current settings.
     pub fn restart_run(&mut self) {
-        let Some(set) = &self.set else { return };
-        self.run = Some(Run::from_seed(
-            self.sampler(),
-            self.samples,
-            set.dim(),
-            self.noise_seed,
-        ));
+        let (Some(set), Some(start)) = (self.set.clone(), self.start()) else {
+            return;
+        };
+        let exact = course::exact_conditional(&set, &start);
+        self.views.regression = Some(match (self.field, &self.trained) {
+            (FieldChoice::Network, Some(t)) => t.regress(&set, &start),
+            _ => exact.0.regression(),
+        });
+        self.views.exact = Some(exact);
+        let run = Run::from_seed(self.sampler(), self.samples, set.dim(), self.noise_seed);
+        self.views.ghosts = match (&self.plane, &self.views.exact) {
+            (Some(plane), Some(exact)) => run
+                .paths
+                .iter()
+                .map(|p| vec![ghost(&set, &start, plane, exact, &p[0])])
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.run = Some(run);
         self.shown = 0;
         self.clock = 0.0;
         self.metrics = None;
@@ -209,21 +252,47 @@ impl GenerativeState {
 
     /// Computes denoising steps until `upto` is done (at most `budget` of them).
     pub fn advance_run(&mut self, upto: usize, budget: usize) {
-        let (Some(set), Some(start)) = (self.set.clone(), self.start()) else {
+        if self
+            .run
+            .as_ref()
+            .is_none_or(|r| r.done_steps() >= upto.min(r.sampler.steps()))
+        {
+            return;
+        }
+        let (Some(set), Some(start), Some(plane), Some(exact)) = (
+            self.set.clone(),
+            self.start(),
+            self.plane.clone(),
+            self.views.exact.clone(),
+        ) else {
             return;
         };
-        let exact = self.exact();
-        let Some(run) = &mut self.run else { return };
-        let field: Box<dyn Field + '_> = match (self.field, &self.trained, exact) {
-            (FieldChoice::Network, Some(t), _) => Box::new(t.field(&set, &start)),
-            (_, _, Some((mix, _))) => Box::new(mix),
-            _ => return,
+        let Some(mut run) = self.run.take() else {
+            return;
+        };
+        let network = match (self.field, &self.trained) {
+            (FieldChoice::Network, Some(t)) => Some(t.clone()),
+            _ => None,
         };
         let mut n = 0;
-        while run.done_steps() < upto && n < budget && run.step(field.as_ref()) {
+        while run.done_steps() < upto && n < budget {
+            let stepped = match &network {
+                Some(t) => run.step(&t.field(&set, &start)),
+                None => run.step(&exact.0),
+            };
+            if !stepped {
+                break;
+            }
             n += 1;
+            for (path, ghosts) in run.paths.iter().zip(self.views.ghosts.iter_mut()) {
+                if let Some(x) = path.last() {
+                    ghosts.push(ghost(&set, &start, &plane, &exact, x));
+                }
+            }
         }
-        if run.finished() && self.metrics.is_none() {
+        let finished = run.finished();
+        self.run = Some(run);
+        if finished && self.metrics.is_none() {
             self.metrics = self.measure();
         }
     }
@@ -243,7 +312,7 @@ impl GenerativeState {
         for e in &ends {
             per_side[sides[mix.nearest(e).0].min(1)] += 1;
         }
-        let regression = self.regression()?;
+        let regression = self.regression()?.clone();
         Some(Metrics {
             nfe: run.nfe(),
             straightness: run.paths.iter().map(|p| straightness(p)).sum::<f64>() / n,
@@ -257,14 +326,6 @@ impl GenerativeState {
             per_side,
             regression: set.rms_distance(&regression, &mix.means[mix.nearest(&regression).0]),
         })
-    }
-
-    /// The side (mode) of a sample: that of its nearest demonstrated chunk.
-    fn side_of(&self, mix: &Mixture, keep: &[usize], x: &[f64]) -> usize {
-        let set = self.set.as_ref().map(|s| &s.labels);
-        set.and_then(|l| l.get(keep[mix.nearest(x).0]).copied())
-            .unwrap_or(0)
-            .min(1)
     }
 
     /// The string key of the current driver (also its tally's name).
@@ -413,17 +474,16 @@ fn record_demos(
             state.demos.push(demo);
             state.recording = None;
         } else if episode.step_period().is_err() {
-            // A physics reset spoils this demonstration: record it again from the start.
+            // A physics reset spoils this demonstration: keep it as a failure (left out of
+            // the data) and go on with the next seed.
+            let mut demo = Demo::from_outcome(seed, &episode.outcome());
+            demo.success = false;
+            state.demos.push(demo);
             state.recording = None;
         }
     }
-    if state.demos.len() as u64 >= DEMOS
-        && let Ok(set) = course::chunk_set(&state.demos)
-    {
-        let starts: Vec<Vec<f64>> = set.starts.iter().map(|&i| set.chunks[i].clone()).collect();
-        state.plane = Plane::fit(&starts);
-        state.set = Some(Arc::new(set));
-        state.dirty = true;
+    if state.demos.len() as u64 >= DEMOS {
+        state.use_demos();
     }
 }
 
@@ -437,7 +497,7 @@ fn train(mut state: ResMut<GenerativeState>) {
         state.training = false;
         return;
     };
-    while clock.elapsed().as_secs_f64() * 1e3 < BUDGET_MS && trainer.train(&set, 5) > 0 {}
+    while clock.elapsed().as_secs_f64() * 1e3 < TRAIN_BUDGET_MS && trainer.train(&set, 1) > 0 {}
     if trainer.finished() {
         state.training = false;
         // The policy and the samplers use a snapshot; training again starts a new network.
@@ -470,6 +530,21 @@ fn animate(mut state: ResMut<GenerativeState>, time: Res<Time>) {
     state.advance_run(shown, STEPS_PER_FRAME);
 }
 
+/// A sample drawn: its tool path, PCA point and side (that of its nearest demonstration).
+fn ghost(
+    set: &ChunkSet,
+    start: &Point,
+    plane: &Plane,
+    (mix, keep): &(Mixture, Vec<usize>),
+    x: &[f64],
+) -> Ghost {
+    Ghost {
+        line: points(set, Some(start), x),
+        pca: plane.project(x),
+        side: set.labels[keep[mix.nearest(x).0]].min(1),
+    }
+}
+
 fn points(set: &ChunkSet, start: Option<&Point>, x: &[f64]) -> Vec<Vec3> {
     start
         .into_iter()
@@ -488,32 +563,28 @@ fn draw(state: Res<GenerativeState>, sim: Option<Res<Sim>>, mut gizmos: Gizmos) 
             gizmos.linestrip(d.path.iter().map(convert::point), DEMO_COLOR);
         }
     }
-    let Some((mix, keep)) = state.exact() else {
-        return;
-    };
     if let Some(run) = &state.run {
         let shown = state.shown.min(run.done_steps());
         let progress = shown as f32 / run.sampler.steps().max(1) as f32;
-        let mid = set.horizon / 2;
-        for path in &run.paths {
-            let Some(x) = path.get(shown) else { continue };
-            let side = state.side_of(&mix, &keep, x);
-            let color = SIDE_COLORS[side].with_alpha(0.25 + 0.5 * progress);
-            gizmos.linestrip(points(set, Some(&start), x), color);
+        // Line index of the chunk's middle position (the start comes first).
+        let mid = 1 + set.horizon / 2;
+        for ghosts in &state.views.ghosts {
+            let Some(g) = ghosts.get(shown) else { continue };
+            let color = SIDE_COLORS[g.side].with_alpha(0.25 + 0.5 * progress);
+            gizmos.linestrip(g.line.iter().copied(), color);
             if state.show_trails {
                 // The middle position of the chunk through denoising time.
-                let trail = path[..=shown].iter().filter_map(|s| {
-                    let p = set.decode(s).get(mid).copied()?;
-                    Some(convert::point(&RVec3::new(p[0], p[1], p[2])))
-                });
-                gizmos.linestrip(trail, SIDE_COLORS[side].with_alpha(0.18));
+                let trail = ghosts[..=shown]
+                    .iter()
+                    .filter_map(|g| g.line.get(mid).copied());
+                gizmos.linestrip(trail, SIDE_COLORS[g.side].with_alpha(0.18));
             }
         }
     }
     if state.show_regression
         && let Some(r) = state.regression()
     {
-        let line = points(set, Some(&start), &r);
+        let line = points(set, Some(&start), r);
         // Drawn twice, a millimetre apart, so it reads thicker than the samples.
         gizmos.linestrip(line.iter().copied(), REGRESSION_COLOR);
         gizmos.linestrip(line.iter().map(|p| *p + Vec3::Y * 0.002), REGRESSION_COLOR);
@@ -746,8 +817,7 @@ fn metrics_section(ui: &mut egui::Ui, state: &GenerativeState, l: Lang) {
 
 /// The same paths in the plane of the demonstrations' two principal components.
 fn pca_plot(ui: &mut egui::Ui, state: &GenerativeState, l: Lang) {
-    let (Some(plane), Some(set), Some((mix, keep))) = (&state.plane, &state.set, state.exact())
-    else {
+    let (Some(plane), Some(set)) = (&state.plane, &state.set) else {
         return;
     };
     ui.label(l.t("pca_title"));
@@ -756,13 +826,12 @@ fn pca_plot(ui: &mut egui::Ui, state: &GenerativeState, l: Lang) {
         .show(ui, |p| {
             if let Some(run) = &state.run {
                 let shown = state.shown.min(run.done_steps());
-                for path in &run.paths {
-                    let Some(x) = path.get(shown) else { continue };
-                    let side = state.side_of(&mix, &keep, x);
-                    let pts: Vec<[f64; 2]> =
-                        path[..=shown].iter().map(|s| plane.project(s)).collect();
+                for ghosts in &state.views.ghosts {
+                    let Some(g) = ghosts.get(shown) else { continue };
+                    let pts: Vec<[f64; 2]> = ghosts[..=shown].iter().map(|g| g.pca).collect();
                     p.line(
-                        Line::new("", pts).color(egui_color(SIDE_COLORS[side]).gamma_multiply(0.5)),
+                        Line::new("", pts)
+                            .color(egui_color(SIDE_COLORS[g.side]).gamma_multiply(0.5)),
                     );
                 }
             }
@@ -778,7 +847,7 @@ fn pca_plot(ui: &mut egui::Ui, state: &GenerativeState, l: Lang) {
             );
             if let Some(r) = state.regression() {
                 p.points(
-                    Points::new(l.t("metric_regression"), vec![plane.project(&r)])
+                    Points::new(l.t("metric_regression"), vec![plane.project(r)])
                         .radius(5.0)
                         .color(egui_color(REGRESSION_COLOR)),
                 );
@@ -832,12 +901,13 @@ mod tests {
         let demos: Vec<Demo> = (0..DEMOS)
             .map(|s| course::demonstration(&model, s).unwrap())
             .collect();
-        let set = course::chunk_set(&demos).unwrap();
-        GenerativeState {
+        let mut state = GenerativeState {
             demos,
-            set: Some(Arc::new(set)),
             ..GenerativeState::default()
-        }
+        };
+        state.use_demos();
+        assert!(state.set.is_some() && state.plane.is_some());
+        state
     }
 
     #[test]
@@ -871,6 +941,61 @@ mod tests {
                 "{sampler:?}: {m:?}"
             );
         }
+    }
+
+    #[test]
+    fn in_the_app_the_sampled_policy_carries_the_cube_and_is_tallied() {
+        use crate::app::robot::RobotPlugin;
+        use crate::app::sim::SimPlugin;
+        use bevy::state::app::StatesPlugin;
+        use bevy::time::TimeUpdateStrategy;
+        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let mut app = App::new();
+        // Drawing needs the renderer's gizmo resources: without them its systems are skipped.
+        app.set_error_handler(bevy::ecs::error::ignore);
+        app.add_plugins((MinimalPlugins, StatesPlugin))
+            .insert_resource(Robot::new(model))
+            .init_resource::<Headless>()
+            .add_plugins((RobotPlugin, SimPlugin))
+            .add_plugins(crate::lessons::LessonsPlugin {
+                start: Some(ID.into()),
+            })
+            .insert_resource(TimeUpdateStrategy::ManualDuration(
+                std::time::Duration::from_millis(100),
+            ));
+        app.update();
+        assert!(app.world().resource::<GenerativeState>().set.is_some());
+        assert!(app.world().resource::<Sim>().obstacle().is_some());
+        app.world_mut().resource_mut::<GenerativeState>().driver = DriverChoice::Generative;
+        app.world_mut().resource_mut::<Sim>().speed = 4.0;
+        let mut frames = 0;
+        while app
+            .world()
+            .resource::<Sim>()
+            .tally("policy_generative_exact")
+            .episodes
+            == 0
+            && frames < 400
+        {
+            app.update();
+            frames += 1;
+        }
+        let sim = app.world().resource::<Sim>();
+        let t = sim.tally("policy_generative_exact");
+        assert_eq!(
+            (t.episodes, t.successes, t.collisions),
+            (1, 1, 0),
+            "{frames} frames"
+        );
+        let state = app.world().resource::<GenerativeState>();
+        assert!(
+            state.policy_log.lock().unwrap().len() >= 3,
+            "receding horizon"
+        );
+        // Leaving the lesson puts the ordinary scenes back.
+        app.world_mut().resource_mut::<ActiveLesson>().0 = None;
+        app.update();
+        assert!(app.world().resource::<Sim>().obstacle().is_none());
     }
 
     #[test]
