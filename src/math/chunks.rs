@@ -52,7 +52,7 @@ impl ChunkSet {
         if paths.is_empty() || paths.iter().any(|(_, p)| p.is_empty()) {
             return Err("no demonstrations, or an empty one".into());
         }
-        if horizon == 0 || stride == 0 || !(scale > 0.0) {
+        if horizon == 0 || stride == 0 || scale.is_nan() || scale <= 0.0 {
             return Err("the horizon, the stride and the scale must be positive".into());
         }
         if paths
@@ -287,7 +287,7 @@ mod tests {
         let (_, keep) = set.conditional(&[0.1, 0.05, 0.2], 0.005, 0.005);
         assert!(keep.iter().all(|&i| set.labels[i] == 0));
         // Its velocity field is finite everywhere we sample.
-        let v = mix.velocity(&vec![0.0; 12], 0.3);
+        let v = mix.velocity(&[0.0; 12], 0.3);
         assert!(v.iter().all(|x| x.is_finite()));
         assert!((set.rms_distance(&set.chunks[0], &set.chunks[0])).abs() < 1e-15);
     }

@@ -344,7 +344,7 @@ mod tests {
     fn the_generative_policy_carries_the_cube_round_the_post_and_regression_hits_it() {
         let m = panda();
         let set = Arc::new(demo_set(&m));
-        let mut tally = |source: Source| {
+        let tally = |source: Source| {
             let (mut ok, mut hit, mut sides) = (0, 0, std::collections::BTreeSet::new());
             for seed in 100..110 {
                 let policy =
@@ -381,8 +381,8 @@ mod tests {
         while trainer.train(&set, 200) > 0 {}
         let (first, last) = (trainer.losses[0], trainer.losses[trainer.losses.len() - 1]);
         let o = start(&set);
-        let field = trainer.field(&set, &o);
-        let run = Run::from_seed(default_sampler(), 128, set.dim(), 3).finish(&field);
+        let run =
+            Run::from_seed(default_sampler(), 128, set.dim(), 3).finish(&trainer.field(&set, &o));
         let (mix, keep) = exact_conditional(&set, &o);
         let sides: Vec<usize> = keep.iter().map(|&i| set.labels[i]).collect();
         let nearest = run
@@ -407,6 +407,26 @@ mod tests {
             nearest * 1e3,
             d_reg * 1e3
         );
+        // The trained networks drive the transport in physics too.
+        let (set, trainer) = (Arc::new(set), Arc::new(trainer));
+        let m = panda();
+        let drive = |source: Source| {
+            (100..110)
+                .map(|seed| {
+                    let p =
+                        SampledPolicy::new(set.clone(), source.clone(), default_sampler(), seed);
+                    let o = run_with_policy(&m, seed, Box::new(p)).unwrap();
+                    (usize::from(o.success), usize::from(o.collided))
+                })
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        };
+        let (net_ok, net_hit) = drive(Source::Network(trainer.clone()));
+        let (reg_ok, reg_hit) = drive(Source::NetworkRegression(trainer.clone()));
+        eprintln!(
+            "in physics: network FM-10 {net_ok}/10 placed, {net_hit} hit the post; \
+             regression net {reg_ok}/10 placed, {reg_hit} hit the post"
+        );
+        assert!(net_ok > reg_ok);
         assert!(last.1 < 0.3 * first.1 && last.2 < 0.05 * first.2);
         // The small network is no exact field: its samples land about 2 cm (RMS per position)
         // from a demonstration, a third of the regression's miss.

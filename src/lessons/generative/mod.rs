@@ -321,8 +321,8 @@ impl GenerativeState {
                 .map(|e| set.rms_distance(e, &mix.means[mix.nearest(e).0]))
                 .sum::<f64>()
                 / n,
-            sides: crate::math::generative::mode_coverage(&mix, &sides, 2, &ends, radius),
-            demos: crate::math::generative::mode_coverage(&mix, &demos, set.demos(), &ends, radius),
+            sides: crate::math::generative::mode_coverage(mix, &sides, 2, &ends, radius),
+            demos: crate::math::generative::mode_coverage(mix, &demos, set.demos(), &ends, radius),
             per_side,
             regression: set.rms_distance(&regression, &mix.means[mix.nearest(&regression).0]),
         })
