@@ -1,9 +1,22 @@
 //! The `armtutor` binary: the app with no command, headless tools with one.
 
+#[cfg(not(target_arch = "wasm32"))]
 use armtutor::cli::{self, Cli};
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser;
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+/// In the browser: the app, with its options from the page's address.
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
+fn main() {
+    let opts = armtutor::app::web::options_from_url();
+    if let Err(e) = armtutor::app::run(opts) {
+        bevy::log::error!("armtutor: {e}");
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let args = Cli::parse();
     match &args.command {
@@ -26,7 +39,7 @@ fn main() -> ExitCode {
     }
 }
 
-#[cfg(feature = "app")]
+#[cfg(all(feature = "app", not(target_arch = "wasm32")))]
 fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
     let opts = armtutor::app::StartOptions {
         urdf: args.urdf.clone(),
@@ -47,7 +60,7 @@ fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
     }
 }
 
-#[cfg(not(feature = "app"))]
+#[cfg(all(not(feature = "app"), not(target_arch = "wasm32")))]
 fn start_app(_: &Cli, _: Option<()>) -> ExitCode {
     eprintln!(
         "armtutor: error: this build has no app (built without the `app` feature); try `armtutor --help`"

@@ -657,6 +657,7 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("tally_placed", "placed", "放置成功"),
     ("tally_hit", "hit the post", "撞到立柱"),
     ("reset_tallies", "Reset counts", "清零计数"),
+    ("copy_link", "Copy link", "复制链接"),
     (
         "policy_generative_exact",
         "sampled, exact field",

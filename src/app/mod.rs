@@ -13,6 +13,8 @@ pub mod sim;
 pub mod teach;
 pub mod ui;
 pub mod visuals;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 use crate::cli::AppArgs;
 use crate::robot::Model;
@@ -91,6 +93,9 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
                 primary_window: Some(Window {
                     title: "armtutor".into(),
                     resolution: WindowResolution::new(w, h),
+                    // In the browser: draw into the page's canvas and follow its size.
+                    canvas: cfg!(target_arch = "wasm32").then(|| "#armtutor".to_string()),
+                    fit_canvas_to_parent: true,
                     // Screenshots and benches must not wait for vsync or a focused window.
                     present_mode: if headless_run {
                         bevy::window::PresentMode::AutoNoVsync
@@ -143,6 +148,11 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
     if opts.args.teach {
         app.insert_state(sim::DriveMode::Teach);
     }
+    if let Some(seed) = opts.args.seed {
+        app.world_mut().resource_mut::<sim::Sim>().seed = seed;
+    }
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web::WebPlugin);
     if let Some(path) = &opts.args.screenshot {
         app.add_plugins(capture::ScreenshotPlugin {
             path: path.clone(),

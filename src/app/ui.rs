@@ -480,6 +480,11 @@ fn transport_bar(
                 if ui.button("?").on_hover_text(l.t("key_help")).clicked() {
                     pressed = Some(Shortcut::Help);
                 }
+                // In the browser: the page's address names this scene; copy it to share.
+                #[cfg(target_arch = "wasm32")]
+                if ui.button(l.t("copy_link")).clicked() {
+                    super::web::copy_link();
+                }
             });
             if !presenter {
                 status_line(ui, l, &sim, &notice, time.elapsed_secs_f64());

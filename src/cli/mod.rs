@@ -39,9 +39,12 @@ pub struct AppArgs {
     /// Frames to render before the screenshot.
     #[arg(long, default_value_t = 60, requires = "screenshot")]
     pub frames: u32,
-    /// Open this lesson: frames, jacobian, rotations (see the README).
+    /// Open this lesson: frames, jacobian, rotations, generative (see the README).
     #[arg(long, value_name = "NAME")]
     pub lesson: Option<String>,
+    /// Start the pick-and-place at this seed (the scene a shared link names).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
     /// Window size in logical pixels, e.g. 1280x720.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
@@ -838,6 +841,16 @@ fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_app_options_name_a_scene_like_a_shared_link() {
+        use clap::Parser;
+        let cli =
+            Cli::try_parse_from(["armtutor", "--lesson", "generative", "--seed", "7"]).unwrap();
+        assert_eq!(cli.app.lesson.as_deref(), Some("generative"));
+        assert_eq!(cli.app.seed, Some(7));
+        assert!(Cli::try_parse_from(["armtutor", "--seed", "-1"]).is_err());
+    }
 
     #[test]
     fn q_parsing() {
