@@ -24,8 +24,9 @@ fn bench(c: &mut Criterion) {
     let Ok(set) = course::chunk_set(&demos) else {
         panic!("no demonstrations");
     };
-    let o0 = set.obs[set.starts[0]];
-    let start: [f64; 3] = std::array::from_fn(|j| set.center[j] + set.scale * o0[j]);
+    let Some(start) = set.start() else {
+        panic!("no demonstration start");
+    };
     let (mix, keep) = course::exact_conditional(&set, &start);
     eprintln!(
         "{} windows, {} in the conditional at the start, {}-D chunks",

@@ -114,6 +114,17 @@ impl ChunkSet {
         std::array::from_fn(|j| (p[j] - self.center[j]) / self.scale)
     }
 
+    /// A normalized position back to metres.
+    pub fn denormalize(&self, p: &Point) -> Point {
+        std::array::from_fn(|j| self.center[j] + self.scale * p[j])
+    }
+
+    /// Where the first demonstration starts (m): the observation its first window was
+    /// drawn for.
+    pub fn start(&self) -> Option<Point> {
+        Some(self.denormalize(self.obs.get(*self.starts.first()?)?))
+    }
+
     /// Positions (m) to a normalized chunk vector.
     pub fn encode(&self, points: &[Point]) -> Vec<f64> {
         points.iter().flat_map(|p| self.normalize(p)).collect()
@@ -122,7 +133,7 @@ impl ChunkSet {
     /// A normalized chunk vector back to positions (m).
     pub fn decode(&self, x: &[f64]) -> Vec<Point> {
         x.chunks_exact(3)
-            .map(|c| std::array::from_fn(|j| self.center[j] + self.scale * c[j]))
+            .map(|c| self.denormalize(&[c[0], c[1], c[2]]))
             .collect()
     }
 
@@ -227,6 +238,7 @@ mod tests {
         assert_eq!(set.obs.len(), 40);
         assert_eq!((set.dim(), set.demos(), set.modes()), (12, 2, 2));
         assert_eq!(set.starts, vec![0, 20]);
+        assert_eq!(set.start(), Some([0.0, 0.0, 0.2]));
         let second = set.decode(&set.chunks[1]);
         // Window k = 1 holds P_4, P_7, P_10, P_13.
         assert!((second[0][0] - 0.04).abs() < 1e-12 && (second[3][0] - 0.13).abs() < 1e-12);

@@ -4,7 +4,7 @@
 
 use super::SimError;
 use super::policy::{
-    ChunkPolicy, Episode, Obstacle, Phase, PickPlaceConfig, Scenario, Side, run_episode,
+    COURSE_POST, ChunkPolicy, Episode, Obstacle, Phase, PickPlaceConfig, Side, run_episode,
 };
 use crate::math::Vec3;
 use crate::math::chunks::{ChunkSet, Point};
@@ -47,10 +47,7 @@ pub fn config() -> PickPlaceConfig {
 
 /// The obstacle of the course.
 pub fn obstacle() -> Obstacle {
-    Scenario::course(0).obstacle.unwrap_or(Obstacle {
-        center: Vec3::new(0.5, 0.0, 0.08),
-        size: Vec3::new(0.06, 0.06, 0.16),
-    })
+    COURSE_POST
 }
 
 /// The transport leg of an episode's commanded tool path.
@@ -265,8 +262,7 @@ mod tests {
 
     /// The start of the transport, where every demonstration begins.
     fn start(set: &ChunkSet) -> Point {
-        let o = set.obs[set.starts[0]];
-        std::array::from_fn(|j| set.center[j] + set.scale * o[j])
+        set.start().unwrap()
     }
 
     #[test]

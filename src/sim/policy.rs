@@ -132,6 +132,12 @@ pub struct Obstacle {
     pub size: Vec3,
 }
 
+/// The obstacle course's post: 6 × 6 cm, 16 cm tall, halfway between cube and target.
+pub const COURSE_POST: Obstacle = Obstacle {
+    center: Vec3::new(0.5, 0.0, 0.08),
+    size: Vec3::new(0.06, 0.06, 0.16),
+};
+
 /// Which way round the obstacle a transport went: the two modes of the course.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Side {
@@ -202,16 +208,13 @@ impl Scenario {
         let sign = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
         let offset: f64 = rng.random_range(0.13..0.17);
         let along: f64 = rng.random_range(-0.03..0.03);
-        let post = Vec3::new(0.5, 0.0, 0.08);
+        let post = COURSE_POST.center;
         Scenario {
             cube: Vec3::new(0.5, 0.2, side / 2.0),
             cube_side: side,
             cube_yaw: 0.0,
             place: Vec3::new(0.5, -0.2, side / 2.0),
-            obstacle: Some(Obstacle {
-                center: post,
-                size: Vec3::new(0.06, 0.06, 0.16),
-            }),
+            obstacle: Some(COURSE_POST),
             via: Some(Vec3::new(post.x + sign * offset, along, side / 2.0 + HOVER)),
         }
     }

@@ -208,9 +208,7 @@ impl GenerativeState {
 
     /// Where every demonstrated transport starts: the observation the samples are drawn for.
     pub fn start(&self) -> Option<Point> {
-        let set = self.set.as_ref()?;
-        let o = set.obs.get(*set.starts.first()?)?;
-        Some(std::array::from_fn(|j| set.center[j] + set.scale * o[j]))
+        self.set.as_ref()?.start()
     }
 
     /// The exact conditional at the start (cached per run).
