@@ -1,6 +1,8 @@
 // Smoke test of the browser build: serves wasm/dist on loopback, opens it in Debian's headless
-// Chromium with software WebGL2, waits for the first drawn frame, saves a screenshot, and fails
-// on a blank canvas, any console error, or any request that leaves the page's origin.
+// Chromium with software WebGL2, and for a shared link, a URDF picked, one dropped and a broken
+// one, and every lesson: waits for the first drawn frame, saves screenshots, and fails on a
+// blank canvas, any console error, a request that leaves the page's origin, or an address that
+// lost the scene.
 // Run: wasm/smoke.sh (after wasm/build.sh).
 import { chromium } from "playwright-core";
 import http from "node:http";
@@ -37,42 +39,101 @@ const browser = await chromium.launch({
     "--disable-sync",
   ],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 const problems = [];
-page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-page.on("request", (r) => {
-  if (!r.url().startsWith(origin) && !r.url().startsWith("data:") && !r.url().startsWith("blob:"))
-    problems.push(`request left the origin: ${r.url()}`);
-});
+const repo = path.join(dist, "..", "..");
 
-const started = Date.now();
-await page.goto(`${origin}/index.html?lesson=generative&seed=3`);
-// The first frame: the canvas region shows many colours (a lit scene and panels), not one.
-let firstFrame = null;
-let colours = 0;
-while (Date.now() - started < 180_000) {
-  await page.waitForTimeout(500);
-  const png = await page.screenshot();
-  colours = distinctColours(png);
-  if (colours > 200) {
-    firstFrame = (Date.now() - started) / 1000;
-    break;
+// Opens the app at `query`, waits for the first drawn frame (the canvas shows many colours, a
+// lit scene and panels, not one), and returns the page, its console log and the time taken.
+async function open(query) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const log = [];
+  page.on("console", (m) => {
+    log.push(m.text());
+    if (m.type() === "error") problems.push(`${query}: console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`${query}: page error: ${e.message}`));
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"))
+      problems.push(`${query}: request left the origin: ${u}`);
+  });
+  const started = Date.now();
+  await page.goto(`${origin}/index.html?${query}`);
+  let firstFrame = null, colours = 0;
+  while (Date.now() - started < 180_000) {
+    await page.waitForTimeout(500);
+    colours = distinctColours(await page.screenshot());
+    if (colours > 200) { firstFrame = (Date.now() - started) / 1000; break; }
   }
+  if (firstFrame === null) problems.push(`${query}: blank canvas after 180 s (${colours} colours)`);
+  return { page, log, firstFrame, colours };
 }
-await page.waitForTimeout(3000);
-await page.screenshot({ path: shot });
-const address = page.url();
+
+async function waitForLog(log, text, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (log.some((l) => l.includes(text))) return true;
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+  return false;
+}
+
+// 1. A shared link: lesson, seed and the lesson's own settings (the physics driven by the
+//    sampled-chunk policy) come back in the address once the app has applied them.
+const main = "lesson=generative&seed=3&sampler=heun&k=4&driver=sampled";
+const first = await open(main);
+await first.page.waitForTimeout(8000);
+await first.page.screenshot({ path: shot });
+const address = first.page.url();
+for (const kv of main.split("&"))
+  if (!address.includes(kv)) problems.push(`the address lost ${kv}: ${address}`);
+
+// 2. A URDF from the file picker, another dropped on the page, and a broken one (a one-line
+//    warning, no error, the arm kept).
+await first.page.setInputFiles("#armtutor-file", path.join(repo, "urdf", "kuka_iiwa14.urdf"));
+if (!(await waitForLog(first.log, "loaded iiwa14"))) problems.push("the picked URDF did not load");
+async function drop(name, text) {
+  await first.page.evaluate(([name, text]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], name, { type: "application/xml" }));
+    document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [name, text]);
+}
+await drop("gen3.urdf", fs.readFileSync(path.join(repo, "urdf", "kinova_gen3.urdf"), "utf8"));
+if (!(await waitForLog(first.log, "loaded gen3"))) problems.push("the dropped URDF did not load");
+await drop("broken.urdf", "<robot name='x'><link name='a'/>");
+if (!(await waitForLog(first.log, "broken.urdf is not valid URDF")))
+  problems.push("the broken URDF was not reported");
+await first.page.waitForTimeout(2000);
+const uploadShot = shot.replace(/\.png$/, "-upload.png");
+await first.page.screenshot({ path: uploadShot });
+await first.page.close();
+
+// 3. Every other lesson, with the other link options (language, presenter, teach mode).
+const tour = [
+  "lesson=frames&lang=zh",
+  "lesson=jacobian&teach",
+  "lesson=rotations&euler=XYZ&angles=0,90,0&section=gimbal&presenter",
+];
+const times = [first.firstFrame];
+for (const query of tour) {
+  const t = await open(query);
+  times.push(t.firstFrame);
+  await t.page.waitForTimeout(3000);
+  const name = query.split("&")[0].split("=")[1];
+  await t.page.screenshot({ path: shot.replace(/\.png$/, `-${name}.png`) });
+  const kept = t.page.url();
+  for (const kv of query.split("&"))
+    if (!kept.includes(kv.replace(/,/g, "%2C"))) problems.push(`the address lost ${kv}: ${kept}`);
+  await t.page.close();
+}
 await browser.close();
 server.close();
 
 const wasm = fs.readFileSync(path.join(dist, "armtutor_bg.wasm"));
 console.log(`wasm: ${wasm.length} bytes raw, ${zlib.gzipSync(wasm, { level: 9 }).length} bytes gzip`);
-console.log(`first frame after ${firstFrame ?? "never"} s; ${colours} colours; address ${address}`);
-console.log(`screenshot: ${shot}`);
-if (firstFrame === null) problems.push(`blank canvas after 180 s (${colours} colours)`);
-if (!address.includes("lesson=generative") || !address.includes("seed=3"))
-  problems.push(`the address lost the scene: ${address}`);
+console.log(`first frame after ${times.join(" / ")} s (${[main, ...tour].join(" / ")})`);
+console.log(`screenshots: ${shot} and ${path.basename(uploadShot)}, -frames, -jacobian, -rotations`);
 if (problems.length) {
   console.error(problems.join("\n"));
   process.exit(1);

@@ -1,11 +1,10 @@
 //! English and 中文: every user-facing string comes from [`TABLE`], looked up by key at run
 //! time so the language switches instantly (L).
 //!
-//! egui's default fonts have no CJK glyphs, so a subset of Droid Sans Fallback (Apache-2.0,
-//! the Android Open Source Project) holding exactly the characters of this table is embedded
-//! as a fallback font. It is compiled into the binary, so it works the same on desktop and in
-//! the browser. After editing Chinese text, run `python3 assets/fonts/subset.py` (a test fails
-//! until every character is covered).
+//! The fonts are subsets compiled into the binary (DejaVu for Latin, Greek and math, egui's
+//! icons, Droid Sans Fallback for exactly the Chinese characters of this table), so the text
+//! looks the same on the desktop and in the browser. After editing text outside ASCII, run
+//! `python3 assets/fonts/subset.py` (a test fails until every character is covered).
 
 use crate::sim::policy::Phase;
 use bevy::prelude::Resource;
@@ -66,26 +65,44 @@ pub fn phase_key(p: Phase) -> &'static str {
     }
 }
 
+/// The proportional font: a subset of DejaVu Sans (see `assets/README.md`).
+pub const SANS_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
+/// The monospace font (matrices and numbers): a subset of DejaVu Sans Mono.
+pub const MONO_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono-subset.ttf");
+/// The transport icons (⏵ ⏸ ⏭ 🖵 …), from egui's icon font.
+pub const ICON_FONT: &[u8] = include_bytes!("../../assets/fonts/EguiIcons-subset.ttf");
 /// The CJK subset font (see the module docs).
 pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback-subset.ttf");
-/// Math symbols egui's own fonts lack (ᵀ, ᵢ, ⁺, the dot of dq/dt), from DejaVu Sans.
-pub const SYMBOL_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
 
-/// egui's default fonts, then the symbol and CJK subsets as fallbacks, in both families.
+/// The app's fonts: egui's own are not built in (they would add 1.4 MB to the browser's
+/// download), so each family is its DejaVu subset, then the icons, then the CJK subset.
 pub fn fonts() -> egui::FontDefinitions {
-    let mut fonts = egui::FontDefinitions::default();
+    let mut fonts = egui::FontDefinitions::empty();
     for (name, data) in [
-        ("dejavu-symbols", SYMBOL_FONT),
+        ("dejavu-sans", SANS_FONT),
+        ("dejavu-sans-mono", MONO_FONT),
+        ("egui-icons", ICON_FONT),
         ("droid-sans-fallback", CJK_FONT),
     ] {
         fonts.font_data.insert(
             name.into(),
             std::sync::Arc::new(egui::FontData::from_static(data)),
         );
-        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-            fonts.families.entry(family).or_default().push(name.into());
-        }
     }
+    let chain = |first: &[&str]| {
+        first
+            .iter()
+            .chain(&["egui-icons", "droid-sans-fallback"])
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    fonts
+        .families
+        .insert(egui::FontFamily::Proportional, chain(&["dejavu-sans"]));
+    fonts.families.insert(
+        egui::FontFamily::Monospace,
+        chain(&["dejavu-sans-mono", "dejavu-sans"]),
+    );
     fonts
 }
 
@@ -658,6 +675,12 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("tally_hit", "hit the post", "撞到立柱"),
     ("reset_tallies", "Reset counts", "清零计数"),
     ("copy_link", "Copy link", "复制链接"),
+    ("open_urdf", "Open URDF…", "打开 URDF…"),
+    (
+        "open_urdf_tip",
+        "Choose a .urdf file and the mesh files it names (STL, OBJ, DAE), or drop them on the page",
+        "选择一个 .urdf 文件及其引用的网格文件（STL、OBJ、DAE），或把它们拖放到页面上",
+    ),
     (
         "policy_generative_exact",
         "sampled, exact field",
@@ -752,29 +775,29 @@ mod tests {
         ctx.run_ui(egui::RawInput::default(), |_| {})
             .textures_delta
             .clear();
-        let font = egui::FontId::proportional(14.0);
+        for (k, en, zh) in TABLE {
+            // egui lays out combining marks as separate glyphs (q̇ shows as q and a dot beside
+            // it): use precomposed letters or words instead.
+            for c in en.chars().chain(zh.chars()) {
+                assert!(
+                    !('\u{300}'..='\u{36f}').contains(&c),
+                    "{k}: combining mark {c:?}"
+                );
+            }
+        }
+        // What the fonts of each family cover (egui's own `has_glyph` says no for every
+        // character of the font that also holds the replacement glyph ◻, here DejaVu Sans).
         let mut missing = std::collections::BTreeSet::new();
         ctx.fonts_mut(|f| {
-            for (_, en, zh) in TABLE {
-                for c in en.chars().chain(zh.chars()) {
-                    if !c.is_whitespace() && !f.has_glyph(&font, c) {
-                        missing.insert(c);
+            for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+                let covered = f.fonts.font(&family).characters().clone();
+                let text = TABLE
+                    .iter()
+                    .flat_map(|(_, en, zh)| en.chars().chain(zh.chars()));
+                for c in text.chain("⏸⏵⏭⟲🖵×◻中文".chars()) {
+                    if !c.is_whitespace() && !covered.contains_key(&c) {
+                        missing.insert((family.clone(), c));
                     }
-                }
-            }
-            for (k, en, zh) in TABLE {
-                // egui lays out combining marks as separate glyphs (q̇ shows as q and a dot
-                // beside it): use precomposed letters or words instead.
-                for c in en.chars().chain(zh.chars()) {
-                    assert!(
-                        !('\u{300}'..='\u{36f}').contains(&c),
-                        "{k}: combining mark {c:?}"
-                    );
-                }
-            }
-            for c in "⏸⏵⏭⟲🖵×中文".chars() {
-                if !f.has_glyph(&font, c) {
-                    missing.insert(c);
                 }
             }
         });

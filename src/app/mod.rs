@@ -151,6 +151,9 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
     if let Some(seed) = opts.args.seed {
         app.world_mut().resource_mut::<sim::Sim>().seed = seed;
     }
+    app.world_mut()
+        .resource_mut::<crate::lessons::LessonParams>()
+        .given = opts.args.params.iter().cloned().collect();
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::WebPlugin);
     if let Some(path) = &opts.args.screenshot {

@@ -8,6 +8,7 @@ use crate::math::{
 use crate::robot::{Chain, Model};
 use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
+use std::collections::HashMap;
 
 /// The order of work inside a frame: something drives `q` (physics or teach mode), then the
 /// kinematics are recomputed, then views and lessons read them.
@@ -199,15 +200,86 @@ impl Notice {
     }
 }
 
-/// A URDF dropped on the window, parsed off the main schedule's hot path (it is rare).
+/// A request to replace the arm.
 #[derive(Message, Debug, Clone)]
-pub struct LoadUrdf(pub std::path::PathBuf);
+pub enum LoadUrdf {
+    /// A file on disk (dropped on the desktop window); meshes are found beside it.
+    File(std::path::PathBuf),
+    /// Files handed over by the browser (picked or dropped together), as names and bytes: one
+    /// `.urdf` and, optionally, the mesh files it names, matched by file name.
+    Upload(Vec<(String, Vec<u8>)>),
+}
+
+/// The files that came with the URDF shown, when it was uploaded in the browser: there is no
+/// directory to look for its meshes in, so they are looked up here by file name.
+#[derive(Resource, Default, Debug, Clone)]
+pub struct UploadedFiles(pub HashMap<String, Vec<u8>>);
+
+impl UploadedFiles {
+    /// The bytes of the file a URDF `<mesh filename>` (or a material file) names, by its last
+    /// path component, ignoring case (`package://arm/meshes/Link1.STL` finds `link1.stl`).
+    pub fn find(&self, filename: &str) -> Option<(&str, &[u8])> {
+        let name = file_name(filename);
+        self.0
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+/// The last component of a path or URL, `/` or `\` separated.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// An upload is at most this big in all (a URDF with its meshes, not a data set).
+const MAX_UPLOAD_BYTES: usize = 200 << 20;
+
+/// Reads an upload: exactly one `.urdf` (or `.xml`) among the files, as UTF-8 text, parsed
+/// and validated; the other files are kept for its meshes. Errors are one line.
+pub fn read_upload(files: Vec<(String, Vec<u8>)>) -> Result<(Model, UploadedFiles), String> {
+    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    if total > MAX_UPLOAD_BYTES {
+        return Err(format!(
+            "the files are {} MB in all; the limit is {} MB",
+            total >> 20,
+            MAX_UPLOAD_BYTES >> 20
+        ));
+    }
+    let is_urdf = |n: &str| {
+        let n = n.to_ascii_lowercase();
+        n.ends_with(".urdf") || n.ends_with(".xml")
+    };
+    let (urdfs, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|(n, _)| is_urdf(n));
+    let (name, bytes) = match <[_; 1]>::try_from(urdfs) {
+        Ok([one]) => one,
+        Err(v) if v.is_empty() => {
+            return Err("no .urdf file among the files given".to_string());
+        }
+        Err(v) => {
+            let names: Vec<_> = v.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(format!(
+                "{} URDF files given ({}); give one",
+                names.len(),
+                names.join(", ")
+            ));
+        }
+    };
+    let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
+    let model = Model::from_urdf_str_named(&text, &name).map_err(|e| e.to_string())?;
+    let files = others
+        .into_iter()
+        .map(|(n, b)| (file_name(&n).to_string(), b))
+        .collect();
+    Ok((model, UploadedFiles(files)))
+}
 
 pub struct RobotPlugin;
 
 impl Plugin for RobotPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Notice>()
+            .init_resource::<UploadedFiles>()
             .add_message::<LoadUrdf>()
             .configure_sets(
                 Update,
@@ -231,7 +303,7 @@ fn forward_dropped_files(
 ) {
     for d in dropped.read() {
         if let FileDragAndDrop::DroppedFile { path_buf, .. } = d {
-            load.write(LoadUrdf(path_buf.clone()));
+            load.write(LoadUrdf::File(path_buf.clone()));
         }
     }
 }
@@ -239,18 +311,39 @@ fn forward_dropped_files(
 fn load_urdf(
     mut requests: MessageReader<LoadUrdf>,
     mut robot: ResMut<Robot>,
+    mut uploaded: ResMut<UploadedFiles>,
     mut notice: ResMut<Notice>,
     time: Res<Time>,
 ) {
-    for LoadUrdf(path) in requests.read() {
+    for request in requests.read() {
         let now = time.elapsed_secs_f64();
-        match Model::from_urdf_file(path) {
-            Ok(model) => {
-                let name = model.name.clone();
-                robot.replace_model(model);
-                notice.post("notice_loaded", format!("{name} ({})", path.display()), now);
+        let (loaded, source) = match request {
+            LoadUrdf::File(path) => (
+                Model::from_urdf_file(path)
+                    .map(|m| (m, UploadedFiles::default()))
+                    .map_err(|e| e.to_string()),
+                path.display().to_string(),
+            ),
+            LoadUrdf::Upload(files) => {
+                let names: Vec<_> = files.iter().map(|(n, _)| n.as_str()).collect();
+                let source = names.join(", ");
+                (read_upload(files.clone()), source)
             }
-            Err(e) => notice.post("notice_urdf_error", e.to_string(), now),
+        };
+        match loaded {
+            Ok((model, files)) => {
+                let name = model.name.clone();
+                // The files first: the visuals are rebuilt from them when the model changes.
+                *uploaded = files;
+                robot.replace_model(model);
+                // Logged too (the browser's console), so a script can tell the load happened.
+                info!("loaded {name} ({source})");
+                notice.post("notice_loaded", format!("{name} ({source})"), now);
+            }
+            Err(e) => {
+                warn!("{e}");
+                notice.post("notice_urdf_error", e, now);
+            }
         }
     }
 }
@@ -315,6 +408,36 @@ mod tests {
     }
 
     #[test]
+    fn an_upload_needs_one_urdf_and_says_what_is_wrong_in_one_line() {
+        let iiwa = include_str!("../../urdf/kuka_iiwa14.urdf")
+            .as_bytes()
+            .to_vec();
+        let file = |n: &str, b: &[u8]| (n.to_string(), b.to_vec());
+        let err = |files| read_upload(files).map(|_| ()).unwrap_err();
+        let e = err(vec![file("base.stl", b"solid")]);
+        assert!(e.contains("no .urdf"), "{e}");
+        let e = err(vec![file("a.urdf", &iiwa), file("b.urdf", &iiwa)]);
+        assert!(e.contains("2 URDF files") && e.contains("b.urdf"), "{e}");
+        let e = err(vec![file("arm.urdf", &[0xff, 0xfe, 0x00])]);
+        assert!(e.contains("arm.urdf is not UTF-8"), "{e}");
+        let e = err(vec![file("arm.urdf", b"<robot name='x'><link name='a'/>")]);
+        assert!(e.starts_with("arm.urdf is not valid URDF"), "{e}");
+        for e in [e] {
+            assert!(!e.contains('\n'), "{e}");
+        }
+        let (model, files) = read_upload(vec![
+            file("IIWA.URDF", &iiwa),
+            file("meshes/Base.STL", b"solid"),
+        ])
+        .unwrap();
+        assert_eq!(model.name, "iiwa14");
+        assert!(model.source_dir.is_none());
+        let (name, bytes) = files.find("package://arm/meshes/base.stl").unwrap();
+        assert_eq!((name, bytes), ("Base.STL", &b"solid"[..]));
+        assert!(files.find("meshes\\other.stl").is_none());
+    }
+
+    #[test]
     fn a_dropped_urdf_replaces_the_model_or_posts_one_line() {
         let dir = tempfile::tempdir().unwrap();
         let good = dir.path().join("iiwa.urdf");
@@ -325,12 +448,12 @@ mod tests {
         app.add_plugins(MinimalPlugins)
             .insert_resource(Robot::new(panda()))
             .add_plugins(RobotPlugin);
-        app.world_mut().write_message(LoadUrdf(bad));
+        app.world_mut().write_message(LoadUrdf::File(bad));
         app.update();
         let notice = app.world().resource::<Notice>().text.clone().unwrap();
         assert!(!notice.contains('\n'), "{notice}");
         assert_eq!(app.world().resource::<Robot>().model.name, "panda");
-        app.world_mut().write_message(LoadUrdf(good));
+        app.world_mut().write_message(LoadUrdf::File(good));
         app.update();
         let robot = app.world().resource::<Robot>();
         assert_eq!(robot.model.name, "iiwa14");

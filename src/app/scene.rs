@@ -66,14 +66,22 @@ fn setup(
         ..default()
     };
     home(&mut cam);
-    commands.spawn((
-        Name::new("Camera"),
-        Camera3d::default(),
-        Msaa::Sample4,
-        bevy::gizmos::transform_gizmo::TransformGizmoCamera,
-        Transform::from_xyz(1.6, 1.1, 1.6).looking_at(Vec3::ZERO, Vec3::Y),
-        cam,
-    ));
+    let _camera = commands
+        .spawn((
+            Name::new("Camera"),
+            Camera3d::default(),
+            Msaa::Sample4,
+            bevy::gizmos::transform_gizmo::TransformGizmoCamera,
+            Transform::from_xyz(1.6, 1.1, 1.6).looking_at(Vec3::ZERO, Vec3::Y),
+            cam,
+        ))
+        .id();
+    // The browser build leaves out the tone-mapping look-up tables (Cargo.toml) to keep the
+    // download small; this curve needs none and, like the desktop's default, keeps hues steady.
+    #[cfg(target_arch = "wasm32")]
+    commands
+        .entity(_camera)
+        .insert(bevy::core_pipeline::tonemapping::Tonemapping::SomewhatBoringDisplayTransform);
     // A warm key light with shadows and a cool fill from the other side.
     commands.spawn((
         Name::new("Key light"),
@@ -109,7 +117,6 @@ fn setup(
         Mesh3d(meshes.add(Plane3d::default().mesh().size(8.0, 8.0))),
         MeshMaterial3d(floor),
         Transform::from_translation(convert::point(&RVec3::new(0.0, 0.0, FLOOR_Z - 0.001))),
-        Pickable::IGNORE,
     ));
     let wood = materials.add(StandardMaterial {
         base_color: Color::srgb(0.62, 0.5, 0.38),
@@ -132,7 +139,6 @@ fn setup(
                 Mesh3d(meshes.add(Cuboid::new(size.x as f32, size.z as f32, size.y as f32))),
                 MeshMaterial3d(material.clone()),
                 Transform::from_translation(convert::point(&center)),
-                Pickable::IGNORE,
             ));
         };
     block(
@@ -178,7 +184,6 @@ fn setup(
         })),
         Transform::default(),
         Visibility::Hidden,
-        Pickable::IGNORE,
     ));
     commands.spawn((
         Name::new("Cube"),
@@ -187,7 +192,6 @@ fn setup(
         MeshMaterial3d(cube),
         Transform::default(),
         Visibility::Hidden,
-        Pickable::IGNORE,
     ));
 }
 

@@ -1,5 +1,5 @@
 //! Teach mode: the user moves the arm. Joint sliders write `q` directly; the tool target (a
-//! translate/rotate handle built on Bevy's own picking gizmo) is solved live by damped least
+//! translate/rotate handle built on Bevy's own transform gizmo) is solved live by damped least
 //! squares; a self-motion slider swings the elbow through the null space while the tool stays.
 
 use super::convert;

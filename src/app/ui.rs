@@ -485,6 +485,15 @@ fn transport_bar(
                 if ui.button(l.t("copy_link")).clicked() {
                     super::web::copy_link();
                 }
+                // In the browser there is no path to drop: pick the URDF and its meshes.
+                #[cfg(target_arch = "wasm32")]
+                if ui
+                    .button(l.t("open_urdf"))
+                    .on_hover_text(l.t("open_urdf_tip"))
+                    .clicked()
+                {
+                    super::web::open_file_picker();
+                }
             });
             if !presenter {
                 status_line(ui, l, &sim, &notice, time.elapsed_secs_f64());

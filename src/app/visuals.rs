@@ -2,7 +2,7 @@
 //! `mesh-loader`, each link an entity whose transform follows the forward kinematics.
 
 use super::convert;
-use super::robot::{ArmSet, Notice, Robot};
+use super::robot::{ArmSet, Notice, Robot, UploadedFiles};
 use crate::robot::mesh_path::resolve_mesh_path;
 use crate::robot::{Geometry, Model, Shape};
 use bevy::asset::RenderAssetUsages;
@@ -74,6 +74,36 @@ pub fn load_mesh_file(
         .merge_meshes(true)
         .load(path)
         .map_err(|e| format!("cannot read mesh {}: {e}", path.display()))?;
+    mesh_from_scene(scene, &path.display().to_string(), scale)
+}
+
+/// [`load_mesh_file`] for a file uploaded in the browser: its bytes, and the other uploaded
+/// files for what it refers to (an OBJ's material library).
+pub fn load_uploaded_mesh(
+    name: &str,
+    bytes: &[u8],
+    files: &UploadedFiles,
+    scale: [f32; 3],
+) -> Result<(Mesh, Option<Color>), String> {
+    let read = |p: &std::path::Path| {
+        let wanted = p.to_string_lossy();
+        files
+            .find(&wanted)
+            .map(|(_, b)| b.to_vec())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not uploaded"))
+    };
+    let scene = mesh_loader::Loader::default()
+        .merge_meshes(true)
+        .load_from_slice_with_reader(bytes, name, read)
+        .map_err(|e| format!("cannot read mesh {name}: {e}"))?;
+    mesh_from_scene(scene, name, scale)
+}
+
+fn mesh_from_scene(
+    scene: mesh_loader::Scene,
+    name: &str,
+    scale: [f32; 3],
+) -> Result<(Mesh, Option<Color>), String> {
     let color = scene
         .materials
         .iter()
@@ -83,7 +113,7 @@ pub fn load_mesh_file(
         .meshes
         .into_iter()
         .find(|m| !m.faces.is_empty())
-        .ok_or_else(|| format!("mesh {} has no triangles", path.display()))?;
+        .ok_or_else(|| format!("mesh {name} has no triangles"))?;
     let normals = (!mesh.normals.is_empty()).then_some(mesh.normals.as_slice());
     Ok((
         mesh_from_triangles(&mesh.vertices, normals, &mesh.faces, scale),
@@ -134,6 +164,7 @@ fn respawn_on_new_model(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut notice: ResMut<Notice>,
+    uploaded: Res<UploadedFiles>,
     time: Res<Time>,
 ) {
     if spawned.0 == Some(robot.generation) {
@@ -147,6 +178,7 @@ fn respawn_on_new_model(
         &mut commands,
         &robot.model,
         &robot.poses,
+        &uploaded,
         &mut meshes,
         &mut materials,
     );
@@ -172,6 +204,7 @@ fn spawn_links(
     commands: &mut Commands,
     model: &Model,
     poses: &[crate::math::Transform],
+    uploaded: &UploadedFiles,
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<StandardMaterial>,
 ) -> Vec<String> {
@@ -182,19 +215,33 @@ fn spawn_links(
         for g in &link.visuals {
             let (mesh, file_color) = match &g.shape {
                 Shape::Mesh { filename, scale } => {
-                    let path = match resolve_mesh_path(filename, model.source_dir.as_deref()) {
-                        Ok(p) => p,
-                        Err(e) => {
-                            problems.push(format!("{e} (link {})", link.name));
-                            continue;
-                        }
-                    };
                     let s = [scale.x as f32, scale.y as f32, scale.z as f32];
+                    // An upload (browser) has its meshes in memory, by file name; a file on
+                    // disk has them beside it or in a ROS package.
+                    let upload = model
+                        .source_dir
+                        .is_none()
+                        .then(|| uploaded.find(filename))
+                        .flatten();
+                    let path = match upload {
+                        Some((name, _)) => PathBuf::from(name),
+                        None => match resolve_mesh_path(filename, model.source_dir.as_deref()) {
+                            Ok(p) => p,
+                            Err(e) => {
+                                problems.push(format!("{e} (link {})", link.name));
+                                continue;
+                            }
+                        },
+                    };
                     let key = (path.clone(), s.map(f32::to_bits));
                     if let Some(hit) = cache.get(&key) {
                         hit.clone()
                     } else {
-                        match load_mesh_file(&path, s) {
+                        let loaded = match upload {
+                            Some((name, bytes)) => load_uploaded_mesh(name, bytes, uploaded, s),
+                            None => load_mesh_file(&path, s),
+                        };
+                        match loaded {
                             Ok((m, c)) => {
                                 let entry = (meshes.add(m), c);
                                 cache.insert(key, entry.clone());
@@ -308,6 +355,67 @@ mod tests {
         assert!(!e.contains('\n'), "{e}");
         let e = load_mesh_file(&dir.path().join("absent.obj"), [1.0; 3]).unwrap_err();
         assert!(e.contains("absent.obj"), "{e}");
+    }
+
+    /// The browser's path: a URDF uploaded with its mesh files (no directory), meshes found by
+    /// file name whatever their `package://` path, an OBJ's material library too.
+    #[test]
+    fn an_uploaded_urdf_finds_its_meshes_among_the_uploaded_files() {
+        let urdf = r#"<robot name="up">
+  <link name="base"><visual><geometry><mesh filename="package://up/meshes/Base.OBJ"/></geometry></visual></link>
+  <link name="arm"><visual><geometry><mesh filename="package://up/meshes/gone.stl"/></geometry></visual></link>
+  <joint name="j" type="revolute"><parent link="base"/><child link="arm"/>
+    <axis xyz="0 0 1"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint>
+</robot>"#;
+        let files = vec![
+            ("up.urdf".to_string(), urdf.as_bytes().to_vec()),
+            (
+                "base.obj".to_string(),
+                b"mtllib base.mtl\nusemtl red\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n".to_vec(),
+            ),
+            ("base.mtl".to_string(), b"newmtl red\nKd 1 0 0\n".to_vec()),
+        ];
+        let panda = Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+            .init_asset::<Mesh>()
+            .init_asset::<StandardMaterial>()
+            .insert_resource(Robot::new(panda))
+            .add_plugins((super::super::robot::RobotPlugin, VisualsPlugin));
+        app.update();
+        app.world_mut()
+            .write_message(super::super::robot::LoadUrdf::Upload(files));
+        app.update();
+        assert_eq!(app.world().resource::<Robot>().model.name, "up");
+        let mut q = app.world_mut().query::<(&LinkVisual, Option<&Children>)>();
+        let mut links: Vec<(usize, Vec<Entity>)> = q
+            .iter(app.world())
+            .map(|(l, c)| (l.0, c.map(|c| c.to_vec()).unwrap_or_default()))
+            .collect();
+        links.sort_by_key(|l| l.0);
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0].1.len(), 1, "the uploaded OBJ is shown");
+        assert!(links[1].1.is_empty(), "the missing STL is not");
+        let material = app
+            .world()
+            .get::<MeshMaterial3d<StandardMaterial>>(links[0].1[0])
+            .unwrap();
+        let color = app
+            .world()
+            .resource::<Assets<StandardMaterial>>()
+            .get(&material.0)
+            .unwrap()
+            .base_color;
+        assert_eq!(
+            color.to_srgba(),
+            Color::srgb(1.0, 0.0, 0.0).to_srgba(),
+            "from base.mtl"
+        );
+        let notice = app.world().resource::<Notice>().text.clone().unwrap();
+        assert!(
+            notice.contains("gone.stl") && !notice.contains('\n'),
+            "{notice}"
+        );
     }
 
     #[test]

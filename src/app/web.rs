@@ -1,13 +1,20 @@
 //! The browser build's glue: the start options come from the page's address
 //! (`?lesson=generative&seed=7&lang=zh&presenter&teach`), the address follows the scene as it
 //! changes, and "copy link" puts it on the clipboard, so a teacher can share the exact scene.
+//! URDFs (with their mesh files) come from the file picker or are dropped on the page; they are
+//! read with the browser's asynchronous file API and handed to the app as bytes.
 
 use super::StartOptions;
 use super::i18n::Lang;
-use super::sim::Sim;
+use super::robot::LoadUrdf;
+use super::sim::{DriveMode, Sim};
+use super::ui::UiState;
 use crate::cli::{AppArgs, LangArg};
-use crate::lessons::ActiveLesson;
+use crate::lessons::{ActiveLesson, LessonParams};
 use bevy::prelude::*;
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 fn query() -> Option<web_sys::UrlSearchParams> {
     let search = web_sys::window()?.location().search().ok()?;
@@ -31,33 +38,176 @@ pub fn options_from_url() -> StartOptions {
             },
             presenter: has("presenter"),
             teach: has("teach"),
+            params: lesson_params(q.as_ref()),
             ..AppArgs::default()
         },
         ..StartOptions::default()
     }
 }
 
-/// Keeps the address in step with the lesson, seed and language (replacing the history entry,
-/// so the back button still leaves the page).
+/// The keys of the address that are not lesson settings.
+const APP_KEYS: [&str; 5] = ["lesson", "seed", "lang", "presenter", "teach"];
+
+/// Every other `key=value` of the address, for the start lesson (see `LessonParams`).
+fn lesson_params(q: Option<&web_sys::UrlSearchParams>) -> Vec<(String, String)> {
+    let (Some(q), Some(search)) = (
+        q,
+        web_sys::window().and_then(|w| w.location().search().ok()),
+    ) else {
+        return Vec::new();
+    };
+    // The key names from the raw query; their decoded values from the parsed one.
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split('=').next())
+        .filter_map(|k| js_sys::decode_uri_component(k).ok()?.as_string())
+        .filter(|k| !k.is_empty() && !APP_KEYS.contains(&k.as_str()))
+        .filter_map(|k| q.get(&k).map(|v| (k, v)))
+        .collect()
+}
+
+/// Keeps the address in step with the lesson and its settings, the seed, the language,
+/// presenter and teach mode (replacing the history entry, so the back button still leaves
+/// the page).
 pub struct WebPlugin;
 
 impl Plugin for WebPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Last, keep_the_address);
+        install_file_handlers();
+        app.add_systems(PreUpdate, deliver_uploads)
+            .add_systems(Last, keep_the_address);
     }
 }
 
-fn keep_the_address(
-    lesson: Res<ActiveLesson>,
-    sim: Res<Sim>,
-    lang: Res<Lang>,
-    mut last: Local<Option<(Option<&'static str>, u64, Lang)>>,
-) {
-    let now = (lesson.0, sim.seed, *lang);
-    if *last == Some(now) {
+/// The id of the hidden `<input type=file>` behind "Open URDF".
+const FILE_INPUT_ID: &str = "armtutor-file";
+
+thread_local! {
+    /// Uploads read by the browser, waiting for the next frame (the page has one thread).
+    static INBOX: RefCell<Vec<Vec<(String, Vec<u8>)>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Reads every file of a pick or a drop, then queues them as one upload.
+fn read_files(list: web_sys::FileList) {
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    if files.is_empty() {
         return;
     }
-    *last = Some(now);
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut batch = Vec::with_capacity(files.len());
+        for file in files {
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => batch.push((file.name(), js_sys::Uint8Array::new(&buffer).to_vec())),
+                Err(_) => warn!("the browser could not read {}", file.name()),
+            }
+        }
+        INBOX.with(|inbox| inbox.borrow_mut().push(batch));
+    });
+}
+
+/// Drag-and-drop on the whole page, and the hidden file input. Without cancelling `dragover`
+/// and `drop`, the browser would open a dropped file in place of the app.
+fn install_file_handlers() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let over = Closure::<dyn FnMut(web_sys::DragEvent)>::new(|e: web_sys::DragEvent| {
+        e.prevent_default();
+    });
+    let on_drop = Closure::<dyn FnMut(web_sys::DragEvent)>::new(|e: web_sys::DragEvent| {
+        e.prevent_default();
+        if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+            read_files(files);
+        }
+    });
+    let _ = document.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
+    let _ = document.add_event_listener_with_callback("drop", on_drop.as_ref().unchecked_ref());
+    // The listeners live as long as the page.
+    over.forget();
+    on_drop.forget();
+
+    let Some(input) = document
+        .create_element("input")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    input.set_type("file");
+    input.set_id(FILE_INPUT_ID);
+    input.set_multiple(true);
+    input.set_accept(".urdf,.xml,.stl,.obj,.mtl,.dae");
+    input.set_hidden(true);
+    let target = input.clone();
+    let change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        if let Some(files) = target.files() {
+            read_files(files);
+        }
+        // So that picking the same file again (after editing it) fires `change` again.
+        target.set_value("");
+    });
+    let _ = input.add_event_listener_with_callback("change", change.as_ref().unchecked_ref());
+    change.forget();
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&input);
+    }
+}
+
+/// Opens the browser's file picker (the "Open URDF" button; the click that asked for it still
+/// counts as the user's gesture the browser requires).
+pub fn open_file_picker() {
+    if let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(FILE_INPUT_ID))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        input.click();
+    }
+}
+
+fn deliver_uploads(mut load: MessageWriter<LoadUrdf>) {
+    for batch in INBOX.with(|inbox| std::mem::take(&mut *inbox.borrow_mut())) {
+        load.write(LoadUrdf::Upload(batch));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn keep_the_address(
+    lesson: Res<ActiveLesson>,
+    params: Res<LessonParams>,
+    sim: Res<Sim>,
+    lang: Res<Lang>,
+    ui: Res<UiState>,
+    mode: Res<State<DriveMode>>,
+    mut last: Local<String>,
+) {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if let Some(id) = lesson.0 {
+        pairs.push(("lesson", id.to_string()));
+    }
+    pairs.push(("seed", sim.seed.to_string()));
+    pairs.push(("lang", if *lang == Lang::Zh { "zh" } else { "en" }.into()));
+    if ui.presenter {
+        pairs.push(("presenter", String::new()));
+    }
+    if *mode.get() == DriveMode::Teach {
+        pairs.push(("teach", String::new()));
+    }
+    if params.owner.is_some() && params.owner == lesson.0 {
+        pairs.extend(params.now.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    }
+    let Ok(search) = web_sys::UrlSearchParams::new() else {
+        return;
+    };
+    for (k, v) in &pairs {
+        search.append(k, v);
+    }
+    let query: String = search.to_string().into();
+    if *last == query {
+        return;
+    }
+    *last = query.clone();
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -67,13 +217,7 @@ fn keep_the_address(
     let Ok(url) = web_sys::Url::new(&href) else {
         return;
     };
-    let params = url.search_params();
-    match lesson.0 {
-        Some(id) => params.set("lesson", id),
-        None => params.delete("lesson"),
-    }
-    params.set("seed", &sim.seed.to_string());
-    params.set("lang", if *lang == Lang::Zh { "zh" } else { "en" });
+    url.set_search(&query);
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
     }

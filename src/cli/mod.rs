@@ -57,6 +57,18 @@ pub struct AppArgs {
     /// Interface language.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
+    /// A setting of the start lesson, as in a shared link (repeatable): `--param euler=ZYX
+    /// --param angles=0,90,0`. Unknown keys and malformed values are ignored.
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+}
+
+/// `KEY=VALUE`, the key non-empty.
+pub fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("{s:?} is not KEY=VALUE (e.g. euler=ZYX)")),
+    }
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -850,6 +862,23 @@ mod tests {
         assert_eq!(cli.app.lesson.as_deref(), Some("generative"));
         assert_eq!(cli.app.seed, Some(7));
         assert!(Cli::try_parse_from(["armtutor", "--seed", "-1"]).is_err());
+        let cli = Cli::try_parse_from([
+            "armtutor",
+            "--param",
+            "euler=ZYX",
+            "--param",
+            "angles=0,90,0",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.app.params,
+            [
+                ("euler".to_string(), "ZYX".to_string()),
+                ("angles".to_string(), "0,90,0".to_string())
+            ]
+        );
+        assert!(Cli::try_parse_from(["armtutor", "--param", "novalue"]).is_err());
+        assert!(Cli::try_parse_from(["armtutor", "--param", "=x"]).is_err());
     }
 
     #[test]

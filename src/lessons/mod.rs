@@ -8,6 +8,7 @@ pub mod jacobian;
 pub mod rotations;
 
 use bevy::prelude::*;
+use std::collections::BTreeMap;
 
 /// What the lesson picker shows for a lesson.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,45 @@ pub struct ActiveLesson(pub Option<&'static str>);
 /// Run condition: `id` is the active lesson.
 pub fn lesson_is(id: &'static str) -> impl FnMut(Res<ActiveLesson>) -> bool + Clone {
     move |active: Res<ActiveLesson>| active.0 == Some(id)
+}
+
+/// A lesson's settings as `key=value` text, so that a link (the browser's address,
+/// `?lesson=rotations&euler=ZYX&angles=0,90,0`) or `--param` opens the same scene again.
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct LessonParams {
+    /// Given at start; the first lesson to open applies what it knows and the rest is dropped.
+    pub given: BTreeMap<String, String>,
+    /// The settings of the lesson named, as it wrote them this frame.
+    pub now: BTreeMap<String, String>,
+    pub owner: Option<&'static str>,
+}
+
+/// A lesson state that can be written as, and read back from, [`LessonParams`].
+pub trait LessonSettings: Resource + Component<Mutability = bevy::ecs::component::Mutable> {
+    /// Takes the settings it knows from `given`; unknown keys and malformed values are ignored
+    /// (a hand-edited link must not stop the lesson from opening).
+    fn apply_params(&mut self, given: &BTreeMap<String, String>);
+    /// Writes the settings that define the scene.
+    fn write_params(&self, out: &mut BTreeMap<String, String>);
+}
+
+/// Keeps [`LessonParams`] in step with the active lesson's state `S` (run it only while that
+/// lesson is active).
+pub fn sync_params<S: LessonSettings>(
+    mut state: ResMut<S>,
+    mut params: ResMut<LessonParams>,
+    active: Res<ActiveLesson>,
+) {
+    if !params.given.is_empty() {
+        let given = std::mem::take(&mut params.given);
+        state.apply_params(&given);
+    }
+    let mut now = BTreeMap::new();
+    state.write_params(&mut now);
+    if params.owner != active.0 || params.now != now {
+        params.owner = active.0;
+        params.now = now;
+    }
 }
 
 /// Sent to turn on every overlay of every lesson (the frame-time bench, a demo).
@@ -70,6 +110,7 @@ pub struct LessonsPlugin {
 impl Plugin for LessonsPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<LessonRegistry>()
+            .init_resource::<LessonParams>()
             .add_message::<ShowEverything>()
             .add_plugins((
                 frames::FramesLesson,

@@ -200,7 +200,9 @@ impl Model {
         Model::from_urdf_str_named(text, "the input")
     }
 
-    fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
+    /// Reads and validates URDF text, naming it `source_name` in a parse error (an uploaded
+    /// file's name).
+    pub fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
         // urdf-rs (through serde) can panic on some malformed documents; a panic there must
         // not take the program down, so it becomes a parse error like any other.
         let parsed = std::panic::catch_unwind(|| urdf_rs::read_from_string(text));

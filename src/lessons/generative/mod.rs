@@ -14,7 +14,10 @@ use crate::app::i18n::Lang;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{Driver, Sim, is_bundled_panda};
 use crate::app::ui::{UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{ActiveLesson, LessonInfo, RegisterLesson, ShowEverything, lesson_is};
+use crate::lessons::{
+    ActiveLesson, LessonInfo, LessonSettings, RegisterLesson, ShowEverything, lesson_is,
+    sync_params,
+};
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
 use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
@@ -25,6 +28,7 @@ use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Line, Points};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 pub const ID: &str = "generative";
@@ -388,6 +392,9 @@ impl Plugin for GenerativeLesson {
         .add_systems(
             Update,
             (
+                sync_params::<GenerativeState>
+                    .run_if(lesson_is(ID))
+                    .before(ArmSet::Drive),
                 (show_everything, use_the_course).in_set(ArmSet::Drive),
                 (record_demos, train, animate, draw)
                     .chain()
@@ -397,6 +404,70 @@ impl Plugin for GenerativeLesson {
         )
         .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
     }
+}
+
+const SAMPLER_NAMES: [(SamplerChoice, &str); 4] = [
+    (SamplerChoice::Ddpm, "ddpm"),
+    (SamplerChoice::Ddim, "ddim"),
+    (SamplerChoice::FlowEuler, "fm"),
+    (SamplerChoice::FlowHeun, "heun"),
+];
+const DRIVER_NAMES: [(DriverChoice, &str); 3] = [
+    (DriverChoice::Scripted, "scripted"),
+    (DriverChoice::Generative, "sampled"),
+    (DriverChoice::Regression, "regression"),
+];
+
+/// `sampler=ddpm|ddim|fm|heun`, `k=1..10`, `cosine=0|1` (DDPM/DDIM), `samples=64..256`,
+/// `noise=N` (the noise seed), `driver=scripted|sampled|regression` (the physics). The
+/// denoiser is always the exact field at first: a network has to be trained in the page.
+impl LessonSettings for GenerativeState {
+    fn apply_params(&mut self, given: &BTreeMap<String, String>) {
+        let get = |k: &str| given.get(k).map(String::as_str);
+        if let Some((c, _)) = SAMPLER_NAMES
+            .iter()
+            .find(|(_, n)| Some(*n) == get("sampler"))
+        {
+            self.sampler = *c;
+        }
+        if let Some(k) = get("k").and_then(|k| k.parse::<usize>().ok()) {
+            self.k = k.clamp(1, 10);
+        }
+        if let Some(c) = get("cosine") {
+            self.cosine = c != "0";
+        }
+        if let Some(n) = get("samples").and_then(|n| n.parse::<usize>().ok()) {
+            self.samples = n.clamp(64, 256);
+        }
+        if let Some(n) = get("noise").and_then(|n| n.parse().ok()) {
+            self.noise_seed = n;
+        }
+        if let Some((d, _)) = DRIVER_NAMES.iter().find(|(_, n)| Some(*n) == get("driver")) {
+            self.driver = *d;
+        }
+        self.dirty = true;
+    }
+
+    fn write_params(&self, out: &mut BTreeMap<String, String>) {
+        if let Some(n) = name_of(&SAMPLER_NAMES, self.sampler) {
+            out.insert("sampler".into(), n.into());
+        }
+        if self.sampler != SamplerChoice::Ddpm {
+            out.insert("k".into(), self.k.to_string());
+        }
+        if matches!(self.sampler, SamplerChoice::Ddpm | SamplerChoice::Ddim) {
+            out.insert("cosine".into(), u8::from(self.cosine).to_string());
+        }
+        out.insert("samples".into(), self.samples.to_string());
+        out.insert("noise".into(), self.noise_seed.to_string());
+        if let Some(n) = name_of(&DRIVER_NAMES, self.driver) {
+            out.insert("driver".into(), n.into());
+        }
+    }
+}
+
+fn name_of<T: PartialEq>(list: &[(T, &'static str)], choice: T) -> Option<&'static str> {
+    list.iter().find(|(c, _)| *c == choice).map(|(_, n)| *n)
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<GenerativeState>) {
@@ -893,6 +964,70 @@ fn policy_section(ui: &mut egui::Ui, state: &mut GenerativeState, sim: &mut Sim,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sampler_and_driver_round_trip_through_link_parameters() {
+        let mut state = GenerativeState {
+            sampler: SamplerChoice::FlowHeun,
+            k: 4,
+            samples: 128,
+            noise_seed: 9,
+            driver: DriverChoice::Generative,
+            ..default()
+        };
+        let mut out = BTreeMap::new();
+        state.write_params(&mut out);
+        let text: Vec<_> = out.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            text,
+            [
+                "driver=sampled",
+                "k=4",
+                "noise=9",
+                "sampler=heun",
+                "samples=128"
+            ]
+        );
+        let mut fresh = GenerativeState::default();
+        fresh.apply_params(&out);
+        assert_eq!(
+            (
+                fresh.sampler,
+                fresh.k,
+                fresh.samples,
+                fresh.noise_seed,
+                fresh.driver
+            ),
+            (SamplerChoice::FlowHeun, 4, 128, 9, DriverChoice::Generative)
+        );
+        // Out of range is clamped, nonsense ignored.
+        let wild: BTreeMap<String, String> = [
+            ("sampler", "gan"),
+            ("k", "99"),
+            ("samples", "1"),
+            ("driver", "?"),
+            ("cosine", "0"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into();
+        state.apply_params(&wild);
+        assert_eq!(
+            (
+                state.sampler,
+                state.k,
+                state.samples,
+                state.driver,
+                state.cosine
+            ),
+            (
+                SamplerChoice::FlowHeun,
+                10,
+                64,
+                DriverChoice::Generative,
+                false
+            )
+        );
+    }
 
     fn ready_state() -> GenerativeState {
         let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();

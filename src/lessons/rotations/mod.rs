@@ -11,7 +11,9 @@ use crate::app::convert;
 use crate::app::i18n::Lang;
 use crate::app::robot::ArmSet;
 use crate::app::ui::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
+use crate::lessons::{
+    LessonInfo, LessonSettings, RegisterLesson, ShowEverything, lesson_is, sync_params,
+};
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::{
     OrientationError, SweepSettings, TrackingRun, track_orientation_sweep,
@@ -24,7 +26,7 @@ use crate::math::{Mat3, Vec3 as RVec3, so3};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Legend, Line};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 pub const ID: &str = "rotations";
 
@@ -212,7 +214,64 @@ impl Plugin for RotationsLesson {
                 .chain()
                 .in_set(ArmSet::Views),
         )
+        .add_systems(
+            Update,
+            sync_params::<RotationsState>
+                .run_if(lesson_is(ID))
+                .before(ArmSet::Drive),
+        )
         .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+    }
+}
+
+impl Section {
+    const ALL: [(Section, &'static str); 6] = [
+        (Section::Gimbal, "gimbal"),
+        (Section::LostAxis, "lost-axis"),
+        (Section::Interpolation, "interpolation"),
+        (Section::Integration, "integration"),
+        (Section::Continuity, "continuity"),
+        (Section::Arm, "arm"),
+    ];
+}
+
+/// `euler=ZYX` (upper case intrinsic, lower case extrinsic), `angles=30,60,20` (degrees),
+/// `section=gimbal|lost-axis|interpolation|integration|continuity|arm`.
+impl LessonSettings for RotationsState {
+    fn apply_params(&mut self, given: &BTreeMap<String, String>) {
+        if let Some(i) = given
+            .get("euler")
+            .and_then(|name| EulerSequence::all().iter().position(|s| s.name() == *name))
+        {
+            self.sequence = i;
+        }
+        if let Some(angles) = given.get("angles") {
+            let v: Vec<f64> = angles
+                .split(',')
+                .filter_map(|a| a.trim().parse().ok())
+                .filter(|a: &f64| a.is_finite())
+                .collect();
+            if let Ok(v) = <[f64; 3]>::try_from(v) {
+                self.angles_deg = v.map(|a| a.clamp(-180.0, 180.0));
+            }
+        }
+        if let Some((section, _)) = given
+            .get("section")
+            .and_then(|name| Section::ALL.iter().find(|(_, n)| n == name))
+        {
+            self.section = *section;
+        }
+    }
+
+    fn write_params(&self, out: &mut BTreeMap<String, String>) {
+        if let Some(seq) = EulerSequence::all().get(self.sequence) {
+            out.insert("euler".into(), seq.name());
+        }
+        let [a, b, c] = self.angles_deg.map(|a| (a * 100.0).round() / 100.0);
+        out.insert("angles".into(), format!("{a},{b},{c}"));
+        if let Some((_, name)) = Section::ALL.iter().find(|(s, _)| *s == self.section) {
+            out.insert("section".into(), (*name).into());
+        }
     }
 }
 
@@ -831,6 +890,50 @@ fn arm_section(
 mod tests {
     use super::*;
     use crate::math::rotation_paths::interpolate;
+
+    /// A link's settings open the same scene: applied by the lesson when it opens, written
+    /// back every frame; a hand-edited link with bad values changes nothing.
+    #[test]
+    fn the_scene_round_trips_through_link_parameters() {
+        use crate::lessons::{ActiveLesson, LessonParams, sync_params};
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .init_resource::<RotationsState>()
+            .insert_resource(ActiveLesson(Some(ID)))
+            .insert_resource(LessonParams {
+                given: [
+                    ("euler", "xyz"),
+                    ("angles", "10,90.5,-20"),
+                    ("section", "arm"),
+                    ("unknown", "1"),
+                ]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .into(),
+                ..default()
+            })
+            .add_systems(Update, sync_params::<RotationsState>);
+        app.update();
+        let state = app.world().resource::<RotationsState>();
+        assert_eq!(EulerSequence::all()[state.sequence].name(), "xyz");
+        assert_eq!(state.angles_deg, [10.0, 90.5, -20.0]);
+        assert_eq!(state.section, Section::Arm);
+        let params = app.world().resource::<LessonParams>();
+        assert!(params.given.is_empty());
+        assert_eq!(params.owner, Some(ID));
+        let now: Vec<_> = params.now.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(now, ["angles=10,90.5,-20", "euler=xyz", "section=arm"]);
+
+        let mut fresh = RotationsState::default();
+        let before = (fresh.sequence, fresh.angles_deg, fresh.section);
+        let bad: BTreeMap<String, String> =
+            [("euler", "XXY"), ("angles", "1,2"), ("section", "nowhere")]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .into();
+        fresh.apply_params(&bad);
+        assert_eq!((fresh.sequence, fresh.angles_deg, fresh.section), before);
+        fresh.apply_params(&[("angles".to_string(), "1,NaN,3".to_string())].into());
+        assert_eq!(fresh.angles_deg, before.1);
+    }
 
     #[test]
     fn the_default_convention_is_zyx_and_locks_at_ninety_degrees() {
