@@ -309,7 +309,8 @@ fn forward_dropped_files(
 }
 
 fn load_urdf(
-    mut requests: MessageReader<LoadUrdf>,
+    // A mutator, so an upload's bytes are moved into the app rather than copied.
+    mut requests: MessageMutator<LoadUrdf>,
     mut robot: ResMut<Robot>,
     mut uploaded: ResMut<UploadedFiles>,
     mut notice: ResMut<Notice>,
@@ -319,7 +320,7 @@ fn load_urdf(
         let now = time.elapsed_secs_f64();
         let (loaded, source) = match request {
             LoadUrdf::File(path) => (
-                Model::from_urdf_file(path)
+                Model::from_urdf_file(&*path)
                     .map(|m| (m, UploadedFiles::default()))
                     .map_err(|e| e.to_string()),
                 path.display().to_string(),
@@ -327,7 +328,7 @@ fn load_urdf(
             LoadUrdf::Upload(files) => {
                 let names: Vec<_> = files.iter().map(|(n, _)| n.as_str()).collect();
                 let source = names.join(", ");
-                (read_upload(files.clone()), source)
+                (read_upload(std::mem::take(files)), source)
             }
         };
         match loaded {

@@ -218,11 +218,8 @@ fn spawn_links(
                     let s = [scale.x as f32, scale.y as f32, scale.z as f32];
                     // An upload (browser) has its meshes in memory, by file name; a file on
                     // disk has them beside it or in a ROS package.
-                    let upload = model
-                        .source_dir
-                        .is_none()
-                        .then(|| uploaded.find(filename))
-                        .flatten();
+                    // (`uploaded` is empty unless this model came from an upload.)
+                    let upload = uploaded.find(filename);
                     let path = match upload {
                         Some((name, _)) => PathBuf::from(name),
                         None => match resolve_mesh_path(filename, model.source_dir.as_deref()) {
@@ -357,6 +354,18 @@ mod tests {
         assert!(e.contains("absent.obj"), "{e}");
     }
 
+    /// An app with the robot plugin and the visuals, one frame in, showing `model`.
+    fn app_showing(model: Model) -> App {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+            .init_asset::<Mesh>()
+            .init_asset::<StandardMaterial>()
+            .insert_resource(Robot::new(model))
+            .add_plugins((super::super::robot::RobotPlugin, VisualsPlugin));
+        app.update();
+        app
+    }
+
     /// The browser's path: a URDF uploaded with its mesh files (no directory), meshes found by
     /// file name whatever their `package://` path, an OBJ's material library too.
     #[test]
@@ -376,13 +385,7 @@ mod tests {
             ("base.mtl".to_string(), b"newmtl red\nKd 1 0 0\n".to_vec()),
         ];
         let panda = Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, AssetPlugin::default()))
-            .init_asset::<Mesh>()
-            .init_asset::<StandardMaterial>()
-            .insert_resource(Robot::new(panda))
-            .add_plugins((super::super::robot::RobotPlugin, VisualsPlugin));
-        app.update();
+        let mut app = app_showing(panda);
         app.world_mut()
             .write_message(super::super::robot::LoadUrdf::Upload(files));
         app.update();
@@ -437,13 +440,7 @@ mod tests {
         let path = dir.path().join("m.urdf");
         std::fs::write(&path, urdf).unwrap();
         let model = Model::from_urdf_file(&path).unwrap();
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, AssetPlugin::default()))
-            .init_asset::<Mesh>()
-            .init_asset::<StandardMaterial>()
-            .insert_resource(Robot::new(model))
-            .add_plugins((super::super::robot::RobotPlugin, VisualsPlugin));
-        app.update();
+        let mut app = app_showing(model);
         let mut q = app.world_mut().query::<(&LinkVisual, Option<&Children>)>();
         let counts: Vec<usize> = q
             .iter(app.world())

@@ -60,6 +60,19 @@ pub trait LessonSettings: Resource + Component<Mutability = bevy::ecs::component
     fn write_params(&self, out: &mut BTreeMap<String, String>);
 }
 
+/// The link name of `choice` in a table of (choice, name) pairs.
+pub fn param_name<T: PartialEq>(table: &[(T, &'static str)], choice: T) -> Option<&'static str> {
+    table.iter().find(|(c, _)| *c == choice).map(|(_, n)| *n)
+}
+
+/// The choice a link names in a table of (choice, name) pairs.
+pub fn param_choice<T: Copy>(table: &[(T, &'static str)], name: Option<&str>) -> Option<T> {
+    table
+        .iter()
+        .find(|(_, n)| Some(*n) == name)
+        .map(|(c, _)| *c)
+}
+
 /// Keeps [`LessonParams`] in step with the active lesson's state `S` (run it only while that
 /// lesson is active).
 pub fn sync_params<S: LessonSettings>(

@@ -16,7 +16,7 @@ use crate::app::sim::{Driver, Sim, is_bundled_panda};
 use crate::app::ui::{UiState, egui_color, fixed_plot, lesson_panel};
 use crate::lessons::{
     ActiveLesson, LessonInfo, LessonSettings, RegisterLesson, ShowEverything, lesson_is,
-    sync_params,
+    param_choice, param_name, sync_params,
 };
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
@@ -424,11 +424,8 @@ const DRIVER_NAMES: [(DriverChoice, &str); 3] = [
 impl LessonSettings for GenerativeState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
         let get = |k: &str| given.get(k).map(String::as_str);
-        if let Some((c, _)) = SAMPLER_NAMES
-            .iter()
-            .find(|(_, n)| Some(*n) == get("sampler"))
-        {
-            self.sampler = *c;
+        if let Some(c) = param_choice(&SAMPLER_NAMES, get("sampler")) {
+            self.sampler = c;
         }
         if let Some(k) = get("k").and_then(|k| k.parse::<usize>().ok()) {
             self.k = k.clamp(1, 10);
@@ -442,14 +439,14 @@ impl LessonSettings for GenerativeState {
         if let Some(n) = get("noise").and_then(|n| n.parse().ok()) {
             self.noise_seed = n;
         }
-        if let Some((d, _)) = DRIVER_NAMES.iter().find(|(_, n)| Some(*n) == get("driver")) {
-            self.driver = *d;
+        if let Some(d) = param_choice(&DRIVER_NAMES, get("driver")) {
+            self.driver = d;
         }
         self.dirty = true;
     }
 
     fn write_params(&self, out: &mut BTreeMap<String, String>) {
-        if let Some(n) = name_of(&SAMPLER_NAMES, self.sampler) {
+        if let Some(n) = param_name(&SAMPLER_NAMES, self.sampler) {
             out.insert("sampler".into(), n.into());
         }
         if self.sampler != SamplerChoice::Ddpm {
@@ -460,14 +457,10 @@ impl LessonSettings for GenerativeState {
         }
         out.insert("samples".into(), self.samples.to_string());
         out.insert("noise".into(), self.noise_seed.to_string());
-        if let Some(n) = name_of(&DRIVER_NAMES, self.driver) {
+        if let Some(n) = param_name(&DRIVER_NAMES, self.driver) {
             out.insert("driver".into(), n.into());
         }
     }
-}
-
-fn name_of<T: PartialEq>(list: &[(T, &'static str)], choice: T) -> Option<&'static str> {
-    list.iter().find(|(c, _)| *c == choice).map(|(_, n)| *n)
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<GenerativeState>) {

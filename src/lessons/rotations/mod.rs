@@ -12,7 +12,8 @@ use crate::app::i18n::Lang;
 use crate::app::robot::ArmSet;
 use crate::app::ui::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
 use crate::lessons::{
-    LessonInfo, LessonSettings, RegisterLesson, ShowEverything, lesson_is, sync_params,
+    LessonInfo, LessonSettings, RegisterLesson, ShowEverything, lesson_is, param_choice,
+    param_name, sync_params,
 };
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::{
@@ -225,14 +226,20 @@ impl Plugin for RotationsLesson {
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 6] = [
-        (Section::Gimbal, "gimbal"),
-        (Section::LostAxis, "lost-axis"),
-        (Section::Interpolation, "interpolation"),
-        (Section::Integration, "integration"),
-        (Section::Continuity, "continuity"),
-        (Section::Arm, "arm"),
+    /// Each section with its name in a link and its tab's string key, in tab order.
+    const ALL: [(Section, &'static str, &'static str); 6] = [
+        (Section::Gimbal, "gimbal", "sec_gimbal"),
+        (Section::LostAxis, "lost-axis", "sec_lost_axis"),
+        (Section::Interpolation, "interpolation", "sec_interp"),
+        (Section::Integration, "integration", "sec_integration"),
+        (Section::Continuity, "continuity", "sec_continuity"),
+        (Section::Arm, "arm", "sec_arm"),
     ];
+
+    /// (section, link name) pairs.
+    fn link_names() -> [(Section, &'static str); 6] {
+        Section::ALL.map(|(s, name, _)| (s, name))
+    }
 }
 
 /// `euler=ZYX` (upper case intrinsic, lower case extrinsic), `angles=30,60,20` (degrees),
@@ -255,11 +262,11 @@ impl LessonSettings for RotationsState {
                 self.angles_deg = v.map(|a| a.clamp(-180.0, 180.0));
             }
         }
-        if let Some((section, _)) = given
-            .get("section")
-            .and_then(|name| Section::ALL.iter().find(|(_, n)| n == name))
-        {
-            self.section = *section;
+        if let Some(section) = param_choice(
+            &Section::link_names(),
+            given.get("section").map(String::as_str),
+        ) {
+            self.section = section;
         }
     }
 
@@ -269,8 +276,8 @@ impl LessonSettings for RotationsState {
         }
         let [a, b, c] = self.angles_deg.map(|a| (a * 100.0).round() / 100.0);
         out.insert("angles".into(), format!("{a},{b},{c}"));
-        if let Some((_, name)) = Section::ALL.iter().find(|(s, _)| *s == self.section) {
-            out.insert("section".into(), (*name).into());
+        if let Some(name) = param_name(&Section::link_names(), self.section) {
+            out.insert("section".into(), name.into());
         }
     }
 }
@@ -466,14 +473,7 @@ fn panel(
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_rotations"), |ui| {
         ui.horizontal_wrapped(|ui| {
-            for (s, key) in [
-                (Section::Gimbal, "sec_gimbal"),
-                (Section::LostAxis, "sec_lost_axis"),
-                (Section::Interpolation, "sec_interp"),
-                (Section::Integration, "sec_integration"),
-                (Section::Continuity, "sec_continuity"),
-                (Section::Arm, "sec_arm"),
-            ] {
+            for (s, _, key) in Section::ALL {
                 ui.selectable_value(&mut state.section, s, l.t(key));
             }
         });
