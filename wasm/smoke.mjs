@@ -66,7 +66,7 @@ async function open(query) {
     if (colours > 200) { firstFrame = (Date.now() - started) / 1000; break; }
   }
   if (firstFrame === null) problems.push(`${query}: blank canvas after 180 s (${colours} colours)`);
-  return { page, log, firstFrame, colours };
+  return { page, log, firstFrame, colours, started };
 }
 
 async function waitForLog(log, text, ms = 30_000) {
@@ -78,15 +78,31 @@ async function waitForLog(log, text, ms = 30_000) {
   return false;
 }
 
-// 1. A shared link: lesson, seed and the lesson's own settings (the physics driven by the
-//    sampled-chunk policy) come back in the address once the app has applied them.
-const main = "lesson=generative&seed=3&sampler=heun&k=4&driver=sampled";
+// 1. A shared link: lesson, seed and the lesson's own settings come back in the address once
+//    the app has applied them. The lesson records its demonstrations in physics, the sampled-
+//    chunk policy then drives the arm, and `field=network` trains the velocity network in the
+//    page, after which the network drives: each step is waited for by its console line.
+const main = "lesson=generative&seed=3&sampler=heun&k=4&driver=sampled&field=network";
 const first = await open(main);
-await first.page.waitForTimeout(8000);
-await first.page.screenshot({ path: shot });
 const address = first.page.url();
 for (const kv of main.split("&"))
   if (!address.includes(kv)) problems.push(`the address lost ${kv}: ${address}`);
+const steps = [
+  ["recorded 24 demonstrations", "the demonstrations were not recorded"],
+  ["(policy_generative_exact", "no episode driven by the sampled chunks (exact field)"],
+  ["trained the velocity network", "the network was not trained"],
+  ["(policy_generative_network", "no episode driven by the trained network"],
+];
+const generative = [];
+for (const [text, failure] of steps) {
+  const found = await waitForLog(first.log, text, 300_000);
+  const line = first.log.find((l) => l.includes(text));
+  generative.push(`${((Date.now() - first.started) / 1000).toFixed(1)} s: ${line ?? "-"}`);
+  if (!found) { problems.push(failure); break; }
+  if (text.startsWith("recorded")) await first.page.screenshot({ path: shot });
+}
+const trainedShot = shot.replace(/\.png$/, "-trained.png");
+await first.page.screenshot({ path: trainedShot });
 
 // 2. A URDF from the file picker, another dropped on the page, and a broken one (a one-line
 //    warning, no error, the arm kept).
@@ -133,7 +149,8 @@ server.close();
 const wasm = fs.readFileSync(path.join(dist, "armtutor_bg.wasm"));
 console.log(`wasm: ${wasm.length} bytes raw, ${zlib.gzipSync(wasm, { level: 9 }).length} bytes gzip`);
 console.log(`first frame after ${times.join(" / ")} s (${[main, ...tour].join(" / ")})`);
-console.log(`screenshots: ${shot} and ${path.basename(uploadShot)}, -frames, -jacobian, -rotations`);
+console.log(`generative lesson (from opening the page):\n  ${generative.join("\n  ")}`);
+console.log(`screenshots: ${shot} and ${path.basename(trainedShot)}, ${path.basename(uploadShot)}, -frames, -jacobian, -rotations`);
 if (problems.length) {
   console.error(problems.join("\n"));
   process.exit(1);

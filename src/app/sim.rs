@@ -349,6 +349,14 @@ fn drive_from_physics(
         if sim.finished_for == 0.0 {
             let outcome = sim.episode.as_ref().map(Episode::outcome);
             if let Some(o) = outcome {
+                // One line per episode: the browser smoke test reads these from the console.
+                info!(
+                    "seed {}: {} ({}{})",
+                    sim.seed,
+                    if o.success { "success" } else { "failure" },
+                    sim.driver.name,
+                    if o.collided { ", hit the post" } else { "" }
+                );
                 sim.count(&o);
                 sim.episodes += 1;
                 sim.successes += u32::from(o.success);

@@ -48,22 +48,19 @@ pub fn options_from_url() -> StartOptions {
 /// The keys of the address that are not lesson settings.
 const APP_KEYS: [&str; 5] = ["lesson", "seed", "lang", "presenter", "teach"];
 
-/// Every other `key=value` of the address, for the start lesson (see `LessonParams`).
+/// Every other `key=value` of the address, decoded, for the start lesson (see `LessonParams`).
 fn lesson_params(q: Option<&web_sys::UrlSearchParams>) -> Vec<(String, String)> {
-    let (Some(q), Some(search)) = (
-        q,
-        web_sys::window().and_then(|w| w.location().search().ok()),
-    ) else {
+    // `URLSearchParams` iterates as `[key, value]` pairs.
+    let Some(entries) = q.and_then(|q| js_sys::try_iter(q).ok().flatten()) else {
         return Vec::new();
     };
-    // The key names from the raw query; their decoded values from the parsed one.
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split('=').next())
-        .filter_map(|k| js_sys::decode_uri_component(k).ok()?.as_string())
-        .filter(|k| !k.is_empty() && !APP_KEYS.contains(&k.as_str()))
-        .filter_map(|k| q.get(&k).map(|v| (k, v)))
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let pair = js_sys::Array::from(&entry);
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .filter(|(k, _)| !k.is_empty() && !APP_KEYS.contains(&k.as_str()))
         .collect()
 }
 
@@ -180,22 +177,27 @@ fn keep_the_address(
     lang: Res<Lang>,
     ui: Res<UiState>,
     mode: Res<State<DriveMode>>,
-    mut last: Local<String>,
+    mut last: Local<Vec<(String, String)>>,
 ) {
-    let mut pairs: Vec<(&str, String)> = Vec::new();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, v: String| pairs.push((k.to_string(), v));
     if let Some(id) = lesson.0 {
-        pairs.push(("lesson", id.to_string()));
+        put("lesson", id.to_string());
     }
-    pairs.push(("seed", sim.seed.to_string()));
-    pairs.push(("lang", if *lang == Lang::Zh { "zh" } else { "en" }.into()));
+    put("seed", sim.seed.to_string());
+    put("lang", if *lang == Lang::Zh { "zh" } else { "en" }.into());
     if ui.presenter {
-        pairs.push(("presenter", String::new()));
+        put("presenter", String::new());
     }
     if *mode.get() == DriveMode::Teach {
-        pairs.push(("teach", String::new()));
+        put("teach", String::new());
     }
     if params.owner.is_some() && params.owner == lesson.0 {
-        pairs.extend(params.now.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        pairs.extend(params.now.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    // The browser is only called when the scene changed, not every frame.
+    if *last == pairs {
+        return;
     }
     let Ok(search) = web_sys::UrlSearchParams::new() else {
         return;
@@ -203,11 +205,7 @@ fn keep_the_address(
     for (k, v) in &pairs {
         search.append(k, v);
     }
-    let query: String = search.to_string().into();
-    if *last == query {
-        return;
-    }
-    *last = query.clone();
+    *last = pairs;
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -217,7 +215,7 @@ fn keep_the_address(
     let Ok(url) = web_sys::Url::new(&href) else {
         return;
     };
-    url.set_search(&query);
+    url.set_search(&String::from(search.to_string()));
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
     }

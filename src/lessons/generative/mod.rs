@@ -35,11 +35,13 @@ pub const ID: &str = "generative";
 
 /// Scripted demonstrations recorded (seeds 0…N−1).
 pub const DEMOS: u64 = 24;
-/// Wall-clock budget per frame for recording demonstrations (ms).
+/// Wall-clock budget per frame for recording demonstrations (ms) at a normal frame rate.
 const BUDGET_MS: f64 = 8.0;
 /// Wall-clock budget per frame for training (ms): about 3 steps of 3.6 ms (release), so the
 /// 4000 steps take about 25 s at 60 frames per second.
 const TRAIN_BUDGET_MS: f64 = 12.0;
+/// The most any one frame gives to recording or training (ms), so the page still answers.
+const MAX_BUDGET_MS: f64 = 100.0;
 /// Denoising steps computed per frame at most while the animation catches up.
 const STEPS_PER_FRAME: usize = 25;
 /// Seconds the animation takes from noise to chunks, whatever the step count.
@@ -124,6 +126,11 @@ pub struct GenerativeState {
     dirty: bool,
     /// Record every demonstration in one frame (headless runs).
     record_at_once: bool,
+    /// Train the network as soon as the demonstrations are in (a link asked for it).
+    train_when_ready: bool,
+    /// When recording and training started, for the log lines that say how long they took.
+    recording_since: Option<Instant>,
+    training_since: Option<Instant>,
     /// What drawing needs, computed once per run step rather than every frame.
     views: Views,
 }
@@ -177,6 +184,9 @@ impl Default for GenerativeState {
             policy_log: Arc::default(),
             dirty: true,
             record_at_once: false,
+            train_when_ready: false,
+            recording_since: None,
+            training_since: None,
             views: Views::default(),
         }
     }
@@ -332,6 +342,10 @@ impl GenerativeState {
 
     /// The string key of the current driver (also its tally's name).
     pub fn driver_name(&self) -> &'static str {
+        if self.set.is_none() {
+            // The scripted policy drives until there are demonstrations to sample from.
+            return "policy_scripted";
+        }
         let network = self.field == FieldChoice::Network && self.trained.is_some();
         match (self.driver, network) {
             (DriverChoice::Scripted, _) => "policy_scripted",
@@ -340,6 +354,19 @@ impl GenerativeState {
             (DriverChoice::Regression, false) => "policy_regression_exact",
             (DriverChoice::Regression, true) => "policy_regression_network",
         }
+    }
+
+    /// Starts training a new network on the demonstrations (the last trained one keeps
+    /// serving until this one finishes).
+    pub fn start_training(&mut self) {
+        let Some(set) = &self.set else { return };
+        let cfg = TrainConfig {
+            spread: course::SPREAD / course::SCALE,
+            ..TrainConfig::default()
+        };
+        self.trainer = Some(Trainer::new(set, cfg));
+        self.training = true;
+        self.training_since = Some(Instant::now());
     }
 
     /// The physics driver for the current choice.
@@ -417,10 +444,16 @@ const DRIVER_NAMES: [(DriverChoice, &str); 3] = [
     (DriverChoice::Generative, "sampled"),
     (DriverChoice::Regression, "regression"),
 ];
+const FIELD_NAMES: [(FieldChoice, &str); 2] = [
+    (FieldChoice::Exact, "exact"),
+    (FieldChoice::Network, "network"),
+];
 
 /// `sampler=ddpm|ddim|fm|heun`, `k=1..10`, `cosine=0|1` (DDPM/DDIM), `samples=64..256`,
-/// `noise=N` (the noise seed), `driver=scripted|sampled|regression` (the physics). The
-/// denoiser is always the exact field at first: a network has to be trained in the page.
+/// `noise=N` (the noise seed), `driver=scripted|sampled|regression` (the physics),
+/// `field=exact|network` (the denoiser). A network is not in the link: `field=network` trains
+/// one in the page as soon as the demonstrations are recorded (the same one every time, the
+/// training being seeded), and the exact field serves until it is done.
 impl LessonSettings for GenerativeState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
         let get = |k: &str| given.get(k).map(String::as_str);
@@ -442,6 +475,10 @@ impl LessonSettings for GenerativeState {
         if let Some(d) = param_choice(&DRIVER_NAMES, get("driver")) {
             self.driver = d;
         }
+        if let Some(f) = param_choice(&FIELD_NAMES, get("field")) {
+            self.field = f;
+            self.train_when_ready = f == FieldChoice::Network && self.trained.is_none();
+        }
         self.dirty = true;
     }
 
@@ -459,6 +496,9 @@ impl LessonSettings for GenerativeState {
         out.insert("noise".into(), self.noise_seed.to_string());
         if let Some(n) = param_name(&DRIVER_NAMES, self.driver) {
             out.insert("driver".into(), n.into());
+        }
+        if let Some(n) = param_name(&FIELD_NAMES, self.field) {
+            out.insert("field".into(), n.into());
         }
     }
 }
@@ -503,20 +543,30 @@ fn use_the_course(
     let _ = sim.restart(&robot.model, seed);
 }
 
+/// Milliseconds of this frame for recording or training: `base` at a normal frame rate, half
+/// the last frame when frames are slow (software rendering, a weak laptop), so the work takes
+/// about as many seconds at any frame rate; never more than [`MAX_BUDGET_MS`].
+fn frame_budget_ms(base: f64, last_frame_s: f64) -> f64 {
+    (0.5 * last_frame_s * 1e3).clamp(base, MAX_BUDGET_MS)
+}
+
 /// Records the scripted demonstrations in physics, a few control periods per frame (all at
 /// once in headless runs), then windows them into chunks.
 fn record_demos(
     mut state: ResMut<GenerativeState>,
     robot: Option<Res<Robot>>,
     headless: Option<Res<Headless>>,
+    time: Res<Time<Real>>,
 ) {
     let Some(robot) = robot else { return };
     if state.set.is_some() || !is_bundled_panda(&robot.model) {
         return;
     }
     let at_once = headless.is_some() || state.record_at_once;
+    let budget = frame_budget_ms(BUDGET_MS, time.delta_secs_f64());
     let clock = Instant::now();
-    while at_once || clock.elapsed().as_secs_f64() * 1e3 < BUDGET_MS {
+    let since = *state.recording_since.get_or_insert(clock);
+    while at_once || clock.elapsed().as_secs_f64() * 1e3 < budget {
         let seed = state.demos.len() as u64;
         if seed >= DEMOS {
             break;
@@ -546,21 +596,38 @@ fn record_demos(
     }
     if state.demos.len() as u64 >= DEMOS {
         state.use_demos();
+        let ok = state.demos.iter().filter(|d| d.success).count();
+        info!(
+            "recorded {DEMOS} demonstrations ({ok} succeeded) in {:.1} s",
+            since.elapsed().as_secs_f64()
+        );
     }
 }
 
-fn train(mut state: ResMut<GenerativeState>) {
+fn train(mut state: ResMut<GenerativeState>, time: Res<Time<Real>>) {
+    if state.train_when_ready && state.set.is_some() {
+        state.train_when_ready = false;
+        state.start_training();
+    }
     if !state.training {
         return;
     }
     let Some(set) = state.set.clone() else { return };
+    let budget = frame_budget_ms(TRAIN_BUDGET_MS, time.delta_secs_f64());
     let clock = Instant::now();
+    let since = state.training_since;
     let Some(trainer) = &mut state.trainer else {
         state.training = false;
         return;
     };
-    while clock.elapsed().as_secs_f64() * 1e3 < TRAIN_BUDGET_MS && trainer.train(&set, 1) > 0 {}
+    while clock.elapsed().as_secs_f64() * 1e3 < budget && trainer.train(&set, 1) > 0 {}
     if trainer.finished() {
+        let loss = trainer.losses.last().map_or(f64::NAN, |(_, f, _)| *f);
+        info!(
+            "trained the velocity network: {} steps in {:.1} s, flow-matching loss {loss:.4}",
+            trainer.step,
+            since.map_or(0.0, |t| t.elapsed().as_secs_f64())
+        );
         state.training = false;
         // The policy and the samplers use a snapshot; training again starts a new network.
         state.trained = state.trainer.take().map(Arc::new);
@@ -737,16 +804,8 @@ fn field_section(ui: &mut egui::Ui, state: &mut GenerativeState, l: Lang) {
         return;
     }
     ui.label(l.t("field_network_note"));
-    if !state.training
-        && ui.button(l.t("train")).clicked()
-        && let Some(set) = &state.set
-    {
-        let cfg = TrainConfig {
-            spread: course::SPREAD / course::SCALE,
-            ..TrainConfig::default()
-        };
-        state.trainer = Some(Trainer::new(set, cfg));
-        state.training = true;
+    if !state.training && ui.button(l.t("train")).clicked() {
+        state.start_training();
     }
     let trainer = state.trainer.as_ref().or(state.trained.as_deref());
     let Some(trainer) = trainer else {
@@ -975,6 +1034,7 @@ mod tests {
             text,
             [
                 "driver=sampled",
+                "field=exact",
                 "k=4",
                 "noise=9",
                 "sampler=heun",
@@ -993,6 +1053,15 @@ mod tests {
             ),
             (SamplerChoice::FlowHeun, 4, 128, 9, DriverChoice::Generative)
         );
+        assert!(!fresh.train_when_ready);
+        // A link to the network view trains one once the demonstrations are in.
+        let network: BTreeMap<String, String> = [("field".into(), "network".into())].into();
+        fresh.apply_params(&network);
+        assert_eq!(fresh.field, FieldChoice::Network);
+        assert!(fresh.train_when_ready);
+        out.clear();
+        fresh.write_params(&mut out);
+        assert_eq!(out.get("field").map(String::as_str), Some("network"));
         // Out of range is clamped, nonsense ignored.
         let wild: BTreeMap<String, String> = [
             ("sampler", "gan"),
@@ -1000,6 +1069,7 @@ mod tests {
             ("samples", "1"),
             ("driver", "?"),
             ("cosine", "0"),
+            ("field", "gan"),
         ]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .into();
@@ -1020,6 +1090,43 @@ mod tests {
                 false
             )
         );
+        assert_eq!(state.field, FieldChoice::Exact);
+    }
+
+    #[test]
+    fn slow_frames_give_recording_a_share_of_the_frame_within_bounds() {
+        // 60 frames per second: the base budget.
+        assert!((frame_budget_ms(8.0, 1.0 / 60.0) - 25.0 / 3.0).abs() < 1e-12);
+        assert_eq!(frame_budget_ms(12.0, 1.0 / 60.0), 12.0);
+        // Software rendering at 5 frames per second: half of the frame.
+        assert_eq!(frame_budget_ms(8.0, 0.2), 100.0);
+        assert_eq!(frame_budget_ms(8.0, 0.1), 50.0);
+        // The first frame after a long load: capped, so the page still answers.
+        assert_eq!(frame_budget_ms(8.0, 5.0), MAX_BUDGET_MS);
+    }
+
+    #[test]
+    fn a_link_to_the_network_starts_training_when_the_demonstrations_are_in() {
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .insert_resource(GenerativeState::default())
+            .add_systems(Update, train);
+        let network: BTreeMap<String, String> = [("field".into(), "network".into())].into();
+        app.world_mut()
+            .resource_mut::<GenerativeState>()
+            .apply_params(&network);
+        app.update();
+        // No demonstrations yet: nothing to train on, and the wish is kept.
+        let state = app.world().resource::<GenerativeState>();
+        assert!(!state.training && state.train_when_ready);
+        let ready = ready_state();
+        let mut state = app.world_mut().resource_mut::<GenerativeState>();
+        state.demos = ready.demos;
+        state.set = ready.set;
+        app.update();
+        let state = app.world().resource::<GenerativeState>();
+        assert!(state.training && !state.train_when_ready);
+        assert!(state.trainer.as_ref().is_some_and(|t| t.step > 0));
     }
 
     fn ready_state() -> GenerativeState {
@@ -1126,6 +1233,14 @@ mod tests {
 
     #[test]
     fn the_driver_matches_the_choice() {
+        // Before the demonstrations are in, the scripted policy drives under its own name (a
+        // name that disagreed with the driver would restart the physics every frame).
+        let waiting = GenerativeState {
+            driver: DriverChoice::Generative,
+            ..default()
+        };
+        assert_eq!(waiting.driver_name(), "policy_scripted");
+        assert_eq!(waiting.driver().name, waiting.driver_name());
         let mut state = ready_state();
         assert!(state.driver().factory.is_none());
         state.driver = DriverChoice::Generative;
@@ -1138,5 +1253,6 @@ mod tests {
         assert_eq!(state.policy_log.lock().unwrap().len(), 1);
         state.driver = DriverChoice::Regression;
         assert_eq!(state.driver().name, "policy_regression_exact");
+        assert_eq!(state.driver().name, state.driver_name());
     }
 }
