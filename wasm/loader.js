@@ -25,6 +25,15 @@ async function download(url) {
   return bytes;
 }
 
+// A panic in the app traps the module (the web build has panic = "abort"): the canvas would
+// freeze without a word, so the overlay comes back and says what happened.
+window.addEventListener("error", (e) => {
+  if (!(e.error instanceof WebAssembly.RuntimeError)) return;
+  document.getElementById("loading").style.display = "";
+  status.textContent = "armtutor stopped. Reload the page to start again.";
+  error.textContent = `${e.message} (the browser console has the details)`;
+});
+
 try {
   const bytes = await download(new URL("./armtutor_bg.wasm", import.meta.url));
   status.textContent = "Starting…";

@@ -40,6 +40,8 @@ const browser = await chromium.launch({
   ],
 });
 const problems = [];
+// The message of the trap thrown on purpose at the end (see 4.).
+const TRAP = "smoke test: a trap on purpose";
 const repo = path.join(dist, "..", "..");
 
 // Opens the app at `query`, waits for the first drawn frame (the canvas shows many colours, a
@@ -51,7 +53,9 @@ async function open(query) {
     log.push(m.text());
     if (m.type() === "error") problems.push(`${query}: console: ${m.text()}`);
   });
-  page.on("pageerror", (e) => problems.push(`${query}: page error: ${e.message}`));
+  page.on("pageerror", (e) => {
+    if (!e.message.includes(TRAP)) problems.push(`${query}: page error: ${e.message}`);
+  });
   page.on("request", (r) => {
     const u = r.url();
     if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"))
@@ -141,6 +145,19 @@ for (const query of tour) {
   const kept = t.page.url();
   for (const kv of query.split("&"))
     if (!kept.includes(kv.replace(/,/g, "%2C"))) problems.push(`the address lost ${kv}: ${kept}`);
+  if (query === tour[tour.length - 1]) {
+    // 4. A trap (what a panic becomes in the web build) brings the overlay back with a reason
+    //    instead of leaving a frozen canvas.
+    await t.page.evaluate((msg) => setTimeout(() => { throw new WebAssembly.RuntimeError(msg); }), TRAP);
+    await t.page.waitForTimeout(500);
+    const said = await t.page.evaluate(() => [
+      getComputedStyle(document.getElementById("loading")).display,
+      document.getElementById("status").textContent,
+      document.getElementById("error").textContent,
+    ]);
+    if (said[0] === "none" || !said[1].includes("armtutor stopped") || !said[2].includes(TRAP))
+      problems.push(`a trap did not bring the overlay back: ${JSON.stringify(said)}`);
+  }
   await t.page.close();
 }
 await browser.close();

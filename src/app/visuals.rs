@@ -70,11 +70,11 @@ pub fn load_mesh_file(
     path: &std::path::Path,
     scale: [f32; 3],
 ) -> Result<(Mesh, Option<Color>), String> {
-    let scene = mesh_loader::Loader::default()
-        .merge_meshes(true)
-        .load(path)
-        .map_err(|e| format!("cannot read mesh {}: {e}", path.display()))?;
-    mesh_from_scene(scene, &path.display().to_string(), scale)
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read mesh {name}: {e}"))?;
+    // mesh-loader finds an OBJ's material library beside it and reads it with this.
+    let scene = read_scene(&name, &bytes, |p| std::fs::read(p))?;
+    mesh_from_scene(scene, &name, scale)
 }
 
 /// [`load_mesh_file`] for a file uploaded in the browser: its bytes, and the other uploaded
@@ -92,11 +92,48 @@ pub fn load_uploaded_mesh(
             .map(|(_, b)| b.to_vec())
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not uploaded"))
     };
-    let scene = mesh_loader::Loader::default()
-        .merge_meshes(true)
-        .load_from_slice_with_reader(bytes, name, read)
-        .map_err(|e| format!("cannot read mesh {name}: {e}"))?;
+    let scene = read_scene(name, bytes, read)?;
     mesh_from_scene(scene, name, scale)
+}
+
+/// mesh-loader on a file's bytes. COLLADA is checked first (mesh-loader panics on some
+/// malformed files, and in the browser a panic ends the page); on the desktop a panic that
+/// still happens is caught and reported like any other error.
+fn read_scene(
+    name: &str,
+    bytes: &[u8],
+    read: impl FnMut(&std::path::Path) -> std::io::Result<Vec<u8>>,
+) -> Result<mesh_loader::Scene, String> {
+    let fail = |why: &dyn std::fmt::Display| format!("cannot read mesh {name}: {why}");
+    if looks_like_collada(name, bytes) {
+        let text = std::str::from_utf8(bytes).map_err(|_| fail(&"not UTF-8 text"))?;
+        crate::robot::collada::check_collada(text).map_err(|e| fail(&e))?;
+    }
+    let load = std::panic::AssertUnwindSafe(|| {
+        mesh_loader::Loader::default()
+            .merge_meshes(true)
+            .load_from_slice_with_reader(bytes, name, read)
+    });
+    match std::panic::catch_unwind(load) {
+        Ok(scene) => scene.map_err(|e| fail(&e)),
+        Err(_) => Err(fail(&"the mesh reader gave up on it (malformed file)")),
+    }
+}
+
+/// Whether mesh-loader will read these bytes as COLLADA: by the extension, or for a name
+/// without a known one, by `<COLLADA` in the first kilobyte (as mesh-loader decides).
+fn looks_like_collada(name: &str, bytes: &[u8]) -> bool {
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    if ext.eq_ignore_ascii_case("dae") {
+        return true;
+    }
+    !matches!(ext, "stl" | "STL" | "obj" | "OBJ")
+        && bytes[..bytes.len().min(1024)]
+            .windows(8)
+            .any(|w| w == b"<COLLADA")
 }
 
 fn mesh_from_scene(
@@ -331,12 +368,21 @@ mod tests {
         )
         .unwrap();
         let obj = dir.path().join("t.obj");
-        std::fs::write(&obj, "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n").unwrap();
+        std::fs::write(
+            &obj,
+            "mtllib t.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nusemtl red\nf 1 2 3\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("t.mtl"), "newmtl red\nKd 1 0 0\n").unwrap();
         let dae = dir.path().join("t.dae");
         std::fs::write(&dae, include_str!("../../tests/data/triangle.dae")).unwrap();
         for path in [&stl, &obj, &dae] {
-            let (m, _) =
+            let (m, color) =
                 load_mesh_file(path, [0.001, 0.001, 0.001]).unwrap_or_else(|e| panic!("{e}"));
+            if path == &obj {
+                // The material library beside the OBJ was read.
+                assert_eq!(color, Some(Color::srgba(1.0, 0.0, 0.0, 1.0)));
+            }
             assert_eq!(m.count_vertices(), 3, "{}", path.display());
             let Some(bevy::mesh::VertexAttributeValues::Float32x3(p)) =
                 m.attribute(Mesh::ATTRIBUTE_POSITION)
@@ -352,6 +398,125 @@ mod tests {
         assert!(!e.contains('\n'), "{e}");
         let e = load_mesh_file(&dir.path().join("absent.obj"), [1.0; 3]).unwrap_err();
         assert!(e.contains("absent.obj"), "{e}");
+    }
+
+    /// Thousands of damaged STL, OBJ and COLLADA files (every truncation, and random splices
+    /// of XML and number fragments): mesh-loader must not panic on any that reaches it, since
+    /// in the browser a panic ends the page. COLLADA goes through the check first, which must
+    /// turn away every file mesh-loader would panic on.
+    #[test]
+    fn damaged_mesh_files_are_errors_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let obj = "mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nvn 0 0 1\nusemtl red\nf 1//1 2//1 3//1\nf 1 3 4\n";
+        let stl = "solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid t\n";
+        let mut binary_stl = vec![0u8; 80];
+        binary_stl.extend(1u32.to_le_bytes());
+        for f in [0f32, 0., 1., 0., 0., 0., 1., 0., 0., 0., 1., 0.] {
+            binary_stl.extend(f.to_le_bytes());
+        }
+        binary_stl.extend([0, 0]);
+        let dae = include_str!("../../tests/data/triangle.dae");
+        // A polylist quad with normals at their own offset, texture coordinates on its
+        // vertices and a material.
+        let quad = include_str!("../../tests/data/quad.dae");
+        let (mesh, color) = load_uploaded_mesh(
+            "q.dae",
+            quad.as_bytes(),
+            &UploadedFiles::default(),
+            [1.0; 3],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mesh.indices().map(|i| i.len()), Some(6), "two triangles");
+        assert!(color.is_some());
+        let files =
+            UploadedFiles([("m.mtl".to_string(), b"newmtl red\nKd 1 0 0\n".to_vec())].into());
+        let splices: [&[u8]; 21] = [
+            b"<",
+            b">",
+            b" ",
+            b"-1",
+            b"99",
+            b"nan",
+            b"\n",
+            b"f 1 2 9\n",
+            b"f -9 1 2\n",
+            b"v 1\n",
+            b"/",
+            b"\xff\xff\xff\x7f",
+            b"\0",
+            b"",
+            b"1e40",
+            b"<p>0 1 7</p>",
+            b"#tri",
+            b"#quad-vtx",
+            b"offset=\"2\"",
+            b"<vcount>5</vcount>",
+            b"stride=\"1\"",
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let (mut tried, mut rejected, mut loaded) = (0, 0, 0);
+        for (name, good) in [
+            ("a.obj", obj.as_bytes().to_vec()),
+            ("a.stl", stl.as_bytes().to_vec()),
+            ("b.stl", binary_stl),
+            ("a.dae", dae.as_bytes().to_vec()),
+            ("b.dae", quad.as_bytes().to_vec()),
+        ] {
+            let cuts = (0..good.len()).map(|cut| good[..cut].to_vec());
+            let spliced: Vec<Vec<u8>> = (0..3000)
+                .map(|_| {
+                    let mut s = good.clone();
+                    for _ in 0..rng.random_range(1..4) {
+                        let i = rng.random_range(0..s.len());
+                        let j = (i + rng.random_range(0..8)).min(s.len());
+                        s.splice(
+                            i..j,
+                            splices[rng.random_range(0..splices.len())].iter().copied(),
+                        );
+                    }
+                    s
+                })
+                .collect();
+            for bytes in cuts.chain(spliced) {
+                tried += 1;
+                if looks_like_collada(name, &bytes)
+                    && std::str::from_utf8(&bytes)
+                        .map_err(|e| e.to_string())
+                        .and_then(crate::robot::collada::check_collada)
+                        .is_err()
+                {
+                    rejected += 1;
+                    continue;
+                }
+                let read = |p: &std::path::Path| {
+                    files
+                        .find(&p.to_string_lossy())
+                        .map(|(_, b)| b.to_vec())
+                        .ok_or_else(|| std::io::Error::other("not uploaded"))
+                };
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    mesh_loader::Loader::default()
+                        .merge_meshes(true)
+                        .load_from_slice_with_reader(&bytes, name, read)
+                        .map(|scene| mesh_from_scene(scene, name, [1.0; 3]).is_ok())
+                }));
+                match outcome {
+                    Err(_) => panic!(
+                        "mesh-loader panicked on this {name}:\n{}",
+                        String::from_utf8_lossy(&bytes)
+                    ),
+                    Ok(Ok(true)) => loaded += 1,
+                    Ok(_) => {}
+                }
+            }
+        }
+        eprintln!(
+            "{tried} damaged files: {rejected} turned away by the COLLADA check, {loaded} still loaded"
+        );
+        assert!(
+            rejected > 100 && loaded > 100,
+            "{tried} {rejected} {loaded}"
+        );
     }
 
     /// An app with the robot plugin and the visuals, one frame in, showing `model`.

@@ -4,6 +4,7 @@
 //! Frames follow ROS REP-103: Z up, metres, radians.
 
 pub mod chain;
+pub mod collada;
 pub mod dynamics;
 pub mod mesh_path;
 pub mod model;

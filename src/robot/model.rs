@@ -818,6 +818,77 @@ mod tests {
         ));
     }
 
+    /// In the browser a panic ends the page (`panic = "abort"`, where `catch_unwind` cannot
+    /// help), so urdf-rs itself must not panic on damaged files: every truncation of the three
+    /// bundled arms and thousands of random splices of XML and number fragments.
+    #[test]
+    fn urdf_rs_does_not_panic_on_damaged_urdfs() {
+        use rand::{Rng, SeedableRng};
+        let splices = [
+            "<",
+            ">",
+            "/",
+            "\"",
+            "=",
+            " ",
+            "nan",
+            "-",
+            "1e999",
+            "<joint>",
+            "</link>",
+            "<robot>",
+            "",
+            "&",
+            "&amp;",
+            "<!--",
+            "]]>",
+            "<![CDATA[",
+            "\u{0}",
+            "é",
+            "<?xml?>",
+            "xmlns:a='b'",
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut tried = 0;
+        for good in [
+            include_str!("../../urdf/panda.urdf"),
+            include_str!("../../urdf/kuka_iiwa14.urdf"),
+            include_str!("../../urdf/kinova_gen3.urdf"),
+        ] {
+            let cuts = (0..good.len())
+                .step_by(23)
+                .filter(|&c| good.is_char_boundary(c))
+                .map(|c| good[..c].to_string());
+            let spliced: Vec<String> = (0..2000)
+                .map(|_| {
+                    let mut s = good.to_string();
+                    for _ in 0..rng.random_range(1..4) {
+                        let mut i = rng.random_range(0..s.len());
+                        while !s.is_char_boundary(i) {
+                            i -= 1;
+                        }
+                        let mut j = (i + rng.random_range(0..20)).min(s.len());
+                        while !s.is_char_boundary(j) {
+                            j -= 1;
+                        }
+                        s.replace_range(i..j, splices[rng.random_range(0..splices.len())]);
+                    }
+                    s
+                })
+                .collect();
+            for text in cuts.chain(spliced) {
+                tried += 1;
+                let parsed = std::panic::catch_unwind(|| urdf_rs::read_from_string(&text));
+                assert!(parsed.is_ok(), "urdf-rs panicked on:\n{text}");
+                // And what parses is then validated without panicking either.
+                if let Ok(Ok(robot)) = parsed {
+                    let _ = Model::from_urdf(&robot);
+                }
+            }
+        }
+        assert!(tried > 6000, "{tried}");
+    }
+
     #[test]
     fn mimic_joints_follow_their_master() {
         let m = Model::from_urdf_str(&wrap(
