@@ -88,6 +88,17 @@ async function waitForLog(log, text, ms = 30_000) {
 //    page, after which the network drives: each step is waited for by its console line.
 const main = "lesson=generative&seed=3&sampler=heun&k=4&driver=sampled&field=network";
 const first = await open(main);
+// Frames per second while the demonstrations are being recorded (software WebGL2).
+const fps = await first.page.evaluate(() => new Promise((done) => {
+  let frames = 0;
+  const start = performance.now();
+  const tick = () => {
+    frames += 1;
+    if (performance.now() - start < 5000) requestAnimationFrame(tick);
+    else done((frames / (performance.now() - start)) * 1000);
+  };
+  requestAnimationFrame(tick);
+}));
 const address = first.page.url();
 for (const kv of main.split("&"))
   if (!address.includes(kv)) problems.push(`the address lost ${kv}: ${address}`);
@@ -99,7 +110,7 @@ const steps = [
 ];
 const generative = [];
 for (const [text, failure] of steps) {
-  const found = await waitForLog(first.log, text, 300_000);
+  const found = await waitForLog(first.log, text, 420_000);
   const line = first.log.find((l) => l.includes(text));
   generative.push(`${((Date.now() - first.started) / 1000).toFixed(1)} s: ${line ?? "-"}`);
   if (!found) { problems.push(failure); break; }
@@ -166,6 +177,7 @@ server.close();
 const wasm = fs.readFileSync(path.join(dist, "armtutor_bg.wasm"));
 console.log(`wasm: ${wasm.length} bytes raw, ${zlib.gzipSync(wasm, { level: 9 }).length} bytes gzip`);
 console.log(`first frame after ${times.join(" / ")} s (${[main, ...tour].join(" / ")})`);
+console.log(`${fps.toFixed(1)} frames per second while recording`);
 console.log(`generative lesson (from opening the page):\n  ${generative.join("\n  ")}`);
 console.log(`screenshots: ${shot} and ${path.basename(trainedShot)}, ${path.basename(uploadShot)}, -frames, -jacobian, -rotations`);
 if (problems.length) {

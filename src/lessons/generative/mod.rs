@@ -40,8 +40,9 @@ const BUDGET_MS: f64 = 8.0;
 /// Wall-clock budget per frame for training (ms): about 3 steps of 3.6 ms (release), so the
 /// 4000 steps take about 25 s at 60 frames per second.
 const TRAIN_BUDGET_MS: f64 = 12.0;
-/// The most any one frame gives to recording or training (ms), so the page still answers.
-const MAX_BUDGET_MS: f64 = 100.0;
+/// The most any one frame gives to recording or training (ms): the page still answers every
+/// second however slow its drawing (in headless Chromium's software WebGL2 a frame takes 1.4 s).
+const MAX_BUDGET_MS: f64 = 1000.0;
 /// Denoising steps computed per frame at most while the animation catches up.
 const STEPS_PER_FRAME: usize = 25;
 /// Seconds the animation takes from noise to chunks, whatever the step count.
@@ -544,8 +545,9 @@ fn use_the_course(
 }
 
 /// Milliseconds of this frame for recording or training: `base` at a normal frame rate, half
-/// the last frame when frames are slow (software rendering, a weak laptop), so the work takes
-/// about as many seconds at any frame rate; never more than [`MAX_BUDGET_MS`].
+/// the last frame when frames are slow (software rendering, a weak laptop), so the work never
+/// more than halves the frame rate and still progresses when drawing alone takes most of a
+/// second; never more than [`MAX_BUDGET_MS`].
 fn frame_budget_ms(base: f64, last_frame_s: f64) -> f64 {
     (0.5 * last_frame_s * 1e3).clamp(base, MAX_BUDGET_MS)
 }
@@ -1100,7 +1102,7 @@ mod tests {
         assert_eq!(frame_budget_ms(12.0, 1.0 / 60.0), 12.0);
         // Software rendering at 5 frames per second: half of the frame.
         assert_eq!(frame_budget_ms(8.0, 0.2), 100.0);
-        assert_eq!(frame_budget_ms(8.0, 0.1), 50.0);
+        assert_eq!(frame_budget_ms(8.0, 1.4), 700.0);
         // The first frame after a long load: capped, so the page still answers.
         assert_eq!(frame_budget_ms(8.0, 5.0), MAX_BUDGET_MS);
     }
