@@ -85,15 +85,21 @@ pub fn load_uploaded_mesh(
     files: &UploadedFiles,
     scale: [f32; 3],
 ) -> Result<(Mesh, Option<Color>), String> {
-    let read = |p: &std::path::Path| {
-        let wanted = p.to_string_lossy();
+    let scene = read_scene(name, bytes, upload_reader(files))?;
+    mesh_from_scene(scene, name, scale)
+}
+
+/// Reads what an uploaded mesh refers to (an OBJ's material library) from the other uploaded
+/// files, by name.
+fn upload_reader(
+    files: &UploadedFiles,
+) -> impl FnMut(&std::path::Path) -> std::io::Result<Vec<u8>> + '_ {
+    |p| {
         files
-            .find(&wanted)
+            .find(&p.to_string_lossy())
             .map(|(_, b)| b.to_vec())
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not uploaded"))
-    };
-    let scene = read_scene(name, bytes, read)?;
-    mesh_from_scene(scene, name, scale)
+    }
 }
 
 /// mesh-loader on a file's bytes. COLLADA is checked first (mesh-loader panics on some
@@ -104,20 +110,34 @@ fn read_scene(
     bytes: &[u8],
     read: impl FnMut(&std::path::Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<mesh_loader::Scene, String> {
+    check_before_loading(name, bytes)?;
+    let load = std::panic::AssertUnwindSafe(|| load_scene(name, bytes, read));
     let fail = |why: &dyn std::fmt::Display| format!("cannot read mesh {name}: {why}");
-    if looks_like_collada(name, bytes) {
-        let text = std::str::from_utf8(bytes).map_err(|_| fail(&"not UTF-8 text"))?;
-        crate::robot::collada::check_collada(text).map_err(|e| fail(&e))?;
-    }
-    let load = std::panic::AssertUnwindSafe(|| {
-        mesh_loader::Loader::default()
-            .merge_meshes(true)
-            .load_from_slice_with_reader(bytes, name, read)
-    });
     match std::panic::catch_unwind(load) {
         Ok(scene) => scene.map_err(|e| fail(&e)),
         Err(_) => Err(fail(&"the mesh reader gave up on it (malformed file)")),
     }
+}
+
+/// Turns away the files mesh-loader would panic on (COLLADA only; see `robot::collada`).
+fn check_before_loading(name: &str, bytes: &[u8]) -> Result<(), String> {
+    if !looks_like_collada(name, bytes) {
+        return Ok(());
+    }
+    let fail = |why: &dyn std::fmt::Display| format!("cannot read mesh {name}: {why}");
+    let text = std::str::from_utf8(bytes).map_err(|_| fail(&"not UTF-8 text"))?;
+    crate::robot::collada::check_collada(text).map_err(|e| fail(&e))
+}
+
+/// mesh-loader itself, every sub-mesh merged into one.
+fn load_scene(
+    name: &str,
+    bytes: &[u8],
+    read: impl FnMut(&std::path::Path) -> std::io::Result<Vec<u8>>,
+) -> std::io::Result<mesh_loader::Scene> {
+    mesh_loader::Loader::default()
+        .merge_meshes(true)
+        .load_from_slice_with_reader(bytes, name, read)
 }
 
 /// Whether mesh-loader will read these bytes as COLLADA: by the extension, or for a name
@@ -479,25 +499,13 @@ mod tests {
                 .collect();
             for bytes in cuts.chain(spliced) {
                 tried += 1;
-                if looks_like_collada(name, &bytes)
-                    && std::str::from_utf8(&bytes)
-                        .map_err(|e| e.to_string())
-                        .and_then(crate::robot::collada::check_collada)
-                        .is_err()
-                {
+                if check_before_loading(name, &bytes).is_err() {
                     rejected += 1;
                     continue;
                 }
-                let read = |p: &std::path::Path| {
-                    files
-                        .find(&p.to_string_lossy())
-                        .map(|(_, b)| b.to_vec())
-                        .ok_or_else(|| std::io::Error::other("not uploaded"))
-                };
+                // Without `read_scene`'s catch_unwind, so that a panic shows.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    mesh_loader::Loader::default()
-                        .merge_meshes(true)
-                        .load_from_slice_with_reader(&bytes, name, read)
+                    load_scene(name, &bytes, upload_reader(&files))
                         .map(|scene| mesh_from_scene(scene, name, [1.0; 3]).is_ok())
                 }));
                 match outcome {
