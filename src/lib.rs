@@ -10,6 +10,8 @@
 pub mod app;
 pub mod cli;
 #[cfg(feature = "app")]
+pub mod kit;
+#[cfg(feature = "app")]
 pub mod lessons;
 pub mod math;
 pub mod robot;

@@ -2,7 +2,7 @@
 //! the window; `bench --frames N` measures the main-world CPU time per frame with every overlay
 //! of every lesson on.
 
-use crate::lessons::{ActiveLesson, LessonRegistry, ShowEverything};
+use crate::kit::{ActiveLesson, LessonRegistry, ShowEverything};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use std::path::PathBuf;

@@ -249,6 +249,40 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("handle_rotate", "rotate", "旋转"),
     ("key_no_lesson", "Close the lesson", "关闭课程"),
     ("key_lesson", "Open lesson 1, 2, …", "打开第 1、2……课"),
+    ("key_next_step", "Next guided step", "下一步（引导）"),
+    (
+        "key_previous_step",
+        "Previous guided step",
+        "上一步（引导）",
+    ),
+    ("step_label", "Step", "步骤"),
+    ("steps_start", "▶ Guided steps", "▶ 分步讲解"),
+    (
+        "steps_start_tip",
+        "Walk through the lesson one idea at a time (PageDown or →)",
+        "一次一个概念地走完本课（PageDown 或 →）",
+    ),
+    (
+        "steps_next",
+        "Next step (PageDown, →)",
+        "下一步（PageDown、→）",
+    ),
+    (
+        "steps_previous",
+        "Previous step (PageUp, ←)",
+        "上一步（PageUp、←）",
+    ),
+    (
+        "steps_again",
+        "Set this step's scene up again",
+        "重新布置这一步的场景",
+    ),
+    (
+        "steps_leave",
+        "Leave the steps: explore freely",
+        "退出分步：自由探索",
+    ),
+    ("try_this", "Try this:", "试一试："),
     ("mouse_left", "Left drag", "左键拖动"),
     ("mouse_orbit", "Orbit the camera", "环绕旋转相机"),
     ("mouse_right", "Right drag", "右键拖动"),
@@ -473,8 +507,13 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("spin_stop", "Stop", "停止"),
     (
         "lost_axis_note",
-        "The Euler rates E(θ)⁻¹ω grow like 1/cos b and are infinite at the lock (plot clipped at 10 rad/s); the quaternion rate |dq/dt| = ½|ω| never changes. A controller or a network that outputs Euler rates fails exactly here.",
-        "欧拉角速率 E(θ)⁻¹ω 按 1/cos b 增长，在锁定处为无穷大（图中截断于 10 rad/s）；四元数的变化率 |dq/dt| = ½|ω| 始终不变。输出欧拉角速率的控制器或网络恰恰在这里失效。",
+        "For this Tait–Bryan sequence (three different axes) the lock is at b = ±90°: the Euler rates E(θ)⁻¹ω grow like 1/cos b and are infinite there (plot clipped at 10 rad/s); the quaternion rate |dq/dt| = ½|ω| never changes. A controller or a network that outputs Euler rates fails exactly here.",
+        "对这种泰特–布莱恩序列（三根轴各不相同），锁定发生在 b = ±90°：欧拉角速率 E(θ)⁻¹ω 按 1/cos b 增长，在那里为无穷大（图中截断于 10 rad/s）；四元数的变化率 |dq/dt| = ½|ω| 始终不变。输出欧拉角速率的控制器或网络恰恰在这里失效。",
+    ),
+    (
+        "lost_axis_note_proper",
+        "For this proper Euler sequence (first and last axes the same) the lock is at b = 0° and 180°: the Euler rates E(θ)⁻¹ω grow like 1/sin b and are infinite there (plot clipped at 10 rad/s); the quaternion rate |dq/dt| = ½|ω| never changes. A controller or a network that outputs Euler rates fails exactly here.",
+        "对这种经典欧拉角序列（第一根轴与最后一根轴相同），锁定发生在 b = 0° 和 180°：欧拉角速率 E(θ)⁻¹ω 按 1/sin b 增长，在那里为无穷大（图中截断于 10 rad/s）；四元数的变化率 |dq/dt| = ½|ω| 始终不变。输出欧拉角速率的控制器或网络恰恰在这里失效。",
     ),
     (
         "interp_intro",
@@ -625,8 +664,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "fm_note",
-        "Flow matching: follow the velocity v from noise (τ = 0) to data (τ = 1). The paths are nearly straight, so 1–10 steps suffice.",
-        "流匹配：沿速度场 v 从噪声（τ = 0）走到数据（τ = 1）。路径几乎是直线，所以 1–10 步就够了。",
+        "Flow matching: follow the velocity v from noise (τ = 0) to data (τ = 1). The paths are nearly straight, so a few steps do, but not one: at τ = 0 the exact v is E[x₁] − x, so K = 1 lands every sample on the mean, the red regression through the post.",
+        "流匹配：沿速度场 v 从噪声（τ = 0）走到数据（τ = 1）。路径几乎是直线，所以几步就够，但一步不行：τ = 0 处精确的 v 等于 E[x₁] − x，K = 1 会把每个样本都送到均值上，也就是穿过立柱的红色回归路径。",
     ),
     ("ddpm_steps", "T = 100 steps", "T = 100 步"),
     ("steps_k", "steps K", "步数 K"),
@@ -703,6 +742,36 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The characters of `text` that the app's fonts cannot draw (per family), and any
+/// combining mark: egui lays those out as separate glyphs (q̇ shows as q and a dot beside it),
+/// so text uses precomposed letters or words instead. Tests call this for every string.
+pub fn missing_glyphs(text: &str) -> std::collections::BTreeSet<(String, char)> {
+    let ctx = egui::Context::default();
+    ctx.set_fonts(fonts());
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
+    let mut missing = std::collections::BTreeSet::new();
+    for c in text.chars() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            missing.insert(("combining mark".to_string(), c));
+        }
+    }
+    // What the fonts of each family cover (egui's own `has_glyph` says no for every character
+    // of the font that also holds the replacement glyph ◻, here DejaVu Sans).
+    ctx.fonts_mut(|f| {
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            let covered = f.fonts.font(&family).characters().clone();
+            for c in text.chars() {
+                if !c.is_whitespace() && !covered.contains_key(&c) {
+                    missing.insert((family.to_string(), c));
+                }
+            }
+        }
+    });
+    missing
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -770,37 +839,12 @@ mod tests {
     /// The fonts egui will use have a glyph for every character of every string.
     #[test]
     fn every_character_has_a_glyph() {
-        let ctx = egui::Context::default();
-        ctx.set_fonts(fonts());
-        ctx.run_ui(egui::RawInput::default(), |_| {})
-            .textures_delta
-            .clear();
-        for (k, en, zh) in TABLE {
-            // egui lays out combining marks as separate glyphs (q̇ shows as q and a dot beside
-            // it): use precomposed letters or words instead.
-            for c in en.chars().chain(zh.chars()) {
-                assert!(
-                    !('\u{300}'..='\u{36f}').contains(&c),
-                    "{k}: combining mark {c:?}"
-                );
-            }
-        }
-        // What the fonts of each family cover (egui's own `has_glyph` says no for every
-        // character of the font that also holds the replacement glyph ◻, here DejaVu Sans).
-        let mut missing = std::collections::BTreeSet::new();
-        ctx.fonts_mut(|f| {
-            for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-                let covered = f.fonts.font(&family).characters().clone();
-                let text = TABLE
-                    .iter()
-                    .flat_map(|(_, en, zh)| en.chars().chain(zh.chars()));
-                for c in text.chain("⏸⏵⏭⟲🖵×◻中文".chars()) {
-                    if !c.is_whitespace() && !covered.contains_key(&c) {
-                        missing.insert((family.clone(), c));
-                    }
-                }
-            }
-        });
+        let text: String = TABLE
+            .iter()
+            .flat_map(|(_, en, zh)| [*en, *zh])
+            .chain(["⏸⏵⏭⟲🖵×◻中文"])
+            .collect();
+        let missing = missing_glyphs(&text);
         assert!(
             missing.is_empty(),
             "no glyph for {missing:?}: run `python3 assets/fonts/subset.py`"

@@ -4,12 +4,14 @@
 //! Robot data stays in REP-103 (Z up) everywhere; [`convert`] is the one place that turns it
 //! into Bevy's Y-up world.
 
+pub mod address;
 pub mod capture;
 pub mod convert;
 pub mod i18n;
 pub mod robot;
 pub mod scene;
 pub mod sim;
+pub mod steps;
 pub mod teach;
 pub mod ui;
 pub mod visuals;
@@ -48,6 +50,8 @@ pub struct ArmtutorPlugin {
     pub model: Model,
     pub lang: i18n::Lang,
     pub lesson: Option<String>,
+    /// The guided step to open (0-based) in the start lesson.
+    pub step: Option<usize>,
 }
 
 impl Plugin for ArmtutorPlugin {
@@ -61,6 +65,7 @@ impl Plugin for ArmtutorPlugin {
                 crate::lessons::LessonsPlugin {
                     start: self.lesson.clone(),
                 },
+                steps::StepsPlugin { start: self.step },
             ));
     }
 }
@@ -70,11 +75,11 @@ impl Plugin for ArmtutorPlugin {
 pub fn run(opts: StartOptions) -> Result<String, String> {
     let model = load_model(opts.urdf.as_deref())?;
     if let Some(name) = &opts.args.lesson
-        && !crate::lessons::LESSON_IDS.contains(&name.as_str())
+        && crate::lessons::find(name).is_none()
     {
         return Err(format!(
             "unknown lesson {name:?}; the lessons are: {}",
-            crate::lessons::LESSON_IDS.join(", ")
+            crate::lessons::ids().join(", ")
         ));
     }
     // winit panics without a display; say what to do instead (only X11 is built in).
@@ -138,6 +143,7 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
             model,
             lang,
             lesson: opts.args.lesson.clone(),
+            step: opts.args.step.map(|n| n.saturating_sub(1)),
         },
         scene::ScenePlugin,
         visuals::VisualsPlugin,

@@ -6,7 +6,7 @@ use super::i18n::{self, Lang};
 use super::robot::{Notice, Robot};
 use super::sim::{DriveMode, SPEEDS, Sim};
 use super::teach::Teach;
-use crate::lessons::{ActiveLesson, LessonRegistry};
+use crate::kit::{ActiveLesson, LessonRegistry, StepCommand};
 use crate::sim::policy::ActionMode;
 use bevy::gizmos::transform_gizmo::{
     TransformGizmoMode, TransformGizmoSettings, TransformGizmoState,
@@ -97,6 +97,8 @@ pub enum Shortcut {
     HidePanels,
     CameraHome,
     HandleMode,
+    NextStep,
+    PreviousStep,
     Lesson(usize),
     NoLesson,
 }
@@ -123,12 +125,79 @@ pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::KeyH, "H", Shortcut::HidePanels, "key_hide"),
     (KeyCode::KeyC, "C", Shortcut::CameraHome, "key_camera"),
     (KeyCode::KeyG, "G", Shortcut::HandleMode, "key_handle"),
+    // Presenter clickers send PageDown / PageUp.
+    (
+        KeyCode::PageDown,
+        "PgDn",
+        Shortcut::NextStep,
+        "key_next_step",
+    ),
+    (
+        KeyCode::ArrowRight,
+        "→",
+        Shortcut::NextStep,
+        "key_next_step",
+    ),
+    (
+        KeyCode::PageUp,
+        "PgUp",
+        Shortcut::PreviousStep,
+        "key_previous_step",
+    ),
+    (
+        KeyCode::ArrowLeft,
+        "←",
+        Shortcut::PreviousStep,
+        "key_previous_step",
+    ),
     (KeyCode::Digit0, "0", Shortcut::NoLesson, "key_no_lesson"),
-    (KeyCode::Digit1, "1", Shortcut::Lesson(0), "key_lesson"),
-    (KeyCode::Digit2, "2", Shortcut::Lesson(1), "key_lesson"),
-    (KeyCode::Digit3, "3", Shortcut::Lesson(2), "key_lesson"),
-    (KeyCode::Digit4, "4", Shortcut::Lesson(3), "key_lesson"),
 ];
+
+/// The digit keys that open lessons 1 to 9, in the registry's order.
+pub const LESSON_KEYS: [KeyCode; 9] = [
+    KeyCode::Digit1,
+    KeyCode::Digit2,
+    KeyCode::Digit3,
+    KeyCode::Digit4,
+    KeyCode::Digit5,
+    KeyCode::Digit6,
+    KeyCode::Digit7,
+    KeyCode::Digit8,
+    KeyCode::Digit9,
+];
+
+/// The shortcut a key stands for, given the registered lessons (digits beyond them do
+/// nothing).
+pub fn shortcut_for(key: KeyCode, lessons: usize) -> Option<Shortcut> {
+    if let Some(i) = LESSON_KEYS.iter().position(|&k| k == key) {
+        return (i < lessons).then_some(Shortcut::Lesson(i));
+    }
+    SHORTCUTS
+        .iter()
+        .find(|&&(k, ..)| k == key)
+        .map(|&(_, _, s, _)| s)
+}
+
+/// The help sheet's rows: (keys, description key), shortcuts sharing a description on one
+/// row, and one row for the lesson digits that exist.
+pub fn help_rows(lessons: usize) -> Vec<(String, &'static str)> {
+    let mut rows: Vec<(String, &'static str)> = Vec::new();
+    for &(_, label, _, key) in SHORTCUTS {
+        match rows.iter_mut().find(|(_, k)| *k == key) {
+            Some((labels, _)) => {
+                labels.push_str(" / ");
+                labels.push_str(label);
+            }
+            None => rows.push((label.to_string(), key)),
+        }
+    }
+    match lessons {
+        0 => {}
+        1 => rows.push(("1".into(), "key_lesson")),
+        n => rows.push((format!("1–{}", n.min(LESSON_KEYS.len())), "key_lesson")),
+    }
+    rows
+}
 
 pub struct UiPlugin {
     pub presenter: bool,
@@ -159,6 +228,7 @@ impl Plugin for UiPlugin {
                 transport_bar,
                 arm_panel,
                 help_sheet,
+                super::steps::step_card,
                 draw_labels,
                 fit_viewport,
             )
@@ -239,8 +309,11 @@ pub fn apply(
         Shortcut::Language => *lang = lang.other(),
         Shortcut::Presenter => ui.presenter = !ui.presenter,
         Shortcut::HidePanels => ui.hide_panels = !ui.hide_panels,
-        // Handled where the camera and the handle are (see `keyboard`).
-        Shortcut::CameraHome | Shortcut::HandleMode => {}
+        // Handled where the camera, the handle and the steps are (see `keyboard`).
+        Shortcut::CameraHome
+        | Shortcut::HandleMode
+        | Shortcut::NextStep
+        | Shortcut::PreviousStep => {}
         Shortcut::Lesson(i) => {
             if let Some(l) = registry.lessons.get(i) {
                 lesson.0 = Some(l.id);
@@ -264,6 +337,7 @@ fn keyboard(
     mut next_mode: ResMut<NextState<DriveMode>>,
     mut cameras: Query<&mut PanOrbitCamera>,
     mut handle: ResMut<TransformGizmoSettings>,
+    mut steps: MessageWriter<StepCommand>,
 ) {
     // Typing into a text field is not a shortcut.
     if let Ok(ctx) = contexts.ctx_mut()
@@ -271,11 +345,17 @@ fn keyboard(
     {
         return;
     }
-    for &(key, _, shortcut, _) in SHORTCUTS {
-        if !keys.just_pressed(key) {
+    for &key in keys.get_just_pressed() {
+        let Some(shortcut) = shortcut_for(key, registry.lessons.len()) else {
             continue;
-        }
+        };
         match shortcut {
+            Shortcut::NextStep => {
+                steps.write(StepCommand::Next);
+            }
+            Shortcut::PreviousStep => {
+                steps.write(StepCommand::Previous);
+            }
             Shortcut::CameraHome => {
                 for mut cam in &mut cameras {
                     super::scene::home(&mut cam);
@@ -667,7 +747,9 @@ fn help_sheet(
     mut contexts: EguiContexts,
     mut ui_state: ResMut<UiState>,
     lang: Res<Lang>,
+    registry: Res<LessonRegistry>,
 ) -> Result {
+    let lessons = registry.lessons.len();
     if !ui_state.help {
         return Ok(());
     }
@@ -681,18 +763,9 @@ fn help_sheet(
         .collapsible(false)
         .show(ctx, |ui| {
             egui::Grid::new("keys").striped(true).show(ui, |ui| {
-                let mut lesson_row_done = false;
-                for &(_, label, shortcut, key) in SHORTCUTS {
-                    if let Shortcut::Lesson(_) = shortcut {
-                        if lesson_row_done {
-                            continue;
-                        }
-                        lesson_row_done = true;
-                        ui.monospace("1–4");
-                    } else {
-                        ui.monospace(label);
-                    }
-                    ui.label(l.t(key));
+                for (keys, what) in help_rows(lessons) {
+                    ui.monospace(keys);
+                    ui.label(l.t(what));
                     ui.end_row();
                 }
                 ui.monospace(l.t("mouse_left"));
@@ -843,17 +916,14 @@ mod tests {
         };
         let mut lang = Lang::En;
         let mut lesson = ActiveLesson(None);
+        let info = |id| crate::kit::LessonInfo {
+            id,
+            title: "no_lesson",
+            steps: &[],
+            plugin: |_| {},
+        };
         let registry = LessonRegistry {
-            lessons: vec![
-                crate::lessons::LessonInfo {
-                    id: "a",
-                    title: "no_lesson",
-                },
-                crate::lessons::LessonInfo {
-                    id: "b",
-                    title: "no_lesson",
-                },
-            ],
+            lessons: vec![info("a"), info("b")],
         };
         let mut next = NextState::<DriveMode>::default();
         let mut press = |s: Shortcut, sim: &mut Sim, next: &mut NextState<DriveMode>| {

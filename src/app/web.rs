@@ -1,5 +1,5 @@
 //! The browser build's glue: the start options come from the page's address
-//! (`?lesson=generative&seed=7&lang=zh&presenter&teach`), the address follows the scene as it
+//! (`?lesson=generative&step=2&seed=7&lang=zh&presenter&teach`), the address follows the scene as it
 //! changes, and "copy link" puts it on the clipboard, so a teacher can share the exact scene.
 //! URDFs (with their mesh files) come from the file picker or are dropped on the page; they are
 //! read with the browser's asynchronous file API and handed to the app as bytes.
@@ -9,8 +9,7 @@ use super::i18n::Lang;
 use super::robot::LoadUrdf;
 use super::sim::{DriveMode, Sim};
 use super::ui::UiState;
-use crate::cli::{AppArgs, LangArg};
-use crate::lessons::{ActiveLesson, LessonParams};
+use crate::kit::{ActiveLesson, LessonParams, StepState};
 use bevy::prelude::*;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -21,35 +20,16 @@ fn query() -> Option<web_sys::UrlSearchParams> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()
 }
 
-/// Start options from the page's query string; anything missing or malformed keeps its
-/// default (an unknown lesson name is reported by `run` like on the desktop).
+/// Start options from the page's query string (see [`super::address`]).
 pub fn options_from_url() -> StartOptions {
-    let q = query();
-    let get = |k: &str| q.as_ref().and_then(|q| q.get(k));
-    let has = |k: &str| q.as_ref().is_some_and(|q| q.has(k));
     StartOptions {
-        args: AppArgs {
-            lesson: get("lesson").filter(|l| !l.is_empty()),
-            seed: get("seed").and_then(|s| s.parse().ok()),
-            lang: if get("lang").as_deref() == Some("zh") {
-                LangArg::Zh
-            } else {
-                LangArg::En
-            },
-            presenter: has("presenter"),
-            teach: has("teach"),
-            params: lesson_params(q.as_ref()),
-            ..AppArgs::default()
-        },
+        args: super::address::args(&query_pairs(query().as_ref())),
         ..StartOptions::default()
     }
 }
 
-/// The keys of the address that are not lesson settings.
-const APP_KEYS: [&str; 5] = ["lesson", "seed", "lang", "presenter", "teach"];
-
-/// Every other `key=value` of the address, decoded, for the start lesson (see `LessonParams`).
-fn lesson_params(q: Option<&web_sys::UrlSearchParams>) -> Vec<(String, String)> {
+/// Every `key=value` of the address, decoded.
+fn query_pairs(q: Option<&web_sys::UrlSearchParams>) -> Vec<(String, String)> {
     // `URLSearchParams` iterates as `[key, value]` pairs.
     let Some(entries) = q.and_then(|q| js_sys::try_iter(q).ok().flatten()) else {
         return Vec::new();
@@ -60,7 +40,6 @@ fn lesson_params(q: Option<&web_sys::UrlSearchParams>) -> Vec<(String, String)> 
             let pair = js_sys::Array::from(&entry);
             Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
         })
-        .filter(|(k, _)| !k.is_empty() && !APP_KEYS.contains(&k.as_str()))
         .collect()
 }
 
@@ -172,6 +151,7 @@ fn deliver_uploads(mut load: MessageWriter<LoadUrdf>) {
 #[allow(clippy::too_many_arguments)]
 fn keep_the_address(
     lesson: Res<ActiveLesson>,
+    steps: Res<StepState>,
     params: Res<LessonParams>,
     sim: Res<Sim>,
     lang: Res<Lang>,
@@ -179,22 +159,24 @@ fn keep_the_address(
     mode: Res<State<DriveMode>>,
     mut last: Local<Vec<(String, String)>>,
 ) {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut put = |k: &str, v: String| pairs.push((k.to_string(), v));
-    if let Some(id) = lesson.0 {
-        put("lesson", id.to_string());
-    }
-    put("seed", sim.seed.to_string());
-    put("lang", if *lang == Lang::Zh { "zh" } else { "en" }.into());
-    if ui.presenter {
-        put("presenter", String::new());
-    }
-    if *mode.get() == DriveMode::Teach {
-        put("teach", String::new());
-    }
-    if params.owner.is_some() && params.owner == lesson.0 {
-        pairs.extend(params.now.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
+    let owned = params.owner.is_some() && params.owner == lesson.0;
+    let pairs = super::address::pairs(&super::address::Scene {
+        lesson: lesson.0.map(str::to_string),
+        step: steps.current,
+        seed: sim.seed,
+        zh: *lang == Lang::Zh,
+        presenter: ui.presenter,
+        teach: *mode.get() == DriveMode::Teach,
+        params: if owned {
+            params
+                .now
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    });
     // The browser is only called when the scene changed, not every frame.
     if *last == pairs {
         return;

@@ -42,6 +42,9 @@ pub struct AppArgs {
     /// Open this lesson: frames, jacobian, rotations, generative (see the README).
     #[arg(long, value_name = "NAME")]
     pub lesson: Option<String>,
+    /// Open the lesson at this guided step (1 is the first; PageDown / PageUp move on).
+    #[arg(long, value_name = "N", value_parser = parse_step)]
+    pub step: Option<usize>,
     /// Start the pick-and-place at this seed (the scene a shared link names).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
@@ -61,6 +64,14 @@ pub struct AppArgs {
     /// --param angles=0,90,0`. Unknown keys and malformed values are ignored.
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
+}
+
+/// A guided step number, 1 to 99.
+pub fn parse_step(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=99).contains(&n) => Ok(n),
+        _ => Err(format!("step {s:?} is not a number from 1 to 99")),
+    }
 }
 
 /// `KEY=VALUE`, the key non-empty.

@@ -1,119 +1,36 @@
-//! The lessons. Each lives in its own folder as one Bevy plugin that registers itself, owns
-//! its panel, overlays and state, and runs only while it is the active lesson. Adding one is a
-//! new folder plus one line in [`LessonsPlugin`].
+//! The lessons. Each lives in its own folder as one plugin that owns its panel, overlays,
+//! state and guided steps, and runs only while it is the active lesson. A lesson is declared
+//! once, in [`ALL`]: adding one is a new folder plus one line there.
 
 pub mod frames;
 pub mod generative;
 pub mod jacobian;
 pub mod rotations;
 
+pub use crate::kit::{
+    ActiveLesson, LessonInfo, LessonParams, LessonRegistry, LessonSettings, ShowEverything,
+    lesson_is, param_choice, param_flag, param_name, sync_params, write_flag,
+};
+
 use bevy::prelude::*;
-use std::collections::BTreeMap;
 
-/// What the lesson picker shows for a lesson.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LessonInfo {
-    /// The name used on the command line (`--lesson frames`).
-    pub id: &'static str,
-    /// Key of the lesson's title in the string table.
-    pub title: &'static str,
+/// Every lesson, in picker order (the digit keys 1, 2, … follow it).
+pub const ALL: &[LessonInfo] = &[
+    frames::LESSON,
+    jacobian::LESSON,
+    rotations::LESSON,
+    generative::LESSON,
+];
+
+/// The lesson names the command line and links accept, in picker order.
+pub fn ids() -> Vec<&'static str> {
+    ALL.iter().map(|l| l.id).collect()
 }
 
-/// Every registered lesson, in picker order.
-#[derive(Resource, Default, Debug)]
-pub struct LessonRegistry {
-    pub lessons: Vec<LessonInfo>,
+/// The lesson called `name`.
+pub fn find(name: &str) -> Option<&'static LessonInfo> {
+    ALL.iter().find(|l| l.id == name)
 }
-
-impl LessonRegistry {
-    pub fn get(&self, id: &str) -> Option<&LessonInfo> {
-        self.lessons.iter().find(|l| l.id == id)
-    }
-}
-
-/// The lesson on screen (`None`: just the arm).
-#[derive(Resource, Default, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActiveLesson(pub Option<&'static str>);
-
-/// Run condition: `id` is the active lesson.
-pub fn lesson_is(id: &'static str) -> impl FnMut(Res<ActiveLesson>) -> bool + Clone {
-    move |active: Res<ActiveLesson>| active.0 == Some(id)
-}
-
-/// A lesson's settings as `key=value` text, so that a link (the browser's address,
-/// `?lesson=rotations&euler=ZYX&angles=0,90,0`) or `--param` opens the same scene again.
-#[derive(Resource, Default, Debug, Clone, PartialEq)]
-pub struct LessonParams {
-    /// Given at start; the first lesson to open applies what it knows and the rest is dropped.
-    pub given: BTreeMap<String, String>,
-    /// The settings of the lesson named, as it wrote them this frame.
-    pub now: BTreeMap<String, String>,
-    pub owner: Option<&'static str>,
-}
-
-/// A lesson state that can be written as, and read back from, [`LessonParams`].
-pub trait LessonSettings: Resource + Component<Mutability = bevy::ecs::component::Mutable> {
-    /// Takes the settings it knows from `given`; unknown keys and malformed values are ignored
-    /// (a hand-edited link must not stop the lesson from opening).
-    fn apply_params(&mut self, given: &BTreeMap<String, String>);
-    /// Writes the settings that define the scene.
-    fn write_params(&self, out: &mut BTreeMap<String, String>);
-}
-
-/// The link name of `choice` in a table of (choice, name) pairs.
-pub fn param_name<T: PartialEq>(table: &[(T, &'static str)], choice: T) -> Option<&'static str> {
-    table.iter().find(|(c, _)| *c == choice).map(|(_, n)| *n)
-}
-
-/// The choice a link names in a table of (choice, name) pairs.
-pub fn param_choice<T: Copy>(table: &[(T, &'static str)], name: Option<&str>) -> Option<T> {
-    table
-        .iter()
-        .find(|(_, n)| Some(*n) == name)
-        .map(|(c, _)| *c)
-}
-
-/// Keeps [`LessonParams`] in step with the active lesson's state `S` (run it only while that
-/// lesson is active).
-pub fn sync_params<S: LessonSettings>(
-    mut state: ResMut<S>,
-    mut params: ResMut<LessonParams>,
-    active: Res<ActiveLesson>,
-) {
-    if !params.given.is_empty() {
-        let given = std::mem::take(&mut params.given);
-        state.apply_params(&given);
-    }
-    let mut now = BTreeMap::new();
-    state.write_params(&mut now);
-    if params.owner != active.0 || params.now != now {
-        params.owner = active.0;
-        params.now = now;
-    }
-}
-
-/// Sent to turn on every overlay of every lesson (the frame-time bench, a demo).
-#[derive(Message, Debug, Clone, Copy)]
-pub struct ShowEverything;
-
-pub trait RegisterLesson {
-    fn register_lesson(&mut self, info: LessonInfo) -> &mut Self;
-}
-
-impl RegisterLesson for App {
-    fn register_lesson(&mut self, info: LessonInfo) -> &mut Self {
-        let mut registry = self
-            .world_mut()
-            .get_resource_or_insert_with(LessonRegistry::default);
-        if registry.get(info.id).is_none() {
-            registry.lessons.push(info);
-        }
-        self
-    }
-}
-
-/// The lesson names the command line accepts, in picker order.
-pub const LESSON_IDS: &[&str] = &[frames::ID, jacobian::ID, rotations::ID, generative::ID];
 
 pub struct LessonsPlugin {
     /// The lesson to open first (default: the first one).
@@ -122,18 +39,10 @@ pub struct LessonsPlugin {
 
 impl Plugin for LessonsPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<LessonRegistry>()
-            .init_resource::<LessonParams>()
-            .add_message::<ShowEverything>()
-            .add_plugins((
-                frames::FramesLesson,
-                jacobian::JacobianLesson,
-                rotations::RotationsLesson,
-                generative::GenerativeLesson,
-            ));
+        crate::kit::register_lessons(app, ALL);
         let start = match &self.start {
-            Some(name) => LESSON_IDS.iter().copied().find(|id| id == name),
-            None => LESSON_IDS.first().copied(),
+            Some(name) => find(name).map(|l| l.id),
+            None => ALL.first().map(|l| l.id),
         };
         app.insert_resource(ActiveLesson(start));
     }
@@ -149,11 +58,140 @@ mod tests {
         app.add_plugins(MinimalPlugins);
         app.add_plugins(LessonsPlugin { start: None });
         let registry = app.world().resource::<LessonRegistry>();
-        let ids: Vec<_> = registry.lessons.iter().map(|l| l.id).collect();
-        assert_eq!(ids, LESSON_IDS);
-        assert_eq!(
-            app.world().resource::<ActiveLesson>().0,
-            Some(LESSON_IDS[0])
+        let registered: Vec<_> = registry.lessons.iter().map(|l| l.id).collect();
+        assert_eq!(registered, ids());
+        assert_eq!(app.world().resource::<ActiveLesson>().0, Some(ALL[0].id));
+    }
+
+    /// Sentences in an English text: a full stop, question or exclamation mark before a
+    /// space or the end.
+    fn sentences(text: &str) -> usize {
+        let b = text.as_bytes();
+        (0..b.len())
+            .filter(|&i| {
+                matches!(b[i], b'.' | b'!' | b'?') && (i + 1 == b.len() || b[i + 1] == b' ')
+            })
+            .count()
+    }
+
+    #[test]
+    fn every_lesson_is_a_guided_sequence_in_both_languages() {
+        let mut all_text = String::new();
+        for lesson in ALL {
+            assert!(
+                lesson.steps.len() >= 6,
+                "{}: {} steps",
+                lesson.id,
+                lesson.steps.len()
+            );
+            for (i, step) in lesson.steps.iter().enumerate() {
+                let at = format!("{} step {}", lesson.id, i + 1);
+                for text in [step.title, step.body, step.try_this] {
+                    assert!(
+                        !text.en.trim().is_empty() && !text.zh.trim().is_empty(),
+                        "{at}"
+                    );
+                    assert_ne!(text.en, text.zh, "{at}: not translated");
+                    all_text.push_str(text.en);
+                    all_text.push_str(text.zh);
+                }
+                assert!(!step.formula.trim().is_empty(), "{at}: no formula");
+                assert!(!step.formula.contains('\n'), "{at}: a formula is one line");
+                all_text.push_str(step.formula);
+                let n = sentences(step.body.en);
+                assert!((2..=4).contains(&n), "{at}: {n} sentences");
+                let words = step.body.en.split_whitespace().count();
+                assert!(words <= 65, "{at}: {words} words");
+                assert!(step.shot.distance > 0.2 && step.shot.distance < 4.0, "{at}");
+            }
+            let titles: std::collections::BTreeSet<_> =
+                lesson.steps.iter().map(|s| s.title.en).collect();
+            assert_eq!(
+                titles.len(),
+                lesson.steps.len(),
+                "{}: a title twice",
+                lesson.id
+            );
+        }
+        let missing = crate::app::i18n::missing_glyphs(&all_text);
+        assert!(
+            missing.is_empty(),
+            "no glyph for {missing:?}: run `python3 assets/fonts/subset.py`"
         );
+    }
+
+    /// The command line's help names every lesson (its text is written by hand).
+    #[test]
+    fn the_lesson_option_names_every_lesson() {
+        use clap::CommandFactory;
+        let mut cmd = crate::cli::Cli::command();
+        let help = cmd.render_long_help().to_string();
+        for id in ids() {
+            assert!(help.contains(id), "--lesson help lacks {id}");
+        }
+    }
+
+    #[derive(Resource)]
+    struct ExtraRan;
+
+    const EXTRA_STEPS: &[crate::kit::Step] = &[crate::kit::Step {
+        title: crate::kit::tr("An extra step", "额外的一步"),
+        body: crate::kit::tr("One. Two.", "一。二。"),
+        formula: "1 + 1 = 2",
+        try_this: crate::kit::tr("Look.", "看。"),
+        shot: crate::kit::Shot::HOME,
+        params: &[],
+        sim: crate::kit::SimSetup::NONE,
+    }];
+
+    /// A lesson declared once is in the picker (the registry), the digit keys, the help
+    /// sheet, the address round trip and the step navigation, and its plugin runs.
+    #[test]
+    fn a_new_lesson_is_one_declaration() {
+        use crate::app::ui::{Shortcut, help_rows, shortcut_for};
+        let extra = LessonInfo {
+            id: "extra",
+            title: "no_lesson",
+            steps: EXTRA_STEPS,
+            plugin: |app| {
+                app.insert_resource(ExtraRan);
+            },
+        };
+        let lessons: Vec<LessonInfo> = ALL.iter().copied().chain([extra]).collect();
+        let mut app = App::new();
+        // Only the declaration is under test: the lessons' systems, which need a robot, skip.
+        app.set_error_handler(bevy::ecs::error::ignore);
+        app.add_plugins(MinimalPlugins);
+        crate::kit::register_lessons(&mut app, &lessons);
+        app.update();
+        assert!(app.world().contains_resource::<ExtraRan>());
+        let registry = app.world().resource::<LessonRegistry>();
+        let n = registry.lessons.len();
+        assert_eq!(n, ALL.len() + 1);
+        assert_eq!(registry.lessons[n - 1].id, "extra");
+        assert_eq!(registry.steps(Some("extra")).len(), 1);
+        let key = crate::app::ui::LESSON_KEYS[n - 1];
+        assert_eq!(shortcut_for(key, n), Some(Shortcut::Lesson(n - 1)));
+        assert_eq!(
+            shortcut_for(key, n - 1),
+            None,
+            "no key for a lesson that is not there"
+        );
+        assert!(
+            help_rows(n).contains(&(format!("1–{n}"), "key_lesson")),
+            "{:?}",
+            help_rows(n)
+        );
+        let scene = crate::app::address::Scene {
+            lesson: Some("extra".into()),
+            step: Some(0),
+            ..Default::default()
+        };
+        let args = crate::app::address::args(&crate::app::address::pairs(&scene));
+        assert_eq!(args.lesson.as_deref(), Some("extra"));
+        assert_eq!(args.step, Some(1));
+        let mut steps = crate::kit::StepState::default();
+        assert!(steps.update(Some("extra"), 1, [crate::kit::StepCommand::Next]));
+        assert_eq!(steps.current, Some(0));
     }
 }

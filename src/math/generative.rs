@@ -675,4 +675,36 @@ mod tests {
         assert!((first as f64 / 400.0 - 0.9).abs() < 0.05, "{first}/400");
         assert!((mix.regression()[0] - 0.8).abs() < 1e-12);
     }
+
+    /// At τ = 0 the noise says nothing about the data, so the exact velocity is
+    /// `E[x₁] − x`: one Euler step lands every sample on the mean, the regression, between
+    /// the modes. With ten steps the paths bend towards the modes and cover both.
+    #[test]
+    fn one_flow_step_collapses_every_sample_onto_the_regression() {
+        let mut mix = two_modes();
+        mix.log_weights = vec![(0.6f64).ln(), (0.4f64).ln()];
+        let labels = [0, 1];
+        let r = mix.regression();
+        for method in [OdeMethod::Euler, OdeMethod::Heun] {
+            let one = Run::from_seed(Sampler::Flow(1, method), 128, 8, 9).finish(&mix);
+            let worst = one
+                .ends()
+                .iter()
+                .map(|e| dist2(e, &r).sqrt())
+                .fold(0.0, f64::max);
+            assert!(worst < 1e-12, "{method:?}: {worst}");
+            assert_eq!(mode_coverage(&mix, &labels, 2, &one.ends(), 0.2), 0.0);
+            let ten = Run::from_seed(Sampler::Flow(10, method), 128, 8, 9).finish(&mix);
+            assert_eq!(mode_coverage(&mix, &labels, 2, &ten.ends(), 0.2), 1.0);
+            let near = ten
+                .ends()
+                .iter()
+                .map(|e| dist2(e, &r).sqrt())
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                near > 0.5,
+                "{method:?}: a 10-step sample {near} from the mean"
+            );
+        }
+    }
 }

@@ -15,8 +15,8 @@ use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{Driver, Sim, is_bundled_panda};
 use crate::app::ui::{UiState, egui_color, fixed_plot, lesson_panel};
 use crate::lessons::{
-    ActiveLesson, LessonInfo, LessonSettings, RegisterLesson, ShowEverything, lesson_is,
-    param_choice, param_name, sync_params,
+    ActiveLesson, LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag,
+    param_name, sync_params, write_flag,
 };
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
@@ -30,6 +30,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Line, Points};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+
+mod steps;
 
 pub const ID: &str = "generative";
 
@@ -408,15 +410,16 @@ impl GenerativeState {
     }
 }
 
-pub struct GenerativeLesson;
+/// The lesson, declared once (listed in `crate::lessons::ALL`).
+pub const LESSON: LessonInfo = LessonInfo {
+    id: ID,
+    title: "lesson_generative",
+    steps: steps::STEPS,
+    plugin,
+};
 
-impl Plugin for GenerativeLesson {
-    fn build(&self, app: &mut App) {
-        app.register_lesson(LessonInfo {
-            id: ID,
-            title: "lesson_generative",
-        })
-        .init_resource::<GenerativeState>()
+fn plugin(app: &mut App) {
+    app.init_resource::<GenerativeState>()
         .add_systems(
             Update,
             (
@@ -431,7 +434,6 @@ impl Plugin for GenerativeLesson {
             ),
         )
         .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
-    }
 }
 
 const SAMPLER_NAMES: [(SamplerChoice, &str); 4] = [
@@ -452,7 +454,7 @@ const FIELD_NAMES: [(FieldChoice, &str); 2] = [
 
 /// `sampler=ddpm|ddim|fm|heun`, `k=1..10`, `cosine=0|1` (DDPM/DDIM), `samples=64..256`,
 /// `noise=N` (the noise seed), `driver=scripted|sampled|regression` (the physics),
-/// `field=exact|network` (the denoiser). A network is not in the link: `field=network` trains
+/// `field=exact|network` (the denoiser), `demos`, `trails`, `regression` (overlays, `0|1`). A network is not in the link: `field=network` trains
 /// one in the page as soon as the demonstrations are recorded (the same one every time, the
 /// training being seeded), and the exact field serves until it is done.
 impl LessonSettings for GenerativeState {
@@ -480,6 +482,9 @@ impl LessonSettings for GenerativeState {
             self.field = f;
             self.train_when_ready = f == FieldChoice::Network && self.trained.is_none();
         }
+        param_flag(given, "demos", &mut self.show_demos);
+        param_flag(given, "trails", &mut self.show_trails);
+        param_flag(given, "regression", &mut self.show_regression);
         self.dirty = true;
     }
 
@@ -501,6 +506,9 @@ impl LessonSettings for GenerativeState {
         if let Some(n) = param_name(&FIELD_NAMES, self.field) {
             out.insert("field".into(), n.into());
         }
+        write_flag(out, "demos", self.show_demos);
+        write_flag(out, "trails", self.show_trails);
+        write_flag(out, "regression", self.show_regression);
     }
 }
 
@@ -1035,12 +1043,15 @@ mod tests {
         assert_eq!(
             text,
             [
+                "demos=1",
                 "driver=sampled",
                 "field=exact",
                 "k=4",
                 "noise=9",
+                "regression=1",
                 "sampler=heun",
-                "samples=128"
+                "samples=128",
+                "trails=1"
             ]
         );
         let mut fresh = GenerativeState::default();

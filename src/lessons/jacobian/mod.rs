@@ -12,7 +12,10 @@ use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{DriveMode, is_bundled_panda};
 use crate::app::teach::Teach;
 use crate::app::ui::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{LessonInfo, RegisterLesson, ShowEverything, lesson_is};
+use crate::lessons::{
+    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
+    sync_params, write_flag,
+};
 use crate::math::ellipsoid::Ellipsoid3;
 use crate::math::ik::{adaptive_damping, dls_step, pinv_step};
 use crate::math::spatial::{Twist, Wrench};
@@ -20,7 +23,10 @@ use crate::math::{Mat3, Transform as Pose, Vec3 as RVec3, Vec6};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Line};
+use std::collections::BTreeMap;
 use std::collections::VecDeque;
+
+mod steps;
 
 pub const ID: &str = "jacobian";
 
@@ -180,7 +186,7 @@ pub fn joint_torques(kin: &crate::app::robot::ToolKinematics, wrench_tool: &[f64
 pub fn near_singular_q(robot: &Robot) -> Option<Vec<f64>> {
     let chain = robot.chain.as_ref()?;
     let mut q: Vec<f64> = if is_bundled_panda(&robot.model) && chain.dof() == 7 {
-        vec![0.0, -0.2, 0.0, -0.42, 0.375, 1.0, 0.785]
+        steps::NEAR_SINGULAR.to_vec()
     } else {
         vec![0.05; chain.dof()]
     };
@@ -191,22 +197,89 @@ pub fn near_singular_q(robot: &Robot) -> Option<Vec<f64>> {
     Some(q)
 }
 
-pub struct JacobianLesson;
+/// The lesson, declared once (listed in `crate::lessons::ALL`).
+pub const LESSON: LessonInfo = LessonInfo {
+    id: ID,
+    title: "lesson_jacobian",
+    steps: steps::STEPS,
+    plugin,
+};
 
-impl Plugin for JacobianLesson {
-    fn build(&self, app: &mut App) {
-        app.register_lesson(LessonInfo {
-            id: ID,
-            title: "lesson_jacobian",
-        })
-        .init_resource::<JacobianState>()
+fn plugin(app: &mut App) {
+    app.init_resource::<JacobianState>()
         .add_systems(
             Update,
             ((show_everything, record), draw.run_if(lesson_is(ID)))
                 .chain()
                 .in_set(ArmSet::Views),
         )
+        .add_systems(
+            Update,
+            sync_params::<JacobianState>
+                .run_if(lesson_is(ID))
+                .before(ArmSet::Drive),
+        )
         .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+}
+
+const SECTION_NAMES: [(Section, &str); 4] = [
+    (Section::Ellipsoids, "ellipsoids"),
+    (Section::Columns, "columns"),
+    (Section::Singularity, "singularity"),
+    (Section::TwistWrench, "twist"),
+];
+const DEMAND_NAMES: [(Demand, &str); 3] = [
+    (Demand::Weakest, "weakest"),
+    (Demand::Up, "up"),
+    (Demand::Forward, "forward"),
+];
+/// The overlays, each with its key in a link.
+const OVERLAY_NAMES: [&str; 5] = ["velocity", "force", "rotational", "columns", "ghosts"];
+
+impl JacobianState {
+    fn overlays_mut(&mut self) -> [&mut bool; 5] {
+        [
+            &mut self.velocity,
+            &mut self.force,
+            &mut self.rotational,
+            &mut self.columns,
+            &mut self.ghosts,
+        ]
+    }
+}
+
+/// `section=ellipsoids|columns|singularity|twist`, `demand=weakest|up|forward`, and the
+/// overlays `velocity`, `force`, `rotational`, `columns`, `ghosts` as `0|1`.
+impl LessonSettings for JacobianState {
+    fn apply_params(&mut self, given: &BTreeMap<String, String>) {
+        if let Some(s) = param_choice(&SECTION_NAMES, given.get("section").map(String::as_str)) {
+            self.section = s;
+        }
+        if let Some(d) = param_choice(&DEMAND_NAMES, given.get("demand").map(String::as_str)) {
+            self.demand = d;
+        }
+        for (flag, key) in self.overlays_mut().into_iter().zip(OVERLAY_NAMES) {
+            param_flag(given, key, flag);
+        }
+    }
+
+    fn write_params(&self, out: &mut BTreeMap<String, String>) {
+        if let Some(n) = param_name(&SECTION_NAMES, self.section) {
+            out.insert("section".into(), n.into());
+        }
+        if let Some(n) = param_name(&DEMAND_NAMES, self.demand) {
+            out.insert("demand".into(), n.into());
+        }
+        let flags = [
+            self.velocity,
+            self.force,
+            self.rotational,
+            self.columns,
+            self.ghosts,
+        ];
+        for (flag, key) in flags.into_iter().zip(OVERLAY_NAMES) {
+            write_flag(out, key, flag);
+        }
     }
 }
 

@@ -12,8 +12,7 @@ use crate::app::i18n::Lang;
 use crate::app::robot::ArmSet;
 use crate::app::ui::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
 use crate::lessons::{
-    LessonInfo, LessonSettings, RegisterLesson, ShowEverything, lesson_is, param_choice,
-    param_name, sync_params,
+    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_name, sync_params,
 };
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::{
@@ -28,6 +27,8 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Legend, Line};
 use std::collections::{BTreeMap, VecDeque};
+
+mod steps;
 
 pub const ID: &str = "rotations";
 
@@ -197,15 +198,16 @@ impl RotationsState {
     }
 }
 
-pub struct RotationsLesson;
+/// The lesson, declared once (listed in `crate::lessons::ALL`).
+pub const LESSON: LessonInfo = LessonInfo {
+    id: ID,
+    title: "lesson_rotations",
+    steps: steps::STEPS,
+    plugin,
+};
 
-impl Plugin for RotationsLesson {
-    fn build(&self, app: &mut App) {
-        app.register_lesson(LessonInfo {
-            id: ID,
-            title: "lesson_rotations",
-        })
-        .init_resource::<RotationsState>()
+fn plugin(app: &mut App) {
+    app.init_resource::<RotationsState>()
         .add_systems(
             Update,
             (
@@ -222,7 +224,6 @@ impl Plugin for RotationsLesson {
                 .before(ArmSet::Drive),
         )
         .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
-    }
 }
 
 impl Section {
@@ -647,7 +648,14 @@ fn lost_axis_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {
             r[0], r[1], r[2]
         ));
     }
-    ui.label(egui::RichText::new(l.t("lost_axis_note")).small());
+    // Tait–Bryan sequences lock at b = ±90° (rates ~ 1/cos b), proper Euler ones at 0° and
+    // 180° (rates ~ 1/sin b).
+    let note = if state.sequence().is_proper() {
+        "lost_axis_note_proper"
+    } else {
+        "lost_axis_note"
+    };
+    ui.label(egui::RichText::new(l.t(note)).small());
 }
 
 fn interpolation_section(ui: &mut egui::Ui, state: &mut RotationsState, l: Lang) {

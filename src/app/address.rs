@@ -1,0 +1,135 @@
+//! A scene as a link: the `key=value` pairs of the browser's address (and what they open),
+//! kept apart from the browser so that the desktop tests check the round trip.
+//!
+//! `?lesson=jacobian&step=3&seed=7&lang=zh&presenter&teach&section=singularity`: the app's
+//! own keys, then the lesson's settings (see `crate::kit::LessonParams`).
+
+use crate::cli::{AppArgs, LangArg};
+
+/// The keys of the address that are not lesson settings.
+pub const APP_KEYS: [&str; 6] = ["lesson", "step", "seed", "lang", "presenter", "teach"];
+
+/// What the address names.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Scene {
+    pub lesson: Option<String>,
+    /// 0-based; written 1-based, as `--step` is.
+    pub step: Option<usize>,
+    pub seed: u64,
+    pub zh: bool,
+    pub presenter: bool,
+    pub teach: bool,
+    /// The lesson's settings.
+    pub params: Vec<(String, String)>,
+}
+
+/// The address's pairs for a scene, app keys first.
+pub fn pairs(scene: &Scene) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, v: String| out.push((k.to_string(), v));
+    if let Some(id) = &scene.lesson {
+        put("lesson", id.clone());
+        if let Some(i) = scene.step {
+            put("step", (i + 1).to_string());
+        }
+    }
+    put("seed", scene.seed.to_string());
+    put("lang", if scene.zh { "zh" } else { "en" }.into());
+    if scene.presenter {
+        put("presenter", String::new());
+    }
+    if scene.teach {
+        put("teach", String::new());
+    }
+    out.extend(
+        scene
+            .params
+            .iter()
+            .filter(|(k, _)| !APP_KEYS.contains(&k.as_str()))
+            .cloned(),
+    );
+    out
+}
+
+/// The start arguments an address asks for; anything missing or malformed keeps its
+/// default (an unknown lesson name is reported by `run`, as on the desktop).
+pub fn args(pairs: &[(String, String)]) -> AppArgs {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    AppArgs {
+        lesson: get("lesson").filter(|l| !l.is_empty()).map(str::to_string),
+        step: get("step")
+            .and_then(|s| s.trim().parse::<usize>().ok())
+            .filter(|&n| (1..=99).contains(&n)),
+        seed: get("seed").and_then(|s| s.trim().parse().ok()),
+        lang: if get("lang") == Some("zh") {
+            LangArg::Zh
+        } else {
+            LangArg::En
+        },
+        presenter: get("presenter").is_some(),
+        teach: get("teach").is_some(),
+        params: pairs
+            .iter()
+            .filter(|(k, _)| !k.is_empty() && !APP_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect(),
+        ..AppArgs::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_scene_survives_the_address() {
+        let scene = Scene {
+            lesson: Some("jacobian".into()),
+            step: Some(2),
+            seed: 7,
+            zh: true,
+            presenter: true,
+            teach: false,
+            params: owned(&[("section", "singularity"), ("ghosts", "1")]),
+        };
+        let p = pairs(&scene);
+        assert_eq!(
+            p,
+            owned(&[
+                ("lesson", "jacobian"),
+                ("step", "3"),
+                ("seed", "7"),
+                ("lang", "zh"),
+                ("presenter", ""),
+                ("section", "singularity"),
+                ("ghosts", "1"),
+            ])
+        );
+        let a = args(&p);
+        assert_eq!(a.lesson.as_deref(), Some("jacobian"));
+        assert_eq!(a.step, Some(3), "1-based, like --step");
+        assert_eq!(a.seed, Some(7));
+        assert_eq!(a.lang, LangArg::Zh);
+        assert!(a.presenter && !a.teach);
+        assert_eq!(a.params, scene.params);
+    }
+
+    #[test]
+    fn a_hand_edited_address_keeps_the_defaults() {
+        let a = args(&owned(&[("step", "zero"), ("seed", "-3"), ("lesson", "")]));
+        assert_eq!((a.lesson, a.step, a.seed), (None, None, None));
+        assert_eq!(args(&owned(&[("step", "0")])).step, None);
+        assert_eq!(args(&owned(&[("step", "400")])).step, None);
+    }
+}

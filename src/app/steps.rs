@@ -1,0 +1,416 @@
+//! The guided steps in the app: the keys and buttons that move through them, the one system
+//! that applies a step's set-up when it is entered, and the step card drawn over the view.
+
+use super::convert;
+use super::i18n::Lang;
+use super::robot::{ArmSet, Robot};
+use super::sim::{DriveMode, Sim, is_bundled_panda};
+use super::teach::Teach;
+use super::ui::UiState;
+use crate::kit::{ActiveLesson, LessonParams, LessonRegistry, Shot, Step, StepCommand, StepState};
+use crate::math::Vec3 as RVec3;
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+use bevy_panorbit_camera::PanOrbitCamera;
+
+pub struct StepsPlugin {
+    /// The step to open first (0-based), in the start lesson.
+    pub start: Option<usize>,
+}
+
+#[derive(Resource, Clone, Copy)]
+struct StartStep(usize);
+
+impl Plugin for StepsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<StepState>()
+            .add_message::<StepCommand>()
+            .add_systems(
+                Update,
+                follow_steps.after(ArmSet::Drive).before(ArmSet::Kinematics),
+            );
+        if let Some(i) = self.start {
+            app.insert_resource(StartStep(i))
+                .add_systems(Startup, open_start_step);
+        }
+    }
+}
+
+fn open_start_step(start: Res<StartStep>, mut commands: MessageWriter<StepCommand>) {
+    commands.write(StepCommand::Go(start.0));
+}
+
+/// What entering a step may change.
+#[derive(SystemParam)]
+pub struct StepScene<'w, 's> {
+    sim: Option<ResMut<'w, Sim>>,
+    robot: ResMut<'w, Robot>,
+    teach: Option<ResMut<'w, Teach>>,
+    params: ResMut<'w, LessonParams>,
+    mode: Res<'w, State<DriveMode>>,
+    next_mode: ResMut<'w, NextState<DriveMode>>,
+    cameras: Query<'w, 's, &'static mut PanOrbitCamera>,
+}
+
+/// Points the orbit camera at a shot (it glides there).
+pub fn frame_shot(cam: &mut PanOrbitCamera, shot: &Shot) {
+    cam.target_focus = convert::point(&RVec3::from(shot.target));
+    cam.target_radius = shot.distance;
+    cam.target_yaw = shot.yaw;
+    cam.target_pitch = shot.pitch;
+}
+
+/// The one place step commands act: follows the active lesson, moves through its steps, and
+/// applies a step's set-up once when it is entered.
+fn follow_steps(
+    mut commands: MessageReader<StepCommand>,
+    mut state: ResMut<StepState>,
+    active: Res<ActiveLesson>,
+    registry: Res<LessonRegistry>,
+    mut scene: StepScene,
+) {
+    let steps = registry.steps(active.0);
+    if !state.update(active.0, steps.len(), commands.read().copied()) {
+        return;
+    }
+    state.pending = false;
+    if let Some(step) = state.current.and_then(|i| steps.get(i)) {
+        enter(step, &mut scene);
+    }
+}
+
+fn enter(step: &Step, scene: &mut StepScene) {
+    for mut cam in &mut scene.cameras {
+        frame_shot(&mut cam, &step.shot);
+    }
+    scene.params.given = step
+        .params
+        .iter()
+        .map(|&(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let setup = step.sim;
+    if let (Some(seed), Some(sim)) = (setup.seed, scene.sim.as_deref_mut()) {
+        // A robot the task cannot run on keeps teach mode; nothing to restart.
+        let _ = sim.restart(&scene.robot.model, seed);
+    }
+    if let (Some(playing), Some(sim)) = (setup.playing, scene.sim.as_deref_mut()) {
+        sim.playing = playing;
+    }
+    let available = scene.sim.as_deref().is_some_and(Sim::available);
+    let mut teach = setup.teach;
+    // Steps are written for the bundled Panda; another arm keeps its own pose.
+    if let Some(q) = setup.q
+        && is_bundled_panda(&scene.robot.model)
+        && (scene.robot.set_chain_q(q) || scene.robot.set_q(q))
+    {
+        if let Some(t) = scene.teach.as_deref_mut() {
+            t.sync_target = true;
+        }
+        teach = Some(true);
+    }
+    let want = match teach {
+        Some(true) => Some(DriveMode::Teach),
+        Some(false) if available => Some(DriveMode::Simulate),
+        _ => None,
+    };
+    if let Some(mode) = want
+        && mode != *scene.mode.get()
+    {
+        scene.next_mode.set(mode);
+    }
+}
+
+/// Text sizes of the step card (points, before presenter mode's zoom).
+struct CardSizes {
+    title: f32,
+    formula: f32,
+    body: f32,
+    width: f32,
+}
+
+fn card_sizes(presenter: bool) -> CardSizes {
+    if presenter {
+        // With the presenter zoom (1.65 at 1080 lines) the formula is about 50 px high.
+        CardSizes {
+            title: 26.0,
+            formula: 30.0,
+            body: 17.0,
+            width: 620.0,
+        }
+    } else {
+        CardSizes {
+            title: 20.0,
+            formula: 22.0,
+            body: 15.0,
+            width: 470.0,
+        }
+    }
+}
+
+/// The step card: "Step k of n", the title, the sentences, the formula large, the prompt,
+/// and the buttons; a lesson with steps and none chosen offers to start them.
+pub fn step_card(
+    mut contexts: EguiContexts,
+    ui_state: Res<UiState>,
+    lang: Res<Lang>,
+    state: Res<StepState>,
+    active: Res<ActiveLesson>,
+    registry: Res<LessonRegistry>,
+    mut commands: MessageWriter<StepCommand>,
+) -> Result {
+    if ui_state.hide_panels {
+        return Ok(());
+    }
+    let steps = registry.steps(active.0);
+    if steps.is_empty() {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let l = *lang;
+    let sizes = card_sizes(ui_state.presenter);
+    let window = egui::Window::new("step_card")
+        .title_bar(false)
+        .resizable(false)
+        .anchor(egui::Align2::LEFT_BOTTOM, [8.0, -86.0]);
+    let Some(i) = state.current.filter(|&i| i < steps.len()) else {
+        window.show(ctx, |ui| {
+            if ui
+                .button(egui::RichText::new(l.t("steps_start")).size(sizes.body))
+                .on_hover_text(l.t("steps_start_tip"))
+                .clicked()
+            {
+                commands.write(StepCommand::Go(0));
+            }
+        });
+        return Ok(());
+    };
+    let step = &steps[i];
+    window.show(ctx, |ui| {
+        ui.set_width(sizes.width);
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(format!("{} {} / {}", l.t("step_label"), i + 1, steps.len()))
+                    .size(sizes.body)
+                    .weak(),
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button(egui::RichText::new("✕").size(sizes.body))
+                    .on_hover_text(l.t("steps_leave"))
+                    .clicked()
+                {
+                    commands.write(StepCommand::Leave);
+                }
+                if ui
+                    .add_enabled(
+                        i + 1 < steps.len(),
+                        egui::Button::new(egui::RichText::new("▶").size(sizes.body)),
+                    )
+                    .on_hover_text(l.t("steps_next"))
+                    .clicked()
+                {
+                    commands.write(StepCommand::Next);
+                }
+                if ui
+                    .add_enabled(
+                        i > 0,
+                        egui::Button::new(egui::RichText::new("◀").size(sizes.body)),
+                    )
+                    .on_hover_text(l.t("steps_previous"))
+                    .clicked()
+                {
+                    commands.write(StepCommand::Previous);
+                }
+                if ui
+                    .button(egui::RichText::new("⟲").size(sizes.body))
+                    .on_hover_text(l.t("steps_again"))
+                    .clicked()
+                {
+                    commands.write(StepCommand::Go(i));
+                }
+            });
+        });
+        ui.label(
+            egui::RichText::new(step.title.get(l))
+                .size(sizes.title)
+                .strong()
+                .color(egui::Color32::WHITE),
+        );
+        if !ui_state.presenter {
+            ui.label(egui::RichText::new(step.body.get(l)).size(sizes.body));
+        }
+        ui.add_space(4.0);
+        ui.label(
+            egui::RichText::new(step.formula)
+                .size(sizes.formula)
+                .color(egui::Color32::from_rgb(255, 230, 150)),
+        );
+        ui.add_space(4.0);
+        ui.label(
+            egui::RichText::new(format!("{} {}", l.t("try_this"), step.try_this.get(l)))
+                .size(sizes.body)
+                .color(egui::Color32::from_rgb(170, 220, 255)),
+        );
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presenter_text_is_larger() {
+        let (a, b) = (card_sizes(false), card_sizes(true));
+        assert!(b.title > a.title && b.formula > a.formula && b.body > a.body);
+        // At 1920×1080 the presenter zoom is 1.65: the formula is at least 45 px high, and
+        // the card still fits beside the lesson panel.
+        let zoom = super::super::ui::presenter_zoom(1080.0);
+        assert!(b.formula * zoom >= 45.0);
+        assert!(b.width * zoom < 0.6 * 1920.0);
+    }
+
+    #[test]
+    fn a_shot_points_the_camera() {
+        let mut cam = PanOrbitCamera::default();
+        let shot = Shot {
+            target: [0.5, -0.2, 0.1],
+            distance: 0.8,
+            yaw: 1.2,
+            pitch: 0.5,
+        };
+        frame_shot(&mut cam, &shot);
+        assert_eq!(
+            convert::point_to_robot(cam.target_focus),
+            RVec3::new(0.5, -0.2, 0.1).map(|x| x as f32 as f64)
+        );
+        assert_eq!(
+            (cam.target_radius, cam.target_yaw, cam.target_pitch),
+            (0.8, 1.2, 0.5)
+        );
+    }
+
+    fn app(lesson: &str, step: Option<usize>) -> App {
+        use bevy::state::app::StatesPlugin;
+        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let mut app = App::new();
+        // Drawing needs the renderer's gizmo resources: without them its systems are skipped.
+        app.set_error_handler(bevy::ecs::error::ignore);
+        app.add_plugins((MinimalPlugins, StatesPlugin))
+            .insert_resource(Lang::En)
+            .init_resource::<super::super::ui::Labels>()
+            .init_resource::<super::super::capture::Headless>()
+            .add_plugins(super::super::ArmtutorPlugin {
+                model,
+                lang: Lang::En,
+                lesson: Some(lesson.into()),
+                step,
+            });
+        app.world_mut().spawn(PanOrbitCamera::default());
+        app
+    }
+
+    fn camera(app: &mut App) -> PanOrbitCamera {
+        let mut q = app.world_mut().query::<&PanOrbitCamera>();
+        q.single(app.world()).unwrap().clone()
+    }
+
+    /// `--step 4` of the Jacobian lesson: the camera frames the high wrist, the singularity
+    /// section opens with the ghost arms, the arm is put in the near-singular pose in teach
+    /// mode; PageDown then moves on and applies the next step.
+    #[test]
+    fn entering_a_step_applies_its_set_up() {
+        use crate::lessons::jacobian::{JacobianState, Section};
+        let mut app = app("jacobian", Some(3));
+        for _ in 0..3 {
+            app.update();
+        }
+        let steps = crate::lessons::jacobian::LESSON.steps;
+        assert_eq!(app.world().resource::<StepState>().current, Some(3));
+        let cam = camera(&mut app);
+        let shot = steps[3].shot;
+        assert!(
+            (convert::point_to_robot(cam.target_focus) - RVec3::from(shot.target)).norm() < 1e-6
+        );
+        assert_eq!(cam.target_radius, shot.distance);
+        let state = app.world().resource::<JacobianState>();
+        assert_eq!(state.section, Section::Singularity);
+        assert!(state.ghosts && state.velocity && !state.force);
+        assert_eq!(
+            *app.world().resource::<State<DriveMode>>().get(),
+            DriveMode::Teach
+        );
+        let robot = app.world().resource::<Robot>();
+        let q = robot.kin.as_ref().unwrap().q_chain.clone();
+        let want = steps[3].sim.q.unwrap();
+        assert!(
+            q.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{q:?}"
+        );
+        // The student changes something; the next step sets its own scene up.
+        app.world_mut().resource_mut::<JacobianState>().ghosts = false;
+        app.world_mut().write_message(StepCommand::Next);
+        app.update();
+        app.update();
+        assert_eq!(app.world().resource::<StepState>().current, Some(4));
+        assert!(app.world().resource::<JacobianState>().ghosts);
+        // Going back to the first step: the columns section, with its shot.
+        app.world_mut().write_message(StepCommand::Go(0));
+        app.update();
+        app.update();
+        let state = app.world().resource::<JacobianState>();
+        assert_eq!(state.section, Section::Columns);
+        assert!(state.columns && !state.ghosts);
+        assert_eq!(camera(&mut app).target_radius, steps[0].shot.distance);
+        // Another lesson ends the sequence: free exploration, nothing re-applied.
+        app.world_mut().resource_mut::<ActiveLesson>().0 = Some("rotations");
+        app.update();
+        assert_eq!(app.world().resource::<StepState>().current, None);
+    }
+
+    /// Every step of every lesson, entered in turn: each setting it names is one its lesson
+    /// knows and keeps (written back unchanged), and the camera takes its shot.
+    #[test]
+    fn every_step_sets_only_settings_its_lesson_knows() {
+        for lesson in crate::lessons::ALL {
+            let mut app = app(lesson.id, None);
+            app.update();
+            for (i, step) in lesson.steps.iter().enumerate() {
+                app.world_mut().write_message(StepCommand::Go(i));
+                app.update();
+                app.update();
+                let at = format!("{} step {}", lesson.id, i + 1);
+                let params = app.world().resource::<LessonParams>();
+                assert_eq!(params.owner, Some(lesson.id), "{at}");
+                for (k, v) in step.params {
+                    match params.now.get(*k) {
+                        Some(now) => assert_eq!(now, v, "{at}: {k}"),
+                        // Frame picks are resolved against the robot, not written back.
+                        None => assert!(
+                            lesson.id == "frames" && ["a", "b", "c"].contains(k),
+                            "{at}: {k} is not a setting of {}",
+                            lesson.id
+                        ),
+                    }
+                }
+                assert_eq!(camera(&mut app).target_yaw, step.shot.yaw, "{at}");
+            }
+        }
+    }
+
+    /// The frames lesson's named picks land on the robot's links.
+    #[test]
+    fn a_step_picks_frames_by_name() {
+        use crate::lessons::frames::{FrameRef, FramesState};
+        let mut app = app("frames", Some(1));
+        for _ in 0..3 {
+            app.update();
+        }
+        let tool = app.world().resource::<Robot>().tool;
+        let state = app.world().resource::<FramesState>();
+        assert_eq!(state.a, FrameRef::Link(0));
+        assert_eq!(state.c, FrameRef::Link(tool));
+        assert_ne!(state.b, state.a);
+    }
+}

@@ -1,0 +1,181 @@
+//! The Jacobian lesson as a guided sequence: the columns, the velocity and force ellipsoids,
+//! the singularity and what the pseudo-inverse does there, the damped fix, twists and
+//! wrenches in two frames, and why a policy that outputs tool motions cares.
+
+use crate::kit::{Shot, SimSetup, Step, tr};
+
+/// The Panda's ready pose (arm and gripper).
+const READY: &[f64] = &crate::sim::policy::READY;
+/// The wrist almost above the shoulder axis (the lesson's near-singular preset).
+pub const NEAR_SINGULAR: &[f64] = &[0.0, -0.2, 0.0, -0.42, 0.375, 1.0, 0.785];
+
+const TOOL: Shot = Shot {
+    target: [0.35, 0.0, 0.4],
+    distance: 1.3,
+    yaw: 1.0,
+    pitch: 0.3,
+};
+const HIGH_TOOL: Shot = Shot {
+    target: [0.2, 0.0, 0.7],
+    distance: 1.7,
+    yaw: 0.7,
+    pitch: 0.25,
+};
+
+const TEACH_READY: SimSetup = SimSetup {
+    teach: Some(true),
+    q: Some(READY),
+    ..SimSetup::NONE
+};
+const TEACH_SINGULAR: SimSetup = SimSetup {
+    teach: Some(true),
+    q: Some(NEAR_SINGULAR),
+    ..SimSetup::NONE
+};
+
+pub const STEPS: &[Step] = &[
+    Step {
+        title: tr("Each joint's share of the motion", "每个关节对运动的贡献"),
+        body: tr(
+            "The Jacobian J has one column per joint: the tool's velocity when that joint alone turns at 1 rad/s. The arrows J1…J7 are the linear parts (m/s). Any joint motion moves the tool by the weighted sum of the columns.",
+            "雅可比矩阵 J 每个关节对应一列：只有该关节以 1 rad/s 转动时工具的速度。箭头 J1…J7 是其中的线速度部分（m/s）。任何关节运动带来的工具速度，都是这些列的加权和。",
+        ),
+        formula: "dx/dt = J(q)·dq/dt = J₁·dq₁/dt + … + J₇·dq₇/dt",
+        try_this: tr(
+            "Find J7: it is a dot. Joint 7 spins about an axis through the tool point, so it turns the tool without moving that point. Now drag joint 4 and watch J1…J6 swing.",
+            "找到 J7：它只是一个点。关节 7 绕穿过工具点的轴转动，只让工具转、不让这个点移动。再拖动关节 4，看 J1…J6 怎样摆动。",
+        ),
+        shot: TOOL,
+        params: &[
+            ("section", "columns"),
+            ("columns", "1"),
+            ("velocity", "0"),
+            ("force", "0"),
+            ("rotational", "0"),
+            ("ghosts", "0"),
+        ],
+        sim: TEACH_READY,
+    },
+    Step {
+        title: tr("The velocity ellipsoid", "速度椭球"),
+        body: tr(
+            "Push every joint speed vector of length 1 through J_v, the top three rows of J: the tool velocities fill an ellipsoid. Its semi-axes are σᵢuᵢ, the singular values and directions of J_v, in m/s per rad/s. Long axes are easy directions, short ones slow.",
+            "把所有长度为 1 的关节速度向量都经过 J_v（J 的前三行）映射：得到的工具速度填满一个椭球。它的半轴是 σᵢuᵢ，即 J_v 的奇异值和奇异方向，单位是每 rad/s 对应的 m/s。长轴方向容易动，短轴方向慢。",
+        ),
+        formula: "{ J_v·dq/dt : |dq/dt| ≤ 1 },  semi-axes σᵢ(J_v)·uᵢ",
+        try_this: tr(
+            "Drag the tool handle out, away from the base, until the arm is nearly straight: the blue ellipsoid flattens along the reach.",
+            "把工具手柄向外拖、远离基座，直到手臂几乎伸直：蓝色椭球沿伸展方向被压扁。",
+        ),
+        shot: TOOL,
+        params: &[
+            ("section", "ellipsoids"),
+            ("velocity", "1"),
+            ("force", "0"),
+            ("rotational", "0"),
+            ("columns", "0"),
+            ("ghosts", "0"),
+        ],
+        sim: TEACH_READY,
+    },
+    Step {
+        title: tr("The force ellipsoid", "力椭球"),
+        body: tr(
+            "Read backwards, J maps a force the tool exerts to the joint torques that produce it: τ = JᵀF. Unit joint torques give forces in the orange ellipsoid, with semi-axes uᵢ/σᵢ: long exactly where the velocity ellipsoid is short. To hold an external load F_ext, the joints need τ = −JᵀF_ext.",
+            "反过来读，J 把工具施加的力映射为产生它所需的关节力矩：τ = JᵀF。单位关节力矩能产生的力构成橙色椭球，半轴为 uᵢ/σᵢ：恰好在速度椭球短的方向上长。要承受外部负载 F_ext，关节需要 τ = −JᵀF_ext。",
+        ),
+        formula: "τ = Jᵀ·F,  semi-axes uᵢ/σᵢ",
+        try_this: tr(
+            "Stretch the arm again: as the blue ellipsoid flattens, the orange one grows along the same axis. A straight arm pushes hard along its reach and moves slowly there.",
+            "再把手臂伸直：蓝色椭球变扁的同时，橙色椭球沿同一轴变长。伸直的手臂沿伸展方向推得很有力，但在这个方向上动得很慢。",
+        ),
+        shot: TOOL,
+        params: &[
+            ("section", "ellipsoids"),
+            ("velocity", "1"),
+            ("force", "1"),
+            ("rotational", "0"),
+            ("columns", "0"),
+            ("ghosts", "0"),
+        ],
+        sim: TEACH_READY,
+    },
+    Step {
+        title: tr("Near a singularity", "靠近奇异位形"),
+        body: tr(
+            "Here the wrist is almost above the shoulder axis, and one direction of tool motion is nearly impossible: the smallest singular value σ_min is close to zero. The pseudo-inverse divides by it, so a modest request (the white arrow) becomes a huge joint speed (the red ghost arm).",
+            "此时手腕几乎位于肩部轴线正上方，工具在某个方向上几乎无法运动：最小奇异值 σ_min 接近零。伪逆要除以它，于是一个不大的速度请求（白色箭头）就变成巨大的关节速度（红色虚影手臂）。",
+        ),
+        formula: "dq/dt = J⁺V = Σᵢ vᵢ·(uᵢᵀV)/σᵢ",
+        try_this: tr(
+            "Read |dq/dt| for J⁺ in the panel, then drag joint 4 a little: as σ_min grows, the red bars shrink fast.",
+            "读出面板中 J⁺ 的 |dq/dt|，然后稍微拖动关节 4：随着 σ_min 增大，红色柱子迅速变短。",
+        ),
+        shot: HIGH_TOOL,
+        params: &[
+            ("section", "singularity"),
+            ("demand", "weakest"),
+            ("ghosts", "1"),
+            ("velocity", "1"),
+            ("force", "0"),
+            ("columns", "0"),
+        ],
+        sim: TEACH_SINGULAR,
+    },
+    Step {
+        title: tr("Damped least squares", "阻尼最小二乘"),
+        body: tr(
+            "DLS replaces 1/σᵢ by σᵢ/(σᵢ² + λ²): joint speeds stay bounded, at the price of not quite delivering V near the singularity, so |J·dq/dt − V| grows. Here λ turns on below σ_min = 0.04. The green ghost arm is where DLS goes in 0.25 s.",
+            "DLS 把 1/σᵢ 换成 σᵢ/(σᵢ² + λ²)：关节速度保持有界，代价是在奇异位形附近不能完全实现 V，|J·dq/dt − V| 变大。这里当 σ_min 低于 0.04 时 λ 才开启。绿色虚影手臂是 DLS 在 0.25 s 后到达的位置。",
+        ),
+        formula: "dq/dt = Jᵀ(JJᵀ + λ²I)⁻¹V",
+        try_this: tr(
+            "Compare the red and green bars, then drag joint 4 away from the singularity: λ drops to 0 and the two answers become the same.",
+            "比较红色与绿色的柱子，再把关节 4 拖离奇异位形：λ 降到 0，两种解变得一样。",
+        ),
+        shot: HIGH_TOOL,
+        params: &[
+            ("section", "singularity"),
+            ("demand", "weakest"),
+            ("ghosts", "1"),
+        ],
+        sim: TEACH_SINGULAR,
+    },
+    Step {
+        title: tr(
+            "Twists and wrenches in two frames",
+            "两个坐标系中的运动旋量与力旋量",
+        ),
+        body: tr(
+            "A twist (v, ω) is a body's velocity, a wrench (f, τ) a force with a torque. To another frame, twists move with the adjoint X = Ad_T, wrenches with X* = X⁻ᵀ. That is forced: the power fᵀv + τᵀω is a physical quantity and cannot depend on the frame.",
+            "运动旋量 (v, ω) 表示刚体的速度，力旋量 (f, τ) 表示一个力连同力矩。换到另一个坐标系时，运动旋量用伴随矩阵 X = Ad_T 变换，力旋量用 X* = X⁻ᵀ。这是必然的：功率 fᵀv + τᵀω 是物理量，不能依赖坐标系。",
+        ),
+        formula: "fᵀv invariant  ⇒  X* = X⁻ᵀ",
+        try_this: tr(
+            "Change any entry of the twist or the wrench: every base-frame number changes, but the two power readings stay equal.",
+            "修改运动旋量或力旋量的任意一项：基座坐标系中的数字全都变了，但两个功率读数始终相等。",
+        ),
+        shot: TOOL,
+        params: &[("section", "twist"), ("ghosts", "0"), ("force", "0")],
+        sim: TEACH_READY,
+    },
+    Step {
+        title: tr("Why a policy cares", "策略为什么在意这些"),
+        body: tr(
+            "Many robot policies output tool motions Δx and leave the joints to a controller that inverts J. Near a singularity a small, reasonable Δx becomes a violent joint motion, which is why controllers damp and why demonstrations stay away from these poses.",
+            "许多机器人策略输出工具位移 Δx，再交给一个对 J 求逆的控制器去算关节运动。在奇异位形附近，一个很小、很合理的 Δx 会变成剧烈的关节运动，这就是控制器要加阻尼、示教数据要避开这些位形的原因。",
+        ),
+        formula: "Δq = J⁺(q)·Δx",
+        try_this: tr(
+            "Switch the demand between up and forward: near the singularity one of them needs far faster joints than the other.",
+            "把速度请求在向上和向前之间切换：在奇异位形附近，其中一个需要的关节速度远大于另一个。",
+        ),
+        shot: HIGH_TOOL,
+        params: &[
+            ("section", "singularity"),
+            ("demand", "up"),
+            ("ghosts", "1"),
+        ],
+        sim: TEACH_SINGULAR,
+    },
+];
