@@ -105,18 +105,28 @@ fn the_screenshot_shows_the_arm_and_the_lessons() {
         fraction * 100.0
     );
 
-    let (jac, ..) = shoot(
-        dir.path(),
-        "jacobian.png",
-        &["--lesson", "jacobian", "--lang", "zh"],
-    );
-    assert!(distinct_colors(&jac) > 200);
-    let (rot, ..) = shoot(dir.path(), "rotations.png", &["--lesson", "rotations"]);
-    assert!(distinct_colors(&rot) > 200);
+    // Every lesson, declared once, at the middle step of its guided sequence; one in 中文,
+    // one in presenter mode.
+    for (i, lesson) in armtutor::lessons::ALL.iter().enumerate() {
+        let step = (lesson.steps.len() / 2 + 1).to_string();
+        let mut args = vec!["--lesson", lesson.id, "--step", step.as_str()];
+        match i % 3 {
+            1 => args.extend(["--lang", "zh"]),
+            2 => args.push("--presenter"),
+            _ => {}
+        }
+        let (px, ..) = shoot(dir.path(), &format!("{}-step.png", lesson.id), &args);
+        let colors = distinct_colors(&px);
+        assert!(colors > 200, "{args:?}: only {colors} colours");
+    }
 
     // The generative lesson: demonstrations recorded, samples drawn as teal (near side) and
     // orange ghost paths. Nothing else in the scene is teal.
-    let (generative, ..) = shoot(dir.path(), "generative.png", &["--lesson", "generative"]);
+    let (generative, ..) = shoot(
+        dir.path(),
+        "generative-free.png",
+        &["--lesson", "generative"],
+    );
     assert!(distinct_colors(&generative) > 200);
     let teal = generative
         .chunks_exact(3)

@@ -316,8 +316,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "order_matters",
-        "The order matters: T_bc·T_ab is a different transform (rotations do not commute), so read a chain from left to right, frame by frame.",
-        "顺序很重要：T_bc·T_ab 是另一个变换（旋转不满足交换律），所以变换链要从左到右、一个坐标系接一个坐标系地读。",
+        "The order matters: T_bc·T_ab is a different transform (rigid motions do not commute). A chain reads two ways: frames compose left to right (from a, move to b, then from b to c), while a point's coordinates are transformed right to left (T_bc takes p_c into b, then T_ab into a).",
+        "顺序很重要：T_bc·T_ab 是另一个变换（刚体运动不满足交换律）。一条变换链有两种读法：坐标系从左往右复合（从 a 移到 b，再从 b 移到 c），而点的坐标从右往左变换（先由 T_bc 把 p_c 变到 b，再由 T_ab 变到 a）。",
     ),
     (
         "inverse_intro",

@@ -49,10 +49,7 @@ impl Plugin for ScenePlugin {
 
 /// Puts the camera back where it starts: three-quarter view of the arm and the table.
 pub fn home(cam: &mut PanOrbitCamera) {
-    cam.target_focus = convert::point(&RVec3::new(0.35, 0.0, 0.3));
-    cam.target_yaw = 0.9;
-    cam.target_pitch = 0.35;
-    cam.target_radius = 1.9;
+    super::steps::frame_shot(cam, &crate::kit::Shot::HOME);
 }
 
 fn setup(

@@ -53,12 +53,20 @@ pub struct StepScene<'w, 's> {
     cameras: Query<'w, 's, &'static mut PanOrbitCamera>,
 }
 
-/// Points the orbit camera at a shot (it glides there).
+/// Points the orbit camera at a shot: it glides there, or starts there when it has not
+/// drawn a frame yet (on its first frame the camera takes its targets from its current
+/// values, which would undo the shot).
 pub fn frame_shot(cam: &mut PanOrbitCamera, shot: &Shot) {
     cam.target_focus = convert::point(&RVec3::from(shot.target));
     cam.target_radius = shot.distance;
     cam.target_yaw = shot.yaw;
     cam.target_pitch = shot.pitch;
+    if !cam.initialized {
+        cam.focus = cam.target_focus;
+        cam.radius = Some(shot.distance);
+        cam.yaw = Some(shot.yaw);
+        cam.pitch = Some(shot.pitch);
+    }
 }
 
 /// The one place step commands act: follows the active lesson, moves through its steps, and
@@ -238,7 +246,11 @@ pub fn step_card(
                 .color(egui::Color32::WHITE),
         );
         if !ui_state.presenter {
-            ui.label(egui::RichText::new(step.body.get(l)).size(sizes.body));
+            ui.label(
+                egui::RichText::new(step.body.get(l))
+                    .size(sizes.body)
+                    .color(egui::Color32::from_gray(225)),
+            );
         }
         ui.add_space(4.0);
         ui.label(

@@ -166,3 +166,65 @@ pub const STEPS: &[Step] = &[
         sim: TEACH,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::robot::Robot;
+    use crate::lessons::frames::{BasisChange, ChainCheck, FramePoses, FrameRef};
+
+    fn panda() -> Robot {
+        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let mut robot = Robot::new(model);
+        assert!(robot.set_q(READY));
+        robot
+    }
+
+    /// "Pick b = a: the gap drops to 0"; "pick other b: the product is still T_ac".
+    #[test]
+    fn the_middle_frame_is_only_a_stop_and_the_order_gap_needs_two_frames() {
+        let robot = panda();
+        let f = FramePoses::new(&robot, None);
+        let (a, c) = (
+            f.pose(FrameRef::Link(0)),
+            f.pose(FrameRef::Link(robot.tool)),
+        );
+        for b in 0..robot.model.links.len() {
+            let check = ChainCheck::new(&a, &f.pose(FrameRef::Link(b)), &c);
+            assert!(check.chain_error < 1e-12);
+        }
+        let same = ChainCheck::new(&a, &a, &c);
+        assert!(same.order_gap < 1e-12, "{}", same.order_gap);
+        let mid = ChainCheck::new(&a, &f.pose(FrameRef::Link(5)), &c);
+        assert!(mid.order_gap > 0.05, "{}", mid.order_gap);
+        // The tool's origin lands at T_ac's last column.
+        let p = mid.t_ac.transform_point(&crate::math::Vec3::zeros());
+        assert!((p - c.translation).norm() < 1e-12);
+    }
+
+    /// Turning joint 1 moves the tool frame: a fixed point keeps p_a (base) and changes p_b.
+    #[test]
+    fn moving_the_frame_changes_the_coordinates_not_the_point() {
+        let mut robot = panda();
+        let p = crate::math::Vec3::new(0.55, 0.15, 0.04);
+        let before = {
+            let f = FramePoses::new(&robot, None);
+            BasisChange::new(
+                &f.pose(FrameRef::Link(0)),
+                &f.pose(FrameRef::Link(robot.tool)),
+                &p,
+            )
+        };
+        let mut q = READY.to_vec();
+        q[0] += 0.5;
+        assert!(robot.set_q(&q));
+        let f = FramePoses::new(&robot, None);
+        let after = BasisChange::new(
+            &f.pose(FrameRef::Link(0)),
+            &f.pose(FrameRef::Link(robot.tool)),
+            &p,
+        );
+        assert!((before.p_a - after.p_a).norm() < 1e-12);
+        assert!((before.p_b - after.p_b).norm() > 0.1);
+    }
+}

@@ -200,3 +200,17 @@ pub const STEPS: &[Step] = &[
         sim: PLAYING,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::math::generative::{OdeMethod, Run, Sampler};
+
+    /// Heun costs two evaluations a step and one for the last: 7 at K = 4; DDIM costs K.
+    #[test]
+    fn the_evaluation_counts_the_steps_quote() {
+        let heun = Run::from_seed(Sampler::Flow(4, OdeMethod::Heun), 2, 3, 1);
+        assert_eq!(heun.nfe_upto(4), 7);
+        let ddim = Sampler::Ddim(crate::math::generative::Schedule::cosine(100), 3);
+        assert_eq!(Run::from_seed(ddim, 2, 3, 1).nfe_upto(3), 3);
+    }
+}

@@ -16,10 +16,10 @@ const TOOL: Shot = Shot {
     pitch: 0.3,
 };
 const HIGH_TOOL: Shot = Shot {
-    target: [0.2, 0.0, 0.7],
-    distance: 1.7,
+    target: [0.15, 0.0, 0.75],
+    distance: 2.1,
     yaw: 0.7,
-    pitch: 0.25,
+    pitch: 0.12,
 };
 
 const TEACH_READY: SimSetup = SimSetup {
@@ -64,8 +64,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "{ J_v·dq/dt : |dq/dt| ≤ 1 },  semi-axes σᵢ(J_v)·uᵢ",
         try_this: tr(
-            "Drag the tool handle out, away from the base, until the arm is nearly straight: the blue ellipsoid flattens along the reach.",
-            "把工具手柄向外拖、远离基座，直到手臂几乎伸直：蓝色椭球沿伸展方向被压扁。",
+            "Drag the tool handle straight out, away from the base, as far as the arm will reach: at the edge of its reach the blue ellipsoid flattens to a disc, thin along the reach.",
+            "把工具手柄径直向外拖、远离基座，一直拖到手臂够不着为止：在可达范围的边缘，蓝色椭球被压成一个圆盘，沿伸展方向很薄。",
         ),
         shot: TOOL,
         params: &[
@@ -86,8 +86,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "τ = Jᵀ·F,  semi-axes uᵢ/σᵢ",
         try_this: tr(
-            "Stretch the arm again: as the blue ellipsoid flattens, the orange one grows along the same axis. A straight arm pushes hard along its reach and moves slowly there.",
-            "再把手臂伸直：蓝色椭球变扁的同时，橙色椭球沿同一轴变长。伸直的手臂沿伸展方向推得很有力，但在这个方向上动得很慢。",
+            "Drag the handle out to the edge of the reach again: as the blue ellipsoid flattens, the orange one grows along the same axis. There the arm pushes hard outwards and hardly moves that way.",
+            "再把手柄拖到可达范围的边缘：蓝色椭球变扁的同时，橙色椭球沿同一轴变长。在那里，手臂向外推得很有力，却几乎不能往那个方向动。",
         ),
         shot: TOOL,
         params: &[
@@ -179,3 +179,96 @@ pub const STEPS: &[Step] = &[
         sim: TEACH_SINGULAR,
     },
 ];
+
+/// What the steps say about the Panda, measured.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::robot::Robot;
+    use crate::lessons::jacobian::{Demand, compare, demanded_twist};
+
+    fn panda_at(q: &[f64]) -> Robot {
+        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let mut robot = Robot::new(model);
+        assert!(robot.set_chain_q(q) || robot.set_q(q));
+        robot
+    }
+
+    fn speed(v: &[f64]) -> f64 {
+        v.iter().map(|x| x * x).sum::<f64>().sqrt()
+    }
+
+    /// "J7 is a dot": joint 7's axis passes through the tool point.
+    #[test]
+    fn the_last_joint_does_not_move_the_tool_point() {
+        let robot = panda_at(READY);
+        let j = &robot.kin.as_ref().unwrap().jacobian;
+        let linear = (0..3).map(|r| j[(r, 6)].powi(2)).sum::<f64>().sqrt();
+        let angular = (3..6).map(|r| j[(r, 6)].powi(2)).sum::<f64>().sqrt();
+        assert!(linear < 1e-9, "{linear}");
+        assert!((angular - 1.0).abs() < 1e-9);
+        for c in 0..6 {
+            let l = (0..3).map(|r| j[(r, c)].powi(2)).sum::<f64>().sqrt();
+            assert!(l > 0.02, "J{} is {l} m/s", c + 1);
+        }
+    }
+
+    /// At the edge of the reach (the handle dragged out as far as it goes) the velocity
+    /// ellipsoid is a disc whose thin axis points out along the reach, and the force
+    /// ellipsoid is long on that same axis.
+    #[test]
+    fn at_the_edge_of_its_reach_the_arm_is_slow_and_strong_outwards() {
+        let ready = panda_at(READY);
+        let reach = panda_at(&[0.0, 1.2, 0.0, -0.4, 0.0, 3.0, 0.785]);
+        let thin = |r: &Robot| {
+            let e = &r.kin.as_ref().unwrap().translational;
+            let i = (0..3)
+                .min_by(|&a, &b| e.radii[a].total_cmp(&e.radii[b]))
+                .unwrap();
+            (e.radii[i], e.directions.column(i).into_owned())
+        };
+        let long_force = |r: &Robot| {
+            let e = r.kin.as_ref().unwrap().translational.dual();
+            e.radii.iter().cloned().fold(0.0, f64::max)
+        };
+        let ((r_ready, _), (r_reach, axis)) = (thin(&ready), thin(&reach));
+        assert!(
+            r_reach < 0.1 * r_ready,
+            "{r_reach} vs {r_ready} m/s per rad/s"
+        );
+        assert!(long_force(&reach) > 5.0 * long_force(&ready));
+        // Out along the reach: from the shoulder (0.333 m above the base) to the tool.
+        let tool = reach.kin.as_ref().unwrap().pose.translation;
+        let out = (tool - crate::math::Vec3::new(0.0, 0.0, 0.333)).normalize();
+        let cos = axis.dot(&out).abs();
+        assert!(
+            cos > 0.7,
+            "thin axis {:.0}° from the reach",
+            cos.acos().to_degrees()
+        );
+    }
+
+    /// Near the singularity the pseudo-inverse asks for over 10 rad/s where DLS asks for
+    /// under 1; away from it λ is 0 and the two agree; "up" and "forward" differ greatly.
+    #[test]
+    fn the_pseudo_inverse_explodes_where_the_steps_say() {
+        let near = panda_at(NEAR_SINGULAR);
+        let kin = near.kin.as_ref().unwrap();
+        let c = compare(kin, demanded_twist(Demand::Weakest, kin));
+        assert!(c.sigma_min < 0.01, "{}", c.sigma_min);
+        assert!(c.lambda > 0.0);
+        assert!(speed(&c.pinv) > 10.0, "J⁺ {} rad/s", speed(&c.pinv));
+        assert!(speed(&c.dls) < 1.0, "DLS {} rad/s", speed(&c.dls));
+        assert!(c.dls_error > 10.0 * c.pinv_error);
+        let up = speed(&compare(kin, demanded_twist(Demand::Up, kin)).pinv);
+        let forward = speed(&compare(kin, demanded_twist(Demand::Forward, kin)).pinv);
+        let ratio = up.max(forward) / up.min(forward);
+        assert!(ratio > 3.0, "up {up} vs forward {forward} rad/s");
+
+        let ready = panda_at(READY);
+        let kin = ready.kin.as_ref().unwrap();
+        let c = compare(kin, demanded_twist(Demand::Weakest, kin));
+        assert_eq!(c.lambda, 0.0);
+        assert!(c.pinv.iter().zip(&c.dls).all(|(a, b)| (a - b).abs() < 1e-9));
+    }
+}

@@ -139,3 +139,37 @@ pub const STEPS: &[Step] = &[
         sim: STILL,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::math::euler::EulerSequence;
+
+    /// At b = 90° only a − c matters for ZYX: R_z(a)·R_y(90°)·R_x(c) = R_z(a − c)·R_y(90°).
+    #[test]
+    fn at_the_lock_only_the_difference_of_a_and_c_counts() {
+        let zyx = EulerSequence::parse("ZYX").unwrap();
+        let deg = |a: [f64; 3]| a.map(f64::to_radians);
+        let r = zyx.to_matrix(deg([30.0, 90.0, 20.0]));
+        let same = zyx.to_matrix(deg([50.0, 90.0, 40.0]));
+        let turned = zyx.to_matrix(deg([50.0, 90.0, 20.0]));
+        let expected = zyx.to_matrix(deg([10.0, 90.0, 0.0]));
+        assert!((r - same).amax() < 1e-12);
+        assert!((r - expected).amax() < 1e-12);
+        assert!((r - turned).amax() > 0.1);
+    }
+
+    /// |det E| is |cos b| for Tait–Bryan sequences and |sin b| for proper Euler ones.
+    #[test]
+    fn the_rate_matrix_loses_rank_at_each_kind_of_lock() {
+        for (name, f) in [("ZYX", f64::cos as fn(f64) -> f64), ("ZYZ", f64::sin)] {
+            let seq = EulerSequence::parse(name).unwrap();
+            for b in [0.1, 0.7, 1.3, 1.5, 2.2, 3.0] {
+                let e = seq.rate_matrix([0.4, b, -0.9]);
+                assert!(
+                    (e.determinant().abs() - f(b).abs()).abs() < 1e-12,
+                    "{name} {b}"
+                );
+            }
+        }
+    }
+}
