@@ -336,8 +336,18 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "calibration_check",
-        "P_base minus the cube's true pose applied to P",
-        "P_base 与方块真实位姿作用于 P 的差",
+        "P_base minus the cube's true pose applied to P (only rounding: here the camera's measurement is computed from the true poses, so this check cannot fail)",
+        "P_base 与方块真实位姿作用于 P 的差（只有舍入误差：这里相机的测量值是由真实位姿算出来的，所以这项检查不可能失败）",
+    ),
+    (
+        "calibration_inverted",
+        "Use the inverse by mistake: T_cam_base where T_base_cam is meant",
+        "误用逆矩阵：本该用 T_base_cam 的地方用了 T_cam_base",
+    ),
+    (
+        "calibration_inverted_note",
+        "A common bug: calibration files store one direction, code expects the other, and both are valid 4×4 transforms, so nothing reports an error. The red point is where the robot would reach for P.",
+        "常见错误：标定文件存的是一个方向，代码要的是另一个方向，而两者都是合法的 4×4 变换，所以不会有任何报错。红点就是机器人会去抓 P 的位置。",
     ),
     (
         "optical_note",
@@ -461,8 +471,18 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "joint_torques",
-        "Joint torques that hold this wrench, τ = JᵀF (N·m):",
-        "平衡该力旋量所需的关节力矩 τ = JᵀF（N·m）：",
+        "Joint torques with which the tool exerts this wrench, τ = JᵀF (N·m):",
+        "末端施加该力旋量所需的关节力矩 τ = JᵀF（N·m）：",
+    ),
+    (
+        "joint_torques_hold",
+        "Joint torques that hold this wrench applied to the tool as a load, τ = −JᵀF (N·m):",
+        "把该力旋量当作作用在末端上的负载来承受时所需的关节力矩 τ = −JᵀF（N·m）：",
+    ),
+    (
+        "joint_torques_note",
+        "Jᵀ maps a tool wrench to joint torques (power: dq/dtᵀτ = Vᵀ F). Some notes write the relation as F = Jᵀτ; that is wrong: the dimensions do not even match for a 7-joint arm.",
+        "Jᵀ 把末端力旋量映射为关节力矩（功率相等：dq/dtᵀτ = VᵀF）。有些笔记把这个关系写成 F = Jᵀτ，这是错的：对 7 关节的机械臂来说，连维数都对不上。",
     ),
     // Lesson: rotations.
     (

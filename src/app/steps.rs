@@ -156,6 +156,16 @@ fn card_sizes(presenter: bool) -> CardSizes {
     }
 }
 
+/// The formula's size: as large as the card allows on one line (a DejaVu Sans character is
+/// at most about 0.6 em wide), but no larger than the card's formula size.
+fn formula_size(formula: &str, sizes: &CardSizes) -> f32 {
+    let chars = formula.chars().count().max(1) as f32;
+    sizes
+        .formula
+        .min(sizes.width / (0.6 * chars))
+        .max(sizes.body)
+}
+
 /// The step card: "Step k of n", the title, the sentences, the formula large, the prompt,
 /// and the buttons; a lesson with steps and none chosen offers to start them.
 pub fn step_card(
@@ -255,7 +265,7 @@ pub fn step_card(
         ui.add_space(4.0);
         ui.label(
             egui::RichText::new(step.formula)
-                .size(sizes.formula)
+                .size(formula_size(step.formula, &sizes))
                 .color(egui::Color32::from_rgb(255, 230, 150)),
         );
         ui.add_space(4.0);
@@ -281,6 +291,16 @@ mod tests {
         let zoom = super::super::ui::presenter_zoom(1080.0);
         assert!(b.formula * zoom >= 45.0);
         assert!(b.width * zoom < 0.6 * 1920.0);
+    }
+
+    #[test]
+    fn long_formulas_shrink_to_one_line_but_stay_above_body_text() {
+        let s = card_sizes(false);
+        assert_eq!(formula_size("T_ac = T_ab · T_bc", &s), s.formula);
+        let long = "T_base_target = T_base_cam · T_cam_target";
+        let size = formula_size(long, &s);
+        assert!(size < s.formula && size * 0.6 * long.chars().count() as f32 <= s.width + 1e-3);
+        assert_eq!(formula_size(&"x".repeat(200), &s), s.body);
     }
 
     #[test]

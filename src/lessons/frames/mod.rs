@@ -52,6 +52,8 @@ pub struct FramesState {
     pub section: Section,
     /// The point of the calibration and basis sections, in the target frame.
     pub point: [f64; 3],
+    /// Calibration with the inverse transform by mistake (`T_cam_base` for `T_base_cam`).
+    pub inverted: bool,
     generation: Option<u32>,
     /// Frames a link or a step named (`a=base`), resolved once the robot is known.
     wanted: [Option<String>; 3],
@@ -68,6 +70,7 @@ impl Default for FramesState {
             c: FrameRef::Link(0),
             section: Section::Chain,
             point: [0.02, 0.02, 0.02],
+            inverted: false,
             generation: None,
             wanted: [None, None, None],
         }
@@ -206,7 +209,8 @@ const SECTION_NAMES: [(Section, &str); 3] = [
 ];
 
 /// `section=chain|calibration|basis`, `a=`/`b=`/`c=` a link name, `base`, `mid`, `tool`,
-/// `camera` or `target`, `triads=0|1`, `names=0|1`, `point=x,y,z` (metres, in the target).
+/// `camera` or `target`, `triads=0|1`, `names=0|1`, `point=x,y,z` (metres, in the target),
+/// `inverted=0|1` (the calibration used the wrong way round).
 impl LessonSettings for FramesState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
         if let Some(s) = param_choice(&SECTION_NAMES, given.get("section").map(String::as_str)) {
@@ -214,6 +218,7 @@ impl LessonSettings for FramesState {
         }
         param_flag(given, "triads", &mut self.triads);
         param_flag(given, "names", &mut self.names);
+        param_flag(given, "inverted", &mut self.inverted);
         for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
             if let Some(name) = given.get(key).filter(|n| !n.trim().is_empty()) {
                 self.wanted[i] = Some(name.trim().to_string());
@@ -237,6 +242,9 @@ impl LessonSettings for FramesState {
         }
         write_flag(out, "triads", self.triads);
         write_flag(out, "names", self.names);
+        if self.section == Section::Calibration {
+            write_flag(out, "inverted", self.inverted);
+        }
         let [x, y, z] = self.point;
         out.insert("point".into(), format!("{x},{y},{z}"));
     }
@@ -394,6 +402,19 @@ fn draw(
                 );
                 labels.add(cam.lerp(tgt, 0.5), "T_cam_target", egui_color(CHAIN_BC));
                 labels.add(cam, lang.t("frame_camera"), egui::Color32::WHITE);
+                if state.inverted {
+                    let cal =
+                        Calibration::new(&frames.camera, &frames.target, RVec3::from(state.point));
+                    let wrong = convert::point(&cal.p_base_inverted);
+                    let red = Color::srgb(1.0, 0.25, 0.25);
+                    gizmos.sphere(Isometry3d::from_translation(wrong), 0.012, red);
+                    gizmos.line(p, wrong, red);
+                    labels.add(
+                        wrong,
+                        format!("T_cam_base·P_cam ({:.2} m)", cal.inverted_error),
+                        egui_color(red),
+                    );
+                }
             } else {
                 let (wa, wb) = (frames.pose(state.a), frames.pose(state.b));
                 fat_triad(&mut gizmos, &wa, 0.12 * s);
@@ -573,6 +594,10 @@ pub struct Calibration {
     pub p_base: RVec3,
     /// |T_base_cam·T_cam_target·P − T_base_target·P|.
     pub error: f64,
+    /// Where P lands with the inverse by mistake: `T_cam_base·P_cam`.
+    pub p_base_inverted: RVec3,
+    /// How far that is from P (m).
+    pub inverted_error: f64,
 }
 
 impl Calibration {
@@ -580,6 +605,7 @@ impl Calibration {
         let t_cam_target = Pose::relative(t_base_cam, t_base_target);
         let p_cam = t_cam_target.transform_point(&p_target);
         let p_base = t_base_cam.transform_point(&p_cam);
+        let p_base_inverted = t_base_cam.inverse().transform_point(&p_cam);
         Calibration {
             t_base_cam: *t_base_cam,
             t_cam_target,
@@ -587,6 +613,8 @@ impl Calibration {
             p_cam,
             p_base,
             error: (p_base - t_base_target.transform_point(&p_target)).norm(),
+            p_base_inverted,
+            inverted_error: (p_base_inverted - p_base).norm(),
         }
     }
 }
@@ -636,6 +664,19 @@ fn calibration_section(ui: &mut egui::Ui, state: &mut FramesState, frames: &Fram
         vec_text(&cal.p_base)
     ));
     ui.label(format!("{}: {:.1e} m", l.t("calibration_check"), cal.error));
+    ui.separator();
+    ui.checkbox(&mut state.inverted, l.t("calibration_inverted"));
+    if state.inverted {
+        ui.colored_label(
+            egui::Color32::from_rgb(255, 110, 110),
+            format!(
+                "T_cam_base·P_cam = {}   |Δ| = {:.3} m",
+                vec_text(&cal.p_base_inverted),
+                cal.inverted_error
+            ),
+        );
+        ui.label(l.t("calibration_inverted_note"));
+    }
     ui.label(l.t("optical_note"));
 }
 
@@ -723,6 +764,11 @@ mod tests {
         assert!(cal.error < 1e-12);
         // The target is in front of the camera (optical z > 0).
         assert!(cal.p_cam.z > 0.3);
+        // The inverse by mistake puts P far away, and exactly where T_base_cam⁻¹ sends it.
+        assert!(cal.inverted_error > 0.5, "{}", cal.inverted_error);
+        let by_matrix = f.camera.to_matrix().try_inverse().unwrap()
+            * nalgebra::Vector4::new(cal.p_cam.x, cal.p_cam.y, cal.p_cam.z, 1.0);
+        assert!((by_matrix.xyz() - cal.p_base_inverted).norm() < 1e-12);
     }
 
     #[test]

@@ -128,7 +128,30 @@ pub const STEPS: &[Step] = &[
             "拖动点 P 的 x、y、z：白点在方块上移动，P_cam 和 P_base 各经过一次变换跟着变化。",
         ),
         shot: CALIBRATION,
-        params: &[("section", "calibration"), ("point", "0.02,0.02,0.02")],
+        params: &[
+            ("section", "calibration"),
+            ("point", "0.02,0.02,0.02"),
+            ("inverted", "0"),
+        ],
+        sim: SimSetup {
+            playing: Some(false),
+            teach: Some(false),
+            ..SimSetup::NONE
+        },
+    },
+    Step {
+        title: tr("The calibration the wrong way round", "方向弄反的标定"),
+        body: tr(
+            "Calibration files store one direction and code expects one. Both T_base_cam and its inverse T_cam_base are valid transforms, so using the wrong one raises no error. The red dot is where the robot would then reach for P.",
+            "标定文件存的是一个方向，代码要的也是一个方向。T_base_cam 和它的逆 T_cam_base 都是合法的变换，所以用错了也不会报错。红点就是这时机器人会去抓 P 的位置。",
+        ),
+        formula: "T_cam_base = T_base_cam⁻¹ ≠ T_base_cam",
+        try_this: tr(
+            "Untick and tick the switch in the panel: the red dot jumps between P and a point over half a metre away; |Δ| gives the distance.",
+            "在面板里取消再勾选这个开关：红点在 P 和半米多以外的一点之间跳动；|Δ| 给出这段距离。",
+        ),
+        shot: CALIBRATION,
+        params: &[("section", "calibration"), ("inverted", "1")],
         sim: SimSetup {
             playing: Some(false),
             teach: Some(false),

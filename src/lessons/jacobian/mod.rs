@@ -170,8 +170,9 @@ pub fn change_frames(tool: &Pose, twist_tool: &[f64; 6], wrench_tool: &[f64; 6])
     }
 }
 
-/// Joint torques that hold a tool wrench (given in the tool frame): `τ = Jᵀ·F`, with F
-/// re-expressed in base axes about the tool origin, which is where J's rows are taken.
+/// Joint torques with which the tool exerts a wrench (given in the tool frame): `τ = Jᵀ·F`,
+/// with F re-expressed in base axes about the tool origin, which is where J's rows are taken.
+/// Holding the same wrench applied to the tool as an external load takes `−Jᵀ·F`.
 pub fn joint_torques(kin: &crate::app::robot::ToolKinematics, wrench_tool: &[f64; 6]) -> Vec<f64> {
     let r = kin.pose.rotation;
     let f = r * RVec3::new(wrench_tool[0], wrench_tool[1], wrench_tool[2]);
@@ -726,15 +727,19 @@ fn twist_section(
     ));
     ui.label(egui::RichText::new(l.t("twist_note")).small());
     ui.separator();
-    ui.label(l.t("joint_torques"));
     let tau = joint_torques(kin, &state.wrench_tool);
-    ui.monospace(
+    let row = |sign: f64| {
         tau.iter()
             .enumerate()
-            .map(|(i, t)| format!("τ{}={:.2}", i + 1, t))
+            .map(|(i, t)| format!("τ{}={:.2}", i + 1, sign * t))
             .collect::<Vec<_>>()
-            .join("  "),
-    );
+            .join("  ")
+    };
+    ui.label(l.t("joint_torques"));
+    ui.monospace(row(1.0));
+    ui.label(l.t("joint_torques_hold"));
+    ui.monospace(row(-1.0));
+    ui.label(egui::RichText::new(l.t("joint_torques_note")).small());
 }
 
 fn six_editor(ui: &mut egui::Ui, id: &str, v: &mut [f64; 6], names: [&str; 6], speed: f64) {
@@ -822,6 +827,40 @@ mod tests {
         let p_cart = v[0] * f.x + v[1] * f.y + v[2] * f.z + v[3] * m.x + v[4] * m.y + v[5] * m.z;
         let p_joint: f64 = qd.iter().zip(&tau).map(|(a, b)| a * b).sum();
         assert!((p_cart - p_joint).abs() < 1e-12);
+    }
+
+    /// The sign, against an independent oracle: a 2 kg payload at the tool changes the
+    /// gravity torques (recursive Newton–Euler) by exactly what holding its weight takes,
+    /// `−JᵀF_ext` with `F_ext = (0, 0, −m·g)`; `JᵀF_ext` would push the wrong way.
+    #[test]
+    fn holding_a_load_takes_minus_j_transpose_f() {
+        use crate::robot::dynamics::gravity_torques;
+        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let robot = Robot::new(model.clone());
+        let kin = robot.kin.as_ref().unwrap();
+        let (m, g) = (2.0, 9.81);
+        let mut loaded = model.clone();
+        let tcp = loaded.link_index("panda_tcp").unwrap();
+        loaded.links[tcp].inertia.mass = m;
+        loaded.links[tcp].inertia.com = RVec3::zeros();
+        let gravity = RVec3::new(0.0, 0.0, -g);
+        let (g0, g1) = (
+            gravity_torques(&model, &robot.q, &gravity),
+            gravity_torques(&loaded, &robot.q, &gravity),
+        );
+        // The load in the tool frame.
+        let f_tool = kin.pose.rotation.transpose() * RVec3::new(0.0, 0.0, -m * g);
+        let exert = joint_torques(kin, &[f_tool.x, f_tool.y, f_tool.z, 0.0, 0.0, 0.0]);
+        for i in 0..exert.len() {
+            let hold = g1[i] - g0[i];
+            assert!(
+                (hold + exert[i]).abs() < 1e-9,
+                "joint {}: {hold} vs {}",
+                i + 1,
+                -exert[i]
+            );
+        }
+        assert!(exert.iter().any(|t| t.abs() > 1.0));
     }
 
     #[test]
