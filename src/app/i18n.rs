@@ -378,13 +378,13 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("sec_twist", "Twist & wrench", "运动旋量与力旋量"),
     (
         "ellipsoid_intro",
-        "ẋ = J(q)·dq/dt. With J = UΣVᵀ, unit joint speeds (|dq/dt| ≤ 1) reach the velocity ellipsoid: semi-axes σᵢ·uᵢ. Long axes are easy directions, short ones hard.",
-        "ẋ = J(q)·dq/dt。令 J = UΣVᵀ，单位关节速度（|dq/dt| ≤ 1）所能达到的末端速度构成速度椭球，半轴为 σᵢ·uᵢ。长轴方向容易运动，短轴方向困难。",
+        "ẋ = J(q)·dq/dt. The tool point's velocity takes J's three linear rows, J_v. With J_v = UΣVᵀ, unit joint speeds (|dq/dt| ≤ 1) reach the velocity ellipsoid: semi-axes σᵢ·uᵢ of J_v. Long axes are easy directions, short ones hard.",
+        "ẋ = J(q)·dq/dt。工具点的线速度只用到 J 的前三行 J_v。令 J_v = UΣVᵀ，单位关节速度（|dq/dt| ≤ 1）所能达到的末端速度构成速度椭球，半轴为 J_v 的 σᵢ·uᵢ。长轴方向容易运动，短轴方向困难。",
     ),
     (
         "velocity_ellipsoid",
-        "Velocity ellipsoid (σᵢuᵢ)",
-        "速度椭球（σᵢuᵢ）",
+        "Velocity ellipsoid (σᵢuᵢ of J_v)",
+        "速度椭球（J_v 的 σᵢuᵢ）",
     ),
     (
         "force_ellipsoid",
@@ -399,9 +399,24 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("velocity_scale", "velocity scale", "速度比例"),
     ("force_scale", "force scale", "力比例"),
     (
-        "sigma_bars",
-        "Singular values σ₁ ≥ … ≥ σ₆:",
-        "奇异值 σ₁ ≥ … ≥ σ₆：",
+        "sigma_translational",
+        "Linear block J_v (J's top three rows), the blue ellipsoid's semi-axes, m/s per rad/s:",
+        "线速度块 J_v（J 的前三行），即蓝色椭球的半轴，单位为每 rad/s 对应的 m/s：",
+    ),
+    (
+        "sigma_rotational",
+        "Angular block J_ω (J's bottom three rows), the purple ellipsoid's semi-axes, rad/s per rad/s:",
+        "角速度块 J_ω（J 的后三行），即紫色椭球的半轴，单位为每 rad/s 对应的 rad/s：",
+    ),
+    (
+        "sigma_units_note",
+        "Why two sets: a 6-D \"length\" of (v, ω) adds m/s to rad/s, so it changes when metres become millimetres. Velocities and forces have no unit-free inner product of their own; only the pairing fᵀv + τᵀω (power) is free of units and frames.",
+        "为什么分成两组：(v, ω) 的六维\"长度\"把 m/s 和 rad/s 加在一起，米换成毫米它就变了。速度和力各自没有与单位无关的内积；只有二者的配对 fᵀv + τᵀω（功率）与单位和坐标系都无关。",
+    ),
+    (
+        "sigma_full",
+        "The full 6×7 J (m/s and rad/s mixed; these figures depend on the unit of length):",
+        "完整的 6×7 J（m/s 与 rad/s 混在一起；这些数值依赖于长度单位）：",
     ),
     ("manipulability", "w", "w"),
     ("condition_number", "κ", "κ"),
@@ -431,7 +446,7 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "给定末端运动旋量 V，求关节速度。伪逆 J⁺V 精确，但随 1/σ_min 增长；阻尼最小二乘 Jᵀ(JJᵀ + λ²I)⁻¹V 始终不超过 |V|/(2λ)，代价是略微损失精度。",
     ),
     ("demand", "Demand", "期望运动"),
-    ("demand_weakest", "along u₆", "沿 u₆"),
+    ("demand_weakest", "along u₆ of the full J", "沿完整 J 的 u₆"),
     ("demand_up", "up", "向上"),
     ("demand_forward", "forward", "向前"),
     (
@@ -658,8 +673,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "field_network_note",
-        "A 128-128 MLP with hand-written backpropagation learns the velocity v(x, τ, o) by flow matching; DDPM and DDIM use it through the predicted noise ε = x_τ − τ·v. A second MLP learns the chunk by plain mean-squared error: the regression baseline.",
-        "一个 128-128 的多层感知机（手写反向传播）用流匹配学习速度场 v(x, τ, o)；DDPM 和 DDIM 通过预测噪声 ε = x_τ − τ·v 使用它。另一个多层感知机用均方误差直接回归动作块：这就是回归基线。",
+        "A 128-128 MLP with hand-written backpropagation learns the velocity v(x, τ, o) by flow matching; DDPM and DDIM use it through the predicted noise ε = x_τ − τ·v, where x_τ = (1−τ)·ε + τ·x₁ is the flow's point at time τ (a diffusion state x_t = √ᾱ·x₁ + √(1−ᾱ)·ε is rescaled to it: τ = √ᾱ/(√ᾱ + √(1−ᾱ))). A second MLP learns the chunk by plain mean-squared error: the regression baseline.",
+        "一个 128-128 的多层感知机（手写反向传播）用流匹配学习速度场 v(x, τ, o)；DDPM 和 DDIM 通过预测噪声 ε = x_τ − τ·v 使用它，其中 x_τ = (1−τ)·ε + τ·x₁ 是流在时刻 τ 的位置（扩散状态 x_t = √ᾱ·x₁ + √(1−ᾱ)·ε 经缩放换算过来：τ = √ᾱ/(√ᾱ + √(1−ᾱ))）。另一个多层感知机用均方误差直接回归动作块：这就是回归基线。",
     ),
     ("train", "Train (4000 steps)", "训练（4000 步）"),
     (
@@ -674,18 +689,18 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("fm_heun", "Flow (Heun)", "流匹配（Heun）"),
     (
         "ddpm_note",
-        "DDPM: predict the noise ε, remove a little of it, add fresh noise, 100 times. The paths wander before they settle.",
-        "DDPM：预测噪声 ε，去掉一点，再加入新的噪声，重复 100 次。路径先四处游走，最后才落定。",
+        "DDPM: predict the noise ε, remove a little of it, add fresh noise, 100 times. The paths wander before they settle. Its convention: x₀ is the data and x_T the noise, so t counts down towards the data.",
+        "DDPM：预测噪声 ε，去掉一点，再加入新的噪声，重复 100 次。路径先四处游走，最后才落定。它的约定：x₀ 是数据，x_T 是噪声，所以 t 朝数据方向倒数。",
     ),
     (
         "ddim_note",
-        "DDIM: the same trained ε, but deterministic jumps along a subsequence of K steps.",
-        "DDIM：同一个 ε 预测，但沿 K 步子序列做确定性跳跃。",
+        "DDIM: the same trained ε, but deterministic jumps along a subsequence of K steps. Same convention as DDPM: x₀ is the data, x_T the noise.",
+        "DDIM：同一个 ε 预测，但沿 K 步子序列做确定性跳跃。约定与 DDPM 相同：x₀ 是数据，x_T 是噪声。",
     ),
     (
         "fm_note",
-        "Flow matching: follow the velocity v from noise (τ = 0) to data (τ = 1). The paths are nearly straight, so a few steps do, but not one: at τ = 0 the exact v is E[x₁] − x, so K = 1 lands every sample on the mean, the red regression through the post.",
-        "流匹配：沿速度场 v 从噪声（τ = 0）走到数据（τ = 1）。路径几乎是直线，所以几步就够，但一步不行：τ = 0 处精确的 v 等于 E[x₁] − x，K = 1 会把每个样本都送到均值上，也就是穿过立柱的红色回归路径。",
+        "Flow matching: follow the velocity v from noise (τ = 0) to data (τ = 1). The paths are nearly straight, so a few steps do, but not one: at τ = 0 the exact v is E[x₁] − x, so K = 1 lands every sample on the mean, the red regression through the post. (Some notes draw the noise at x₁ instead: here noise is at τ = 0 and data at τ = 1, the reverse of DDPM's x₀.)",
+        "流匹配：沿速度场 v 从噪声（τ = 0）走到数据（τ = 1）。路径几乎是直线，所以几步就够，但一步不行：τ = 0 处精确的 v 等于 E[x₁] − x，K = 1 会把每个样本都送到均值上，也就是穿过立柱的红色回归路径。（有的笔记把噪声画在 x₁ 处；这里噪声在 τ = 0，数据在 τ = 1，与 DDPM 的 x₀ 相反。）",
     ),
     ("ddpm_steps", "T = 100 steps", "T = 100 步"),
     ("steps_k", "steps K", "步数 K"),

@@ -20,6 +20,14 @@ const CALIBRATION: Shot = Shot {
     pitch: 0.5,
 };
 
+/// Wide enough for where the inverse sends P (well over a metre from the cube).
+const CALIBRATION_WIDE: Shot = Shot {
+    target: [0.35, -0.5, 0.35],
+    distance: 3.2,
+    yaw: 0.35,
+    pitch: 0.45,
+};
+
 const TEACH: SimSetup = SimSetup {
     teach: Some(true),
     q: Some(READY),
@@ -150,7 +158,7 @@ pub const STEPS: &[Step] = &[
             "Untick and tick the switch in the panel: the red dot jumps between P and a point over half a metre away; |Δ| gives the distance.",
             "在面板里取消再勾选这个开关：红点在 P 和半米多以外的一点之间跳动；|Δ| 给出这段距离。",
         ),
-        shot: CALIBRATION,
+        shot: CALIBRATION_WIDE,
         params: &[("section", "calibration"), ("inverted", "1")],
         sim: SimSetup {
             playing: Some(false),

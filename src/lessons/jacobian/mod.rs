@@ -516,7 +516,31 @@ fn panel(
     Ok(())
 }
 
-fn sigma_bars(ui: &mut egui::Ui, sigma: &[f64; 6]) {
+/// The singular values of the Jacobian's two 3×n blocks, each in its own unit: J_v (linear
+/// rows, m/s per rad/s: the semi-axes of the drawn velocity ellipsoid) and J_ω (angular rows,
+/// rad/s per rad/s), largest first.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BlockSigmas {
+    pub translational: [f64; 3],
+    pub rotational: [f64; 3],
+}
+
+impl BlockSigmas {
+    pub fn of(kin: &crate::app::robot::ToolKinematics) -> BlockSigmas {
+        BlockSigmas {
+            translational: kin.translational.radii,
+            rotational: kin.rotational.radii,
+        }
+    }
+
+    /// How round the drawn velocity ellipsoid is: σ₁/σ₃ of J_v (a pure ratio of m/s).
+    pub fn kappa_translational(&self) -> f64 {
+        let [a, _, c] = self.translational;
+        if c > 0.0 { a / c } else { f64::INFINITY }
+    }
+}
+
+fn sigma_bars(ui: &mut egui::Ui, id: &str, sigma: &[f64], color: egui::Color32) {
     let bars: Vec<Bar> = sigma
         .iter()
         .enumerate()
@@ -526,12 +550,10 @@ fn sigma_bars(ui: &mut egui::Ui, sigma: &[f64; 6]) {
                 .name(format!("σ{}", i + 1))
         })
         .collect();
-    fixed_plot("sigma_bars", 110.0)
+    fixed_plot(id, 70.0)
         .include_y(0.0)
         .show_x(false)
-        .show(ui, |p| {
-            p.bar_chart(BarChart::new("σ", bars).color(egui::Color32::from_rgb(80, 200, 255)))
-        });
+        .show(ui, |p| p.bar_chart(BarChart::new("σ", bars).color(color)));
 }
 
 fn history_plot(
@@ -566,8 +588,36 @@ fn ellipsoid_section(
             .text(l.t("force_scale")),
     );
     ui.separator();
-    ui.label(l.t("sigma_bars"));
-    sigma_bars(ui, &kin.manip.sigma);
+    // What is drawn: each block on its own, in its own unit.
+    let blocks = BlockSigmas::of(kin);
+    ui.label(l.t("sigma_translational"));
+    sigma_bars(
+        ui,
+        "sigma_v",
+        &blocks.translational,
+        egui::Color32::from_rgb(80, 200, 255),
+    );
+    ui.monospace(format!(
+        "σ(J_v) = {:.3}, {:.3}, {:.3} m/s per rad/s    κ_v = {:.1}",
+        blocks.translational[0],
+        blocks.translational[1],
+        blocks.translational[2],
+        blocks.kappa_translational()
+    ));
+    ui.label(l.t("sigma_rotational"));
+    sigma_bars(
+        ui,
+        "sigma_w",
+        &blocks.rotational,
+        egui::Color32::from_rgb(200, 130, 255),
+    );
+    ui.monospace(format!(
+        "σ(J_ω) = {:.3}, {:.3}, {:.3} rad/s per rad/s",
+        blocks.rotational[0], blocks.rotational[1], blocks.rotational[2]
+    ));
+    ui.label(egui::RichText::new(l.t("sigma_units_note")).small());
+    ui.separator();
+    ui.label(l.t("sigma_full"));
     ui.monospace(format!(
         "w = Πσᵢ = {:.2e}    κ = σ₁/σ₆ = {:.1}",
         kin.manip.manipulability(),
@@ -663,7 +713,10 @@ fn singularity_section(
     ui.checkbox(&mut state.ghosts, l.t("ghosts"));
     let pressed = ui.button(l.t("go_singular")).clicked();
     let c = compare(kin, demanded_twist(state.demand, kin));
-    ui.monospace(format!("σ_min = {:.2e}   λ = {:.3}", c.sigma_min, c.lambda));
+    ui.monospace(format!(
+        "σ_min (full J) = {:.2e}   λ = {:.3}",
+        c.sigma_min, c.lambda
+    ));
     speed_bars(ui, &c);
     ui.monospace(format!(
         "|dq/dt| J⁺: {:>9.3} rad/s   |J·dq/dt − V| = {:.1e}",
@@ -861,6 +914,60 @@ mod tests {
             );
         }
         assert!(exert.iter().any(|t| t.abs() > 1.0));
+    }
+
+    /// The bars are the singular values of each block (checked against nalgebra's SVD of the
+    /// rows themselves), and only the blocks' figures survive a change of length unit: in
+    /// millimetres σ(J_v) scales by 1000 and κ_v stays, while κ of the full J changes.
+    #[test]
+    fn each_block_has_its_own_singular_values_and_unit() {
+        let robot =
+            Robot::new(crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap());
+        let kin = robot.kin.as_ref().unwrap();
+        let b = BlockSigmas::of(kin);
+        let j = &kin.jacobian;
+        let svd = |first: usize| {
+            let mut s: Vec<f64> = j
+                .rows(first, 3)
+                .clone_owned()
+                .svd(false, false)
+                .singular_values
+                .iter()
+                .copied()
+                .collect();
+            s.sort_by(|x, y| y.total_cmp(x));
+            s
+        };
+        for (got, want) in [(b.translational, svd(0)), (b.rotational, svd(3))] {
+            for i in 0..3 {
+                assert!((got[i] - want[i]).abs() < 1e-9, "{got:?} vs {want:?}");
+            }
+        }
+        let mut mm = j.clone_owned();
+        for r in 0..3 {
+            for c in 0..mm.ncols() {
+                mm[(r, c)] *= 1000.0;
+            }
+        }
+        let sv = |m: &crate::math::Jacobian, first: usize, n: usize| {
+            let mut s: Vec<f64> = m
+                .rows(first, n)
+                .clone_owned()
+                .svd(false, false)
+                .singular_values
+                .iter()
+                .copied()
+                .collect();
+            s.sort_by(|x, y| y.total_cmp(x));
+            s
+        };
+        let kappa_v_mm = sv(&mm, 0, 3)[0] / sv(&mm, 0, 3)[2];
+        assert!((kappa_v_mm - b.kappa_translational()).abs() < 1e-6 * kappa_v_mm);
+        assert!((sv(&mm, 0, 3)[0] - 1000.0 * b.translational[0]).abs() < 1e-6);
+        let full = sv(&j.clone_owned(), 0, 6);
+        let full_mm = sv(&mm, 0, 6);
+        let (k_m, k_mm) = (full[0] / full[5], full_mm[0] / full_mm[5]);
+        assert!((k_m / k_mm - 1.0).abs() > 0.5, "κ {k_m} in m, {k_mm} in mm");
     }
 
     #[test]

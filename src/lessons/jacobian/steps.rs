@@ -103,8 +103,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Near a singularity", "靠近奇异位形"),
         body: tr(
-            "Here the wrist is almost above the shoulder axis, and one direction of tool motion is nearly impossible: the smallest singular value σ_min is close to zero. The pseudo-inverse divides by it, so a modest request (the white arrow) becomes a huge joint speed (the red ghost arm).",
-            "此时手腕几乎位于肩部轴线正上方，工具在某个方向上几乎无法运动：最小奇异值 σ_min 接近零。伪逆要除以它，于是一个不大的速度请求（白色箭头）就变成巨大的关节速度（红色虚影手臂）。",
+            "Here the wrist is almost above the shoulder axis, and one direction of tool motion is nearly impossible: the smallest singular value of J, σ_min in the panel, is close to zero. The pseudo-inverse divides by it, so a modest request (the white arrow) becomes a huge joint speed (the red ghost arm).",
+            "此时手腕几乎位于肩部轴线正上方，工具在某个方向上几乎无法运动：J 的最小奇异值（面板中的 σ_min）接近零。伪逆要除以它，于是一个不大的速度请求（白色箭头）就变成巨大的关节速度（红色虚影手臂）。",
         ),
         formula: "dq/dt = J⁺V = Σᵢ vᵢ·(uᵢᵀV)/σᵢ",
         try_this: tr(
