@@ -441,6 +441,12 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "转动关节的列为 (zᵢ × (p_tool − pᵢ), zᵢ)：末端离转轴越远，箭头越长。单位：每 rad/s 对应的 m/s 和 rad/s。",
     ),
     (
+        "linear_intro",
+        "J is the derivative of the forward kinematics, so J_v·Δq predicts the tool point's motion only for small steps. Step one joint by Δq: the white dot is where the tool really goes, the cyan one the prediction; the gap grows as Δq².",
+        "J 是正运动学的导数，所以 J_v·Δq 只能在小步长下预测工具点的运动。让一个关节走 Δq：白点是工具真正到达的位置，青色点是预测；两者的差距按 Δq² 增长。",
+    ),
+    ("linear_joint", "joint", "关节"),
+    (
         "singularity_intro",
         "Ask for a tool twist V and solve for joint speeds. The pseudo-inverse J⁺V is exact but grows like 1/σ_min; damped least squares Jᵀ(JJᵀ + λ²I)⁻¹V stays bounded by |V|/(2λ) and gives up a little accuracy.",
         "给定末端运动旋量 V，求关节速度。伪逆 J⁺V 精确，但随 1/σ_min 增长；阻尼最小二乘 Jᵀ(JJᵀ + λ²I)⁻¹V 始终不超过 |V|/(2λ)，代价是略微损失精度。",

@@ -348,20 +348,20 @@ mod tests {
         q.single(app.world()).unwrap().clone()
     }
 
-    /// `--step 4` of the Jacobian lesson: the camera frames the high wrist, the singularity
+    /// `--step 5` of the Jacobian lesson: the camera frames the high wrist, the singularity
     /// section opens with the ghost arms, the arm is put in the near-singular pose in teach
     /// mode; PageDown then moves on and applies the next step.
     #[test]
     fn entering_a_step_applies_its_set_up() {
         use crate::lessons::jacobian::{JacobianState, Section};
-        let mut app = app("jacobian", Some(3));
+        let mut app = app("jacobian", Some(4));
         for _ in 0..3 {
             app.update();
         }
         let steps = crate::lessons::jacobian::LESSON.steps;
-        assert_eq!(app.world().resource::<StepState>().current, Some(3));
+        assert_eq!(app.world().resource::<StepState>().current, Some(4));
         let cam = camera(&mut app);
-        let shot = steps[3].shot;
+        let shot = steps[4].shot;
         assert!(
             (convert::point_to_robot(cam.target_focus) - RVec3::from(shot.target)).norm() < 1e-6
         );
@@ -375,7 +375,7 @@ mod tests {
         );
         let robot = app.world().resource::<Robot>();
         let q = robot.kin.as_ref().unwrap().q_chain.clone();
-        let want = steps[3].sim.q.unwrap();
+        let want = steps[4].sim.q.unwrap();
         assert!(
             q.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
             "{q:?}"
@@ -385,7 +385,7 @@ mod tests {
         app.world_mut().write_message(StepCommand::Next);
         app.update();
         app.update();
-        assert_eq!(app.world().resource::<StepState>().current, Some(4));
+        assert_eq!(app.world().resource::<StepState>().current, Some(5));
         assert!(app.world().resource::<JacobianState>().ghosts);
         // Going back to the first step: the columns section, with its shot.
         app.world_mut().write_message(StepCommand::Go(0));

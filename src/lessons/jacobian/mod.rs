@@ -79,6 +79,10 @@ pub struct JacobianState {
     /// Wrench in the tool frame: f (N), τ (N·m).
     pub wrench_tool: [f64; 6],
     pub history: VecDeque<Sample>,
+    /// The linear-approximation demo: the chain joint stepped (0-based) and the step (rad;
+    /// 0 hides it).
+    pub linear_joint: usize,
+    pub linear_dq: f64,
 }
 
 impl Default for JacobianState {
@@ -96,6 +100,8 @@ impl Default for JacobianState {
             twist_tool: [0.1, 0.0, 0.0, 0.0, 0.0, 0.5],
             wrench_tool: [0.0, 0.0, -10.0, 0.0, 0.0, 0.0],
             history: VecDeque::new(),
+            linear_joint: 3,
+            linear_dq: 0.0,
         }
     }
 }
@@ -181,6 +187,15 @@ pub fn joint_torques(kin: &crate::app::robot::ToolKinematics, wrench_tool: &[f64
     (kin.jacobian.transpose() * w).iter().copied().collect()
 }
 
+/// The linear-approximation demo at the current pose: the tool point's true displacement
+/// and `J_v·Δq` for a step of `dq` on chain joint `joint`.
+pub fn linear_step(robot: &Robot, joint: usize, dq: f64) -> Option<(RVec3, RVec3)> {
+    let (chain, kin) = (robot.chain.as_ref()?, robot.kin.as_ref()?);
+    let mut step = vec![0.0; chain.dof()];
+    *step.get_mut(joint)? = dq;
+    chain.first_order_step(&kin.q_chain, &step)
+}
+
 /// A "near a singularity" configuration for the chain: the Panda with its wrist almost above
 /// the shoulder axis (σ_min ≈ 0.006: joint 1 barely moves the wrist); other arms near zero,
 /// where most are stretched out, clamped to the limits.
@@ -249,8 +264,9 @@ impl JacobianState {
     }
 }
 
-/// `section=ellipsoids|columns|singularity|twist`, `demand=weakest|up|forward`, and the
-/// overlays `velocity`, `force`, `rotational`, `columns`, `ghosts` as `0|1`.
+/// `section=ellipsoids|columns|singularity|twist`, `demand=weakest|up|forward`, the
+/// overlays `velocity`, `force`, `rotational`, `columns`, `ghosts` as `0|1`, and the linear
+/// approximation's `joint=1..n` and step `dq` (rad, −1 to 1; 0 hides it).
 impl LessonSettings for JacobianState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
         if let Some(s) = param_choice(&SECTION_NAMES, given.get("section").map(String::as_str)) {
@@ -261,6 +277,19 @@ impl LessonSettings for JacobianState {
         }
         for (flag, key) in self.overlays_mut().into_iter().zip(OVERLAY_NAMES) {
             param_flag(given, key, flag);
+        }
+        if let Some(j) = given
+            .get("joint")
+            .and_then(|j| j.trim().parse::<usize>().ok())
+        {
+            self.linear_joint = j.clamp(1, 12) - 1;
+        }
+        if let Some(dq) = given
+            .get("dq")
+            .and_then(|d| d.trim().parse::<f64>().ok())
+            .filter(|d| d.is_finite())
+        {
+            self.linear_dq = dq.clamp(-1.0, 1.0);
         }
     }
 
@@ -280,6 +309,13 @@ impl LessonSettings for JacobianState {
         ];
         for (flag, key) in flags.into_iter().zip(OVERLAY_NAMES) {
             write_flag(out, key, flag);
+        }
+        if self.section == Section::Columns {
+            out.insert("joint".into(), (self.linear_joint + 1).to_string());
+            out.insert(
+                "dq".into(),
+                format!("{}", (self.linear_dq * 1000.0).round() / 1000.0),
+            );
         }
     }
 }
@@ -432,6 +468,24 @@ fn draw(
             labels.add(tip, format!("J{}", i + 1), egui_color(color));
         }
     }
+    if state.section == Section::Columns
+        && state.linear_dq != 0.0
+        && let Some((actual, predicted)) = linear_step(&robot, state.linear_joint, state.linear_dq)
+    {
+        let p = kin.pose.translation;
+        let (real, guess) = (
+            convert::point(&(p + actual)),
+            convert::point(&(p + predicted)),
+        );
+        let white = Color::WHITE;
+        let cyan = Color::srgb(0.3, 0.85, 1.0);
+        gizmos.sphere(Isometry3d::from_translation(real), 0.01, white);
+        gizmos.sphere(Isometry3d::from_translation(guess), 0.01, cyan);
+        gizmos.line(tool, guess, cyan);
+        gizmos.line(real, guess, Color::srgb(1.0, 0.3, 0.3));
+        labels.add(real, "p(q + Δq)", egui::Color32::WHITE);
+        labels.add(guess, "p + J_v·Δq", egui_color(cyan));
+    }
     if state.ghosts {
         let c = compare(kin, demanded_twist(state.demand, kin));
         let step = |dq: &[f64]| -> Vec<f64> {
@@ -496,7 +550,7 @@ fn panel(
         ui.separator();
         match state.section {
             Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, l),
-            Section::Columns => columns_section(ui, &mut state, &kin, l),
+            Section::Columns => columns_section(ui, &mut state, &kin, &robot, l),
             Section::Singularity => {
                 preset = singularity_section(ui, &mut state, &kin, l);
             }
@@ -652,6 +706,7 @@ fn columns_section(
     ui: &mut egui::Ui,
     state: &mut JacobianState,
     kin: &crate::app::robot::ToolKinematics,
+    robot: &Robot,
     l: Lang,
 ) {
     ui.label(l.t("columns_intro"));
@@ -674,6 +729,31 @@ fn columns_section(
         }
     });
     ui.label(egui::RichText::new(l.t("columns_note")).small());
+    ui.separator();
+    ui.label(l.t("linear_intro"));
+    let n = kin.jacobian.ncols().max(1);
+    let mut joint = state.linear_joint.min(n - 1) + 1;
+    ui.horizontal(|ui| {
+        ui.label(l.t("linear_joint"));
+        ui.add(egui::DragValue::new(&mut joint).range(1..=n));
+        ui.add(egui::Slider::new(&mut state.linear_dq, -1.0..=1.0).text("Δq (rad)"));
+    });
+    state.linear_joint = joint - 1;
+    if let Some((actual, predicted)) = linear_step(robot, state.linear_joint, state.linear_dq) {
+        let v3 = |v: &RVec3| format!("({:>7.4}, {:>7.4}, {:>7.4})", v.x, v.y, v.z);
+        let error = (actual - predicted).norm();
+        ui.monospace(format!("p(q + Δq) − p(q) = {} m", v3(&actual)));
+        ui.monospace(format!("J_v·Δq           = {} m", v3(&predicted)));
+        ui.monospace(format!(
+            "|error| = {:.1} mm    |error|/Δq² = {:.3} m/rad²",
+            error * 1e3,
+            if state.linear_dq != 0.0 {
+                error / state.linear_dq.powi(2)
+            } else {
+                0.0
+            }
+        ));
+    }
 }
 
 fn speed_bars(ui: &mut egui::Ui, c: &Comparison) {

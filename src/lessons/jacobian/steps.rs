@@ -49,9 +49,32 @@ pub const STEPS: &[Step] = &[
         params: &[
             ("section", "columns"),
             ("columns", "1"),
+            ("dq", "0"),
             ("velocity", "0"),
             ("force", "0"),
             ("rotational", "0"),
+            ("ghosts", "0"),
+        ],
+        sim: TEACH_READY,
+    },
+    Step {
+        title: tr("A local linear approximation", "局部线性近似"),
+        body: tr(
+            "J is the derivative of the forward kinematics, so J_v·Δq predicts the tool point's motion exactly only for tiny steps. Here joint 4 steps by Δq: the white dot is where the tool really goes, the cyan dot the prediction. The gap grows as Δq².",
+            "J 是正运动学的导数，所以 J_v·Δq 只有在极小的步长下才能准确预测工具点的运动。这里让关节 4 走 Δq：白点是工具真正到达的位置，青色点是预测。两者的差距按 Δq² 增长。",
+        ),
+        formula: "p(q + Δq) = p(q) + J_v·Δq + O(|Δq|²)",
+        try_this: tr(
+            "Double Δq from 0.2 to 0.4 rad: the error in mm roughly quadruples, and |error|/Δq² hardly changes.",
+            "把 Δq 从 0.2 rad 加倍到 0.4 rad：以毫米计的误差大约变成四倍，而 |error|/Δq² 几乎不变。",
+        ),
+        shot: TOOL,
+        params: &[
+            ("section", "columns"),
+            ("columns", "0"),
+            ("joint", "4"),
+            ("dq", "0.2"),
+            ("velocity", "0"),
             ("ghosts", "0"),
         ],
         sim: TEACH_READY,
