@@ -183,7 +183,7 @@ pub const STEPS: &[Step] = &[
             "A generative policy samples a chunk at the tool, executes its first 4 positions and samples again: a receding horizon. Each sample commits to one side, so the arm goes round the post instead of into it.",
             "生成式策略在工具处采样一个动作块，执行其中前 4 个位置，然后重新采样：这叫滚动时域。每个样本都选定一侧，所以机械臂会绕过立柱，而不是撞上去。",
         ),
-        formula: "sample 12 → execute 4 → sample again",
+        formula: "(a₁ … a₁₂) ~ p(· | o)  →  run a₁ … a₄  →  ↻",
         try_this: tr(
             "Watch the white dots (the positions being executed) and the tally of placed cubes in the panel as the episodes run.",
             "随着回合进行，观察白点（正在执行的位置）和面板中成功放置的计数。",

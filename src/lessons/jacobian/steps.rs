@@ -22,6 +22,14 @@ const HIGH_TOOL: Shot = Shot {
     pitch: 0.12,
 };
 
+/// Close to the tool, from the arm's side: joint 4 moves it in the x–z plane.
+const TOOL_SIDE: Shot = Shot {
+    target: [0.33, 0.0, 0.5],
+    distance: 0.65,
+    yaw: 0.0,
+    pitch: 0.1,
+};
+
 const TEACH_READY: SimSetup = SimSetup {
     teach: Some(true),
     q: Some(READY),
@@ -68,7 +76,7 @@ pub const STEPS: &[Step] = &[
             "Double Δq from 0.2 to 0.4 rad: the error in mm roughly quadruples, and |error|/Δq² hardly changes.",
             "把 Δq 从 0.2 rad 加倍到 0.4 rad：以毫米计的误差大约变成四倍，而 |error|/Δq² 几乎不变。",
         ),
-        shot: TOOL,
+        shot: TOOL_SIDE,
         params: &[
             ("section", "columns"),
             ("columns", "0"),
@@ -85,7 +93,7 @@ pub const STEPS: &[Step] = &[
             "Push every joint speed vector of length 1 through J_v, the top three rows of J: the tool velocities fill an ellipsoid. Its semi-axes are σᵢuᵢ, the singular values and directions of J_v, in m/s per rad/s. Long axes are easy directions, short ones slow.",
             "把所有长度为 1 的关节速度向量都经过 J_v（J 的前三行）映射：得到的工具速度填满一个椭球。它的半轴是 σᵢuᵢ，即 J_v 的奇异值和奇异方向，单位是每 rad/s 对应的 m/s。长轴方向容易动，短轴方向慢。",
         ),
-        formula: "{ J_v·dq/dt : |dq/dt| ≤ 1 },  semi-axes σᵢ(J_v)·uᵢ",
+        formula: "{ J_v·dq/dt : |dq/dt| ≤ 1 }:  σᵢ(J_v)·uᵢ",
         try_this: tr(
             "Drag the tool handle straight out, away from the base, as far as the arm will reach: at the edge of its reach the blue ellipsoid flattens to a disc, thin along the reach.",
             "把工具手柄径直向外拖、远离基座，一直拖到手臂够不着为止：在可达范围的边缘，蓝色椭球被压成一个圆盘，沿伸展方向很薄。",
@@ -107,7 +115,7 @@ pub const STEPS: &[Step] = &[
             "Read backwards, J maps a force the tool exerts to the joint torques that produce it: τ = JᵀF. Unit joint torques give forces in the orange ellipsoid, with semi-axes uᵢ/σᵢ: long exactly where the velocity ellipsoid is short. To hold an external load F_ext, the joints need τ = −JᵀF_ext.",
             "反过来读，J 把工具施加的力映射为产生它所需的关节力矩：τ = JᵀF。单位关节力矩能产生的力构成橙色椭球，半轴为 uᵢ/σᵢ：恰好在速度椭球短的方向上长。要承受外部负载 F_ext，关节需要 τ = −JᵀF_ext。",
         ),
-        formula: "τ = Jᵀ·F,  semi-axes uᵢ/σᵢ",
+        formula: "τ = Jᵀ·F:  uᵢ/σᵢ",
         try_this: tr(
             "Drag the handle out to the edge of the reach again: as the blue ellipsoid flattens, the orange one grows along the same axis. There the arm pushes hard outwards and hardly moves that way.",
             "再把手柄拖到可达范围的边缘：蓝色椭球变扁的同时，橙色椭球沿同一轴变长。在那里，手臂向外推得很有力，却几乎不能往那个方向动。",
@@ -173,7 +181,7 @@ pub const STEPS: &[Step] = &[
             "A twist (v, ω) is a body's velocity, a wrench (f, τ) a force with a torque. To another frame, twists move with the adjoint X = Ad_T, wrenches with X* = X⁻ᵀ. That is forced: the power fᵀv + τᵀω is a physical quantity and cannot depend on the frame.",
             "运动旋量 (v, ω) 表示刚体的速度，力旋量 (f, τ) 表示一个力连同力矩。换到另一个坐标系时，运动旋量用伴随矩阵 X = Ad_T 变换，力旋量用 X* = X⁻ᵀ。这是必然的：功率 fᵀv + τᵀω 是物理量，不能依赖坐标系。",
         ),
-        formula: "fᵀv invariant  ⇒  X* = X⁻ᵀ",
+        formula: "(X*f)ᵀ(Xv) = fᵀv  ⇒  X* = X⁻ᵀ",
         try_this: tr(
             "Change any entry of the twist or the wrench: every base-frame number changes, but the two power readings stay equal.",
             "修改运动旋量或力旋量的任意一项：基座坐标系中的数字全都变了，但两个功率读数始终相等。",

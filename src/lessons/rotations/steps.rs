@@ -130,7 +130,7 @@ pub const STEPS: &[Step] = &[
             "The Panda keeps its tool at one point and turns it 60° through ZYX pitch −90°. A controller written in Euler-angle differences sees the target's angles jump at the lock and commands a huge joint speed; one written with the rotation vector does not.",
             "Panda 把工具保持在一点，让它转过 60°，途经 ZYX 俯仰角 −90°。用欧拉角差写的控制器在锁定处看到目标角度突变，于是下达巨大的关节速度；用旋转向量写的控制器则不会。",
         ),
-        formula: "ω = E(θ)·(dθ*/dt + K·Δθ)   vs   ω = ω* + K·log(R*Rᵀ)",
+        formula: "ω = E(θ)·(dθ*/dt + K·Δθ)   ↔   ω = ω* + K·log(R*Rᵀ)",
         try_this: tr(
             "Play the Euler controller and watch the wrist whip round, then play the rotation-vector controller: a smooth turn.",
             "播放欧拉角控制器，看手腕猛地甩一圈；再播放旋转向量控制器：转动平滑。",
