@@ -345,7 +345,7 @@ mod tests {
 
     fn camera(app: &mut App) -> PanOrbitCamera {
         let mut q = app.world_mut().query::<&PanOrbitCamera>();
-        q.single(app.world()).unwrap().clone()
+        *q.single(app.world()).unwrap()
     }
 
     /// `--step 5` of the Jacobian lesson: the camera frames the high wrist, the singularity
