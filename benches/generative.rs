@@ -14,7 +14,7 @@ use rand::SeedableRng;
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
-    let model = match Model::from_urdf_str(armtutor::cli::DEFAULT_URDF) {
+    let model = match Model::from_urdf_str(armtutor::robot::panda::URDF) {
         Ok(m) => m,
         Err(e) => panic!("the bundled Panda does not load: {e}"),
     };

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 /// In the browser: the app, with its options from the page's address.
 #[cfg(all(target_arch = "wasm32", feature = "app"))]
 fn main() {
-    let opts = armtutor::app::web::options_from_url();
+    let mut opts = armtutor::app::web::options_from_url();
+    opts.lessons = armtutor::lessons::ALL;
     if let Err(e) = armtutor::app::run(opts) {
         bevy::log::error!("armtutor: {e}");
     }
@@ -47,6 +48,7 @@ fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
         bench_frames: bench.map(|b| b.frames),
         bench_json: bench.is_some_and(|b| b.json),
         bench_render: bench.is_some_and(|b| b.render),
+        lessons: armtutor::lessons::ALL,
     };
     match armtutor::app::run(opts) {
         Ok(out) => {

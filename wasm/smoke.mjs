@@ -138,14 +138,17 @@ if (!(await waitForLog(first.log, "broken.urdf is not valid URDF")))
 await first.page.waitForTimeout(2000);
 const uploadShot = shot.replace(/\.png$/, "-upload.png");
 await first.page.screenshot({ path: uploadShot });
+// The lessons the app declares (it lists them on the page), for the tour below.
+const declared = (await first.page.evaluate(() => window.armtutorLessons)) ?? [];
 await first.page.close();
 
-// 3. Every other lesson, with the other link options (language, presenter, teach mode).
-const tour = [
-  "lesson=frames&lang=zh",
-  "lesson=jacobian&teach",
-  "lesson=rotations&euler=XYZ&angles=0,90,0&section=gimbal&presenter",
-];
+// 3. Every other lesson the app declares (it lists them on the page), each at its second
+//    guided step, with the other link options in turn (language, teach mode, presenter).
+if (declared.length === 0) problems.push("the page did not list the lessons (window.armtutorLessons)");
+const options = ["lang=zh", "teach", "presenter"];
+const tour = declared
+  .filter((l) => l.id !== new URLSearchParams(main).get("lesson"))
+  .map((l, i) => `lesson=${l.id}&step=${Math.min(2, l.steps)}&${options[i % options.length]}`);
 const times = [first.firstFrame];
 for (const query of tour) {
   const t = await open(query);
@@ -179,7 +182,7 @@ console.log(`wasm: ${wasm.length} bytes raw, ${zlib.gzipSync(wasm, { level: 9 })
 console.log(`first frame after ${times.join(" / ")} s (${[main, ...tour].join(" / ")})`);
 console.log(`${fps.toFixed(1)} frames per second while recording`);
 console.log(`generative lesson (from opening the page):\n  ${generative.join("\n  ")}`);
-console.log(`screenshots: ${shot} and ${path.basename(trainedShot)}, ${path.basename(uploadShot)}, -frames, -jacobian, -rotations`);
+console.log(`screenshots: ${shot} and ${path.basename(trainedShot)}, ${path.basename(uploadShot)}, ${tour.map((q) => "-" + q.split("&")[0].split("=")[1]).join(", ")}`);
 if (problems.length) {
   console.error(problems.join("\n"));
   process.exit(1);

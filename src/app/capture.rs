@@ -196,7 +196,7 @@ pub fn median_p95(samples: &[Duration]) -> (f64, f64) {
 fn bench_frame_end(
     mut bench: ResMut<Bench>,
     registry: Res<LessonRegistry>,
-    mut lesson: ResMut<ActiveLesson>,
+    mut lesson: ResMut<NextState<ActiveLesson>>,
     mut everything: MessageWriter<ShowEverything>,
     report: Res<Report>,
     mut exit: MessageWriter<AppExit>,
@@ -219,7 +219,7 @@ fn bench_frame_end(
             exit.write(AppExit::Success);
             return;
         };
-        lesson.0 = next;
+        lesson.set(ActiveLesson(next));
         everything.write(ShowEverything);
         bench.current = Some(next);
         bench.frame = 0;

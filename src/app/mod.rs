@@ -4,10 +4,10 @@
 //! Robot data stays in REP-103 (Z up) everywhere; [`convert`] is the one place that turns it
 //! into Bevy's Y-up world.
 
+pub mod actions;
 pub mod address;
 pub mod capture;
 pub mod convert;
-pub mod i18n;
 pub mod robot;
 pub mod scene;
 pub mod sim;
@@ -19,6 +19,7 @@ pub mod visuals;
 pub mod web;
 
 use crate::cli::AppArgs;
+use crate::kit::{LessonInfo, i18n};
 use crate::robot::Model;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
@@ -34,21 +35,26 @@ pub struct StartOptions {
     pub bench_json: bool,
     /// Render while benchmarking (otherwise the renderer is off: see `armtutor bench --help`).
     pub bench_render: bool,
+    /// The lessons to offer, in picker order (the app names none itself: the binary passes
+    /// `crate::lessons::ALL`).
+    pub lessons: &'static [LessonInfo],
 }
 
 /// Loads the URDF named on the command line, or the bundled Panda.
 pub fn load_model(urdf: Option<&Path>) -> Result<Model, String> {
     match urdf {
         Some(path) => Model::from_urdf_file(path).map_err(|e| e.to_string()),
-        None => Model::from_urdf_str(crate::cli::DEFAULT_URDF).map_err(|e| e.to_string()),
+        None => Model::from_urdf_str(crate::robot::panda::URDF).map_err(|e| e.to_string()),
     }
 }
 
 /// The app's own logic and views, without Bevy's default plugins (so tests can run it on
-/// `MinimalPlugins`). Lessons are added by [`crate::lessons::LessonsPlugin`].
+/// `MinimalPlugins`), with the lessons it is given.
 pub struct ArmtutorPlugin {
     pub model: Model,
     pub lang: i18n::Lang,
+    pub lessons: &'static [LessonInfo],
+    /// The lesson to open first (default: the first one).
     pub lesson: Option<String>,
     /// The guided step to open (0-based) in the start lesson.
     pub step: Option<usize>,
@@ -62,11 +68,14 @@ impl Plugin for ArmtutorPlugin {
                 robot::RobotPlugin,
                 sim::SimPlugin,
                 teach::TeachPlugin,
-                crate::lessons::LessonsPlugin {
-                    start: self.lesson.clone(),
-                },
+                actions::ActionsPlugin,
                 steps::StepsPlugin { start: self.step },
             ));
+        let start = match &self.lesson {
+            Some(name) => Some(name.as_str()),
+            None => self.lessons.first().map(|l| l.id),
+        };
+        crate::kit::register_lessons(app, self.lessons, start);
     }
 }
 
@@ -75,11 +84,12 @@ impl Plugin for ArmtutorPlugin {
 pub fn run(opts: StartOptions) -> Result<String, String> {
     let model = load_model(opts.urdf.as_deref())?;
     if let Some(name) = &opts.args.lesson
-        && crate::lessons::find(name).is_none()
+        && !opts.lessons.iter().any(|l| l.id == name)
     {
+        let ids: Vec<_> = opts.lessons.iter().map(|l| l.id).collect();
         return Err(format!(
             "unknown lesson {name:?}; the lessons are: {}",
-            crate::lessons::ids().join(", ")
+            ids.join(", ")
         ));
     }
     // winit panics without a display; say what to do instead (only X11 is built in).
@@ -142,6 +152,7 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
         ArmtutorPlugin {
             model,
             lang,
+            lessons: opts.lessons,
             lesson: opts.args.lesson.clone(),
             step: opts.args.step.map(|n| n.saturating_sub(1)),
         },
@@ -158,7 +169,7 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
         app.world_mut().resource_mut::<sim::Sim>().seed = seed;
     }
     app.world_mut()
-        .resource_mut::<crate::lessons::LessonParams>()
+        .resource_mut::<crate::kit::LessonParams>()
         .given = opts.args.params.iter().cloned().collect();
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::WebPlugin);

@@ -10,14 +10,7 @@ use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
 use std::collections::HashMap;
 
-/// The order of work inside a frame: something drives `q` (physics or teach mode), then the
-/// kinematics are recomputed, then views and lessons read them.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArmSet {
-    Drive,
-    Kinematics,
-    Views,
-}
+pub use crate::kit::ArmSet;
 
 /// Where the tool is and what the Jacobian says there.
 #[derive(Clone, Debug)]
@@ -51,7 +44,7 @@ pub struct Robot {
 }
 
 /// Names used for a tool-centre-point link by common URDFs, tried before the end of the trunk.
-const TOOL_NAMES: [&str; 4] = ["panda_tcp", "tool0", "tcp", "ee_link"];
+const TOOL_NAMES: [&str; 4] = [crate::robot::panda::TOOL, "tool0", "tcp", "ee_link"];
 
 /// The tool link: a conventional TCP link if there is one, else the end of the trunk.
 pub fn tool_link(model: &Model) -> usize {
@@ -64,9 +57,8 @@ pub fn tool_link(model: &Model) -> usize {
 /// A start configuration: the Panda's ready pose when this is the bundled arm, otherwise the
 /// middle of every joint's range (0 where a range is unbounded).
 pub fn start_configuration(model: &Model) -> Vec<f64> {
-    #[cfg(feature = "sim")]
-    if crate::app::sim::is_bundled_panda(model) {
-        return crate::sim::policy::READY.to_vec();
+    if crate::robot::panda::is_bundled(model) {
+        return crate::robot::panda::READY.to_vec();
     }
     // Mid-range is the fully stretched, singular pose for most arms (symmetric limits): bend
     // the 2nd, 4th and 6th joints a third of the way to their limits, alternately.
@@ -283,7 +275,13 @@ impl Plugin for RobotPlugin {
             .add_message::<LoadUrdf>()
             .configure_sets(
                 Update,
-                (ArmSet::Drive, ArmSet::Kinematics, ArmSet::Views).chain(),
+                (
+                    ArmSet::Actions,
+                    ArmSet::Drive,
+                    ArmSet::Kinematics,
+                    ArmSet::Views,
+                )
+                    .chain(),
             )
             .add_systems(
                 Update,
@@ -292,7 +290,7 @@ impl Plugin for RobotPlugin {
                     load_urdf,
                 )
                     .chain()
-                    .before(ArmSet::Drive),
+                    .before(ArmSet::Actions),
             );
     }
 }
@@ -354,7 +352,7 @@ mod tests {
     use super::*;
 
     fn panda() -> Model {
-        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+        Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
     }
 
     #[test]

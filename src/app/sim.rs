@@ -6,7 +6,7 @@
 
 use super::robot::{ArmSet, Notice, Robot};
 use crate::math::Transform as Pose;
-use crate::robot::Model;
+use crate::robot::{Model, panda};
 use crate::sim::policy::{
     ActionMode, ChunkPolicy, Episode, Obstacle, Outcome, Phase, PickPlaceConfig,
 };
@@ -16,21 +16,36 @@ use std::sync::Arc;
 /// Builds the learned transport policy for an episode of the obstacle course, from its seed.
 pub type PolicyFactory = Arc<dyn Fn(u64) -> Box<dyn ChunkPolicy> + Send + Sync>;
 
-/// Who drives the transport, for the success tallies: a string-table key and the factory
-/// (`None`: the scripted route).
+/// A task of a lesson's own for the physics, instead of the random table scenes: the scene it
+/// sets and who drives the transport. The lesson installs it (see [`crate::app::actions::Action::Scenario`])
+/// and hears how each episode ended through [`EpisodeEnded`].
 #[derive(Clone)]
-pub struct Driver {
-    pub name: &'static str,
-    pub factory: Option<PolicyFactory>,
+pub struct Scenario {
+    /// Who drives, as a string-table key: in the log line of every episode and in
+    /// [`EpisodeEnded`].
+    pub driver: &'static str,
+    /// Sets the scene on the task's configuration.
+    pub configure: fn(&mut PickPlaceConfig),
+    /// Builds the transport policy for an episode from its seed (`None`: the scripted route).
+    pub policy: Option<PolicyFactory>,
 }
 
-/// Episodes and successes of one driver.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub successes: u32,
-    pub episodes: u32,
-    /// Episodes in which the arm or the cube touched the obstacle.
-    pub collisions: u32,
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scenario")
+            .field("driver", &self.driver)
+            .field("learned", &self.policy.is_some())
+            .finish()
+    }
+}
+
+/// Sent when an episode finishes (once per episode).
+#[derive(Message, Clone, Debug)]
+pub struct EpisodeEnded {
+    pub seed: u64,
+    pub outcome: Outcome,
+    /// The scenario's driver (`None`: the usual table scenes).
+    pub driver: Option<&'static str>,
 }
 
 /// Who moves the arm: the physics with the scripted policy, or the user (teach mode).
@@ -43,11 +58,6 @@ pub enum DriveMode {
 
 /// The speeds offered: 0.1× to 4×.
 pub const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 4.0];
-
-/// The task runs only on the bundled Panda (it knows its gripper and TCP).
-pub fn is_bundled_panda(model: &Model) -> bool {
-    model.name == "panda" && model.link_index("panda_tcp").is_some() && model.dof() == 8
-}
 
 #[derive(Clone, Debug)]
 struct Snapshot {
@@ -88,11 +98,8 @@ pub struct Sim {
     pub episodes: u32,
     step_requested: bool,
     period: f64,
-    /// The obstacle course instead of random table scenes (the generative lesson's scene).
-    pub course: bool,
-    pub driver: Driver,
-    /// Per driver name, on the course.
-    pub tallies: Vec<(&'static str, Tally)>,
+    /// A lesson's task instead of the table scenes.
+    scenario: Option<Scenario>,
 }
 
 impl Default for Sim {
@@ -113,12 +120,7 @@ impl Default for Sim {
             episodes: 0,
             step_requested: false,
             period: PickPlaceConfig::default().control_period,
-            course: false,
-            driver: Driver {
-                name: "policy_scripted",
-                factory: None,
-            },
-            tallies: Vec::new(),
+            scenario: None,
         }
     }
 }
@@ -136,19 +138,19 @@ impl Sim {
         self.finished_for = 0.0;
         self.previous = None;
         self.current = None;
-        if !is_bundled_panda(model) {
+        if let Err(e) = panda::supports_task(model) {
             self.episode = None;
-            return Err("the pick-and-place task needs the bundled Panda; teach mode only".into());
+            return Err(e);
         }
-        let cfg = PickPlaceConfig {
+        let mut cfg = PickPlaceConfig {
             mode: self.mode,
-            course: self.course,
             ..PickPlaceConfig::default()
         };
+        if let Some(scenario) = &self.scenario {
+            (scenario.configure)(&mut cfg);
+        }
         let mut episode = Episode::new(model, seed, &cfg).map_err(|e| e.to_string())?;
-        if self.course
-            && let Some(factory) = &self.driver.factory
-        {
+        if let Some(factory) = self.scenario.as_ref().and_then(|s| s.policy.as_ref()) {
             episode.set_chunk_policy(factory(seed));
         }
         self.period = cfg.control_period;
@@ -164,31 +166,28 @@ impl Sim {
         self.episode.as_ref()?.scenario.obstacle
     }
 
-    /// The tally of a driver on the course.
-    pub fn tally(&self, name: &str) -> Tally {
-        self.tallies
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| *t)
-            .unwrap_or_default()
+    /// Runs `scenario` instead of the table scenes (`None`: the table scenes again), restarting
+    /// the episode on the current seed.
+    pub fn set_scenario(
+        &mut self,
+        scenario: Option<Scenario>,
+        model: &Model,
+    ) -> Result<(), String> {
+        self.scenario = scenario;
+        let seed = self.seed;
+        self.restart(model, seed)
     }
 
-    fn count(&mut self, outcome: &Outcome) {
-        if !self.course {
-            return;
-        }
-        let name = self.driver.name;
-        let i = match self.tallies.iter().position(|(n, _)| *n == name) {
-            Some(i) => i,
-            None => {
-                self.tallies.push((name, Tally::default()));
-                self.tallies.len() - 1
-            }
-        };
-        let t = &mut self.tallies[i].1;
-        t.episodes += 1;
-        t.successes += u32::from(outcome.success);
-        t.collisions += u32::from(outcome.collided);
+    /// The lesson task running, if any.
+    pub fn scenario(&self) -> Option<&Scenario> {
+        self.scenario.as_ref()
+    }
+
+    /// Who drives the transport (a string-table key).
+    pub fn driver(&self) -> &'static str {
+        self.scenario
+            .as_ref()
+            .map_or("policy_scripted", |s| s.driver)
     }
 
     /// Advance one control period the next frame (used while paused).
@@ -285,6 +284,7 @@ impl Plugin for SimPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Sim>()
             .init_state::<DriveMode>()
+            .add_message::<EpisodeEnded>()
             .add_systems(Startup, start_episode)
             .add_systems(
                 Update,
@@ -306,7 +306,7 @@ fn start_episode(
 ) {
     let seed = sim.seed;
     if let Err(e) = sim.restart(&robot.model, seed) {
-        if is_bundled_panda(&robot.model) {
+        if panda::is_bundled(&robot.model) {
             notice.post("notice_physics", e, 0.0);
         } else {
             notice.post("notice_teach_only", "", 0.0);
@@ -336,6 +336,7 @@ fn drive_from_physics(
     mut sim: ResMut<Sim>,
     mut robot: ResMut<Robot>,
     mut notice: ResMut<Notice>,
+    mut ended: MessageWriter<EpisodeEnded>,
     time: Res<Time>,
 ) {
     let now = time.elapsed_secs_f64();
@@ -354,10 +355,14 @@ fn drive_from_physics(
                     "seed {}: {} ({}{})",
                     sim.seed,
                     if o.success { "success" } else { "failure" },
-                    sim.driver.name,
+                    sim.driver(),
                     if o.collided { ", hit the post" } else { "" }
                 );
-                sim.count(&o);
+                ended.write(EpisodeEnded {
+                    seed: sim.seed,
+                    outcome: o.clone(),
+                    driver: sim.scenario.as_ref().map(|s| s.driver),
+                });
                 sim.episodes += 1;
                 sim.successes += u32::from(o.success);
                 sim.last = Some((sim.seed, o));
@@ -379,7 +384,7 @@ mod tests {
     use super::*;
 
     fn panda() -> Model {
-        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+        Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! that applies a step's set-up when it is entered, and the step card drawn over the view.
 
 use super::convert;
-use super::i18n::Lang;
 use super::robot::{ArmSet, Robot};
-use super::sim::{DriveMode, Sim, is_bundled_panda};
+use super::sim::{DriveMode, Sim};
 use super::teach::Teach;
-use super::ui::UiState;
+use crate::kit::i18n::Lang;
+use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonParams, LessonRegistry, Shot, Step, StepCommand, StepState};
 use crate::math::Vec3 as RVec3;
 use bevy::ecs::system::SystemParam;
@@ -74,7 +74,7 @@ pub fn frame_shot(cam: &mut PanOrbitCamera, shot: &Shot) {
 fn follow_steps(
     mut commands: MessageReader<StepCommand>,
     mut state: ResMut<StepState>,
-    active: Res<ActiveLesson>,
+    active: Res<State<ActiveLesson>>,
     registry: Res<LessonRegistry>,
     mut scene: StepScene,
 ) {
@@ -109,7 +109,7 @@ fn enter(step: &Step, scene: &mut StepScene) {
     let mut teach = setup.teach;
     // Steps are written for the bundled Panda; another arm keeps its own pose.
     if let Some(q) = setup.q
-        && is_bundled_panda(&scene.robot.model)
+        && crate::robot::panda::is_bundled(&scene.robot.model)
         && (scene.robot.set_chain_q(q) || scene.robot.set_q(q))
     {
         if let Some(t) = scene.teach.as_deref_mut() {
@@ -173,7 +173,7 @@ pub fn step_card(
     ui_state: Res<UiState>,
     lang: Res<Lang>,
     state: Res<StepState>,
-    active: Res<ActiveLesson>,
+    active: Res<State<ActiveLesson>>,
     registry: Res<LessonRegistry>,
     mut commands: MessageWriter<StepCommand>,
 ) -> Result {
@@ -321,128 +321,5 @@ mod tests {
             (cam.target_radius, cam.target_yaw, cam.target_pitch),
             (0.8, 1.2, 0.5)
         );
-    }
-
-    fn app(lesson: &str, step: Option<usize>) -> App {
-        use bevy::state::app::StatesPlugin;
-        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
-        let mut app = App::new();
-        // Drawing needs the renderer's gizmo resources: without them its systems are skipped.
-        app.set_error_handler(bevy::ecs::error::ignore);
-        app.add_plugins((MinimalPlugins, StatesPlugin))
-            .insert_resource(Lang::En)
-            .init_resource::<super::super::ui::Labels>()
-            .init_resource::<super::super::capture::Headless>()
-            .add_plugins(super::super::ArmtutorPlugin {
-                model,
-                lang: Lang::En,
-                lesson: Some(lesson.into()),
-                step,
-            });
-        app.world_mut().spawn(PanOrbitCamera::default());
-        app
-    }
-
-    fn camera(app: &mut App) -> PanOrbitCamera {
-        let mut q = app.world_mut().query::<&PanOrbitCamera>();
-        *q.single(app.world()).unwrap()
-    }
-
-    /// `--step 5` of the Jacobian lesson: the camera frames the high wrist, the singularity
-    /// section opens with the ghost arms, the arm is put in the near-singular pose in teach
-    /// mode; PageDown then moves on and applies the next step.
-    #[test]
-    fn entering_a_step_applies_its_set_up() {
-        use crate::lessons::jacobian::{JacobianState, Section};
-        let mut app = app("jacobian", Some(4));
-        for _ in 0..3 {
-            app.update();
-        }
-        let steps = crate::lessons::jacobian::LESSON.steps;
-        assert_eq!(app.world().resource::<StepState>().current, Some(4));
-        let cam = camera(&mut app);
-        let shot = steps[4].shot;
-        assert!(
-            (convert::point_to_robot(cam.target_focus) - RVec3::from(shot.target)).norm() < 1e-6
-        );
-        assert_eq!(cam.target_radius, shot.distance);
-        let state = app.world().resource::<JacobianState>();
-        assert_eq!(state.section, Section::Singularity);
-        assert!(state.ghosts && state.velocity && !state.force);
-        assert_eq!(
-            *app.world().resource::<State<DriveMode>>().get(),
-            DriveMode::Teach
-        );
-        let robot = app.world().resource::<Robot>();
-        let q = robot.kin.as_ref().unwrap().q_chain.clone();
-        let want = steps[4].sim.q.unwrap();
-        assert!(
-            q.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
-            "{q:?}"
-        );
-        // The student changes something; the next step sets its own scene up.
-        app.world_mut().resource_mut::<JacobianState>().ghosts = false;
-        app.world_mut().write_message(StepCommand::Next);
-        app.update();
-        app.update();
-        assert_eq!(app.world().resource::<StepState>().current, Some(5));
-        assert!(app.world().resource::<JacobianState>().ghosts);
-        // Going back to the first step: the columns section, with its shot.
-        app.world_mut().write_message(StepCommand::Go(0));
-        app.update();
-        app.update();
-        let state = app.world().resource::<JacobianState>();
-        assert_eq!(state.section, Section::Columns);
-        assert!(state.columns && !state.ghosts);
-        assert_eq!(camera(&mut app).target_radius, steps[0].shot.distance);
-        // Another lesson ends the sequence: free exploration, nothing re-applied.
-        app.world_mut().resource_mut::<ActiveLesson>().0 = Some("rotations");
-        app.update();
-        assert_eq!(app.world().resource::<StepState>().current, None);
-    }
-
-    /// Every step of every lesson, entered in turn: each setting it names is one its lesson
-    /// knows and keeps (written back unchanged), and the camera takes its shot.
-    #[test]
-    fn every_step_sets_only_settings_its_lesson_knows() {
-        for lesson in crate::lessons::ALL {
-            let mut app = app(lesson.id, None);
-            app.update();
-            for (i, step) in lesson.steps.iter().enumerate() {
-                app.world_mut().write_message(StepCommand::Go(i));
-                app.update();
-                app.update();
-                let at = format!("{} step {}", lesson.id, i + 1);
-                let params = app.world().resource::<LessonParams>();
-                assert_eq!(params.owner, Some(lesson.id), "{at}");
-                for (k, v) in step.params {
-                    match params.now.get(*k) {
-                        Some(now) => assert_eq!(now, v, "{at}: {k}"),
-                        // Frame picks are resolved against the robot, not written back.
-                        None => assert!(
-                            lesson.id == "frames" && ["a", "b", "c"].contains(k),
-                            "{at}: {k} is not a setting of {}",
-                            lesson.id
-                        ),
-                    }
-                }
-                assert_eq!(camera(&mut app).target_yaw, step.shot.yaw, "{at}");
-            }
-        }
-    }
-
-    /// The frames lesson's named picks land on the robot's links.
-    #[test]
-    fn a_step_picks_frames_by_name() {
-        use crate::lessons::frames::{FrameRef, FramesState};
-        let mut app = app("frames", Some(1));
-        for _ in 0..3 {
-            app.update();
-        }
-        let tool = app.world().resource::<Robot>().tool;
-        let state = app.world().resource::<FramesState>();
-        assert_eq!(state.a, FrameRef::Link(0));
-        assert_eq!(state.c, FrameRef::Link(tool));
-        assert_ne!(state.b, state.a);
     }
 }

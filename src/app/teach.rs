@@ -244,7 +244,7 @@ mod tests {
         let mut app = App::new();
         app.add_plugins((MinimalPlugins, StatesPlugin))
             .insert_resource(Robot::new(
-                Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap(),
+                Model::from_urdf_str(crate::robot::panda::URDF).unwrap(),
             ))
             .add_plugins((
                 super::super::robot::RobotPlugin,

@@ -2,10 +2,12 @@
 //! seed), the arm panel (mode, joint sliders, self-motion), the lesson picker, language,
 //! presenter mode, the F1 shortcut sheet, and 3D labels drawn for the lessons.
 
-use super::i18n::{self, Lang};
-use super::robot::{Notice, Robot};
+use super::actions::Action;
+use super::robot::{ArmSet, Notice, Robot};
 use super::sim::{DriveMode, SPEEDS, Sim};
 use super::teach::Teach;
+use crate::kit::i18n::{self, Lang};
+use crate::kit::widgets::{note, Labels, UiState, egui_color};
 use crate::kit::{ActiveLesson, LessonRegistry, StepCommand};
 use crate::sim::policy::ActionMode;
 use bevy::gizmos::transform_gizmo::{
@@ -20,64 +22,6 @@ use bevy_panorbit_camera::PanOrbitCamera;
 /// resolution.
 pub fn presenter_zoom(window_height: f32) -> f32 {
     (1.1 * window_height / 720.0).clamp(1.25, 2.4)
-}
-
-/// The panel every lesson draws in: a window pinned top right (its id is what
-/// `fit_viewport` keeps the 3D view clear of), scrolling above the transport bar.
-pub fn lesson_panel(ctx: &egui::Context, title: &str, add_contents: impl FnOnce(&mut egui::Ui)) {
-    egui::Window::new(title)
-        .id(egui::Id::new("lesson_panel"))
-        .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
-        .default_width(390.0)
-        .resizable(false)
-        .show(ctx, |ui| {
-            // The screen minus the transport bar.
-            let height = (ui.ctx().content_rect().height() - 150.0).max(120.0);
-            egui::ScrollArea::vertical()
-                .max_height(height)
-                .min_scrolled_height(height)
-                .show(ui, add_contents);
-        });
-}
-
-/// A plot that shows data rather than being explored: no drag, zoom or scroll, so the mouse
-/// wheel scrolls the panel it sits in.
-pub fn fixed_plot(id: &str, height: f32) -> egui_plot::Plot<'static> {
-    egui_plot::Plot::new(id.to_string())
-        .height(height)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-}
-
-/// A Bevy colour for egui (sRGB, opaque).
-pub fn egui_color(c: Color) -> egui::Color32 {
-    let s = c.to_srgba();
-    egui::Color32::from_rgb(
-        (s.red * 255.0) as u8,
-        (s.green * 255.0) as u8,
-        (s.blue * 255.0) as u8,
-    )
-}
-
-#[derive(Resource, Debug, Clone)]
-pub struct UiState {
-    /// Large UI, minimal chrome, keyboard-driven.
-    pub presenter: bool,
-    pub help: bool,
-    /// Hide every panel (H): just the arm and the overlays.
-    pub hide_panels: bool,
-}
-
-/// Text placed at a 3D point (REP-103 coordinates are converted by the caller), drawn over
-/// the scene this frame. Lessons push labels here in `Update`.
-#[derive(Resource, Default, Debug)]
-pub struct Labels(pub Vec<(Vec3, String, egui::Color32)>);
-
-impl Labels {
-    pub fn add(&mut self, at: Vec3, text: impl Into<String>, color: egui::Color32) {
-        self.0.push((at, text.into(), color));
-    }
 }
 
 /// What a key does.
@@ -220,7 +164,10 @@ impl Plugin for UiPlugin {
             hide_panels: false,
         })
         .init_resource::<Labels>()
-        .add_systems(Update, (keyboard, camera_input_gate))
+        .add_systems(
+            Update,
+            (keyboard.before(ArmSet::Actions), camera_input_gate),
+        )
         .add_systems(
             EguiPrimaryContextPass,
             (
@@ -257,87 +204,17 @@ fn spawn_ui_camera(mut commands: Commands) {
     ));
 }
 
-/// Applies one shortcut. Shared by the keyboard and the tests.
-#[allow(clippy::too_many_arguments)]
-pub fn apply(
-    shortcut: Shortcut,
-    ui: &mut UiState,
-    sim: &mut Sim,
-    robot: &Robot,
-    lang: &mut Lang,
-    lesson: &mut ActiveLesson,
-    registry: &LessonRegistry,
-    mode: DriveMode,
-    next_mode: &mut NextState<DriveMode>,
-) {
-    match shortcut {
-        Shortcut::Help => ui.help = !ui.help,
-        Shortcut::PlayPause => sim.playing = !sim.playing,
-        Shortcut::Step => {
-            sim.playing = false;
-            sim.request_step();
-        }
-        Shortcut::Reset => {
-            let seed = sim.seed;
-            let _ = sim.restart(&robot.model, seed);
-        }
-        Shortcut::NextSeed => {
-            let seed = sim.seed + 1;
-            let _ = sim.restart(&robot.model, seed);
-        }
-        Shortcut::Slower | Shortcut::Faster => {
-            let i = SPEEDS
-                .iter()
-                .position(|&s| s >= sim.speed - 1e-9)
-                .unwrap_or(SPEEDS.len() - 1);
-            let j = if shortcut == Shortcut::Slower {
-                i.saturating_sub(1)
-            } else {
-                (i + 1).min(SPEEDS.len() - 1)
-            };
-            sim.speed = SPEEDS[j];
-        }
-        Shortcut::ToggleTeach => next_mode.set(match mode {
-            DriveMode::Simulate => DriveMode::Teach,
-            DriveMode::Teach if sim.available() => DriveMode::Simulate,
-            DriveMode::Teach => DriveMode::Teach,
-        }),
-        Shortcut::ToggleActionSpace => sim.set_mode(match sim.mode {
-            ActionMode::Task => ActionMode::Joint,
-            ActionMode::Joint => ActionMode::Task,
-        }),
-        Shortcut::Language => *lang = lang.other(),
-        Shortcut::Presenter => ui.presenter = !ui.presenter,
-        Shortcut::HidePanels => ui.hide_panels = !ui.hide_panels,
-        // Handled where the camera, the handle and the steps are (see `keyboard`).
-        Shortcut::CameraHome
-        | Shortcut::HandleMode
-        | Shortcut::NextStep
-        | Shortcut::PreviousStep => {}
-        Shortcut::Lesson(i) => {
-            if let Some(l) = registry.lessons.get(i) {
-                lesson.0 = Some(l.id);
-            }
-        }
-        Shortcut::NoLesson => lesson.0 = None,
-    }
-}
-
+/// Keys: the camera, the handle and the steps here; everything else is an [`Action`].
 #[allow(clippy::too_many_arguments)]
 fn keyboard(
     keys: Res<ButtonInput<KeyCode>>,
     mut contexts: EguiContexts,
     mut ui: ResMut<UiState>,
-    mut sim: ResMut<Sim>,
-    robot: Res<Robot>,
-    mut lang: ResMut<Lang>,
-    mut lesson: ResMut<ActiveLesson>,
     registry: Res<LessonRegistry>,
-    mode: Res<State<DriveMode>>,
-    mut next_mode: ResMut<NextState<DriveMode>>,
     mut cameras: Query<&mut PanOrbitCamera>,
     mut handle: ResMut<TransformGizmoSettings>,
     mut steps: MessageWriter<StepCommand>,
+    mut actions: MessageWriter<Action>,
 ) {
     // Typing into a text field is not a shortcut.
     if let Ok(ctx) = contexts.ctx_mut()
@@ -367,19 +244,10 @@ fn keyboard(
                     _ => TransformGizmoMode::Translate,
                 }
             }
-            _ => {}
+            _ => {
+                actions.write(Action::Shortcut(shortcut));
+            }
         }
-        apply(
-            shortcut,
-            &mut ui,
-            &mut sim,
-            &robot,
-            &mut lang,
-            &mut lesson,
-            &registry,
-            *mode.get(),
-            &mut next_mode,
-        );
     }
     if keys.just_pressed(KeyCode::Escape) {
         ui.help = false;
@@ -433,20 +301,19 @@ fn style(
     Ok(())
 }
 
-/// The row of controls along the bottom. Its buttons go through [`apply`], like the keys.
+/// The row of controls along the bottom. Its buttons send [`Action`]s, like the keys.
 #[allow(clippy::too_many_arguments)]
 fn transport_bar(
     mut contexts: EguiContexts,
-    mut ui_state: ResMut<UiState>,
-    mut sim: ResMut<Sim>,
-    robot: Res<Robot>,
-    mut lang: ResMut<Lang>,
-    mut lesson: ResMut<ActiveLesson>,
+    ui_state: Res<UiState>,
+    sim: Res<Sim>,
+    lang: Res<Lang>,
+    lesson: Res<State<ActiveLesson>>,
     registry: Res<LessonRegistry>,
     mode: Res<State<DriveMode>>,
-    mut next_mode: ResMut<NextState<DriveMode>>,
     notice: Res<Notice>,
     time: Res<Time>,
+    mut actions: MessageWriter<Action>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
@@ -498,14 +365,16 @@ fn transport_bar(
                             .width(64.0)
                             .selected_text(format!("{}×", SPEEDS[i]))
                             .show_index(ui, &mut i, SPEEDS.len(), |k| format!("{}×", SPEEDS[k]));
-                        sim.speed = SPEEDS[i];
+                        if (SPEEDS[i] - sim.speed).abs() > 1e-9 {
+                            actions.write(Action::Speed(SPEEDS[i]));
+                        }
                         ui.label(l.t("seed"));
                         let mut seed = sim.seed;
                         if ui
                             .add(egui::DragValue::new(&mut seed).range(0..=u32::MAX as u64))
                             .changed()
                         {
-                            let _ = sim.restart(&robot.model, seed);
+                            actions.write(Action::Seed(seed));
                         }
                         ui.separator();
                         let mut space = sim.mode;
@@ -514,7 +383,7 @@ fn transport_bar(
                         ui.selectable_value(&mut space, ActionMode::Joint, l.t("joint_space"))
                             .on_hover_text(l.t("joint_space_tip"));
                         if space != sim.mode {
-                            sim.set_mode(space);
+                            actions.write(Action::ActionSpace(space));
                         }
                     } else {
                         ui.label(format!("{}×", sim.speed));
@@ -524,7 +393,7 @@ fn transport_bar(
                     ui.selectable_value(&mut m, DriveMode::Simulate, l.t("simulate"));
                     ui.selectable_value(&mut m, DriveMode::Teach, l.t("teach"));
                     if m != *mode.get() {
-                        next_mode.set(m);
+                        actions.write(Action::Drive(m));
                     }
                 } else {
                     ui.label(l.t("teach_only"));
@@ -534,14 +403,18 @@ fn transport_bar(
                     .0
                     .and_then(|id| registry.get(id))
                     .map_or(l.t("no_lesson"), |info| l.t(info.title));
+                let mut pick = lesson.0;
                 egui::ComboBox::from_id_salt("lesson")
                     .selected_text(current)
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut lesson.0, None, l.t("no_lesson"));
+                        ui.selectable_value(&mut pick, None, l.t("no_lesson"));
                         for info in &registry.lessons {
-                            ui.selectable_value(&mut lesson.0, Some(info.id), l.t(info.title));
+                            ui.selectable_value(&mut pick, Some(info.id), l.t(info.title));
                         }
                     });
+                if pick != lesson.0 {
+                    actions.write(Action::Lesson(pick));
+                }
                 ui.separator();
                 if ui
                     .button(l.other().name())
@@ -580,17 +453,7 @@ fn transport_bar(
             }
         });
     if let Some(shortcut) = pressed {
-        apply(
-            shortcut,
-            &mut ui_state,
-            &mut sim,
-            &robot,
-            &mut lang,
-            &mut lesson,
-            &registry,
-            *mode.get(),
-            &mut next_mode,
-        );
+        actions.write(Action::Shortcut(shortcut));
     }
     Ok(())
 }
@@ -652,10 +515,11 @@ fn arm_panel(
     mut contexts: EguiContexts,
     ui_state: Res<UiState>,
     lang: Res<Lang>,
-    mut robot: ResMut<Robot>,
+    robot: Res<Robot>,
     mut teach: ResMut<Teach>,
     mode: Res<State<DriveMode>>,
     mut handle: ResMut<TransformGizmoSettings>,
+    mut actions: MessageWriter<Action>,
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());
@@ -678,7 +542,7 @@ fn arm_panel(
                 robot.model.dof()
             ));
             if teaching {
-                ui.label(egui::RichText::new(l.t("teach_hint")).small());
+                note(ui, l.t("teach_hint"));
             }
             ui.separator();
             ui.spacing_mut().slider_width = 130.0;
@@ -700,10 +564,7 @@ fn arm_panel(
                 }
             }
             if let Some((i, v)) = changed {
-                let mut q = robot.q.clone();
-                q[i] = v;
-                robot.set_q(&q);
-                teach.sync_target = true;
+                actions.write(Action::Joint(i, v));
             }
             if teaching && robot.chain.is_some() {
                 ui.separator();
@@ -803,7 +664,7 @@ pub fn view_width(window_width: f32, panel_left: Option<f32>) -> f32 {
 fn fit_viewport(
     mut contexts: EguiContexts,
     ui_state: Res<UiState>,
-    lesson: Res<ActiveLesson>,
+    lesson: Res<State<ActiveLesson>>,
     windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
     mut cameras: Query<&mut Camera, With<PanOrbitCamera>>,
 ) -> Result {
@@ -901,65 +762,5 @@ mod tests {
                 assert!(i18n::lookup(lang, key).is_some(), "{key} in {lang:?}");
             }
         }
-    }
-
-    #[test]
-    fn shortcuts_drive_the_transport_and_the_lessons() {
-        use crate::robot::Model;
-        let robot = Robot::new(Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap());
-        let mut sim = Sim::default();
-        sim.restart(&robot.model, 1).unwrap();
-        let mut ui = UiState {
-            presenter: false,
-            help: false,
-            hide_panels: false,
-        };
-        let mut lang = Lang::En;
-        let mut lesson = ActiveLesson(None);
-        let info = |id| crate::kit::LessonInfo {
-            id,
-            title: "no_lesson",
-            steps: &[],
-            plugin: |_| {},
-        };
-        let registry = LessonRegistry {
-            lessons: vec![info("a"), info("b")],
-        };
-        let mut next = NextState::<DriveMode>::default();
-        let mut press = |s: Shortcut, sim: &mut Sim, next: &mut NextState<DriveMode>| {
-            apply(
-                s,
-                &mut ui,
-                sim,
-                &robot,
-                &mut lang,
-                &mut lesson,
-                &registry,
-                DriveMode::Simulate,
-                next,
-            )
-        };
-        press(Shortcut::PlayPause, &mut sim, &mut next);
-        assert!(!sim.playing);
-        press(Shortcut::Faster, &mut sim, &mut next);
-        press(Shortcut::Faster, &mut sim, &mut next);
-        assert_eq!(sim.speed, 2.0);
-        for _ in 0..10 {
-            press(Shortcut::Slower, &mut sim, &mut next);
-        }
-        assert_eq!(sim.speed, 0.1);
-        press(Shortcut::NextSeed, &mut sim, &mut next);
-        assert_eq!(sim.seed, 2);
-        press(Shortcut::ToggleActionSpace, &mut sim, &mut next);
-        assert_eq!(sim.mode, ActionMode::Joint);
-        press(Shortcut::Lesson(1), &mut sim, &mut next);
-        press(Shortcut::Lesson(7), &mut sim, &mut next);
-        press(Shortcut::Language, &mut sim, &mut next);
-        press(Shortcut::Presenter, &mut sim, &mut next);
-        press(Shortcut::ToggleTeach, &mut sim, &mut next);
-        assert!(matches!(next, NextState::Pending(DriveMode::Teach)));
-        assert_eq!(lesson.0, Some("b"));
-        assert_eq!(lang, Lang::Zh);
-        assert!(ui.presenter);
     }
 }

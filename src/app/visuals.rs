@@ -557,7 +557,7 @@ mod tests {
             ),
             ("base.mtl".to_string(), b"newmtl red\nKd 1 0 0\n".to_vec()),
         ];
-        let panda = Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let panda = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         let mut app = app_showing(panda);
         app.world_mut()
             .write_message(super::super::robot::LoadUrdf::Upload(files));

@@ -5,10 +5,10 @@
 //! read with the browser's asynchronous file API and handed to the app as bytes.
 
 use super::StartOptions;
-use super::i18n::Lang;
 use super::robot::LoadUrdf;
 use super::sim::{DriveMode, Sim};
-use super::ui::UiState;
+use crate::kit::i18n::Lang;
+use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonParams, StepState};
 use bevy::prelude::*;
 use std::cell::RefCell;
@@ -51,7 +51,8 @@ pub struct WebPlugin;
 impl Plugin for WebPlugin {
     fn build(&self, app: &mut App) {
         install_file_handlers();
-        app.add_systems(PreUpdate, deliver_uploads)
+        app.add_systems(Startup, publish_lessons)
+            .add_systems(PreUpdate, deliver_uploads)
             .add_systems(Last, keep_the_address);
     }
 }
@@ -148,9 +149,25 @@ fn deliver_uploads(mut load: MessageWriter<LoadUrdf>) {
     }
 }
 
+/// Puts the lessons on the page as `window.armtutorLessons` (`[{id, steps}]`, in picker
+/// order), so the smoke test tours what the app declares rather than a list of its own.
+fn publish_lessons(registry: Res<crate::kit::LessonRegistry>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let list = js_sys::Array::new();
+    for lesson in &registry.lessons {
+        let entry = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&entry, &"id".into(), &lesson.id.into());
+        let _ = js_sys::Reflect::set(&entry, &"steps".into(), &(lesson.steps.len() as u32).into());
+        list.push(&entry);
+    }
+    let _ = js_sys::Reflect::set(&window, &"armtutorLessons".into(), &list);
+}
+
 #[allow(clippy::too_many_arguments)]
 fn keep_the_address(
-    lesson: Res<ActiveLesson>,
+    lesson: Res<State<ActiveLesson>>,
     steps: Res<StepState>,
     params: Res<LessonParams>,
     sim: Res<Sim>,

@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The bundled 7-DoF arm, so `armtutor` works from any directory.
-pub const DEFAULT_URDF: &str = include_str!("../../urdf/panda.urdf");
 
 #[derive(Parser, Debug)]
 #[command(
@@ -30,6 +29,15 @@ pub struct Cli {
     pub app: AppArgs,
 }
 
+/// `--lesson`'s help: the lessons' names, from the one list that declares them.
+fn lesson_help() -> String {
+    #[cfg(feature = "app")]
+    let names = crate::lessons::ids().join(", ");
+    #[cfg(not(feature = "app"))]
+    let names = String::from("none in this build (it has no app)");
+    format!("Open this lesson: {names} (see the README)")
+}
+
 /// How the app starts (ignored by the headless commands).
 #[derive(Args, Debug, Clone, Default)]
 pub struct AppArgs {
@@ -39,8 +47,8 @@ pub struct AppArgs {
     /// Frames to render before the screenshot.
     #[arg(long, default_value_t = 60, requires = "screenshot")]
     pub frames: u32,
-    /// Open this lesson: frames, jacobian, rotations, generative (see the README).
-    #[arg(long, value_name = "NAME")]
+    /// Open this lesson (the help lists them, from their declaration).
+    #[arg(long, value_name = "NAME", help = lesson_help())]
     pub lesson: Option<String>,
     /// Open the lesson at this guided step (1 is the first; PageDown / PageUp move on).
     #[arg(long, value_name = "N", value_parser = parse_step)]
@@ -303,11 +311,9 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
     use crate::sim::policy::{ActionMode, PickPlaceConfig, run_episode};
     let m = match &a.file {
         Some(f) => load(f)?,
-        None => Model::from_urdf_str(DEFAULT_URDF).map_err(|e| e.to_string())?,
+        None => crate::robot::panda::model()?,
     };
-    if m.link_index("panda_tcp").is_none() || m.dof() != 8 {
-        return Err("the pick-place task is scripted for the bundled Panda (7 joints, a gripper and a 'panda_tcp' link)".into());
-    }
+    crate::robot::panda::supports_task(&m)?;
     let (mode, mode_name) = match a.mode {
         ModeName::Joint => (ActionMode::Joint, "joint"),
         ModeName::Task => (ActionMode::Task, "task"),
@@ -903,7 +909,7 @@ mod tests {
 
     #[test]
     fn the_bundled_arm_is_valid() {
-        let m = Model::from_urdf_str(DEFAULT_URDF).expect("bundled URDF parses");
+        let m = crate::robot::panda::model().expect("bundled URDF parses");
         assert_eq!(Chain::new(&m, m.default_tip()).dof(), 7);
     }
 }

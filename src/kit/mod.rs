@@ -7,12 +7,25 @@
 //! and read from `key=value` text ([`LessonParams`]) so that a link, `--param` and a guided
 //! step all set a scene the same way.
 
+pub mod i18n;
 pub mod steps;
+pub mod widgets;
 
 pub use steps::{Shot, SimSetup, Step, StepCommand, StepState, Text, tr};
 
 use bevy::prelude::*;
 use std::collections::BTreeMap;
+
+/// The order of work inside a frame: what the user asked for is applied, something drives `q`
+/// (physics or teach mode), then the kinematics are recomputed, then views and lessons read
+/// them.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ArmSet {
+    Actions,
+    Drive,
+    Kinematics,
+    Views,
+}
 
 /// A lesson, declared once.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +36,8 @@ pub struct LessonInfo {
     pub title: &'static str,
     /// The guided sequence, in teaching order.
     pub steps: &'static [Step],
+    /// The lesson's strings (panel text, labels, its title), added to the app's table.
+    pub strings: i18n::Strings,
     /// Adds the lesson's systems and resources.
     pub plugin: fn(&mut App),
 }
@@ -50,13 +65,20 @@ impl LessonRegistry {
     }
 }
 
-/// The lesson on screen (`None`: just the arm).
-#[derive(Resource, Default, Debug, Clone, Copy, PartialEq, Eq)]
+/// The lesson on screen (`None`: just the arm), a Bevy state: a lesson sets itself up in
+/// `OnEnter(ActiveLesson(Some(ID)))`, its entities carry `DespawnOnExit` of the same state, and
+/// [`add_settings`] puts its settings back to their defaults when it closes.
+#[derive(States, Default, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ActiveLesson(pub Option<&'static str>);
 
 /// Run condition: `id` is the active lesson.
-pub fn lesson_is(id: &'static str) -> impl FnMut(Res<ActiveLesson>) -> bool + Clone {
-    move |active: Res<ActiveLesson>| active.0 == Some(id)
+pub fn lesson_is(id: &'static str) -> impl FnMut(Option<Res<State<ActiveLesson>>>) -> bool + Clone {
+    in_state(ActiveLesson(Some(id)))
+}
+
+/// The state of lesson `id` (for `OnEnter`, `OnExit` and `DespawnOnExit`).
+pub fn lesson_state(id: &'static str) -> ActiveLesson {
+    ActiveLesson(Some(id))
 }
 
 /// A lesson's settings as `key=value` text, so that a link (the browser's address,
@@ -73,7 +95,9 @@ pub struct LessonParams {
 }
 
 /// A lesson state that can be written as, and read back from, [`LessonParams`].
-pub trait LessonSettings: Resource + Component<Mutability = bevy::ecs::component::Mutable> {
+pub trait LessonSettings:
+    Resource + Component<Mutability = bevy::ecs::component::Mutable> + Default
+{
     /// Takes the settings it knows from `given`; unknown keys and malformed values are ignored
     /// (a hand-edited link must not stop the lesson from opening).
     fn apply_params(&mut self, given: &BTreeMap<String, String>);
@@ -111,7 +135,7 @@ pub fn write_flag(out: &mut BTreeMap<String, String>, key: &str, flag: bool) {
 pub fn sync_params<S: LessonSettings>(
     mut state: ResMut<S>,
     mut params: ResMut<LessonParams>,
-    active: Res<ActiveLesson>,
+    active: Res<State<ActiveLesson>>,
 ) {
     if !params.given.is_empty() {
         let given = std::mem::take(&mut params.given);
@@ -119,22 +143,47 @@ pub fn sync_params<S: LessonSettings>(
     }
     let mut now = BTreeMap::new();
     state.write_params(&mut now);
-    if params.owner != active.0 || params.now != now {
-        params.owner = active.0;
+    let owner = active.get().0;
+    if params.owner != owner || params.now != now {
+        params.owner = owner;
         params.now = now;
     }
+}
+
+/// Puts the settings that define a scene back to their defaults (what a fresh link would
+/// open); what the lesson computed or recorded stays, to be reused when it opens again.
+pub fn reset_settings<S: LessonSettings>(mut state: ResMut<S>) {
+    let mut defaults = BTreeMap::new();
+    S::default().write_params(&mut defaults);
+    state.apply_params(&defaults);
+}
+
+/// Registers lesson `id`'s settings `S`: kept in step with [`LessonParams`] while it is open
+/// (before anything drives the arm, so a link or a step is applied the frame it arrives), and
+/// back to their defaults when it closes.
+pub fn add_settings<S: LessonSettings>(app: &mut App, id: &'static str) {
+    app.init_resource::<S>()
+        .add_systems(
+            Update,
+            sync_params::<S>
+                .run_if(lesson_is(id))
+                .before(ArmSet::Actions),
+        )
+        .add_systems(OnExit(lesson_state(id)), reset_settings::<S>);
 }
 
 /// Sent to turn on every overlay of every lesson (the frame-time bench, a demo).
 #[derive(Message, Debug, Clone, Copy)]
 pub struct ShowEverything;
 
-/// Sets up what every lesson relies on and registers `lessons`, in order: each one's plugin
-/// runs once.
-pub fn register_lessons(app: &mut App, lessons: &[LessonInfo]) {
+/// Sets up what every lesson relies on, registers `lessons` in order (each one's plugin runs
+/// once) and opens `start` (an unknown name opens no lesson).
+pub fn register_lessons(app: &mut App, lessons: &[LessonInfo], start: Option<&str>) {
+    if !app.is_plugin_added::<bevy::state::app::StatesPlugin>() {
+        app.add_plugins(bevy::state::app::StatesPlugin);
+    }
     app.init_resource::<LessonRegistry>()
         .init_resource::<LessonParams>()
-        .init_resource::<ActiveLesson>()
         .init_resource::<StepState>()
         .add_message::<ShowEverything>()
         .add_message::<StepCommand>();
@@ -144,6 +193,9 @@ pub fn register_lessons(app: &mut App, lessons: &[LessonInfo]) {
             continue;
         }
         registry.lessons.push(*info);
+        i18n::add_strings(info.strings);
         (info.plugin)(app);
     }
+    let start = start.and_then(|name| lessons.iter().find(|l| l.id == name));
+    app.insert_state(ActiveLesson(start.map(|l| l.id)));
 }

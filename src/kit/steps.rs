@@ -5,7 +5,7 @@
 //! settings as link `key=value` pairs, the simulation). Entering a step applies its set-up
 //! once; the student may then change anything. No step chosen is free exploration.
 
-use crate::app::i18n::Lang;
+use crate::kit::i18n::Lang;
 use bevy::prelude::*;
 
 /// A sentence in both languages, written side by side so neither can be forgotten.

@@ -7,6 +7,9 @@ pub mod generative;
 pub mod jacobian;
 pub mod rotations;
 
+#[cfg(test)]
+mod guided_tests;
+
 pub use crate::kit::{
     ActiveLesson, LessonInfo, LessonParams, LessonRegistry, LessonSettings, ShowEverything,
     lesson_is, param_choice, param_flag, param_name, sync_params, write_flag,
@@ -39,12 +42,11 @@ pub struct LessonsPlugin {
 
 impl Plugin for LessonsPlugin {
     fn build(&self, app: &mut App) {
-        crate::kit::register_lessons(app, ALL);
         let start = match &self.start {
-            Some(name) => find(name).map(|l| l.id),
+            Some(name) => Some(name.as_str()),
             None => ALL.first().map(|l| l.id),
         };
-        app.insert_resource(ActiveLesson(start));
+        crate::kit::register_lessons(app, ALL, start);
     }
 }
 
@@ -60,7 +62,10 @@ mod tests {
         let registry = app.world().resource::<LessonRegistry>();
         let registered: Vec<_> = registry.lessons.iter().map(|l| l.id).collect();
         assert_eq!(registered, ids());
-        assert_eq!(app.world().resource::<ActiveLesson>().0, Some(ALL[0].id));
+        assert_eq!(
+            app.world().resource::<State<ActiveLesson>>().0,
+            Some(ALL[0].id)
+        );
     }
 
     /// Sentences in an English text: a full stop, question or exclamation mark before a
@@ -113,14 +118,48 @@ mod tests {
                 lesson.id
             );
         }
-        let missing = crate::app::i18n::missing_glyphs(&all_text);
+        let missing = crate::kit::i18n::missing_glyphs(&all_text);
         assert!(
             missing.is_empty(),
             "no glyph for {missing:?}: run `python3 assets/fonts/subset.py`"
         );
     }
 
-    /// The command line's help names every lesson (its text is written by hand).
+    /// Each lesson's strings: keys unique across the app's table and every lesson's, both
+    /// languages filled, every key a lesson's code names found in its own table or the app's,
+    /// and a glyph for every character.
+    #[test]
+    fn every_lesson_brings_its_own_strings() {
+        use crate::kit::i18n::{TABLE, keys_used_in, missing_glyphs};
+        let mut seen: std::collections::BTreeMap<&str, &str> =
+            TABLE.iter().map(|r| (r.0, "the app")).collect();
+        let mut text = String::new();
+        for lesson in ALL {
+            for &(k, en, zh) in lesson.strings {
+                if let Some(other) = seen.insert(k, lesson.id) {
+                    panic!("{k} is in {} and {other}", lesson.id);
+                }
+                assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{k}");
+                text.push_str(en);
+                text.push_str(zh);
+            }
+            let own = |key: &str| TABLE.iter().chain(lesson.strings).any(|r| r.0 == key);
+            let dir = format!("src/lessons/{}", lesson.id);
+            let missing: Vec<_> = keys_used_in(&[dir.as_str()])
+                .into_iter()
+                .filter(|(_, key)| !own(key))
+                .collect();
+            assert!(missing.is_empty(), "{}: {missing:?}", lesson.id);
+            assert!(own(lesson.title), "{}: no title", lesson.id);
+        }
+        let missing = missing_glyphs(&text);
+        assert!(
+            missing.is_empty(),
+            "no glyph for {missing:?}: run `python3 assets/fonts/subset.py`"
+        );
+    }
+
+    /// The command line's help names every lesson (made from the declaration).
     #[test]
     fn the_lesson_option_names_every_lesson() {
         use clap::CommandFactory;
@@ -129,6 +168,52 @@ mod tests {
         for id in ids() {
             assert!(help.contains(id), "--lesson help lacks {id}");
         }
+    }
+
+    #[derive(Component)]
+    struct ExtraThing;
+
+    /// Opening and closing a lesson are state transitions: what it spawns on entering with
+    /// `DespawnOnExit` is gone when another lesson opens.
+    #[test]
+    fn a_lesson_cleans_up_after_itself() {
+        let extra = LessonInfo {
+            id: "extra",
+            title: "lesson_extra",
+            steps: EXTRA_STEPS,
+            strings: &[],
+            plugin: |app| {
+                app.add_systems(
+                    OnEnter(crate::kit::lesson_state("extra")),
+                    |mut commands: Commands| {
+                        commands.spawn((
+                            ExtraThing,
+                            DespawnOnExit(crate::kit::lesson_state("extra")),
+                        ));
+                    },
+                );
+            },
+        };
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins);
+        crate::kit::register_lessons(&mut app, &[extra], Some("extra"));
+        app.update();
+        let count = |app: &mut App| {
+            let mut q = app.world_mut().query::<&ExtraThing>();
+            q.iter(app.world()).count()
+        };
+        assert_eq!(count(&mut app), 1);
+        app.world_mut()
+            .resource_mut::<NextState<ActiveLesson>>()
+            .set(ActiveLesson(None));
+        app.update();
+        assert_eq!(count(&mut app), 0);
+        // Open again: entered again.
+        app.world_mut()
+            .resource_mut::<NextState<ActiveLesson>>()
+            .set(ActiveLesson(Some("extra")));
+        app.update();
+        assert_eq!(count(&mut app), 1);
     }
 
     #[derive(Resource)]
@@ -151,8 +236,9 @@ mod tests {
         use crate::app::ui::{Shortcut, help_rows, shortcut_for};
         let extra = LessonInfo {
             id: "extra",
-            title: "no_lesson",
+            title: "lesson_extra",
             steps: EXTRA_STEPS,
+            strings: &[("lesson_extra", "An extra lesson", "额外的一课")],
             plugin: |app| {
                 app.insert_resource(ExtraRan);
             },
@@ -162,14 +248,21 @@ mod tests {
         // Only the declaration is under test: the lessons' systems, which need a robot, skip.
         app.set_error_handler(bevy::ecs::error::ignore);
         app.add_plugins(MinimalPlugins);
-        crate::kit::register_lessons(&mut app, &lessons);
+        crate::kit::register_lessons(&mut app, &lessons, Some("extra"));
         app.update();
         assert!(app.world().contains_resource::<ExtraRan>());
+        assert_eq!(
+            app.world().resource::<State<ActiveLesson>>().0,
+            Some("extra")
+        );
         let registry = app.world().resource::<LessonRegistry>();
         let n = registry.lessons.len();
         assert_eq!(n, ALL.len() + 1);
         assert_eq!(registry.lessons[n - 1].id, "extra");
         assert_eq!(registry.steps(Some("extra")).len(), 1);
+        // Its strings joined the table: the picker shows its title.
+        let title = registry.lessons[n - 1].title;
+        assert_eq!(crate::kit::i18n::Lang::Zh.t(title), "额外的一课");
         let key = crate::app::ui::LESSON_KEYS[n - 1];
         assert_eq!(shortcut_for(key, n), Some(Shortcut::Lesson(n - 1)));
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Action chunks from demonstrations (seed 000 §6): a policy that outputs the next H tool
+//! Action chunks from demonstrations: a policy that outputs the next H tool
 //! positions at once, conditioned on where the tool is now.
 //!
 //! Every demonstration is a path of tool positions, one per control period. Each period k

@@ -1,4 +1,4 @@
-//! What the singular values of a Jacobian say about a pose (seeds 001, 003).
+//! What the singular values of a Jacobian say about a pose.
 //!
 //! With `J = U Σ Vᵀ`, unit joint speeds `|q̇| ≤ 1` map to the **velocity ellipsoid** with
 //! semi-axes `σᵢ·uᵢ`; unit joint torques `|τ| ≤ 1` balance tool wrenches inside the **force

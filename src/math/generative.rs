@@ -1,5 +1,5 @@
-//! Diffusion and flow matching on a set of demonstrations, with the denoiser in closed form
-//! (seed 000 §6): the data distribution is a Gaussian mixture around the demonstrations,
+//! Diffusion and flow matching on a set of demonstrations, with the denoiser in closed form:
+//! the data distribution is a Gaussian mixture around the demonstrations,
 //! `p_data = (1/N)·Σ N(μᵢ, s²I)`, so the noise-prediction of DDPM/DDIM and the velocity of flow
 //! matching are exact and the paths drawn are the true ones.
 //!

@@ -1,4 +1,4 @@
-//! Inverse kinematics by Newton iterations on the pose error (seed 003: each step solves the
+//! Inverse kinematics by Newton iterations on the pose error (each step solves the
 //! local linear model `J Δq = e` instead of inverting `J`).
 //!
 //! Three steps are offered, as in the lessons:

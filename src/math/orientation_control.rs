@@ -1,5 +1,5 @@
-//! Task-space orientation control with two kinds of error (seed 001: "the rotation convention
-//! is flipped" is a top-three bug; seed 003: resolved-rate control).
+//! Task-space orientation control (resolved rate) with two kinds of error; a flipped rotation
+//! convention is among the most common bugs in such code.
 //!
 //! * **Rotation vector**: `ω = K·log(R*·Rᵀ)`, the axis-angle from where the tool is to where it
 //!   should be. Defined and continuous everywhere except a half turn away.

@@ -1,4 +1,4 @@
-//! Rotations over time, for the rotations lesson (seed 000 §4.2, seed 001, seed 003): four
+//! Rotations over time, for the rotations lesson: four
 //! ways to interpolate between two orientations, integrating an angular velocity into a
 //! quaternion (and what goes wrong with the shortcuts), how continuous each representation is
 //! along a smooth motion, and what a w-first / w-last mix-up does.

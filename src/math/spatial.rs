@@ -1,4 +1,4 @@
-//! Spatial vector algebra (Featherstone, seed 004), written linear part first to match the
+//! Spatial vector algebra (Featherstone), written linear part first to match the
 //! Jacobian's row order.
 //!
 //! Motion vectors (twists `(v, ω)`) and force vectors (wrenches `(f, τ)`) live in dual spaces:

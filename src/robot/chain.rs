@@ -305,7 +305,7 @@ mod tests {
     /// is refused.
     #[test]
     fn the_jacobian_is_first_order_the_error_second_order() {
-        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         let chain = Chain::to_link(&model, "panda_tcp").unwrap();
         let q = [0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785];
         let err = |k: usize, h: f64| {

@@ -1,4 +1,4 @@
-//! Rigid-body dynamics of the whole tree with spatial vectors (Featherstone; seed 004).
+//! Rigid-body dynamics of the whole tree with spatial vectors (Featherstone).
 //!
 //! * [`inverse_dynamics`]: the recursive Newton–Euler algorithm (RNEA). Outward, each link's
 //!   twist and spatial acceleration are its parent's, moved into the link frame by `X`, plus its

@@ -8,6 +8,7 @@ pub mod collada;
 pub mod dynamics;
 pub mod mesh_path;
 pub mod model;
+pub mod panda;
 
 pub use chain::Chain;
 pub use model::{Geometry, Joint, JointKind, Link, Model, ModelError, Shape};

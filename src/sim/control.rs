@@ -63,7 +63,7 @@ mod tests {
     /// any mismatch would show up here as a steady joint error and tool drift.
     #[test]
     fn holding_a_pose_drifts_less_than_a_millimetre_in_ten_seconds() {
-        let model = Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         let dt = 1.0 / 240.0;
         let mut arm = ArmWorld::new(model.clone(), &READY, dt).unwrap();
         let tcp = model.link_index("panda_tcp").unwrap();
@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn it_tracks_a_step_and_settles() {
-        let model = Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         let dt = 1.0 / 240.0;
         let mut arm = ArmWorld::new(model.clone(), &READY, dt).unwrap();
         let mut target = READY;

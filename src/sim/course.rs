@@ -1,4 +1,4 @@
-//! The obstacle course for the generative-policy lesson (seed 000 §6): demonstrations of the
+//! The obstacle course for the generative-policy lesson: demonstrations of the
 //! scripted policy that carry the cube round a post on one side or the other, turned into
 //! action chunks, and learned policies that drive the transport from sampled chunks.
 
@@ -231,7 +231,7 @@ mod tests {
     use super::*;
 
     fn panda() -> Model {
-        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+        Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
     }
 
     #[test]

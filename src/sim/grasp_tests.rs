@@ -24,7 +24,7 @@ fn reach(model: &Model, chain: &Chain, p: Vec3, from: &[f64], finger: f64) -> Ve
 
 #[test]
 fn a_lifted_cube_is_held_for_five_seconds_with_little_slip() {
-    let model = Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+    let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
     let chain = Chain::to_link(&model, "panda_tcp").unwrap();
     let tcp = model.link_index("panda_tcp").unwrap();
     let side = 0.04;

@@ -1,7 +1,7 @@
 //! A scripted pick-and-place policy that acts the way a VLA model's output does: one action
 //! every control period (50 ms by default), in joint space (Δq, 7 joints) or task space
 //! (Δx: 3 translation + 3 rotation-vector components, turned into joint motion by damped least
-//! squares), plus a gripper command (seed 000 §0, seed 001).
+//! squares), plus a gripper command.
 //!
 //! The phases: approach above the cube, descend, close, lift, transport, lower, release,
 //! retreat. Each phase has a tool pose target; the policy steps towards it at bounded speed
@@ -10,6 +10,7 @@
 use super::{ArmWorld, JointPd, SimError};
 use crate::math::ik::{IkSolver, KinematicChain, dls_step, pose_error};
 use crate::math::{Transform, Vec3, Vec6, so3};
+use crate::robot::panda::{self, READY};
 use crate::robot::{Chain, Model};
 use rand::{Rng, SeedableRng};
 
@@ -260,7 +261,7 @@ pub struct TraceRow {
     pub close_gripper: bool,
 }
 
-const ARM: usize = 7;
+const ARM: usize = panda::ARM;
 /// Hover height above the cube and place targets for approach, lift and retreat (m).
 const HOVER: f64 = 0.12;
 
@@ -457,9 +458,6 @@ impl Planner {
     }
 }
 
-/// The arm's start: the ready pose, fingers open.
-pub const READY: [f64; 8] = [0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785, 0.04];
-
 /// A pick-and-place episode that advances one control period at a time, so a caller (the app,
 /// a test) can watch it, change the action mode between periods, or run it to the end.
 pub struct Episode {
@@ -485,8 +483,8 @@ pub struct Episode {
 impl Episode {
     pub fn new(model: &Model, seed: u64, cfg: &PickPlaceConfig) -> Result<Episode, SimError> {
         let chain =
-            Chain::to_link(model, "panda_tcp").ok_or(SimError::BadJoint("panda_tcp".into()))?;
-        let tcp = model.link_index("panda_tcp").unwrap_or(0);
+            Chain::to_link(model, panda::TOOL).ok_or(SimError::BadJoint(panda::TOOL.into()))?;
+        let tcp = model.link_index(panda::TOOL).unwrap_or(0);
         let scenario = if cfg.course {
             Scenario::course(seed)
         } else {
@@ -728,7 +726,7 @@ mod tests {
 
     #[test]
     fn success_rate_over_50_seeds_in_each_mode() {
-        let model = Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         for mode in [ActionMode::Task, ActionMode::Joint] {
             let cfg = PickPlaceConfig {
                 mode,
@@ -760,7 +758,7 @@ mod behaviour_tests {
     use super::*;
 
     fn model() -> Model {
-        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+        Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
     }
 
     fn successes(model: &Model, cfg: &PickPlaceConfig, seeds: std::ops::Range<u64>) -> usize {

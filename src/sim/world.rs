@@ -613,7 +613,7 @@ pub(crate) mod tests {
     use crate::robot::dynamics::{GRAVITY, inverse_dynamics, mass_matrix};
 
     fn panda() -> Model {
-        Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap()
+        Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
     }
 
     pub(crate) const READY: [f64; 8] = [0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785, 0.02];

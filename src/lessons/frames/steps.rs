@@ -5,7 +5,7 @@
 use crate::kit::{Shot, SimSetup, Step, tr};
 
 /// The Panda's ready pose (arm and gripper).
-const READY: &[f64] = &crate::sim::policy::READY;
+const READY: &[f64] = &crate::robot::panda::READY;
 
 const ARM: Shot = Shot {
     target: [0.25, 0.0, 0.4],
@@ -205,7 +205,7 @@ mod tests {
     use crate::lessons::frames::{BasisChange, ChainCheck, FramePoses, FrameRef};
 
     fn panda() -> Robot {
-        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         let mut robot = Robot::new(model);
         assert!(robot.set_q(READY));
         robot

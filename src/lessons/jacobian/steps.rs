@@ -4,10 +4,8 @@
 
 use crate::kit::{Shot, SimSetup, Step, tr};
 
-/// The Panda's ready pose (arm and gripper).
-const READY: &[f64] = &crate::sim::policy::READY;
-/// The wrist almost above the shoulder axis (the lesson's near-singular preset).
-pub const NEAR_SINGULAR: &[f64] = &[0.0, -0.2, 0.0, -0.42, 0.375, 1.0, 0.785];
+const READY: &[f64] = &crate::robot::panda::READY;
+pub const NEAR_SINGULAR: &[f64] = &crate::robot::panda::NEAR_SINGULAR;
 
 const TOOL: Shot = Shot {
     target: [0.35, 0.0, 0.4],
@@ -219,7 +217,7 @@ mod tests {
     use crate::lessons::jacobian::{Demand, compare, demanded_twist};
 
     fn panda_at(q: &[f64]) -> Robot {
-        let model = crate::robot::Model::from_urdf_str(crate::cli::DEFAULT_URDF).unwrap();
+        let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         let mut robot = Robot::new(model);
         assert!(robot.set_chain_q(q) || robot.set_q(q));
         robot

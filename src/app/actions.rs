@@ -1,0 +1,357 @@
+//! What the user asks for (a key, a button, a slider, a lesson's own button) is an [`Action`]
+//! message. One system applies them all at the start of the drive phase, in the order they
+//! were sent, so no panel changes the robot or the physics while egui lays out a frame.
+
+use super::robot::{ArmSet, Robot};
+use super::sim::{DriveMode, SPEEDS, Scenario, Sim};
+use super::teach::Teach;
+use super::ui::Shortcut;
+use crate::kit::i18n::Lang;
+use crate::kit::widgets::UiState;
+use crate::kit::{ActiveLesson, LessonRegistry};
+use crate::sim::policy::ActionMode;
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+#[derive(Message, Clone, Debug)]
+pub enum Action {
+    /// What a key does (its button in the transport bar sends the same).
+    Shortcut(Shortcut),
+    /// Simulated seconds per real second (the nearest of [`SPEEDS`]).
+    Speed(f64),
+    /// Restart the episode with this seed.
+    Seed(u64),
+    ActionSpace(ActionMode),
+    Drive(DriveMode),
+    /// Open a lesson (`None`: just the arm).
+    Lesson(Option<&'static str>),
+    /// One joint to a value (a slider in teach mode).
+    Joint(usize, f64),
+    /// Every joint at once (a lesson's "show me" button); `teach` switches to teach mode so
+    /// the physics does not move the arm away again.
+    Pose {
+        q: Vec<f64>,
+        teach: bool,
+    },
+    /// A lesson's task for the physics (`None`: back to the table scenes), restarted at once
+    /// on the current seed.
+    Scenario(Option<Scenario>),
+    /// Play or pause the physics.
+    Playing(bool),
+}
+
+pub struct ActionsPlugin;
+
+impl Plugin for ActionsPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_message::<Action>()
+            .add_systems(Update, apply_actions.in_set(ArmSet::Actions));
+    }
+}
+
+/// Everything an action can change.
+#[derive(SystemParam)]
+pub struct Targets<'w> {
+    sim: ResMut<'w, Sim>,
+    robot: ResMut<'w, Robot>,
+    teach: Option<ResMut<'w, Teach>>,
+    ui: Option<ResMut<'w, UiState>>,
+    lang: Option<ResMut<'w, Lang>>,
+    registry: Option<Res<'w, LessonRegistry>>,
+    next_lesson: Option<ResMut<'w, NextState<ActiveLesson>>>,
+    mode: Option<Res<'w, State<DriveMode>>>,
+    next_mode: Option<ResMut<'w, NextState<DriveMode>>>,
+}
+
+fn apply_actions(mut actions: MessageReader<Action>, mut targets: Targets) {
+    for action in actions.read() {
+        targets.apply(action.clone());
+    }
+}
+
+impl Targets<'_> {
+    fn set_mode(&mut self, want: DriveMode) {
+        // Without the task there is only teach mode.
+        let want = if self.sim.available() {
+            want
+        } else {
+            DriveMode::Teach
+        };
+        if let Some(next) = &mut self.next_mode {
+            next.set(want);
+        }
+    }
+
+    fn mode(&self) -> DriveMode {
+        self.mode.as_ref().map_or(DriveMode::Simulate, |m| *m.get())
+    }
+
+    fn set_q(&mut self, q: &[f64]) {
+        if q.len() != self.robot.q.len() || q.iter().any(|v| !v.is_finite()) {
+            return;
+        }
+        self.robot.set_q(q);
+        if let Some(teach) = &mut self.teach {
+            teach.sync_target = true;
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Shortcut(s) => self.shortcut(s),
+            Action::Speed(v) => {
+                let nearest = SPEEDS
+                    .iter()
+                    .copied()
+                    .min_by(|a, b| (a - v).abs().total_cmp(&(b - v).abs()));
+                if let Some(s) = nearest {
+                    self.sim.speed = s;
+                }
+            }
+            Action::Seed(seed) => {
+                let _ = self.sim.restart(&self.robot.model, seed);
+            }
+            Action::ActionSpace(m) => self.sim.set_mode(m),
+            Action::Drive(m) => self.set_mode(m),
+            Action::Lesson(id) => {
+                let known =
+                    id.is_none_or(|id| self.registry.as_ref().is_some_and(|r| r.get(id).is_some()));
+                if let (true, Some(next)) = (known, &mut self.next_lesson) {
+                    next.set(ActiveLesson(id));
+                }
+            }
+            Action::Joint(i, v) => {
+                if i < self.robot.q.len() {
+                    let mut q = self.robot.q.clone();
+                    q[i] = v;
+                    self.set_q(&q);
+                }
+            }
+            Action::Pose { q, teach } => {
+                self.set_q(&q);
+                if teach {
+                    if let Some(next) = &mut self.next_mode {
+                        next.set(DriveMode::Teach);
+                    }
+                }
+            }
+            Action::Scenario(scenario) => {
+                let _ = self.sim.set_scenario(scenario, &self.robot.model);
+            }
+            Action::Playing(p) => self.sim.playing = p,
+        }
+    }
+
+    fn shortcut(&mut self, shortcut: Shortcut) {
+        let sim = &mut self.sim;
+        match shortcut {
+            Shortcut::Help => {
+                if let Some(ui) = &mut self.ui {
+                    ui.help = !ui.help;
+                }
+            }
+            Shortcut::PlayPause => sim.playing = !sim.playing,
+            Shortcut::Step => {
+                sim.playing = false;
+                sim.request_step();
+            }
+            Shortcut::Reset => {
+                let seed = sim.seed;
+                let _ = sim.restart(&self.robot.model, seed);
+            }
+            Shortcut::NextSeed => {
+                let seed = sim.seed + 1;
+                let _ = sim.restart(&self.robot.model, seed);
+            }
+            Shortcut::Slower | Shortcut::Faster => {
+                let i = SPEEDS
+                    .iter()
+                    .position(|&s| s >= sim.speed - 1e-9)
+                    .unwrap_or(SPEEDS.len() - 1);
+                let j = if shortcut == Shortcut::Slower {
+                    i.saturating_sub(1)
+                } else {
+                    (i + 1).min(SPEEDS.len() - 1)
+                };
+                sim.speed = SPEEDS[j];
+            }
+            Shortcut::ToggleTeach => {
+                let want = match self.mode() {
+                    DriveMode::Simulate => DriveMode::Teach,
+                    DriveMode::Teach => DriveMode::Simulate,
+                };
+                self.set_mode(want);
+            }
+            Shortcut::ToggleActionSpace => {
+                let want = match sim.mode {
+                    ActionMode::Task => ActionMode::Joint,
+                    ActionMode::Joint => ActionMode::Task,
+                };
+                sim.set_mode(want);
+            }
+            Shortcut::Language => {
+                if let Some(lang) = &mut self.lang {
+                    **lang = lang.other();
+                }
+            }
+            Shortcut::Presenter => {
+                if let Some(ui) = &mut self.ui {
+                    ui.presenter = !ui.presenter;
+                }
+            }
+            Shortcut::HidePanels => {
+                if let Some(ui) = &mut self.ui {
+                    ui.hide_panels = !ui.hide_panels;
+                }
+            }
+            // The camera, the handle and the steps are the keyboard's own (see `ui::keyboard`).
+            Shortcut::CameraHome
+            | Shortcut::HandleMode
+            | Shortcut::NextStep
+            | Shortcut::PreviousStep => {}
+            Shortcut::Lesson(i) => {
+                let id = self
+                    .registry
+                    .as_ref()
+                    .and_then(|r| r.lessons.get(i))
+                    .map(|l| l.id);
+                if let Some(id) = id {
+                    self.apply(Action::Lesson(Some(id)));
+                }
+            }
+            Shortcut::NoLesson => self.apply(Action::Lesson(None)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::robot::Model;
+    use bevy::state::app::StatesPlugin;
+
+    fn app() -> App {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, StatesPlugin));
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).expect("the bundled Panda");
+        let info = |id| crate::kit::LessonInfo {
+            id,
+            title: "no_lesson",
+            steps: &[],
+            strings: &[],
+            plugin: |_| {},
+        };
+        crate::kit::register_lessons(&mut app, &[info("a"), info("b")], None);
+        app.insert_resource(Robot::new(model))
+            .insert_resource(Lang::En)
+            .insert_resource(UiState {
+                presenter: false,
+                help: false,
+                hide_panels: false,
+            })
+            .add_plugins((
+                super::super::robot::RobotPlugin,
+                super::super::sim::SimPlugin,
+                super::super::teach::TeachPlugin,
+                ActionsPlugin,
+            ));
+        app.update();
+        app
+    }
+
+    fn send(app: &mut App, actions: impl IntoIterator<Item = Action>) {
+        for a in actions {
+            app.world_mut().write_message(a);
+        }
+        app.update();
+    }
+
+    #[test]
+    fn keys_and_buttons_drive_the_transport_and_the_lessons_through_one_system() {
+        let mut app = app();
+        let key = Action::Shortcut;
+        send(
+            &mut app,
+            [
+                key(Shortcut::PlayPause),
+                key(Shortcut::Faster),
+                key(Shortcut::Faster),
+            ],
+        );
+        let sim = app.world().resource::<Sim>();
+        assert!(!sim.playing);
+        assert_eq!(sim.speed, 2.0);
+        send(&mut app, (0..10).map(|_| key(Shortcut::Slower)));
+        assert_eq!(app.world().resource::<Sim>().speed, 0.1);
+        send(
+            &mut app,
+            [key(Shortcut::NextSeed), key(Shortcut::ToggleActionSpace)],
+        );
+        let sim = app.world().resource::<Sim>();
+        assert_eq!(sim.seed, 2);
+        assert_eq!(sim.mode, ActionMode::Joint);
+        // A lesson key beyond the lessons does nothing; the last valid one wins.
+        send(
+            &mut app,
+            [
+                key(Shortcut::Lesson(1)),
+                key(Shortcut::Lesson(7)),
+                key(Shortcut::Language),
+                key(Shortcut::Presenter),
+                key(Shortcut::ToggleTeach),
+            ],
+        );
+        app.update();
+        assert_eq!(app.world().resource::<State<ActiveLesson>>().0, Some("b"));
+        assert_eq!(*app.world().resource::<Lang>(), Lang::Zh);
+        assert!(app.world().resource::<UiState>().presenter);
+        assert_eq!(
+            *app.world().resource::<State<DriveMode>>().get(),
+            DriveMode::Teach
+        );
+        send(&mut app, [Action::Lesson(Some("nope"))]);
+        app.update();
+        assert_eq!(app.world().resource::<State<ActiveLesson>>().0, Some("b"));
+    }
+
+    #[test]
+    fn a_pose_is_taken_whole_or_not_at_all() {
+        let mut app = app();
+        let dof = app.world().resource::<Robot>().q.len();
+        let q: Vec<f64> = (0..dof).map(|i| 0.01 * i as f64).collect();
+        send(
+            &mut app,
+            [Action::Pose {
+                q: q.clone(),
+                teach: true,
+            }],
+        );
+        app.update();
+        assert_eq!(app.world().resource::<Robot>().q, q);
+        assert_eq!(
+            *app.world().resource::<State<DriveMode>>().get(),
+            DriveMode::Teach
+        );
+        // Wrong length, NaN, a joint that is not there: ignored.
+        let mut bad = q.clone();
+        bad[0] = f64::NAN;
+        send(
+            &mut app,
+            [
+                Action::Pose {
+                    q: vec![0.0; dof + 1],
+                    teach: false,
+                },
+                Action::Pose {
+                    q: bad,
+                    teach: false,
+                },
+                Action::Joint(dof, 1.0),
+                Action::Joint(0, f64::INFINITY),
+            ],
+        );
+        assert_eq!(app.world().resource::<Robot>().q, q);
+        send(&mut app, [Action::Joint(1, 0.3)]);
+        assert_eq!(app.world().resource::<Robot>().q[1], 0.3);
+    }
+}

@@ -1,0 +1,453 @@
+//! English and 中文: every user-facing string comes from a string table, looked up by key at
+//! run time so the language switches instantly (L). The app's own strings are [`TABLE`]; each
+//! lesson adds its table when it is registered ([`add_strings`]).
+//!
+//! The fonts are subsets compiled into the binary (DejaVu for Latin, Greek and math, egui's
+//! icons, Droid Sans Fallback for exactly the Chinese characters of this table), so the text
+//! looks the same on the desktop and in the browser. After editing text outside ASCII, run
+//! `python3 assets/fonts/subset.py` (a test fails until every character is covered).
+
+use crate::sim::policy::Phase;
+use bevy::prelude::Resource;
+use bevy_egui::egui;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The string for `key` in this language (the key itself if it is missing, so a gap is
+    /// visible rather than fatal; a test keeps the table complete).
+    pub fn t(self, key: &'static str) -> &'static str {
+        lookup(self, key).unwrap_or(key)
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    /// The language's own name, for the switch button.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+}
+
+/// A string table: key, English, 中文.
+pub type Strings = &'static [(&'static str, &'static str, &'static str)];
+
+type Index = HashMap<&'static str, (&'static str, &'static str)>;
+
+/// The tables added by lessons (each lesson keeps its strings in its own folder).
+static ADDED: RwLock<Option<Index>> = RwLock::new(None);
+
+/// Adds a table to the lookup (a key already there keeps its first text; a test keeps keys
+/// unique across tables).
+pub fn add_strings(table: Strings) {
+    let Ok(mut added) = ADDED.write() else { return };
+    let index = added.get_or_insert_with(HashMap::new);
+    for &(k, en, zh) in table {
+        index.entry(k).or_insert((en, zh));
+    }
+}
+
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| TABLE.iter().map(|&(k, en, zh)| (k, (en, zh))).collect());
+    let pick = |&(en, zh): &(&'static str, &'static str)| match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    };
+    if let Some(found) = index.get(key) {
+        return Some(pick(found));
+    }
+    let added = ADDED.read().ok()?;
+    added.as_ref()?.get(key).map(pick)
+}
+
+pub fn phase_key(p: Phase) -> &'static str {
+    match p {
+        Phase::Approach => "phase_approach",
+        Phase::Descend => "phase_descend",
+        Phase::Close => "phase_close",
+        Phase::Lift => "phase_lift",
+        Phase::Transport => "phase_transport",
+        Phase::Lower => "phase_lower",
+        Phase::Release => "phase_release",
+        Phase::Retreat => "phase_retreat",
+        Phase::Done => "phase_done",
+    }
+}
+
+/// The proportional font: a subset of DejaVu Sans (see `assets/README.md`).
+pub const SANS_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
+/// The monospace font (matrices and numbers): a subset of DejaVu Sans Mono.
+pub const MONO_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono-subset.ttf");
+/// The transport icons (⏵ ⏸ ⏭ 🖵 …), from egui's icon font.
+pub const ICON_FONT: &[u8] = include_bytes!("../../assets/fonts/EguiIcons-subset.ttf");
+/// The CJK subset font (see the module docs).
+pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback-subset.ttf");
+
+/// The app's fonts: egui's own are not built in (they would add 1.4 MB to the browser's
+/// download), so each family is its DejaVu subset, then the icons, then the CJK subset.
+pub fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::empty();
+    for (name, data) in [
+        ("dejavu-sans", SANS_FONT),
+        ("dejavu-sans-mono", MONO_FONT),
+        ("egui-icons", ICON_FONT),
+        ("droid-sans-fallback", CJK_FONT),
+    ] {
+        fonts.font_data.insert(
+            name.into(),
+            std::sync::Arc::new(egui::FontData::from_static(data)),
+        );
+    }
+    let chain = |first: &[&str]| {
+        first
+            .iter()
+            .chain(&["egui-icons", "droid-sans-fallback"])
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    fonts
+        .families
+        .insert(egui::FontFamily::Proportional, chain(&["dejavu-sans"]));
+    fonts.families.insert(
+        egui::FontFamily::Monospace,
+        chain(&["dejavu-sans-mono", "dejavu-sans"]),
+    );
+    fonts
+}
+
+/// key, English, 中文.
+pub const TABLE: &[(&str, &str, &str)] = &[
+    // Transport and chrome.
+    ("play", "Play (Space)", "播放（空格）"),
+    ("pause", "Pause (Space)", "暂停（空格）"),
+    (
+        "step",
+        "Single step: one 50 ms control period (.)",
+        "单步：前进一个 50 毫秒控制周期（.）",
+    ),
+    ("reset", "Reset this episode (R)", "重置本回合（R）"),
+    ("speed", "Speed", "速度"),
+    ("seed", "Seed", "随机种子"),
+    ("task_space", "Δx actions", "Δx 动作"),
+    (
+        "task_space_tip",
+        "The policy outputs tool motions Δx (translation + rotation vector); DLS IK turns them into joint motion (M)",
+        "策略输出末端位姿增量 Δx（平移 + 旋转向量），由阻尼最小二乘逆运动学转换为关节运动（M）",
+    ),
+    ("joint_space", "Δq actions", "Δq 动作"),
+    (
+        "joint_space_tip",
+        "The policy outputs joint motions Δq for the 7 joints directly (M)",
+        "策略直接输出 7 个关节的增量 Δq（M）",
+    ),
+    ("simulate", "Simulate", "仿真"),
+    ("teach", "Teach", "示教"),
+    (
+        "teach_only",
+        "Teach mode (the pick-and-place task needs the bundled Panda)",
+        "示教模式（抓放任务需要内置的 Panda 机械臂）",
+    ),
+    ("no_lesson", "No lesson", "不选课程"),
+    ("switch_language", "Switch language (L)", "切换语言（L）"),
+    (
+        "presenter",
+        "Presenter mode: large text, minimal chrome (P)",
+        "演示模式：大字号、精简界面（P）",
+    ),
+    ("phase", "Phase", "阶段"),
+    ("successes", "Successes", "成功次数"),
+    ("success", "success", "成功"),
+    ("failure", "failure", "失败"),
+    ("place_error", "placed within", "放置误差"),
+    ("phase_approach", "approach", "接近"),
+    ("phase_descend", "descend", "下降"),
+    ("phase_close", "close gripper", "闭合夹爪"),
+    ("phase_lift", "lift", "抬起"),
+    ("phase_transport", "transport", "搬运"),
+    ("phase_lower", "lower", "放下"),
+    ("phase_release", "release", "松开"),
+    ("phase_retreat", "retreat", "撤回"),
+    ("phase_done", "done", "完成"),
+    ("notice_loaded", "Loaded", "已加载"),
+    (
+        "notice_urdf_error",
+        "Could not load that URDF:",
+        "无法加载该 URDF：",
+    ),
+    (
+        "notice_geometry",
+        "Some geometry cannot be shown:",
+        "部分几何体无法显示：",
+    ),
+    ("notice_physics", "Physics:", "物理仿真："),
+    (
+        "notice_teach_only",
+        "The pick-and-place task needs the bundled Panda: this robot opens in teach mode.",
+        "抓放任务需要内置的 Panda 机械臂：该机器人以示教模式打开。",
+    ),
+    // The arm panel.
+    ("arm", "Arm", "机械臂"),
+    ("links", "links", "个连杆"),
+    (
+        "teach_hint",
+        "Drag the sliders, or drag the handle at the tool: IK (damped least squares) follows.",
+        "拖动滑块，或拖动末端的操纵手柄：逆运动学（阻尼最小二乘）会实时跟随。",
+    ),
+    ("self_motion", "Elbow (null space)", "肘部（零空间）"),
+    (
+        "self_motion_tip",
+        "Moves the joints along (I − J⁺J)·e₃: the elbow swings, the tool stays where it is.",
+        "沿 (I − J⁺J)·e₃ 移动关节：肘部摆动，末端保持不动。",
+    ),
+    ("ik_residual", "IK residual", "逆运动学残差"),
+    (
+        "self_motion_drift",
+        "Tool drift during the null-space move (before IK correction)",
+        "零空间运动中的末端漂移（逆运动学修正前）",
+    ),
+    // Shortcuts.
+    ("shortcuts", "Keyboard and mouse", "键盘与鼠标"),
+    (
+        "key_help",
+        "Show or hide this sheet (F1)",
+        "显示或隐藏本页（F1）",
+    ),
+    (
+        "key_play",
+        "Play / pause the physics",
+        "播放 / 暂停物理仿真",
+    ),
+    (
+        "key_step",
+        "Single step (one control period)",
+        "单步（一个控制周期）",
+    ),
+    ("key_reset", "Reset the episode", "重置本回合"),
+    (
+        "key_seed",
+        "Next seed (a new cube placement)",
+        "下一个随机种子（新的方块位置）",
+    ),
+    ("key_slower", "Slower (down to 0.1×)", "减速（最低 0.1×）"),
+    ("key_faster", "Faster (up to 4×)", "加速（最高 4×）"),
+    (
+        "key_teach",
+        "Switch between simulate and teach",
+        "在仿真与示教之间切换",
+    ),
+    (
+        "key_action_space",
+        "Switch the policy's action space (Δx / Δq)",
+        "切换策略的动作空间（Δx / Δq）",
+    ),
+    ("key_lang", "English / 中文", "English / 中文"),
+    ("key_presenter", "Presenter mode", "演示模式"),
+    ("key_hide", "Hide or show all panels", "隐藏或显示所有面板"),
+    (
+        "key_camera",
+        "Camera back to the start view",
+        "相机回到初始视角",
+    ),
+    (
+        "key_handle",
+        "Drag handle: move / rotate",
+        "操纵手柄：平移 / 旋转",
+    ),
+    ("handle", "Handle (G):", "手柄（G）："),
+    ("handle_move", "move", "平移"),
+    ("handle_rotate", "rotate", "旋转"),
+    ("key_no_lesson", "Close the lesson", "关闭课程"),
+    ("key_lesson", "Open lesson 1, 2, …", "打开第 1、2……课"),
+    ("key_next_step", "Next guided step", "下一步（引导）"),
+    (
+        "key_previous_step",
+        "Previous guided step",
+        "上一步（引导）",
+    ),
+    ("step_label", "Step", "步骤"),
+    ("steps_start", "▶ Guided steps", "▶ 分步讲解"),
+    (
+        "steps_start_tip",
+        "Walk through the lesson one idea at a time (PageDown or →)",
+        "一次一个概念地走完本课（PageDown 或 →）",
+    ),
+    (
+        "steps_next",
+        "Next step (PageDown, →)",
+        "下一步（PageDown、→）",
+    ),
+    (
+        "steps_previous",
+        "Previous step (PageUp, ←)",
+        "上一步（PageUp、←）",
+    ),
+    (
+        "steps_again",
+        "Set this step's scene up again",
+        "重新布置这一步的场景",
+    ),
+    (
+        "steps_leave",
+        "Leave the steps: explore freely",
+        "退出分步：自由探索",
+    ),
+    ("try_this", "Try this:", "试一试："),
+    ("mouse_left", "Left drag", "左键拖动"),
+    ("mouse_orbit", "Orbit the camera", "环绕旋转相机"),
+    ("mouse_right", "Right drag", "右键拖动"),
+    ("mouse_pan", "Pan", "平移视角"),
+    ("mouse_wheel", "Wheel", "滚轮"),
+    ("mouse_zoom", "Zoom", "缩放"),
+    ("drop_file", "Drop a .urdf", "拖入 .urdf 文件"),
+    (
+        "drop_file_tip",
+        "Load another robot (meshes resolved next to the file, package:// too)",
+        "加载其他机器人（网格路径相对该文件解析，支持 package://）",
+    ),
+    // Scenes, links and files.
+    ("policy_scripted", "scripted", "脚本"),
+    ("copy_link", "Copy link", "复制链接"),
+    ("open_urdf", "Open URDF…", "打开 URDF…"),
+    (
+        "open_urdf_tip",
+        "Choose a .urdf file and the mesh files it names (STL, OBJ, DAE), or drop them on the page",
+        "选择一个 .urdf 文件及其引用的网格文件（STL、OBJ、DAE），或把它们拖放到页面上",
+    ),
+];
+
+/// The characters of `text` that the app's fonts cannot draw (per family), and any
+/// combining mark: egui lays those out as separate glyphs (q̇ shows as q and a dot beside it),
+/// so text uses precomposed letters or words instead. Tests call this for every string.
+pub fn missing_glyphs(text: &str) -> std::collections::BTreeSet<(String, char)> {
+    let ctx = egui::Context::default();
+    ctx.set_fonts(fonts());
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
+    let mut missing = std::collections::BTreeSet::new();
+    for c in text.chars() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            missing.insert(("combining mark".to_string(), c));
+        }
+    }
+    // What the fonts of each family cover (egui's own `has_glyph` says no for every character
+    // of the font that also holds the replacement glyph ◻, here DejaVu Sans).
+    ctx.fonts_mut(|f| {
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            let covered = f.fonts.font(&family).characters().clone();
+            for c in text.chars() {
+                if !c.is_whitespace() && !covered.contains_key(&c) {
+                    missing.insert((family.to_string(), c));
+                }
+            }
+        }
+    });
+    missing
+}
+
+/// The string keys named in the Rust files under `dirs` (relative to the crate): literal keys
+/// passed to `t`, lesson titles, and keys named by prefix anywhere. For the tests that keep
+/// the tables complete.
+#[cfg(test)]
+pub(crate) fn keys_used_in(dirs: &[&str]) -> Vec<(String, String)> {
+    fn collect_rs(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                collect_rs(p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        collect_rs(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+            &mut files,
+        );
+    }
+    assert!(!files.is_empty(), "no sources under {dirs:?}");
+    let mut keys = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for pat in [".t(\"", "title: \"", "\"key_", "\"notice_", "\"policy_"] {
+            for (i, _) in text.match_indices(pat) {
+                let start = if pat.starts_with('"') {
+                    i + 1
+                } else {
+                    i + pat.len()
+                };
+                let key: String = text[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !matches!(key.as_str(), "armtutor" | "key_" | "notice_" | "policy_") {
+                    keys.push((f.display().to_string(), key));
+                }
+            }
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_are_filled() {
+        let mut keys: Vec<&str> = TABLE.iter().map(|r| r.0).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "duplicate keys");
+        for (k, en, zh) in TABLE {
+            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{k}");
+        }
+    }
+
+    /// Every key the app's own code asks for is in the table (a missing one would show as its
+    /// key); the lessons check theirs against their tables.
+    #[test]
+    fn every_key_used_in_the_source_exists() {
+        let missing: Vec<_> = keys_used_in(&["src/app", "src/kit"])
+            .into_iter()
+            .filter(|(_, key)| lookup(Lang::En, key).is_none())
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    /// The fonts egui will use have a glyph for every character of every string.
+    #[test]
+    fn every_character_has_a_glyph() {
+        let text: String = TABLE
+            .iter()
+            .flat_map(|(_, en, zh)| [*en, *zh])
+            .chain(["⏸⏵⏭⟲🖵×◻中文"])
+            .collect();
+        let missing = missing_glyphs(&text);
+        assert!(
+            missing.is_empty(),
+            "no glyph for {missing:?}: run `python3 assets/fonts/subset.py`"
+        );
+    }
+}

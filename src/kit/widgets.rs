@@ -1,0 +1,69 @@
+//! The widgets and switches every lesson draws with: the lesson panel, fixed plots, colours,
+//! 3D labels, and the chrome's state that a panel respects (hidden panels, presenter mode).
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+/// The panel every lesson draws in: a window pinned top right (its id is what
+/// `fit_viewport` keeps the 3D view clear of), scrolling above the transport bar.
+pub fn lesson_panel(ctx: &egui::Context, title: &str, add_contents: impl FnOnce(&mut egui::Ui)) {
+    egui::Window::new(title)
+        .id(egui::Id::new("lesson_panel"))
+        .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
+        .default_width(390.0)
+        .resizable(false)
+        .show(ctx, |ui| {
+            // The screen minus the transport bar.
+            let height = (ui.ctx().content_rect().height() - 150.0).max(120.0);
+            egui::ScrollArea::vertical()
+                .max_height(height)
+                .min_scrolled_height(height)
+                .show(ui, add_contents);
+        });
+}
+
+/// A plot that shows data rather than being explored: no drag, zoom or scroll, so the mouse
+/// wheel scrolls the panel it sits in.
+pub fn fixed_plot(id: &str, height: f32) -> egui_plot::Plot<'static> {
+    egui_plot::Plot::new(id.to_string())
+        .height(height)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+}
+
+/// A Bevy colour for egui (sRGB, opaque).
+pub fn egui_color(c: Color) -> egui::Color32 {
+    let s = c.to_srgba();
+    egui::Color32::from_rgb(
+        (s.red * 255.0) as u8,
+        (s.green * 255.0) as u8,
+        (s.blue * 255.0) as u8,
+    )
+}
+
+#[derive(Resource, Debug, Clone)]
+pub struct UiState {
+    /// Large UI, minimal chrome, keyboard-driven.
+    pub presenter: bool,
+    pub help: bool,
+    /// Hide every panel (H): just the arm and the overlays.
+    pub hide_panels: bool,
+}
+
+/// Text placed at a 3D point (REP-103 coordinates are converted by the caller), drawn over
+/// the scene this frame. Lessons push labels here in `Update`.
+#[derive(Resource, Default, Debug)]
+pub struct Labels(pub Vec<(Vec3, String, egui::Color32)>);
+
+impl Labels {
+    pub fn add(&mut self, at: Vec3, text: impl Into<String>, color: egui::Color32) {
+        self.0.push((at, text.into(), color));
+    }
+}
+
+/// Explanatory text in a panel: body size (it is read, often from the back of a room), wrapped
+/// to the panel's width.
+pub fn note(ui: &mut egui::Ui, text: &str) {
+    ui.add(egui::Label::new(egui::RichText::new(text)).wrap());
+}

@@ -1,0 +1,131 @@
+//! Recording the scripted demonstrations and training the velocity network, a share of each
+//! frame at a time so the app stays responsive.
+
+use super::*;
+use crate::app::capture::Headless;
+use crate::app::convert;
+use crate::app::robot::{ArmSet, Robot};
+use crate::app::sim::Sim;
+use crate::kit::i18n::Lang;
+use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel};
+use crate::kit::{
+    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
+    write_flag,
+};
+use crate::math::Vec3 as RVec3;
+use crate::math::chunks::{ChunkSet, Plane, Point};
+use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
+use crate::math::mlp::{TrainConfig, Trainer};
+use crate::robot::panda;
+use crate::sim::course::{self, Demo, SampledPolicy, Source};
+use crate::sim::policy::Episode;
+use bevy::platform::time::Instant;
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Line, Points};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Scripted demonstrations recorded (seeds 0…N−1).
+pub const DEMOS: u64 = 24;
+/// Wall-clock budget per frame for recording demonstrations (ms) at a normal frame rate.
+pub(super) const BUDGET_MS: f64 = 8.0;
+/// Wall-clock budget per frame for training (ms): about 3 steps of 3.6 ms (release), so the
+/// 4000 steps take about 25 s at 60 frames per second.
+pub(super) const TRAIN_BUDGET_MS: f64 = 12.0;
+/// The most any one frame gives to recording or training (ms): the page still answers every
+/// second however slow its drawing (in headless Chromium's software WebGL2 a frame takes 1.4 s).
+pub(super) const MAX_BUDGET_MS: f64 = 1000.0;
+
+/// Milliseconds of this frame for recording or training: `base` at a normal frame rate, half
+/// the last frame when frames are slow (software rendering, a weak laptop), so the work never
+/// more than halves the frame rate and still progresses when drawing alone takes most of a
+/// second; never more than [`MAX_BUDGET_MS`].
+pub(super) fn frame_budget_ms(base: f64, last_frame_s: f64) -> f64 {
+    (0.5 * last_frame_s * 1e3).clamp(base, MAX_BUDGET_MS)
+}
+
+/// Records the scripted demonstrations in physics, a few control periods per frame (all at
+/// once in headless runs), then windows them into chunks.
+pub(super) fn record_demos(
+    mut state: ResMut<GenerativeState>,
+    robot: Option<Res<Robot>>,
+    headless: Option<Res<Headless>>,
+    time: Res<Time<Real>>,
+) {
+    let Some(robot) = robot else { return };
+    if state.set.is_some() || !panda::is_bundled(&robot.model) {
+        return;
+    }
+    let at_once = headless.is_some() || state.record_at_once;
+    let budget = frame_budget_ms(BUDGET_MS, time.delta_secs_f64());
+    let clock = Instant::now();
+    let since = *state.recording_since.get_or_insert(clock);
+    while at_once || clock.elapsed().as_secs_f64() * 1e3 < budget {
+        let seed = state.demos.len() as u64;
+        if seed >= DEMOS {
+            break;
+        }
+        if state.recording.is_none() {
+            match Episode::new(&robot.model, seed, &course::config()) {
+                Ok(e) => state.recording = Some((seed, e)),
+                Err(_) => return,
+            }
+        }
+        let Some((seed, episode)) = &mut state.recording else {
+            return;
+        };
+        let seed = *seed;
+        if episode.finished() {
+            let demo = Demo::from_outcome(seed, &episode.outcome());
+            state.demos.push(demo);
+            state.recording = None;
+        } else if episode.step_period().is_err() {
+            // A physics reset spoils this demonstration: keep it as a failure (left out of
+            // the data) and go on with the next seed.
+            let mut demo = Demo::from_outcome(seed, &episode.outcome());
+            demo.success = false;
+            state.demos.push(demo);
+            state.recording = None;
+        }
+    }
+    if state.demos.len() as u64 >= DEMOS {
+        state.use_demos();
+        let ok = state.demos.iter().filter(|d| d.success).count();
+        info!(
+            "recorded {DEMOS} demonstrations ({ok} succeeded) in {:.1} s",
+            since.elapsed().as_secs_f64()
+        );
+    }
+}
+
+pub(super) fn train(mut state: ResMut<GenerativeState>, time: Res<Time<Real>>) {
+    if state.train_when_ready && state.set.is_some() {
+        state.train_when_ready = false;
+        state.start_training();
+    }
+    if !state.training {
+        return;
+    }
+    let Some(set) = state.set.clone() else { return };
+    let budget = frame_budget_ms(TRAIN_BUDGET_MS, time.delta_secs_f64());
+    let clock = Instant::now();
+    let since = state.training_since;
+    let Some(trainer) = &mut state.trainer else {
+        state.training = false;
+        return;
+    };
+    while clock.elapsed().as_secs_f64() * 1e3 < budget && trainer.train(&set, 1) > 0 {}
+    if trainer.finished() {
+        let loss = trainer.losses.last().map_or(f64::NAN, |(_, f, _)| *f);
+        info!(
+            "trained the velocity network: {} steps in {:.1} s, flow-matching loss {loss:.4}",
+            trainer.step,
+            since.map_or(0.0, |t| t.elapsed().as_secs_f64())
+        );
+        state.training = false;
+        // The policy and the samplers use a snapshot; training again starts a new network.
+        state.trained = state.trainer.take().map(Arc::new);
+        state.dirty = true;
+    }
+}

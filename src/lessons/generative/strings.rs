@@ -1,0 +1,138 @@
+//! The generative lesson's strings (key, English, 中文), added to the app's table when the lesson
+//! is registered.
+
+pub const STRINGS: &[(&str, &str, &str)] = &[
+    (
+        "lesson_generative",
+        "Diffusion vs flow matching",
+        "扩散模型与流匹配",
+    ),
+    (
+        "gen_intro",
+        "The scripted policy carries the cube round the purple post, on the near side (teal) or the far side (orange): two modes. Each transport is cut into action chunks, the next 12 tool positions. A generative policy turns noise into a chunk step by step; the ghost paths are 64 samples on their way, the faint trails follow each chunk's middle point through denoising time. Regression, trained on the same data, predicts the average of the modes (red): a path straight through the post.",
+        "脚本策略把方块绕过紫色立柱搬运：从近侧（青色）或远侧（橙色）绕行，这就是两个模态。每次搬运被切成动作块，即接下来 12 个末端位置。生成式策略一步步把噪声变成动作块；半透明路径是正在去噪的 64 个样本，淡色轨迹记录每个动作块中点在去噪过程中的移动。用同样数据训练的回归模型只会预测各模态的平均（红色）：一条直穿立柱的路径。",
+    ),
+    (
+        "gen_recording",
+        "Recording the scripted demonstrations in physics…",
+        "正在物理仿真中录制脚本演示……",
+    ),
+    ("gen_demos", "demonstrations", "条演示"),
+    ("side_near", "near", "近侧"),
+    ("side_far", "far", "远侧"),
+    ("gen_chunk", "Action chunk", "动作块"),
+    ("gen_field", "Denoiser:", "去噪器："),
+    ("field_exact", "exact (mixture)", "精确（混合分布）"),
+    ("field_network", "trained network", "训练的网络"),
+    (
+        "field_exact_note",
+        "In closed form: the data are a Gaussian mixture around the demonstrated chunks (3 mm spread), weighted by how close each window's start is to the tool. So the predicted noise ε and the velocity v are exact, and the paths are the true ones.",
+        "闭式解：数据是围绕演示动作块的高斯混合（扩展 3 mm），按每个窗口的起点与末端的距离加权。因此预测的噪声 ε 和速度 v 都是精确的，画出的路径就是真实路径。",
+    ),
+    (
+        "field_network_note",
+        "A 128-128 MLP with hand-written backpropagation learns the velocity v(x, τ, o) by flow matching; DDPM and DDIM use it through the predicted noise ε = x_τ − τ·v, where x_τ = (1−τ)·ε + τ·x₁ is the flow's point at time τ (a diffusion state x_t = √ᾱ·x₁ + √(1−ᾱ)·ε is rescaled to it: τ = √ᾱ/(√ᾱ + √(1−ᾱ))). A second MLP learns the chunk by plain mean-squared error: the regression baseline.",
+        "一个 128-128 的多层感知机（手写反向传播）用流匹配学习速度场 v(x, τ, o)；DDPM 和 DDIM 通过预测噪声 ε = x_τ − τ·v 使用它，其中 x_τ = (1−τ)·ε + τ·x₁ 是流在时刻 τ 的位置（扩散状态 x_t = √ᾱ·x₁ + √(1−ᾱ)·ε 经缩放换算过来：τ = √ᾱ/(√ᾱ + √(1−ᾱ))）。另一个多层感知机用均方误差直接回归动作块：这就是回归基线。",
+    ),
+    ("train", "Train (4000 steps)", "训练（4000 步）"),
+    (
+        "untrained",
+        "Not trained yet: the samplers use the exact field until training finishes.",
+        "尚未训练完成：训练结束前采样器使用精确场。",
+    ),
+    ("train_step", "step", "步"),
+    ("loss_flow", "log₁₀ flow-matching loss", "log₁₀ 流匹配损失"),
+    ("loss_regression", "log₁₀ regression loss", "log₁₀ 回归损失"),
+    ("fm_euler", "Flow (Euler)", "流匹配（欧拉）"),
+    ("fm_heun", "Flow (Heun)", "流匹配（Heun）"),
+    (
+        "ddpm_note",
+        "DDPM: predict the noise ε, remove a little of it, add fresh noise, 100 times. The paths wander before they settle. Its convention: x₀ is the data and x_T the noise, so t counts down towards the data.",
+        "DDPM：预测噪声 ε，去掉一点，再加入新的噪声，重复 100 次。路径先四处游走，最后才落定。它的约定：x₀ 是数据，x_T 是噪声，所以 t 朝数据方向倒数。",
+    ),
+    (
+        "ddim_note",
+        "DDIM: the same trained ε, but deterministic jumps along a subsequence of K steps. Same convention as DDPM: x₀ is the data, x_T the noise.",
+        "DDIM：同一个 ε 预测，但沿 K 步子序列做确定性跳跃。约定与 DDPM 相同：x₀ 是数据，x_T 是噪声。",
+    ),
+    (
+        "fm_note",
+        "Flow matching: follow the velocity v from noise (τ = 0) to data (τ = 1). The paths are nearly straight, so a few steps do, but not one: at τ = 0 the exact v is E[x₁] − x, so K = 1 lands every sample on the mean, the red regression through the post. (Some notes draw the noise at x₁ instead: here noise is at τ = 0 and data at τ = 1, the reverse of DDPM's x₀.)",
+        "流匹配：沿速度场 v 从噪声（τ = 0）走到数据（τ = 1）。路径几乎是直线，所以几步就够，但一步不行：τ = 0 处精确的 v 等于 E[x₁] − x，K = 1 会把每个样本都送到均值上，也就是穿过立柱的红色回归路径。（有的笔记把噪声画在 x₁ 处；这里噪声在 τ = 0，数据在 τ = 1，与 DDPM 的 x₀ 相反。）",
+    ),
+    (
+        "heun_note",
+        "Heun's method: each step takes the velocity at its start and at an Euler guess of its end, and moves by their average: two evaluations per step and an error that shrinks like h² instead of h. The last step is a plain Euler step, because at τ = 1 the exact field is stiff.",
+        "Heun 方法：每一步取起点处的速度和欧拉法预估终点处的速度，按二者的平均移动：每步两次求值，误差按 h² 而不是 h 缩小。最后一步是普通的欧拉步，因为在 τ = 1 处精确的速度场是刚性的。",
+    ),
+    (
+        "metric_nfe",
+        "NFE (network function evaluations: calls to the denoiser)",
+        "NFE（函数求值次数：调用去噪器的次数）",
+    ),
+    ("ddpm_steps", "T = 100 steps", "T = 100 步"),
+    ("steps_k", "steps K", "步数 K"),
+    (
+        "cosine_schedule",
+        "cosine schedule (else linear)",
+        "余弦调度（否则为线性）",
+    ),
+    ("samples", "samples", "样本数"),
+    ("denoise_step", "denoising step", "去噪步"),
+    ("new_noise", "New noise", "新的噪声"),
+    ("show_demos", "demos", "演示"),
+    ("show_trails", "trails", "轨迹"),
+    ("show_regression", "regression", "回归"),
+    (
+        "metric_straightness",
+        "Straightness (length ÷ chord)",
+        "直线度（路径长 ÷ 弦长）",
+    ),
+    (
+        "metric_nearest",
+        "Nearest demo (RMS)",
+        "到最近演示的距离（RMS）",
+    ),
+    ("metric_coverage", "Modes covered", "覆盖的模态"),
+    ("metric_regression", "Regression's miss", "回归的偏差"),
+    (
+        "pca_title",
+        "The same paths, projected on the demonstrations' two principal components:",
+        "同样的路径，投影到演示数据的两个主成分上：",
+    ),
+    (
+        "policy_title",
+        "Who carries the cube in physics:",
+        "谁在物理仿真中搬运方块：",
+    ),
+    ("policy_generative", "sampled chunks", "采样动作块"),
+    ("policy_regression", "regression", "回归"),
+    (
+        "policy_note",
+        "A learned policy samples a chunk at the tool, executes its first 4 positions (white dots) and samples again: a receding horizon. It uses the sampler chosen above.",
+        "学习到的策略在当前末端位置采样一个动作块，执行前 4 个位置（白点）后再重新采样：滚动时域。它使用上面选定的采样器。",
+    ),
+    ("tally_placed", "placed", "放置成功"),
+    ("tally_hit", "hit the post", "撞到立柱"),
+    ("reset_tallies", "Reset counts", "清零计数"),
+    (
+        "policy_generative_exact",
+        "sampled, exact field",
+        "采样，精确场",
+    ),
+    (
+        "policy_generative_network",
+        "sampled, network",
+        "采样，网络",
+    ),
+    (
+        "policy_regression_exact",
+        "regression, exact mean",
+        "回归，精确均值",
+    ),
+    (
+        "policy_regression_network",
+        "regression, network",
+        "回归，网络",
+    ),
+];

@@ -1,0 +1,108 @@
+//! The lesson's task in the physics: while the lesson is open the arm runs the obstacle course,
+//! driven by the choice in the panel (the scripted route, sampled chunks, or the regression),
+//! and every episode is tallied per driver.
+
+use super::{GenerativeState, ID};
+use crate::app::actions::Action;
+use crate::app::robot::{ArmSet, Robot};
+use crate::app::sim::{EpisodeEnded, Sim};
+use crate::kit::{lesson_is, lesson_state};
+use crate::robot::panda;
+use bevy::prelude::*;
+
+/// Episodes and successes of one driver on the course.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub successes: u32,
+    pub episodes: u32,
+    /// Episodes in which the arm or the cube touched the obstacle.
+    pub collisions: u32,
+}
+
+/// The tallies, per driver (a string-table key), in the order the drivers first ran.
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct Tallies(pub Vec<(&'static str, Tally)>);
+
+impl Tallies {
+    pub fn get(&self, driver: &str) -> Tally {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == driver)
+            .map(|(_, t)| *t)
+            .unwrap_or_default()
+    }
+
+    fn count(&mut self, ended: &EpisodeEnded) {
+        let Some(name) = ended.driver else { return };
+        let i = match self.0.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                self.0.push((name, Tally::default()));
+                self.0.len() - 1
+            }
+        };
+        let t = &mut self.0[i].1;
+        t.episodes += 1;
+        t.successes += u32::from(ended.outcome.success);
+        t.collisions += u32::from(ended.outcome.collided);
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Tallies>()
+        .add_systems(OnEnter(lesson_state(ID)), enter)
+        .add_systems(OnExit(lesson_state(ID)), leave)
+        .add_systems(
+            Update,
+            (follow_the_choice, tally)
+                .run_if(lesson_is(ID))
+                .before(ArmSet::Actions),
+        );
+}
+
+fn install(state: &GenerativeState, actions: &mut MessageWriter<Action>) {
+    if let Ok(mut log) = state.policy_log.lock() {
+        log.clear();
+    }
+    actions.write(Action::Scenario(Some(state.scenario())));
+}
+
+/// Opening the lesson puts the arm on the course (the bundled Panda only: another robot keeps
+/// teach mode, and the reason was shown when it loaded).
+fn enter(
+    robot: Option<Res<Robot>>,
+    state: Res<GenerativeState>,
+    mut actions: MessageWriter<Action>,
+) {
+    if robot.is_some_and(|r| panda::is_bundled(&r.model)) {
+        install(&state, &mut actions);
+    }
+}
+
+/// Leaving it puts the table scenes back.
+fn leave(sim: Option<Res<Sim>>, mut actions: MessageWriter<Action>) {
+    if sim.is_some_and(|s| s.scenario().is_some()) {
+        actions.write(Action::Scenario(None));
+    }
+}
+
+/// A new driver choice (or the demonstrations, or a trained network, arriving) restarts the
+/// course with the new driver.
+fn follow_the_choice(
+    sim: Option<Res<Sim>>,
+    state: Res<GenerativeState>,
+    mut actions: MessageWriter<Action>,
+) {
+    let Some(running) = sim.as_ref().and_then(|s| s.scenario()) else {
+        return;
+    };
+    if running.driver != state.driver_name() {
+        install(&state, &mut actions);
+    }
+}
+
+fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<Tallies>) {
+    for e in ended.read() {
+        tallies.count(e);
+    }
+}

@@ -1,0 +1,164 @@
+//! The guided steps in the running app: entering a step applies its scene (camera, settings,
+//! pose, drive mode) in a `MinimalPlugins` app, for every step of every lesson.
+
+use crate::app::convert;
+use crate::app::robot::Robot;
+use crate::app::sim::DriveMode;
+use crate::kit::i18n::Lang;
+use crate::kit::{ActiveLesson, LessonParams, StepCommand, StepState};
+use crate::math::Vec3 as RVec3;
+use bevy::prelude::*;
+use bevy_panorbit_camera::PanOrbitCamera;
+
+fn app(lesson: &str, step: Option<usize>) -> App {
+    use bevy::state::app::StatesPlugin;
+    let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+    let mut app = App::new();
+    // Drawing needs the renderer's gizmo resources: without them its systems are skipped.
+    app.set_error_handler(bevy::ecs::error::ignore);
+    app.add_plugins((MinimalPlugins, StatesPlugin))
+        .insert_resource(Lang::En)
+        .init_resource::<crate::kit::widgets::Labels>()
+        .init_resource::<crate::app::capture::Headless>()
+        .add_plugins(crate::app::ArmtutorPlugin {
+            model,
+            lang: Lang::En,
+            lessons: crate::lessons::ALL,
+            lesson: Some(lesson.into()),
+            step,
+        });
+    app.world_mut().spawn(PanOrbitCamera::default());
+    app
+}
+
+fn camera(app: &mut App) -> PanOrbitCamera {
+    let mut q = app.world_mut().query::<&PanOrbitCamera>();
+    *q.single(app.world()).unwrap()
+}
+
+/// `--step 5` of the Jacobian lesson: the camera frames the high wrist, the singularity
+/// section opens with the ghost arms, the arm is put in the near-singular pose in teach
+/// mode; PageDown then moves on and applies the next step.
+#[test]
+fn entering_a_step_applies_its_set_up() {
+    use crate::lessons::jacobian::{JacobianState, Section};
+    let mut app = app("jacobian", Some(4));
+    for _ in 0..3 {
+        app.update();
+    }
+    let steps = crate::lessons::jacobian::LESSON.steps;
+    assert_eq!(app.world().resource::<StepState>().current, Some(4));
+    let cam = camera(&mut app);
+    let shot = steps[4].shot;
+    assert!((convert::point_to_robot(cam.target_focus) - RVec3::from(shot.target)).norm() < 1e-6);
+    assert_eq!(cam.target_radius, shot.distance);
+    let state = app.world().resource::<JacobianState>();
+    assert_eq!(state.section, Section::Singularity);
+    assert!(state.ghosts && state.velocity && !state.force);
+    assert_eq!(
+        *app.world().resource::<State<DriveMode>>().get(),
+        DriveMode::Teach
+    );
+    let robot = app.world().resource::<Robot>();
+    let q = robot.kin.as_ref().unwrap().q_chain.clone();
+    let want = steps[4].sim.q.unwrap();
+    assert!(
+        q.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
+        "{q:?}"
+    );
+    // The student changes something; the next step sets its own scene up.
+    app.world_mut().resource_mut::<JacobianState>().ghosts = false;
+    app.world_mut().write_message(StepCommand::Next);
+    app.update();
+    app.update();
+    assert_eq!(app.world().resource::<StepState>().current, Some(5));
+    assert!(app.world().resource::<JacobianState>().ghosts);
+    // Going back to the first step: the columns section, with its shot.
+    app.world_mut().write_message(StepCommand::Go(0));
+    app.update();
+    app.update();
+    let state = app.world().resource::<JacobianState>();
+    assert_eq!(state.section, Section::Columns);
+    assert!(state.columns && !state.ghosts);
+    assert_eq!(camera(&mut app).target_radius, steps[0].shot.distance);
+    // Another lesson ends the sequence: free exploration, nothing re-applied.
+    app.world_mut()
+        .resource_mut::<NextState<ActiveLesson>>()
+        .set(ActiveLesson(Some("rotations")));
+    app.update();
+    assert_eq!(app.world().resource::<StepState>().current, None);
+}
+
+/// Every step of every lesson, entered in turn: each setting it names is one its lesson
+/// knows and keeps (written back unchanged), and the camera takes its shot.
+#[test]
+fn every_step_sets_only_settings_its_lesson_knows() {
+    for lesson in crate::lessons::ALL {
+        let mut app = app(lesson.id, None);
+        app.update();
+        for (i, step) in lesson.steps.iter().enumerate() {
+            app.world_mut().write_message(StepCommand::Go(i));
+            app.update();
+            app.update();
+            let at = format!("{} step {}", lesson.id, i + 1);
+            let params = app.world().resource::<LessonParams>();
+            assert_eq!(params.owner, Some(lesson.id), "{at}");
+            for (k, v) in step.params {
+                match params.now.get(*k) {
+                    Some(now) => assert_eq!(now, v, "{at}: {k}"),
+                    // Frame picks are resolved against the robot, not written back.
+                    None => assert!(
+                        lesson.id == "frames" && ["a", "b", "c"].contains(k),
+                        "{at}: {k} is not a setting of {}",
+                        lesson.id
+                    ),
+                }
+            }
+            assert_eq!(camera(&mut app).target_yaw, step.shot.yaw, "{at}");
+        }
+    }
+}
+
+/// The frames lesson's named picks land on the robot's links.
+#[test]
+fn a_step_picks_frames_by_name() {
+    use crate::lessons::frames::{FrameRef, FramesState};
+    let mut app = app("frames", Some(1));
+    for _ in 0..3 {
+        app.update();
+    }
+    let tool = app.world().resource::<Robot>().tool;
+    let state = app.world().resource::<FramesState>();
+    assert_eq!(state.a, FrameRef::Link(0));
+    assert_eq!(state.c, FrameRef::Link(tool));
+    assert_ne!(state.b, state.a);
+}
+
+/// Leaving a lesson is a state transition: its settings go back to their defaults (what a
+/// fresh link opens), and opening it again starts from them.
+#[test]
+fn leaving_a_lesson_resets_its_settings() {
+    use crate::lessons::jacobian::{JacobianState, Section};
+    let mut app = app("jacobian", None);
+    app.update();
+    {
+        let mut s = app.world_mut().resource_mut::<JacobianState>();
+        s.section = Section::TwistWrench;
+        s.ghosts = true;
+        s.linear_dq = 0.35;
+    }
+    app.update();
+    assert!(app.world().resource::<LessonParams>().now.get("ghosts") == Some(&"1".into()));
+    app.world_mut()
+        .resource_mut::<NextState<ActiveLesson>>()
+        .set(ActiveLesson(Some("rotations")));
+    app.update();
+    let (s, d) = (
+        app.world().resource::<JacobianState>(),
+        JacobianState::default(),
+    );
+    assert_eq!(
+        (s.section, s.ghosts, s.linear_dq),
+        (d.section, d.ghosts, d.linear_dq)
+    );
+}
