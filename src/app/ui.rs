@@ -7,7 +7,7 @@ use super::robot::{ArmSet, Notice, Robot};
 use super::sim::{DriveMode, SPEEDS, Sim};
 use super::teach::Teach;
 use crate::kit::i18n::{self, Lang};
-use crate::kit::widgets::{note, Labels, UiState, egui_color};
+use crate::kit::widgets::{Labels, UiState, note};
 use crate::kit::{ActiveLesson, LessonRegistry, StepCommand};
 use crate::sim::policy::ActionMode;
 use bevy::gizmos::transform_gizmo::{

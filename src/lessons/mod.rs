@@ -186,10 +186,8 @@ mod tests {
                 app.add_systems(
                     OnEnter(crate::kit::lesson_state("extra")),
                     |mut commands: Commands| {
-                        commands.spawn((
-                            ExtraThing,
-                            DespawnOnExit(crate::kit::lesson_state("extra")),
-                        ));
+                        commands
+                            .spawn((ExtraThing, DespawnOnExit(crate::kit::lesson_state("extra"))));
                     },
                 );
             },

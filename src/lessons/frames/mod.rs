@@ -5,20 +5,10 @@
 //! and that `T_ba = T_ab⁻¹ = [Rᵀ, −Rᵀp]`. Then the calibration chain (a camera on a stand sees
 //! the cube) and basis change versus coordinate change.
 
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::scene::AXIS_COLORS;
-use crate::app::sim::Sim;
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
-use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
+use crate::app::robot::ArmSet;
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use std::collections::BTreeMap;
+use bevy_egui::EguiPrimaryContextPass;
 
 mod measure;
 mod overlays;
@@ -26,7 +16,7 @@ mod panel;
 mod state;
 
 pub use measure::*;
-pub use overlays::*;
+use overlays::*;
 pub use panel::*;
 pub use state::*;
 
@@ -69,6 +59,14 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Fr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::app::robot::Robot;
+
+    use crate::kit::i18n::Lang;
+    use crate::kit::widgets::Labels;
+
+    use crate::math::Vec3 as RVec3;
+
     use crate::robot::Model;
 
     fn robot() -> Robot {

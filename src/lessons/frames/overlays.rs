@@ -1,19 +1,14 @@
 //! The lesson drawn over the scene: a triad per frame, the chain's arrows, the camera.
 
 use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
+use crate::app::robot::Robot;
 use crate::app::scene::AXIS_COLORS;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
-use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
+use crate::kit::widgets::{Labels, egui_color};
+use crate::math::{Transform as Pose, Vec3 as RVec3};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use std::collections::BTreeMap;
+use bevy_egui::egui;
 
 use super::*;
 

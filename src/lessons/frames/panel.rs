@@ -1,19 +1,13 @@
 //! The lesson panel, one function per section.
 
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
+use crate::app::robot::Robot;
 use crate::app::scene::AXIS_COLORS;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
-use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
+use crate::kit::widgets::{UiState, egui_color, lesson_panel};
+use crate::math::{Transform as Pose, Vec3 as RVec3};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use std::collections::BTreeMap;
+use bevy_egui::{EguiContexts, egui};
 
 use super::*;
 

@@ -1,22 +1,10 @@
 //! The lesson's state: the open section, the three frames picked (by link name in a link or
 //! a step, so a new robot keeps sensible picks), the overlays, the calibration point.
 
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::scene::AXIS_COLORS;
-use crate::app::sim::Sim;
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
-use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
+use crate::app::robot::Robot;
+use crate::lessons::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use std::collections::BTreeMap;
-
-use super::*;
 
 /// A frame the lesson can pick.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

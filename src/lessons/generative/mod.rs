@@ -7,43 +7,24 @@
 //! average of the modes is drawn in red, through the post. The chunks can also drive the arm in
 //! physics. The math is in `crate::math::{generative, chunks, mlp}` and `crate::sim::course`.
 
-use crate::app::capture::Headless;
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::Sim;
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel};
-use crate::kit::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    write_flag,
-};
-use crate::math::Vec3 as RVec3;
-use crate::math::chunks::{ChunkSet, Plane, Point};
-use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
-use crate::math::mlp::{TrainConfig, Trainer};
-use crate::robot::panda;
-use crate::sim::course::{self, Demo, SampledPolicy, Source};
-use crate::sim::policy::Episode;
-use bevy::platform::time::Instant;
+use crate::app::robot::ArmSet;
+use crate::kit::{LessonInfo, ShowEverything, lesson_is};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Line, Points};
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use bevy_egui::EguiPrimaryContextPass;
 
-mod task;
 mod data;
 mod overlays;
 mod panel;
 mod state;
 mod steps;
 mod strings;
+mod task;
 
-pub use task::{Tallies, Tally};
 use data::*;
 use overlays::*;
 use panel::*;
 pub use state::*;
+pub use task::{Tallies, Tally};
 
 pub const ID: &str = "generative";
 
@@ -83,6 +64,17 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ge
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::capture::Headless;
+
+    use crate::app::robot::Robot;
+    use crate::app::sim::Sim;
+
+    use crate::kit::LessonSettings;
+    use crate::math::Vec3 as RVec3;
+
+    use crate::sim::course::{self, Demo};
+
+    use std::collections::BTreeMap;
 
     #[test]
     fn the_sampler_and_driver_round_trip_through_link_parameters() {

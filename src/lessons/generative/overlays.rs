@@ -2,29 +2,12 @@
 //! demonstrations, the regression, and the chunk the arm is executing.
 
 use super::*;
-use crate::app::capture::Headless;
 use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::Sim;
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel};
-use crate::kit::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    write_flag,
-};
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
-use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
-use crate::math::mlp::{TrainConfig, Trainer};
-use crate::robot::panda;
-use crate::sim::course::{self, Demo, SampledPolicy, Source};
-use crate::sim::policy::Episode;
-use bevy::platform::time::Instant;
-use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Line, Points};
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use crate::math::generative::Mixture;
+use crate::sim::course::{self};
 
 /// Denoising steps computed per frame at most while the animation catches up.
 pub(super) const STEPS_PER_FRAME: usize = 25;

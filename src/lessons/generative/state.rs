@@ -2,28 +2,16 @@
 //! on screen and what is measured of it, and the settings a link carries.
 
 use super::*;
-use crate::app::capture::Headless;
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{Scenario, Sim};
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel};
-use crate::kit::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    write_flag,
-};
+use crate::app::sim::Scenario;
+use crate::kit::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
 use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
 use crate::math::mlp::{TrainConfig, Trainer};
-use crate::robot::panda;
 use crate::sim::course::{self, Demo, SampledPolicy, Source};
 use crate::sim::policy::Episode;
 use crate::sim::policy::PickPlaceConfig;
 use bevy::platform::time::Instant;
-use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Line, Points};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 

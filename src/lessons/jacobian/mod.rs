@@ -6,25 +6,10 @@
 //! σ_min → 0: the pseudo-inverse asks for huge joint speeds, damped least squares does not.
 //! Twists and wrenches change frame with X = Ad_T and X* = X⁻ᵀ, and their power is the same.
 
-use crate::app::actions::Action;
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
-use crate::math::ellipsoid::Ellipsoid3;
-use crate::math::ik::{adaptive_damping, dls_step, pinv_step};
-use crate::math::spatial::{Twist, Wrench};
-use crate::math::{Mat3, Transform as Pose, Vec3 as RVec3, Vec6};
-use crate::robot::panda;
+use crate::app::robot::ArmSet;
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Bar, BarChart, Line};
-use std::collections::BTreeMap;
-use std::collections::VecDeque;
+use bevy_egui::EguiPrimaryContextPass;
 
 mod measure;
 mod overlays;
@@ -33,7 +18,7 @@ mod state;
 
 pub use measure::*;
 pub use overlays::*;
-pub use panel::*;
+use panel::*;
 pub use state::*;
 
 mod steps;
@@ -75,6 +60,14 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ja
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::app::robot::Robot;
+    use crate::kit::i18n::Lang;
+    use crate::kit::widgets::Labels;
+    use crate::lessons::ShowEverything;
+
+    use crate::math::{Vec3 as RVec3, Vec6};
+
     use crate::robot::Model;
 
     fn robot() -> Robot {

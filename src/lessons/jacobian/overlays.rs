@@ -1,25 +1,13 @@
 //! The lesson drawn over the scene: the velocity, force and rotational ellipsoids, the
 //! Jacobian's columns as arrows, the ghost arms of J⁺ and DLS, the linear approximation.
 
-use crate::app::actions::Action;
 use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
+use crate::app::robot::Robot;
+use crate::kit::widgets::{Labels, egui_color};
 use crate::math::ellipsoid::Ellipsoid3;
-use crate::math::ik::{adaptive_damping, dls_step, pinv_step};
-use crate::math::spatial::{Twist, Wrench};
-use crate::math::{Mat3, Transform as Pose, Vec3 as RVec3, Vec6};
-use crate::robot::panda;
+use crate::math::{Mat3, Vec3 as RVec3};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Bar, BarChart, Line};
-use std::collections::BTreeMap;
-use std::collections::VecDeque;
+use bevy_egui::egui;
 
 use super::*;
 

@@ -1,24 +1,13 @@
 //! The lesson panel, one function per section.
 
 use crate::app::actions::Action;
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
+use crate::app::robot::Robot;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{note, Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
-use crate::math::ellipsoid::Ellipsoid3;
-use crate::math::ik::{adaptive_damping, dls_step, pinv_step};
-use crate::math::spatial::{Twist, Wrench};
-use crate::math::{Mat3, Transform as Pose, Vec3 as RVec3, Vec6};
-use crate::robot::panda;
+use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
+use crate::math::Vec3 as RVec3;
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Bar, BarChart, Line};
-use std::collections::BTreeMap;
-use std::collections::VecDeque;
 
 use super::*;
 

@@ -1,27 +1,11 @@
 //! The lesson's state: the open section, the demanded motion, the overlays, the joint being
 //! stepped, the history of the manipulability, and the settings a link carries.
 
-use crate::app::actions::Action;
-use crate::app::convert;
-use crate::app::robot::{ArmSet, Robot};
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_flag, param_name,
-    sync_params, write_flag,
-};
-use crate::math::ellipsoid::Ellipsoid3;
-use crate::math::ik::{adaptive_damping, dls_step, pinv_step};
-use crate::math::spatial::{Twist, Wrench};
-use crate::math::{Mat3, Transform as Pose, Vec3 as RVec3, Vec6};
-use crate::robot::panda;
+use crate::app::robot::Robot;
+use crate::lessons::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Bar, BarChart, Line};
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
-
-use super::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {

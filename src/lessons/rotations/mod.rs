@@ -6,26 +6,10 @@
 //! integration and its shortcuts; and how continuous each representation is as a network
 //! target. The math is in `crate::math::{euler, rotation, rotation_paths}`.
 
-use crate::app::convert;
 use crate::app::robot::ArmSet;
-use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_name, sync_params,
-};
-use crate::math::euler::{EulerSequence, rate_singular_values};
-use crate::math::orientation_control::{
-    OrientationError, SweepSettings, TrackingRun, track_orientation_sweep,
-};
-use crate::math::rotation::Quat as RQuat;
-use crate::math::rotation_paths::{
-    Interpolation, QuatStep, encode, integration_drift_series, misread_order, path, step_angles,
-};
-use crate::math::{Mat3, Vec3 as RVec3, so3};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Bar, BarChart, Legend, Line};
-use std::collections::{BTreeMap, VecDeque};
+use bevy_egui::EguiPrimaryContextPass;
 
 mod arm_demo;
 mod overlays;
@@ -34,7 +18,7 @@ mod state;
 
 pub use arm_demo::*;
 pub use overlays::*;
-pub use panel::*;
+use panel::*;
 pub use state::*;
 
 mod steps;
@@ -79,7 +63,15 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::lessons::LessonSettings;
+    use crate::math::euler::{EulerSequence, rate_singular_values};
+
+    use crate::math::rotation_paths::Interpolation;
+    use crate::math::{Vec3 as RVec3, so3};
+
     use crate::math::rotation_paths::interpolate;
+    use std::collections::BTreeMap;
 
     /// A link's settings open the same scene: applied by the lesson when it opens, written
     /// back every frame; a hand-edited link with bad values changes nothing.

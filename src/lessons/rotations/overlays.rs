@@ -2,25 +2,14 @@
 //! orientation paths, each method in its own colour.
 
 use crate::app::convert;
-use crate::app::robot::ArmSet;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{Labels, UiState, egui_color, fixed_plot, lesson_panel};
-use crate::lessons::{
-    LessonInfo, LessonSettings, ShowEverything, lesson_is, param_choice, param_name, sync_params,
-};
-use crate::math::euler::{EulerSequence, rate_singular_values};
-use crate::math::orientation_control::{
-    OrientationError, SweepSettings, TrackingRun, track_orientation_sweep,
-};
+use crate::kit::widgets::Labels;
+use crate::math::Vec3 as RVec3;
+use crate::math::euler::EulerSequence;
 use crate::math::rotation::Quat as RQuat;
-use crate::math::rotation_paths::{
-    Interpolation, QuatStep, encode, integration_drift_series, misread_order, path, step_angles,
-};
-use crate::math::{Mat3, Vec3 as RVec3, so3};
+use crate::math::rotation_paths::{Interpolation, path};
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Bar, BarChart, Legend, Line};
-use std::collections::{BTreeMap, VecDeque};
+use bevy_egui::egui;
 
 use super::*;
 
