@@ -45,9 +45,15 @@ pub struct ActionsPlugin;
 impl Plugin for ActionsPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<Action>()
+            .init_resource::<PendingPose>()
             .add_systems(Update, apply_actions.in_set(ArmSet::Actions));
     }
 }
+
+/// A pose asked for with `teach` while the physics drives the arm: the physics would move the
+/// arm back this frame, so the pose is applied again once teach mode has begun.
+#[derive(Resource, Default)]
+struct PendingPose(Option<Vec<f64>>);
 
 /// Everything an action can change.
 #[derive(SystemParam)]
@@ -61,9 +67,15 @@ pub struct Targets<'w> {
     next_lesson: Option<ResMut<'w, NextState<ActiveLesson>>>,
     mode: Option<Res<'w, State<DriveMode>>>,
     next_mode: Option<ResMut<'w, NextState<DriveMode>>>,
+    pending: ResMut<'w, PendingPose>,
 }
 
 fn apply_actions(mut actions: MessageReader<Action>, mut targets: Targets) {
+    if targets.mode() == DriveMode::Teach
+        && let Some(q) = targets.pending.0.take()
+    {
+        targets.set_q(&q);
+    }
     for action in actions.read() {
         targets.apply(action.clone());
     }
@@ -128,11 +140,16 @@ impl Targets<'_> {
                 }
             }
             Action::Pose { q, teach } => {
+                let valid = q.len() == self.robot.q.len() && q.iter().all(|v| v.is_finite());
+                if !valid {
+                    return;
+                }
                 self.set_q(&q);
-                if teach {
+                if teach && self.mode() != DriveMode::Teach {
                     if let Some(next) = &mut self.next_mode {
                         next.set(DriveMode::Teach);
                     }
+                    self.pending.0 = Some(q);
                 }
             }
             Action::Scenario(scenario) => {

@@ -306,22 +306,44 @@ fn finish(bench: &Bench, report: &Report) {
 mod tests {
     use super::*;
 
+    /// The threads alive now (a test thread that ends takes its run time out of the sum).
+    #[cfg(target_os = "linux")]
+    fn threads() -> Vec<String> {
+        let mut ids: Vec<String> = std::fs::read_dir("/proc/self/task")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     #[test]
+    #[cfg(target_os = "linux")]
     fn own_cpu_time_counts_work_not_sleep() {
-        let Some(a) = own_cpu_time() else { return };
-        std::thread::sleep(Duration::from_millis(30));
-        let b = own_cpu_time().unwrap();
-        // Spin for 40 ms of wall time.
-        let spin = Instant::now();
-        let mut x = 0u64;
-        while spin.elapsed() < Duration::from_millis(40) {
-            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+        // Other test threads start and end meanwhile; one that ends between two readings takes
+        // its time out of the sum, so a measurement only counts when the same threads were
+        // alive throughout. Sleeping costs little, spinning costs a lot.
+        for _ in 0..50 {
+            let before = threads();
+            let Some(a) = own_cpu_time() else { return };
+            std::thread::sleep(Duration::from_millis(30));
+            let b = own_cpu_time().unwrap_or_default();
+            let spin = Instant::now();
+            let mut x = 0u64;
+            while spin.elapsed() < Duration::from_millis(40) {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+            let c = own_cpu_time().unwrap_or_default();
+            if threads() != before {
+                continue;
+            }
+            assert!(c > b && b >= a);
+            assert!(c - b > Duration::from_millis(10), "{:?}", c - b);
+            return;
         }
-        let c = own_cpu_time().unwrap();
-        // Other test threads run too, so only the ordering is certain: sleeping costs little,
-        // spinning costs a lot.
-        assert!(c > b && b >= a);
-        assert!(c - b > Duration::from_millis(10), "{:?}", c - b);
+        panic!("threads kept starting and ending: no clean measurement in 50 tries");
     }
 
     #[test]

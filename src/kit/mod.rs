@@ -103,6 +103,14 @@ pub trait LessonSettings:
     fn apply_params(&mut self, given: &BTreeMap<String, String>);
     /// Writes the settings that define the scene.
     fn write_params(&self, out: &mut BTreeMap<String, String>);
+    /// Puts the settings back to their defaults. The default goes through the link form, so
+    /// whatever the lesson computed or recorded stays; a lesson whose link leaves out a
+    /// setting in some sections (it means nothing there) resets that setting itself.
+    fn reset(&mut self) {
+        let mut defaults = BTreeMap::new();
+        Self::default().write_params(&mut defaults);
+        self.apply_params(&defaults);
+    }
 }
 
 /// The link name of `choice` in a table of (choice, name) pairs.
@@ -153,9 +161,7 @@ pub fn sync_params<S: LessonSettings>(
 /// Puts the settings that define a scene back to their defaults (what a fresh link would
 /// open); what the lesson computed or recorded stays, to be reused when it opens again.
 pub fn reset_settings<S: LessonSettings>(mut state: ResMut<S>) {
-    let mut defaults = BTreeMap::new();
-    S::default().write_params(&mut defaults);
-    state.apply_params(&defaults);
+    state.reset();
 }
 
 /// Registers lesson `id`'s settings `S`: kept in step with [`LessonParams`] while it is open

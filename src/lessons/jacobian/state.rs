@@ -166,6 +166,17 @@ impl LessonSettings for JacobianState {
             );
         }
     }
+
+    // The link names the stepped joint only in the section that shows it, so the defaults'
+    // link does not carry it back: reset it here.
+    fn reset(&mut self) {
+        let fresh = Self::default();
+        let mut defaults = BTreeMap::new();
+        fresh.write_params(&mut defaults);
+        self.apply_params(&defaults);
+        self.linear_joint = fresh.linear_joint;
+        self.linear_dq = fresh.linear_dq;
+    }
 }
 
 /// Keeps [`HISTORY_SECONDS`] of σ, manipulability and condition number for the plots
