@@ -513,8 +513,7 @@ fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64)
 /// self-motion slider.
 fn arm_panel(
     mut contexts: EguiContexts,
-    ui_state: Res<UiState>,
-    lang: Res<Lang>,
+    (ui_state, lang): (Res<UiState>, Res<Lang>),
     robot: Res<Robot>,
     mut teach: ResMut<Teach>,
     mode: Res<State<DriveMode>>,
