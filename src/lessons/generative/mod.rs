@@ -55,6 +55,7 @@ fn plugin(app: &mut App) {
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<GenerativeState>) {
     if msgs.read().count() > 0 {
         state.show_demos = true;
+        state.show_ghosts = true;
         state.show_trails = true;
         state.show_regression = true;
         state.record_at_once = true;
@@ -84,6 +85,7 @@ mod tests {
             samples: 128,
             noise_seed: 9,
             driver: DriverChoice::Generative,
+            show_ghosts: false,
             ..default()
         };
         let mut out = BTreeMap::new();
@@ -95,6 +97,7 @@ mod tests {
                 "demos=1",
                 "driver=sampled",
                 "field=exact",
+                "ghosts=0",
                 "k=4",
                 "noise=9",
                 "regression=1",
@@ -115,6 +118,7 @@ mod tests {
             ),
             (SamplerChoice::FlowHeun, 4, 128, 9, DriverChoice::Generative)
         );
+        assert!(!fresh.show_ghosts);
         assert!(!fresh.train_when_ready);
         // A link to the network view trains one once the demonstrations are in.
         let network: BTreeMap<String, String> = [("field".into(), "network".into())].into();

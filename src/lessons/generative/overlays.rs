@@ -76,7 +76,7 @@ pub(super) fn draw(state: Res<GenerativeState>, sim: Option<Res<Sim>>, mut gizmo
             gizmos.linestrip(d.path.iter().map(convert::point), DEMO_COLOR);
         }
     }
-    if let Some(run) = &state.run {
+    if let Some(run) = state.run.as_ref().filter(|_| state.show_ghosts) {
         let shown = state.shown.min(run.done_steps());
         let progress = shown as f32 / run.sampler.steps().max(1) as f32;
         // Line index of the chunk's middle position (the start comes first).

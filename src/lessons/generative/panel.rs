@@ -172,6 +172,7 @@ pub(super) fn sampler_section(ui: &mut egui::Ui, state: &mut GenerativeState, l:
     });
     ui.horizontal(|ui| {
         ui.checkbox(&mut state.show_demos, l.t("show_demos"));
+        ui.checkbox(&mut state.show_ghosts, l.t("show_ghosts"));
         ui.checkbox(&mut state.show_trails, l.t("show_trails"));
         ui.checkbox(&mut state.show_regression, l.t("show_regression"));
     });

@@ -79,6 +79,8 @@ pub struct GenerativeState {
     pub playing: bool,
     pub(super) clock: f64,
     pub show_demos: bool,
+    /// The sampled (ghost) chunks; off where a step is about the data or the regression.
+    pub show_ghosts: bool,
     pub show_trails: bool,
     pub show_regression: bool,
     pub metrics: Option<Metrics>,
@@ -140,6 +142,7 @@ impl Default for GenerativeState {
             playing: true,
             clock: 0.0,
             show_demos: true,
+            show_ghosts: true,
             show_trails: true,
             show_regression: true,
             metrics: None,
@@ -419,6 +422,7 @@ impl LessonSettings for GenerativeState {
             self.train_when_ready = f == FieldChoice::Network && self.trained.is_none();
         }
         param_flag(given, "demos", &mut self.show_demos);
+        param_flag(given, "ghosts", &mut self.show_ghosts);
         param_flag(given, "trails", &mut self.show_trails);
         param_flag(given, "regression", &mut self.show_regression);
         self.dirty = true;
@@ -443,6 +447,7 @@ impl LessonSettings for GenerativeState {
             out.insert("field".into(), n.into());
         }
         write_flag(out, "demos", self.show_demos);
+        write_flag(out, "ghosts", self.show_ghosts);
         write_flag(out, "trails", self.show_trails);
         write_flag(out, "regression", self.show_regression);
     }

@@ -38,6 +38,7 @@ pub const STEPS: &[Step] = &[
         params: &[
             ("driver", "scripted"),
             ("demos", "1"),
+            ("ghosts", "0"),
             ("trails", "0"),
             ("regression", "0"),
             ("sampler", "fm"),
@@ -60,6 +61,7 @@ pub const STEPS: &[Step] = &[
         params: &[
             ("driver", "scripted"),
             ("demos", "1"),
+            ("ghosts", "0"),
             ("trails", "0"),
             ("regression", "1"),
         ],
@@ -78,6 +80,7 @@ pub const STEPS: &[Step] = &[
         ),
         shot: COURSE,
         params: &[
+            ("ghosts", "1"),
             ("sampler", "ddpm"),
             ("cosine", "1"),
             ("trails", "1"),
@@ -102,6 +105,7 @@ pub const STEPS: &[Step] = &[
         ),
         shot: COURSE,
         params: &[
+            ("ghosts", "1"),
             ("sampler", "ddim"),
             ("k", "10"),
             ("cosine", "1"),
@@ -124,6 +128,7 @@ pub const STEPS: &[Step] = &[
         ),
         shot: COURSE,
         params: &[
+            ("ghosts", "1"),
             ("sampler", "fm"),
             ("k", "10"),
             ("trails", "1"),
@@ -145,6 +150,7 @@ pub const STEPS: &[Step] = &[
         ),
         shot: COURSE,
         params: &[
+            ("ghosts", "1"),
             ("sampler", "fm"),
             ("k", "1"),
             ("trails", "1"),
@@ -169,6 +175,7 @@ pub const STEPS: &[Step] = &[
         ),
         shot: COURSE,
         params: &[
+            ("ghosts", "1"),
             ("sampler", "heun"),
             ("k", "4"),
             ("trails", "1"),
@@ -190,6 +197,7 @@ pub const STEPS: &[Step] = &[
         ),
         shot: COURSE,
         params: &[
+            ("ghosts", "1"),
             ("driver", "sampled"),
             ("sampler", "fm"),
             ("k", "10"),

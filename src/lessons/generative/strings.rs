@@ -81,6 +81,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("denoise_step", "denoising step", "去噪步"),
     ("new_noise", "New noise", "新的噪声"),
     ("show_demos", "demos", "演示"),
+    ("show_ghosts", "samples", "样本"),
     ("show_trails", "trails", "轨迹"),
     ("show_regression", "regression", "回归"),
     (
