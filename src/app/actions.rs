@@ -98,14 +98,16 @@ impl Targets<'_> {
         self.mode.as_ref().map_or(DriveMode::Simulate, |m| *m.get())
     }
 
-    fn set_q(&mut self, q: &[f64]) {
+    /// Moves the arm to `q` if it is a whole, finite pose (says whether it did).
+    fn set_q(&mut self, q: &[f64]) -> bool {
         if q.len() != self.robot.q.len() || q.iter().any(|v| !v.is_finite()) {
-            return;
+            return false;
         }
         self.robot.set_q(q);
         if let Some(teach) = &mut self.teach {
             teach.sync_target = true;
         }
+        true
     }
 
     fn apply(&mut self, action: Action) {
@@ -140,12 +142,7 @@ impl Targets<'_> {
                 }
             }
             Action::Pose { q, teach } => {
-                let valid = q.len() == self.robot.q.len() && q.iter().all(|v| v.is_finite());
-                if !valid {
-                    return;
-                }
-                self.set_q(&q);
-                if teach && self.mode() != DriveMode::Teach {
+                if self.set_q(&q) && teach && self.mode() != DriveMode::Teach {
                     if let Some(next) = &mut self.next_mode {
                         next.set(DriveMode::Teach);
                     }

@@ -107,10 +107,16 @@ pub trait LessonSettings:
     /// whatever the lesson computed or recorded stays; a lesson whose link leaves out a
     /// setting in some sections (it means nothing there) resets that setting itself.
     fn reset(&mut self) {
-        let mut defaults = BTreeMap::new();
-        Self::default().write_params(&mut defaults);
-        self.apply_params(&defaults);
+        reset_through_link(self);
     }
+}
+
+/// Applies the link that [`Default`] writes: every setting the link carries goes back to its
+/// default, and nothing else is touched.
+pub fn reset_through_link<S: LessonSettings>(state: &mut S) {
+    let mut defaults = BTreeMap::new();
+    S::default().write_params(&mut defaults);
+    state.apply_params(&defaults);
 }
 
 /// The link name of `choice` in a table of (choice, name) pairs.

@@ -59,14 +59,10 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Fr
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use crate::app::robot::Robot;
-
     use crate::kit::i18n::Lang;
     use crate::kit::widgets::Labels;
-
     use crate::math::Vec3 as RVec3;
-
     use crate::robot::Model;
 
     fn robot() -> Robot {

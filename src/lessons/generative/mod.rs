@@ -66,15 +66,11 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ge
 mod tests {
     use super::*;
     use crate::app::capture::Headless;
-
     use crate::app::robot::Robot;
     use crate::app::sim::Sim;
-
     use crate::kit::LessonSettings;
     use crate::math::Vec3 as RVec3;
-
     use crate::sim::course::{self, Demo};
-
     use std::collections::BTreeMap;
 
     #[test]

@@ -7,7 +7,7 @@ use crate::app::sim::Sim;
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
 use crate::math::generative::Mixture;
-use crate::sim::course::{self};
+use crate::sim::course;
 
 /// Denoising steps computed per frame at most while the animation catches up.
 pub(super) const STEPS_PER_FRAME: usize = 25;

@@ -60,14 +60,11 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ja
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use crate::app::robot::Robot;
     use crate::kit::i18n::Lang;
     use crate::kit::widgets::Labels;
     use crate::lessons::ShowEverything;
-
     use crate::math::{Vec3 as RVec3, Vec6};
-
     use crate::robot::Model;
 
     fn robot() -> Robot {

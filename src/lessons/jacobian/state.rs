@@ -2,6 +2,7 @@
 //! stepped, the history of the manipulability, and the settings a link carries.
 
 use crate::app::robot::Robot;
+use crate::kit::reset_through_link;
 use crate::lessons::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use bevy::prelude::*;
 use std::collections::BTreeMap;
@@ -170,10 +171,8 @@ impl LessonSettings for JacobianState {
     // The link names the stepped joint only in the section that shows it, so the defaults'
     // link does not carry it back: reset it here.
     fn reset(&mut self) {
+        reset_through_link(self);
         let fresh = Self::default();
-        let mut defaults = BTreeMap::new();
-        fresh.write_params(&mut defaults);
-        self.apply_params(&defaults);
         self.linear_joint = fresh.linear_joint;
         self.linear_dq = fresh.linear_dq;
     }

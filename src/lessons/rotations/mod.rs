@@ -63,14 +63,11 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ro
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use crate::lessons::LessonSettings;
     use crate::math::euler::{EulerSequence, rate_singular_values};
-
     use crate::math::rotation_paths::Interpolation;
-    use crate::math::{Vec3 as RVec3, so3};
-
     use crate::math::rotation_paths::interpolate;
+    use crate::math::{Vec3 as RVec3, so3};
     use std::collections::BTreeMap;
 
     /// A link's settings open the same scene: applied by the lesson when it opens, written
