@@ -17,7 +17,8 @@ pub(super) const ANIMATION_SECONDS: f64 = 4.0;
 /// Near side teal, far side orange (the two modes); the regression red.
 pub const SIDE_COLORS: [Color; 2] = [Color::srgb(0.3, 0.85, 0.8), Color::srgb(1.0, 0.6, 0.2)];
 pub const REGRESSION_COLOR: Color = Color::srgb(1.0, 0.15, 0.15);
-pub(super) const DEMO_COLOR: Color = Color::srgba(0.85, 0.85, 0.85, 0.35);
+/// Demonstrations are drawn in their side's colour, fainter than the samples.
+pub(super) const DEMO_ALPHA: f32 = 0.55;
 
 /// Plays the denoising from noise to chunks in [`ANIMATION_SECONDS`], computing steps as the
 /// animation needs them.
@@ -73,7 +74,8 @@ pub(super) fn draw(state: Res<GenerativeState>, sim: Option<Res<Sim>>, mut gizmo
     };
     if state.show_demos {
         for d in state.demos.iter().filter(|d| d.success) {
-            gizmos.linestrip(d.path.iter().map(convert::point), DEMO_COLOR);
+            let color = SIDE_COLORS[d.side as usize].with_alpha(DEMO_ALPHA);
+            gizmos.linestrip(d.path.iter().map(convert::point), color);
         }
     }
     if let Some(run) = state.run.as_ref().filter(|_| state.show_ghosts) {

@@ -147,7 +147,7 @@ pub(super) fn sampler_section(ui: &mut egui::Ui, state: &mut GenerativeState, l:
     if matches!(state.sampler, SamplerChoice::Ddpm | SamplerChoice::Ddim) {
         ui.checkbox(&mut state.cosine, l.t("cosine_schedule"));
     }
-    ui.add(egui::Slider::new(&mut state.samples, 64..=256).text(l.t("samples")));
+    ui.add(egui::Slider::new(&mut state.samples, MIN_SAMPLES..=MAX_SAMPLES).text(l.t("samples")));
     if before != (state.sampler, state.k, state.cosine, state.samples) {
         state.dirty = true;
     }
@@ -201,20 +201,22 @@ pub(super) fn metrics_section(ui: &mut egui::Ui, state: &GenerativeState, l: Lan
             ui.end_row();
             ui.label(l.t("metric_coverage"));
             ui.monospace(format!(
-                "{:.0} % ({} {}, {} {}); {:.0} % {}",
+                "{:.0} % ({} {}, {} {})",
                 m.sides * 100.0,
                 m.per_side[0],
                 l.t("side_near"),
                 m.per_side[1],
                 l.t("side_far"),
-                m.demos * 100.0,
-                l.t("gen_demos")
             ));
+            ui.end_row();
+            ui.label(l.t("metric_demo_coverage"));
+            ui.monospace(format!("{:.0} %", m.demos * 100.0));
             ui.end_row();
             ui.colored_label(egui_color(REGRESSION_COLOR), l.t("metric_regression"));
             ui.monospace(format!("{:.1} mm", m.regression * 1e3));
             ui.end_row();
         });
+    note(ui, l.t("metric_nfe_note"));
 }
 
 /// The same paths in the plane of the demonstrations' two principal components.

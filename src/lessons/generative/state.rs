@@ -11,9 +11,14 @@ use crate::math::mlp::{TrainConfig, Trainer};
 use crate::sim::course::{self, Demo, SampledPolicy, Source};
 use crate::sim::policy::Episode;
 use crate::sim::policy::PickPlaceConfig;
+
 use bevy::platform::time::Instant;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+
+/// The samples slider's range: a few to follow one by one, up to enough for steady metrics.
+pub const MIN_SAMPLES: usize = 16;
+pub const MAX_SAMPLES: usize = 256;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldChoice {
@@ -71,6 +76,7 @@ pub struct GenerativeState {
     pub cosine: bool,
     /// Steps for DDIM and flow matching (1–10).
     pub k: usize,
+    /// How many chunks are sampled and drawn ([`MIN_SAMPLES`]..=[`MAX_SAMPLES`]).
     pub samples: usize,
     pub noise_seed: u64,
     pub run: Option<Run>,
@@ -391,7 +397,7 @@ pub(super) const FIELD_NAMES: [(FieldChoice, &str); 2] = [
     (FieldChoice::Network, "network"),
 ];
 
-/// `sampler=ddpm|ddim|fm|heun`, `k=1..10`, `cosine=0|1` (DDPM/DDIM), `samples=64..256`,
+/// `sampler=ddpm|ddim|fm|heun`, `k=1..10`, `cosine=0|1` (DDPM/DDIM), `samples=16..256`,
 /// `noise=N` (the noise seed), `driver=scripted|sampled|regression` (the physics),
 /// `field=exact|network` (the denoiser), `demos`, `trails`, `regression` (overlays, `0|1`). A network is not in the link: `field=network` trains
 /// one in the page as soon as the demonstrations are recorded (the same one every time, the
@@ -409,7 +415,7 @@ impl LessonSettings for GenerativeState {
             self.cosine = c != "0";
         }
         if let Some(n) = get("samples").and_then(|n| n.parse::<usize>().ok()) {
-            self.samples = n.clamp(64, 256);
+            self.samples = n.clamp(MIN_SAMPLES, MAX_SAMPLES);
         }
         if let Some(n) = get("noise").and_then(|n| n.parse().ok()) {
             self.noise_seed = n;

@@ -41,6 +41,7 @@ pub const STEPS: &[Step] = &[
             ("ghosts", "0"),
             ("trails", "0"),
             ("regression", "0"),
+            ("samples", "64"),
             ("sampler", "fm"),
             ("k", "10"),
         ],
@@ -82,6 +83,7 @@ pub const STEPS: &[Step] = &[
         params: &[
             ("ghosts", "1"),
             ("sampler", "ddpm"),
+            ("samples", "24"),
             ("cosine", "1"),
             ("trails", "1"),
             ("demos", "0"),
@@ -107,6 +109,7 @@ pub const STEPS: &[Step] = &[
         params: &[
             ("ghosts", "1"),
             ("sampler", "ddim"),
+            ("samples", "24"),
             ("k", "10"),
             ("cosine", "1"),
             ("trails", "1"),
@@ -129,6 +132,7 @@ pub const STEPS: &[Step] = &[
         shot: COURSE,
         params: &[
             ("ghosts", "1"),
+            ("samples", "64"),
             ("sampler", "fm"),
             ("k", "10"),
             ("trails", "1"),
@@ -151,6 +155,7 @@ pub const STEPS: &[Step] = &[
         shot: COURSE,
         params: &[
             ("ghosts", "1"),
+            ("samples", "64"),
             ("sampler", "fm"),
             ("k", "1"),
             ("trails", "1"),
@@ -176,6 +181,7 @@ pub const STEPS: &[Step] = &[
         shot: COURSE,
         params: &[
             ("ghosts", "1"),
+            ("samples", "64"),
             ("sampler", "heun"),
             ("k", "4"),
             ("trails", "1"),
@@ -192,17 +198,20 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "(a₁ … a₁₂) ~ p(· | o)  →  run a₁ … a₄  →  ↻",
         try_this: tr(
-            "Watch the white dots (the positions being executed) and the tally of placed cubes in the panel as the episodes run.",
-            "随着回合进行，观察白点（正在执行的位置）和面板中成功放置的计数。",
+            "Watch the white chunk and its dots (the positions being executed) follow one of the two bands of demonstrations, and the tally of placed cubes in the panel as the episodes run.",
+            "随着回合进行，观察白色动作块及其白点（正在执行的位置）沿着两束演示中的一束前进，并留意面板中成功放置的计数。",
         ),
         shot: COURSE,
+        // The sampled cloud is hidden so the chunk being executed stands out against the
+        // demonstrations it was learned from.
         params: &[
-            ("ghosts", "1"),
+            ("ghosts", "0"),
             ("driver", "sampled"),
+            ("samples", "64"),
             ("sampler", "fm"),
             ("k", "10"),
             ("trails", "0"),
-            ("demos", "0"),
+            ("demos", "1"),
             ("regression", "0"),
         ],
         sim: PLAYING,

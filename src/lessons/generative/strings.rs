@@ -9,8 +9,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "gen_intro",
-        "The scripted policy carries the cube round the purple post, on the near side (teal) or the far side (orange): two modes. Each transport is cut into action chunks, the next 12 tool positions. A generative policy turns noise into a chunk step by step; the ghost paths are 64 samples on their way, the faint trails follow each chunk's middle point through denoising time. Regression, trained on the same data, predicts the average of the modes (red): a path straight through the post.",
-        "脚本策略把方块绕过紫色立柱搬运：从近侧（青色）或远侧（橙色）绕行，这就是两个模态。每次搬运被切成动作块，即接下来 12 个末端位置。生成式策略一步步把噪声变成动作块；半透明路径是正在去噪的 64 个样本，淡色轨迹记录每个动作块中点在去噪过程中的移动。用同样数据训练的回归模型只会预测各模态的平均（红色）：一条直穿立柱的路径。",
+        "The scripted policy carries the cube round the purple post, on the near side (teal) or the far side (orange): two modes. Each transport is cut into action chunks, the next 12 tool positions. A generative policy turns noise into a chunk step by step; the ghost paths are the samples (the slider sets how many) on their way, the faint trails follow each chunk's middle point through denoising time. Regression, trained on the same data, predicts the average of the modes (red): a path straight through the post.",
+        "脚本策略把方块绕过紫色立柱搬运：从近侧（青色）或远侧（橙色）绕行，这就是两个模态。每次搬运被切成动作块，即接下来 12 个末端位置。生成式策略一步步把噪声变成动作块；半透明路径是正在去噪的样本（数量由滑块设定），淡色轨迹记录每个动作块中点在去噪过程中的移动。用同样数据训练的回归模型只会预测各模态的平均（红色）：一条直穿立柱的路径。",
     ),
     (
         "gen_recording",
@@ -65,10 +65,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Heun's method: each step takes the velocity at its start and at an Euler guess of its end, and moves by their average: two evaluations per step and an error that shrinks like h² instead of h. The last step is a plain Euler step, because at τ = 1 the exact field is stiff.",
         "Heun 方法：每一步取起点处的速度和欧拉法预估终点处的速度，按二者的平均移动：每步两次求值，误差按 h² 而不是 h 缩小。最后一步是普通的欧拉步，因为在 τ = 1 处精确的速度场是刚性的。",
     ),
+    ("metric_nfe", "NFE", "NFE"),
     (
-        "metric_nfe",
-        "NFE (network function evaluations: calls to the denoiser)",
-        "NFE（函数求值次数：调用去噪器的次数）",
+        "metric_nfe_note",
+        "NFE: network function evaluations, the calls to the denoiser a sample costs.",
+        "NFE：函数求值次数，即每个样本调用去噪器的次数。",
     ),
     ("ddpm_steps", "T = 100 steps", "T = 100 步"),
     ("steps_k", "steps K", "步数 K"),
@@ -95,6 +96,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "到最近演示的距离（RMS）",
     ),
     ("metric_coverage", "Modes covered", "覆盖的模态"),
+    (
+        "metric_demo_coverage",
+        "Demonstrations covered",
+        "覆盖的演示",
+    ),
     ("metric_regression", "Regression's miss", "回归的偏差"),
     (
         "pca_title",

@@ -13,17 +13,19 @@ const TOOL: Shot = Shot {
     yaw: 1.0,
     pitch: 0.3,
 };
+/// The whole arm near its singular pose, base off to the right of the step card, with
+/// room below for the ghost arms the pseudo-inverse throws about.
 const HIGH_TOOL: Shot = Shot {
-    target: [0.15, 0.0, 0.75],
-    distance: 2.1,
+    target: [-0.04, -0.16, 0.55],
+    distance: 2.4,
     yaw: 0.7,
     pitch: 0.12,
 };
 
 /// Close to the tool, from the arm's side: joint 4 moves it in the x–z plane.
 const TOOL_SIDE: Shot = Shot {
-    target: [0.33, 0.0, 0.5],
-    distance: 0.65,
+    target: [0.5, 0.0, 0.46],
+    distance: 0.9,
     yaw: 0.0,
     pitch: 0.1,
 };
@@ -185,7 +187,13 @@ pub const STEPS: &[Step] = &[
             "修改运动旋量或力旋量的任意一项：基座坐标系中的数字全都变了，但两个功率读数始终相等。",
         ),
         shot: TOOL,
-        params: &[("section", "twist"), ("ghosts", "0"), ("force", "0")],
+        params: &[
+            ("section", "twist"),
+            ("ghosts", "0"),
+            ("velocity", "0"),
+            ("force", "0"),
+            ("columns", "0"),
+        ],
         sim: TEACH_READY,
     },
     Step {

@@ -82,13 +82,13 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Interpolating orientations", "姿态插值"),
         body: tr(
-            "Blending two orientations angle by angle takes a curved, uneven path, worst near the lock. Slerp follows the geodesic, the shortest arc on the sphere of rotations, at constant speed. q and −q are the same rotation, so slerp must pick the nearer sign.",
-            "逐个角度地混合两个姿态，会走一条弯曲而不均匀的路径，在锁定附近尤其糟。球面插值 slerp 沿测地线（旋转球面上最短的弧）匀速前进。q 与 −q 表示同一个旋转，所以 slerp 必须选更近的那个符号。",
+            "Blending two orientations angle by angle takes a curved path that turns further than it needs to, worst near the lock. Slerp follows the geodesic, the shortest arc on the sphere of rotations, at constant speed. q and −q are the same rotation, so slerp must pick the nearer sign.",
+            "逐个角度地混合两个姿态，会走一条弯曲、多转了角度的路径，在锁定附近尤其糟。球面插值 slerp 沿测地线（旋转球面上最短的弧）匀速前进。q 与 −q 表示同一个旋转，所以 slerp 必须选更近的那个符号。",
         ),
         formula: "slerp(q₀, q₁, t) = q₀ · (q₀⁻¹ q₁)^t",
         try_this: tr(
-            "Compare the traced paths and the speed plot: the Euler-angle path bulges and its speed varies; slerp's speed is a flat line. Tick the long way round and see slerp from −q.",
-            "比较描出的路径和速度曲线：欧拉角插值的路径鼓出来，速度忽快忽慢；slerp 的速度是一条水平线。勾选“绕远路”，看看从 −q 出发的 slerp。",
+            "Compare the angle beside each method: all four end at B, but the Euler-angle path bulges away and turns about 78° for a 50° turn, while slerp takes the 50° geodesic at a steady speed (a flat line in the plot). Tick the long way round and see slerp from −q.",
+            "比较每种方法旁边的角度：四条路径都到达 B，但欧拉角插值的路径向外鼓出，为了 50° 的转动转了约 78°；slerp 则沿 50° 的测地线匀速前进（速度图里的一条水平线）。勾选“绕远路”，看看从 −q 出发的 slerp。",
         ),
         shot: RIG,
         params: &[("section", "interpolation"), ("euler", "ZYX")],
@@ -102,8 +102,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "q ← q ⊗ exp(½ ω·dt)",
         try_this: tr(
-            "Drag dt up: the unnormalised curve's | |q| − 1 | climbs, and the normalised one's error grows with dt².",
-            "把 dt 调大：未归一化曲线的 | |q| − 1 | 不断上升，归一化后的误差按 dt² 增长。",
+            "Drag dt up and read the table: the unnormalised row's | |q| − 1 | climbs, and the normalised row's angle error grows like dt². The plot shows what dropping the ½ does: the error climbs to 180° and back.",
+            "把 dt 调大并看表格：未归一化那一行的 | |q| − 1 | 不断上升，归一化那一行的角度误差按 dt² 增长。曲线图显示丢掉 ½ 的后果：误差一路升到 180° 再回落。",
         ),
         shot: RIG,
         params: &[("section", "integration")],
@@ -132,8 +132,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "ω = E(θ)·(dθ*/dt + K·Δθ)   ↔   ω = ω* + K·log(R*Rᵀ)",
         try_this: tr(
-            "Play the Euler controller and watch the wrist whip round, then play the rotation-vector controller: a smooth turn.",
-            "播放欧拉角控制器，看手腕猛地甩一圈；再播放旋转向量控制器：转动平滑。",
+            "Press \"Run both controllers\", then play the Euler one and watch the wrist whip round at the lock; play the rotation-vector one: a smooth turn. The plot gives each one's joint speed.",
+            "按“运行两个控制器”，然后播放欧拉角控制器，看手腕在锁定处猛地甩一圈；再播放旋转向量控制器：转动平滑。曲线图给出两者的关节速度。",
         ),
         shot: ARM,
         params: &[("section", "arm"), ("euler", "ZYX")],

@@ -19,8 +19,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("extrinsic", "extrinsic (fixed axes)", "外旋（绕定轴）"),
     (
         "gimbal_intro",
-        "Three rings, one per angle: each ring is perpendicular to the world axis its angle turns about. The object rides on all three. Move the middle angle to its lock and watch the outer and inner rings become one.",
-        "三个圆环，每个角度一个：每个圆环垂直于该角度所绕的世界坐标轴，物体由三个圆环共同带动。把中间角移到锁定位置，观察外环与内环合而为一。",
+        "Three rings, one per angle: each ring is perpendicular to the axis its angle turns about, drawn where that axis points now (for the inner rings it has been carried along by the outer turns). The object rides on all three. Move the middle angle to its lock and watch the outer and inner rings become one.",
+        "三个圆环，每个角度一个：每个圆环垂直于该角度所绕的轴，画在这根轴此刻所指的方向（内侧圆环的轴已被外侧的转动带着走），物体由三个圆环共同带动。把中间角移到锁定位置，观察外环与内环合而为一。",
     ),
     ("gimbal_lock", "GIMBAL LOCK", "万向节锁"),
     ("no_lock", "no lock", "未锁定"),
