@@ -7,6 +7,8 @@ pub mod world;
 
 #[cfg(test)]
 mod grasp_tests;
+#[cfg(test)]
+mod timing_tests;
 
 pub use control::JointPd;
 pub use world::{ArmWorld, SimError};

@@ -83,6 +83,33 @@ pub struct PickPlaceConfig {
     pub record_trace: bool,
     /// The obstacle course ([`Scenario::course`]) instead of a random table scene.
     pub course: bool,
+    /// Execution horizon h: actions of each chunk executed before the policy is asked again
+    /// (the rest of the chunk is dropped). `None` executes the whole chunk (h = H).
+    pub execute: Option<usize>,
+    /// Temporal ensembling (as in ACT) with weight exponent m: a chunk is predicted every
+    /// period, and the action executed at a period is the average of every prediction for it,
+    /// weighted `wᵢ = exp(−m·i)` with i = 0 the oldest. Replaces the execution horizon.
+    pub ensemble: Option<f64>,
+    /// Imperfection of a learned policy: each predicted chunk is perturbed by a bias drawn
+    /// once per chunk plus a smaller per-action jitter, as a fraction of the largest step one
+    /// action may take (0 = the exact scripted policy).
+    pub chunk_noise: f64,
+    /// How the executor reads the actions (a deliberate mismatch shows what it costs).
+    pub reading: Reading,
+    /// Keep every predicted chunk (for drawing).
+    pub record_chunks: bool,
+}
+
+/// How the executor interprets the 7-vector it receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Reading {
+    /// As the policy meant it.
+    #[default]
+    AsSent,
+    /// Task-space Δx read as joint Δq (the first six numbers go to joints 1–6).
+    TaskAsJoint,
+    /// The rotation part of Δx read in the tool frame instead of the base frame.
+    RotationInToolFrame,
 }
 
 impl Default for PickPlaceConfig {
@@ -104,6 +131,23 @@ impl Default for PickPlaceConfig {
             smoothing: Some(0.05),
             record_trace: false,
             course: false,
+            execute: None,
+            ensemble: None,
+            chunk_noise: 0.0,
+            reading: Reading::AsSent,
+            record_chunks: false,
+        }
+    }
+}
+
+impl PickPlaceConfig {
+    /// Actions of each chunk that are executed (1 ≤ h ≤ H).
+    pub fn execution_horizon(&self) -> usize {
+        let h = self.chunk.max(1);
+        if self.ensemble.is_some() {
+            1
+        } else {
+            self.execute.map_or(h, |e| e.clamp(1, h))
         }
     }
 }
@@ -245,6 +289,21 @@ pub struct Outcome {
     pub tool_path: Vec<(Phase, Vec3)>,
     /// Whether the arm or the cube touched the obstacle (a failure).
     pub collided: bool,
+    /// Every predicted chunk, when `record_chunks` is set.
+    pub chunks: Vec<PredictedChunk>,
+}
+
+/// One chunk as the policy predicted it (noise included), for drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PredictedChunk {
+    /// The control period it was predicted in.
+    pub planned_at: usize,
+    /// The period its first action is due (later than `planned_at` by the latency).
+    pub first: usize,
+    /// The commanded tool position after each of its actions, as the policy foresaw them.
+    pub tool: Vec<Vec3>,
+    /// How many of its actions are executed (h; 1 with temporal ensembling).
+    pub executed: usize,
 }
 
 /// One physics step of an episode.
@@ -259,6 +318,11 @@ pub struct TraceRow {
     /// The action being executed.
     pub action: [f64; 7],
     pub close_gripper: bool,
+    /// The commanded joint configuration: a step function, changing once per control period.
+    pub target: Vec<f64>,
+    /// What the joint controller tracks at this physics step: the target interpolated between
+    /// periods (and low-pass filtered when smoothing is on).
+    pub command: Vec<f64>,
 }
 
 const ARM: usize = panda::ARM;
@@ -320,16 +384,27 @@ const HANDOVER: f64 = 0.03;
 const MAX_CHUNKS: usize = 60;
 
 /// Applies an action to a commanded configuration: Δq directly, Δx through damped least
-/// squares at that configuration. Joint limits are respected.
-fn apply(chain: &Chain, q: &mut [f64], a: &Action) {
-    match a.mode {
-        ActionMode::Joint => {
+/// squares at that configuration, each read as `reading` says. Joint limits are respected.
+fn apply(chain: &Chain, q: &mut [f64], a: &Action, reading: Reading) {
+    match (a.mode, reading) {
+        (ActionMode::Joint, _) => {
             for (qi, d) in q.iter_mut().zip(&a.values) {
                 *qi += d;
             }
         }
-        ActionMode::Task => {
-            let dx = Vec6::from_column_slice(&a.values[..6]);
+        (ActionMode::Task, Reading::TaskAsJoint) => {
+            // Metres and radians of the tool added to joint angles: joint 7 gets nothing.
+            for (qi, d) in q.iter_mut().zip(&a.values[..6]) {
+                *qi += d;
+            }
+        }
+        (ActionMode::Task, _) => {
+            let mut dx = Vec6::from_column_slice(&a.values[..6]);
+            if reading == Reading::RotationInToolFrame {
+                let r = chain.tip_pose(q).rotation;
+                let phi = r * Vec3::new(dx[3], dx[4], dx[5]);
+                dx.fixed_rows_mut::<3>(3).copy_from(&phi);
+            }
             let dq = dls_step(&chain.jacobian(q), &dx, 0.02);
             for (qi, d) in q.iter_mut().zip(dq.iter()) {
                 *qi += d;
@@ -342,7 +417,57 @@ fn apply(chain: &Chain, q: &mut [f64], a: &Action) {
     }
 }
 
+/// What the planner remembers between actions (everything but its fixed set-up).
+struct PlanState {
+    phase: Phase,
+    phase_time: f64,
+    close: bool,
+    q: Vec<f64>,
+    via: std::collections::VecDeque<Vec3>,
+    chunks_asked: usize,
+}
+
 impl Planner {
+    fn save(&self) -> PlanState {
+        PlanState {
+            phase: self.phase,
+            phase_time: self.phase_time,
+            close: self.close,
+            q: self.q.clone(),
+            via: self.via.clone(),
+            chunks_asked: self.chunks_asked,
+        }
+    }
+
+    fn restore(&mut self, s: PlanState) {
+        self.phase = s.phase;
+        self.phase_time = s.phase_time;
+        self.close = s.close;
+        self.q = s.q;
+        self.via = s.via;
+        self.chunks_asked = s.chunks_asked;
+    }
+
+    /// Predicts a chunk of up to `horizon` actions (fewer if the task ends) and leaves the
+    /// planner as it would be after the first `keep` of them: those are the ones executed.
+    fn plan(&mut self, horizon: usize, keep: usize) -> Vec<Action> {
+        let mut chunk = Vec::with_capacity(horizon);
+        let mut after_keep = None;
+        for i in 0..horizon {
+            if i == keep {
+                after_keep = Some(self.save());
+            }
+            chunk.push(self.next());
+            if self.phase == Phase::Done {
+                break;
+            }
+        }
+        if let Some(s) = after_keep {
+            self.restore(s);
+        }
+        chunk
+    }
+
     fn target(&self) -> Transform {
         let down = |yaw: f64| so3::rot_z(yaw) * so3::rot_x(std::f64::consts::PI);
         let at = |p: Vec3, yaw: f64| Transform::new(down(yaw), p);
@@ -426,7 +551,7 @@ impl Planner {
             phase,
             mode,
         };
-        apply(&self.chain, &mut self.q, &action);
+        apply(&self.chain, &mut self.q, &action, Reading::AsSent);
         self.phase_time += h;
         if via_active {
             // A via point is passed when this action reaches it (no stop on it).
@@ -474,10 +599,28 @@ pub struct Episode {
     q_filtered: Vec<f64>,
     current: Action,
     queue: std::collections::VecDeque<(usize, Action)>,
+    /// With temporal ensembling: every prediction made for each future period, oldest first.
+    predictions: std::collections::BTreeMap<usize, Vec<Action>>,
+    /// The predictions averaged into the last executed action, with their weights.
+    last_ensemble: Vec<(f64, Action)>,
+    /// Draws the chunk noise of an imperfect policy.
+    noise: rand::rngs::StdRng,
     period: usize,
     measured: Jerk,
     commanded: Jerk,
     out: Outcome,
+}
+
+/// Salt of the chunk noise's seed, so it is independent of the scenario drawn from the seed.
+const NOISE_SALT: u64 = 0x5EED_C4A7;
+/// Predicted chunks kept for drawing.
+const CHUNK_LOG: usize = 400;
+
+/// A standard normal draw (Box–Muller).
+fn gauss(rng: &mut impl Rng) -> f64 {
+    let u: f64 = rng.random_range(f64::EPSILON..1.0);
+    let v: f64 = rng.random();
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 impl Episode {
@@ -536,6 +679,9 @@ impl Episode {
                 mode: cfg.mode,
             },
             queue: std::collections::VecDeque::new(),
+            predictions: std::collections::BTreeMap::new(),
+            last_ensemble: Vec::new(),
+            noise: rand::rngs::StdRng::seed_from_u64(seed ^ NOISE_SALT),
             period: 0,
             measured: Jerk::default(),
             commanded: Jerk::default(),
@@ -551,6 +697,7 @@ impl Episode {
                 trace: Vec::new(),
                 tool_path: Vec::new(),
                 collided: false,
+                chunks: Vec::new(),
             },
         })
     }
@@ -572,48 +719,229 @@ impl Episode {
 
     /// True once the policy is done and every planned action has been executed, or time is up.
     pub fn finished(&self) -> bool {
-        self.arm.time() >= self.planner.cfg.timeout
-            || (self.planner.phase == Phase::Done && self.queue.is_empty())
+        self.arm.time() >= self.planner.cfg.timeout || self.all_executed()
+    }
+
+    fn all_executed(&self) -> bool {
+        self.planner.phase == Phase::Done && self.queue.is_empty() && self.predictions.is_empty()
+    }
+
+    /// The settings the episode runs with.
+    pub fn config(&self) -> &PickPlaceConfig {
+        &self.planner.cfg
+    }
+
+    /// Control periods executed so far.
+    pub fn period(&self) -> usize {
+        self.period
+    }
+
+    /// The joint configuration commanded now (the step function the controller interpolates).
+    pub fn commanded(&self) -> &[f64] {
+        &self.q_cmd
+    }
+
+    /// What the joint controller tracked at the last physics step.
+    pub fn tracked(&self) -> &[f64] {
+        &self.q_filtered
+    }
+
+    /// The last action executed.
+    pub fn current_action(&self) -> &Action {
+        &self.current
+    }
+
+    /// Every chunk predicted so far (with `record_chunks`; the last few hundred).
+    pub fn chunks(&self) -> &[PredictedChunk] {
+        &self.out.chunks
+    }
+
+    /// With temporal ensembling: the predictions that were averaged into the last executed
+    /// action, oldest first, each with its normalised weight.
+    pub fn last_ensemble(&self) -> &[(f64, Action)] {
+        &self.last_ensemble
+    }
+
+    /// Where the command will be at period `first`: the command now with every action already
+    /// on its way applied (what a latency-compensating policy plans from).
+    fn command_at(&self, first: usize) -> Vec<f64> {
+        let mut q = self.q_cmd.clone();
+        let chain = &self.planner.chain;
+        let reading = self.planner.cfg.reading;
+        for (due, a) in &self.queue {
+            if *due < first {
+                apply(chain, &mut q, a, reading);
+            }
+        }
+        if let Some(m) = self.planner.cfg.ensemble {
+            for t in self.period..first {
+                if let Some(a) = self.ensemble_at(t, m) {
+                    apply(chain, &mut q, &a, reading);
+                }
+            }
+        }
+        q
+    }
+
+    /// The predictions for period `t` that can be averaged: those in the newest one's action
+    /// space and phase of the task, oldest first. (An old chunk that foresaw the next phase
+    /// already would otherwise pull the arm on before this phase's target is reached.)
+    fn ensemble_members(&self, t: usize) -> Vec<Action> {
+        let Some(newest) = self.predictions.get(&t).and_then(|p| p.last()) else {
+            return Vec::new();
+        };
+        self.predictions[&t]
+            .iter()
+            .filter(|a| a.mode == newest.mode && a.phase == newest.phase)
+            .copied()
+            .collect()
+    }
+
+    /// The ensembled action for period `t`: the weighted mean of its
+    /// [members](Self::ensemble_members); the gripper comes from the newest prediction.
+    fn ensemble_at(&self, t: usize, m: f64) -> Option<Action> {
+        let members = self.ensemble_members(t);
+        let newest = *members.last()?;
+        let (mut sum, mut total) = ([0.0; 7], 0.0);
+        for (i, a) in members.iter().enumerate() {
+            let w = (-m * i as f64).exp();
+            for (s, v) in sum.iter_mut().zip(&a.values) {
+                *s += w * v;
+            }
+            total += w;
+        }
+        let mut values = sum.map(|s| s / total);
+        if newest.mode == ActionMode::Task {
+            values[6] = newest.values[6];
+        }
+        Some(Action { values, ..newest })
+    }
+
+    /// An imperfect policy's chunk: each action's motion is perturbed in proportion to its
+    /// size, by a bias shared by the whole chunk plus a jitter of half that spread per action.
+    /// Proportional, so a policy that has arrived stays put and phases still complete.
+    fn perturb(&mut self, chunk: &mut [Action]) {
+        let k = self.planner.cfg.chunk_noise;
+        if k <= 0.0 {
+            return;
+        }
+        let bias: [f64; 7] = std::array::from_fn(|_| gauss(&mut self.noise));
+        for a in chunk.iter_mut() {
+            let groups: &[std::ops::Range<usize>] = match a.mode {
+                ActionMode::Task => &[0..3, 3..6],
+                ActionMode::Joint => &[0..7],
+            };
+            for g in groups {
+                let size = a.values[g.clone()]
+                    .iter()
+                    .map(|v| v * v)
+                    .sum::<f64>()
+                    .sqrt();
+                for i in g.clone() {
+                    a.values[i] += k * size * (bias[i] + 0.5 * gauss(&mut self.noise));
+                }
+            }
+        }
     }
 
     /// One control period: plan if due, execute the action that is due, and step the physics
     /// through the period.
     pub fn step_period(&mut self) -> Result<(), SimError> {
         let cfg = &self.planner.cfg;
-        let (latency, chunk, compensate) =
-            (cfg.latency, cfg.chunk.max(1), cfg.latency_compensation);
+        let (latency, horizon, keep, compensate) = (
+            cfg.latency,
+            cfg.chunk.max(1),
+            cfg.execution_horizon(),
+            cfg.latency_compensation,
+        );
+        let (ensemble, reading, record_chunks) = (cfg.ensemble, cfg.reading, cfg.record_chunks);
         let (smoothing, grip_force, record) = (cfg.smoothing, cfg.grip_force, cfg.record_trace);
-        let steps = (cfg.control_period * cfg.physics_rate).round().max(1.0) as usize;
+        // Physics steps in this period: when the period is not a whole number of steps (50 Hz
+        // on 240 Hz physics: 4.8), periods of 5 and 4 steps alternate so the rate is exact.
+        let ticks = |p: usize| (p as f64 * cfg.control_period * cfg.physics_rate).round() as usize;
+        let steps = (ticks(self.period + 1) - ticks(self.period)).max(1);
         let dt = 1.0 / cfg.physics_rate;
-        // Plan a chunk when everything planned so far has been handed to the pipeline.
-        if self.queue.len() <= latency && self.planner.phase != Phase::Done {
-            if !compensate {
-                // Without compensation the policy sees only what has been executed.
-                self.planner.q = self.q_cmd.clone();
+        // Plan a chunk every period when ensembling, otherwise when everything planned so far
+        // has been handed to the pipeline.
+        let due = ensemble.is_some() || self.queue.len() <= latency;
+        if due && self.planner.phase != Phase::Done {
+            let first = if ensemble.is_some() {
+                self.period + latency
+            } else {
+                self.period + latency + self.queue.len().saturating_sub(latency)
+            };
+            // With compensation the policy plans for when its chunk will run; without, it
+            // sees only what has been executed.
+            self.planner.q = if compensate {
+                self.command_at(first)
+            } else {
+                self.q_cmd.clone()
+            };
+            let belief = self.planner.q.clone();
+            let mut chunk = self.planner.plan(horizon, keep);
+            self.perturb(&mut chunk);
+            if record_chunks {
+                let chain = &self.planner.chain;
+                let mut q = belief;
+                let tool = chunk
+                    .iter()
+                    .map(|a| {
+                        apply(chain, &mut q, a, Reading::AsSent);
+                        chain.tip_pose(&q).translation
+                    })
+                    .collect();
+                if self.out.chunks.len() >= CHUNK_LOG {
+                    self.out.chunks.remove(0);
+                }
+                self.out.chunks.push(PredictedChunk {
+                    planned_at: self.period,
+                    first,
+                    tool,
+                    executed: keep.min(chunk.len()),
+                });
             }
-            let first = self.period + latency + self.queue.len().saturating_sub(latency);
-            for i in 0..chunk {
-                let a = self.planner.next();
-                self.out.actions.push(a);
-                let tool = self.planner.chain.tip_pose(&self.planner.q).translation;
-                self.out.tool_path.push((a.phase, tool));
-                self.queue.push_back((first + i, a));
-                if self.planner.phase == Phase::Done {
-                    break;
+            if ensemble.is_some() {
+                for (i, a) in chunk.into_iter().enumerate() {
+                    self.predictions.entry(first + i).or_default().push(a);
+                }
+            } else {
+                for (i, a) in chunk.into_iter().take(keep).enumerate() {
+                    self.queue.push_back((first + i, a));
                 }
             }
         }
         // Execute the action due now, if any (otherwise hold the command).
-        if self
+        let action = if let Some(m) = ensemble {
+            let a = self.ensemble_at(self.period, m);
+            if record_chunks {
+                let members = self.ensemble_members(self.period);
+                let total: f64 = (0..members.len()).map(|i| (-m * i as f64).exp()).sum();
+                self.last_ensemble = members
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, a)| ((-m * i as f64).exp() / total, a))
+                    .collect();
+            }
+            // Predictions for this period and any earlier are used up.
+            self.predictions = self.predictions.split_off(&(self.period + 1));
+            a
+        } else if self
             .queue
             .front()
             .is_some_and(|(due, _)| *due <= self.period)
-            && let Some((_, a)) = self.queue.pop_front()
         {
-            apply(&self.planner.chain, &mut self.q_cmd, &a);
+            self.queue.pop_front().map(|(_, a)| a)
+        } else {
+            None
+        };
+        if let Some(a) = action {
+            apply(&self.planner.chain, &mut self.q_cmd, &a, reading);
             if a.phase == Phase::Retreat && self.out.time_to_success.is_none() {
                 self.out.time_to_success = Some(self.arm.time());
             }
+            self.out.actions.push(a);
+            let tool = self.planner.chain.tip_pose(&self.q_cmd).translation;
+            self.out.tool_path.push((a.phase, tool));
             self.current = a;
         }
         for k in 1..=steps {
@@ -677,6 +1005,8 @@ impl Episode {
                     ],
                     action: self.current.values,
                     close_gripper: self.current.close_gripper,
+                    target: self.q_cmd.clone(),
+                    command: self.q_filtered.clone(),
                 });
             }
         }
@@ -699,11 +1029,7 @@ impl Episode {
         out.place_error =
             ((c.x - self.scenario.place.x).powi(2) + (c.y - self.scenario.place.y).powi(2)).sqrt();
         let resting = (c.z - side / 2.0).abs() < 5e-3;
-        out.success = !out.collided
-            && self.planner.phase == Phase::Done
-            && self.queue.is_empty()
-            && out.place_error < 0.02
-            && resting;
+        out.success = !out.collided && self.all_executed() && out.place_error < 0.02 && resting;
         if !out.success {
             out.time_to_success = None;
         }
@@ -950,5 +1276,139 @@ mod behaviour_tests {
         }
         eprintln!("{simulated:.0} s simulated in {episodes} episodes, {ok} successful, no NaN");
         assert!(ok as f64 >= 0.95 * episodes as f64);
+    }
+    #[test]
+    fn a_chunk_cut_to_its_first_action_is_the_one_step_policy() {
+        // Predicting ten and executing one, without noise, must replan exactly as a policy
+        // that predicts one: the rest of each chunk is thrown away, including its phase changes.
+        let m = model();
+        let one = run_episode(&m, 5, &PickPlaceConfig::default()).unwrap();
+        let cut = run_episode(
+            &m,
+            5,
+            &PickPlaceConfig {
+                chunk: 10,
+                execute: Some(1),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(one.success);
+        assert_eq!(one.actions, cut.actions);
+        assert_eq!(one.rms_jerk.to_bits(), cut.rms_jerk.to_bits());
+    }
+
+    #[test]
+    fn an_execution_horizon_keeps_h_actions_of_every_chunk() {
+        let m = model();
+        let o = run_episode(
+            &m,
+            2,
+            &PickPlaceConfig {
+                chunk: 8,
+                execute: Some(3),
+                record_chunks: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(o.success);
+        let chunks = &o.chunks;
+        assert!(chunks.len() > 10);
+        for w in chunks.windows(2) {
+            assert_eq!(w[0].executed, 3.min(w[0].tool.len()));
+            // The next chunk is asked for once the three before it have been executed.
+            assert_eq!(w[1].planned_at, w[0].planned_at + 3);
+            assert!(w[0].tool.len() <= 8);
+        }
+    }
+
+    #[test]
+    fn temporal_ensembling_weights_follow_act() {
+        let m = model();
+        let cfg = PickPlaceConfig {
+            chunk: 6,
+            ensemble: Some(0.5),
+            record_chunks: true,
+            ..Default::default()
+        };
+        let mut ep = Episode::new(&m, 1, &cfg).unwrap();
+        for _ in 0..10 {
+            ep.step_period().unwrap();
+        }
+        // Ten periods in, six chunks overlap the period just executed (all in the approach).
+        let w = ep.last_ensemble();
+        assert_eq!(w.len(), 6);
+        let total: f64 = w.iter().map(|(w, _)| w).sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        // wᵢ = exp(−m·i) with i = 0 the oldest prediction: each weight is e^−0.5 of the last.
+        for pair in w.windows(2) {
+            assert!((pair[1].0 / pair[0].0 - (-0.5f64).exp()).abs() < 1e-12);
+        }
+        // The executed action is their weighted mean.
+        let mean: f64 = w.iter().map(|(wi, a)| wi * a.values[0]).sum();
+        assert!((ep.current_action().values[0] - mean).abs() < 1e-15);
+        while !ep.finished() {
+            ep.step_period().unwrap();
+        }
+        assert!(ep.outcome().success);
+    }
+
+    #[test]
+    fn the_same_seed_draws_the_same_chunk_noise() {
+        let m = model();
+        let cfg = PickPlaceConfig {
+            chunk: 10,
+            execute: Some(2),
+            chunk_noise: 0.3,
+            ..Default::default()
+        };
+        let a = run_episode(&m, 7, &cfg).unwrap();
+        let b = run_episode(&m, 7, &cfg).unwrap();
+        assert_eq!(a.actions, b.actions);
+        let clean = run_episode(
+            &m,
+            7,
+            &PickPlaceConfig {
+                chunk_noise: 0.0,
+                ..cfg
+            },
+        )
+        .unwrap();
+        assert_ne!(a.actions, clean.actions);
+    }
+
+    #[test]
+    fn misreading_the_action_loses_the_cube() {
+        let m = model();
+        for reading in [Reading::TaskAsJoint, Reading::RotationInToolFrame] {
+            let o = run_episode(
+                &m,
+                0,
+                &PickPlaceConfig {
+                    reading,
+                    timeout: 8.0,
+                    ..Default::default()
+                },
+            );
+            // Either the episode fails or the guard stops a runaway: never a success.
+            assert!(o.is_err() || !o.unwrap().success, "{reading:?}");
+        }
+    }
+
+    #[test]
+    fn fifty_hertz_on_240_hertz_physics_keeps_the_exact_rate() {
+        let m = model();
+        let cfg = PickPlaceConfig {
+            control_period: 0.02,
+            record_trace: true,
+            ..Default::default()
+        };
+        let mut ep = Episode::new(&m, 0, &cfg).unwrap();
+        for _ in 0..50 {
+            ep.step_period().unwrap();
+        }
+        // 50 periods of 20 ms are one second: 240 physics steps (periods of 5 and 4 steps).
+        assert!((ep.arm.time() - 1.0).abs() < 1e-9, "{}", ep.arm.time());
     }
 }
