@@ -21,6 +21,7 @@ pub mod orientation_control;
 pub mod rotation;
 pub mod rotation_paths;
 pub mod se3;
+pub mod smoothing;
 pub mod so3;
 pub mod spatial;
 pub mod symeig;

@@ -8,7 +8,9 @@
 //! and moves on when it is reached (or, for the gripper phases, when their time is up).
 
 use super::{ArmWorld, JointPd, SimError};
+use crate::math::euler::EulerSequence;
 use crate::math::ik::{IkSolver, KinematicChain, dls_step, pose_error};
+use crate::math::smoothing;
 use crate::math::{Transform, Vec3, Vec6, so3};
 use crate::robot::panda::{self, READY};
 use crate::robot::{Chain, Model};
@@ -94,6 +96,9 @@ pub struct PickPlaceConfig {
     /// once per chunk plus a smaller per-action jitter, as a fraction of the largest step one
     /// action may take (0 = the exact scripted policy).
     pub chunk_noise: f64,
+    /// Smoothness penalty `(λ, μ)` on each predicted chunk: it is replaced by the minimiser of
+    /// `‖s − a‖² + λ‖Δs‖² + μ‖Δ²s‖²`, joined to the two actions executed before it.
+    pub chunk_penalty: Option<(f64, f64)>,
     /// How the executor reads the actions (a deliberate mismatch shows what it costs).
     pub reading: Reading,
     /// Keep every predicted chunk (for drawing).
@@ -110,6 +115,9 @@ pub enum Reading {
     TaskAsJoint,
     /// The rotation part of Δx read in the tool frame instead of the base frame.
     RotationInToolFrame,
+    /// The rotation part of Δx read as increments of the tool's ZYX Euler angles instead of a
+    /// rotation vector: the two agree only where the Euler rate matrix is the identity.
+    RotationAsEuler,
 }
 
 impl Default for PickPlaceConfig {
@@ -134,6 +142,7 @@ impl Default for PickPlaceConfig {
             execute: None,
             ensemble: None,
             chunk_noise: 0.0,
+            chunk_penalty: None,
             reading: Reading::AsSent,
             record_chunks: false,
         }
@@ -400,11 +409,20 @@ fn apply(chain: &Chain, q: &mut [f64], a: &Action, reading: Reading) {
         }
         (ActionMode::Task, _) => {
             let mut dx = Vec6::from_column_slice(&a.values[..6]);
-            if reading == Reading::RotationInToolFrame {
-                let r = chain.tip_pose(q).rotation;
-                let phi = r * Vec3::new(dx[3], dx[4], dx[5]);
-                dx.fixed_rows_mut::<3>(3).copy_from(&phi);
-            }
+            let sent = Vec3::new(dx[3], dx[4], dx[5]);
+            let read = match reading {
+                Reading::RotationInToolFrame => chain.tip_pose(q).rotation * sent,
+                Reading::RotationAsEuler => {
+                    let zyx = EulerSequence::parse("ZYX").unwrap_or(EulerSequence::all()[0]);
+                    let r = chain.tip_pose(q).rotation;
+                    let e = zyx.from_matrix(&r).angles;
+                    // (φx, φy, φz) taken as (Δroll, Δpitch, Δyaw); ZYX lists yaw, pitch, roll.
+                    let turned = zyx.to_matrix([e[0] + sent.z, e[1] + sent.y, e[2] + sent.x]);
+                    so3::log(&(turned * r.transpose()))
+                }
+                _ => sent,
+            };
+            dx.fixed_rows_mut::<3>(3).copy_from(&read);
             let dq = dls_step(&chain.jacobian(q), &dx, 0.02);
             for (qi, d) in q.iter_mut().zip(dq.iter()) {
                 *qi += d;
@@ -817,6 +835,39 @@ impl Episode {
         Some(Action { values, ..newest })
     }
 
+    /// Replaces the chunk's motion by its smoothed version ([`smoothing::smooth`]), each
+    /// dimension joined to the last two actions executed in the same action space.
+    fn penalise(&self, chunk: &mut [Action]) {
+        let (Some((lambda, mu)), Some(first)) = (self.planner.cfg.chunk_penalty, chunk.first())
+        else {
+            return;
+        };
+        let mode = first.mode;
+        let dims = match mode {
+            ActionMode::Task => 6,
+            ActionMode::Joint => 7,
+        };
+        let past: Vec<&Action> = self
+            .out
+            .actions
+            .iter()
+            .rev()
+            .take(2)
+            .take_while(|a| a.mode == mode)
+            .collect();
+        let n = chunk.iter().take_while(|a| a.mode == mode).count();
+        for d in 0..dims {
+            let before: Vec<f64> = past.iter().rev().map(|a| a.values[d]).collect();
+            let a: Vec<f64> = chunk[..n].iter().map(|a| a.values[d]).collect();
+            for (act, v) in chunk[..n]
+                .iter_mut()
+                .zip(smoothing::smooth(&a, &before, lambda, mu))
+            {
+                act.values[d] = v;
+            }
+        }
+    }
+
     /// An imperfect policy's chunk: each action's motion is perturbed in proportion to its
     /// size, by a bias shared by the whole chunk plus a jitter of half that spread per action.
     /// Proportional, so a policy that has arrived stays put and phases still complete.
@@ -880,6 +931,7 @@ impl Episode {
             let belief = self.planner.q.clone();
             let mut chunk = self.planner.plan(horizon, keep);
             self.perturb(&mut chunk);
+            self.penalise(&mut chunk);
             if record_chunks {
                 let chain = &self.planner.chain;
                 let mut q = belief;
@@ -1381,7 +1433,11 @@ mod behaviour_tests {
     #[test]
     fn misreading_the_action_loses_the_cube() {
         let m = model();
-        for reading in [Reading::TaskAsJoint, Reading::RotationInToolFrame] {
+        for reading in [
+            Reading::TaskAsJoint,
+            Reading::RotationInToolFrame,
+            Reading::RotationAsEuler,
+        ] {
             let o = run_episode(
                 &m,
                 0,

@@ -103,3 +103,31 @@ fn latency_without_compensation_loses_the_cube() {
         compensated.ok
     );
 }
+
+#[test]
+fn a_smoothness_penalty_on_each_chunk_lowers_the_command_jerk() {
+    // Replanning every period with a fresh noisy chunk jitters; executing whole chunks jumps
+    // at every seam. The penalty joins each chunk to the actions before it and evens it out.
+    for h in [Some(1), None] {
+        let cfg = PickPlaceConfig {
+            execute: h,
+            ..noisy()
+        };
+        let name = if h.is_some() { "h = 1" } else { "h = H" };
+        let raw = measure(&format!("H = 10, {name}"), &cfg);
+        let smooth = measure(
+            &format!("H = 10, {name}, λ = 0.2, μ = 0.5"),
+            &PickPlaceConfig {
+                chunk_penalty: Some((0.2, 0.5)),
+                ..cfg
+            },
+        );
+        assert!(smooth.command_jerk < 0.7 * raw.command_jerk, "{name}");
+        assert!(
+            smooth.ok + 2 >= raw.ok,
+            "{name}: {} vs {}",
+            smooth.ok,
+            raw.ok
+        );
+    }
+}
