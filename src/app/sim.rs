@@ -16,6 +16,9 @@ use std::sync::Arc;
 /// Builds the learned transport policy for an episode of the obstacle course, from its seed.
 pub type PolicyFactory = Arc<dyn Fn(u64) -> Box<dyn ChunkPolicy> + Send + Sync>;
 
+/// Changes the task's configuration for a lesson's scenario.
+pub type Configure = Arc<dyn Fn(&mut PickPlaceConfig) + Send + Sync>;
+
 /// A task of a lesson's own for the physics, instead of the random table scenes: the scene it
 /// sets and who drives the transport. The lesson installs it (see [`crate::app::actions::Action::Scenario`])
 /// and hears how each episode ended through [`EpisodeEnded`].
@@ -24,8 +27,8 @@ pub struct Scenario {
     /// Who drives, as a string-table key: in the log line of every episode and in
     /// [`EpisodeEnded`].
     pub driver: &'static str,
-    /// Sets the scene on the task's configuration.
-    pub configure: fn(&mut PickPlaceConfig),
+    /// Sets the scene (and any policy settings the lesson chose) on the task's configuration.
+    pub configure: Configure,
     /// Builds the transport policy for an episode from its seed (`None`: the scripted route).
     pub policy: Option<PolicyFactory>,
 }
@@ -88,6 +91,8 @@ pub struct Sim {
     pub mode: ActionMode,
     /// Start the next seed automatically a moment after an episode ends.
     pub auto_restart: bool,
+    /// Restart on the same seed instead of the next (to compare settings on one scene).
+    pub repeat_seed: bool,
     accumulator: f64,
     previous: Option<Snapshot>,
     current: Option<Snapshot>,
@@ -111,6 +116,7 @@ impl Default for Sim {
             seed: 1,
             mode: ActionMode::Task,
             auto_restart: true,
+            repeat_seed: false,
             accumulator: 0.0,
             previous: None,
             current: None,
@@ -371,7 +377,11 @@ fn drive_from_physics(
         sim.finished_for += time.delta_secs_f64();
         // Hold the result on screen for a moment, then try the next seed.
         if sim.auto_restart && sim.playing && sim.finished_for > 1.5 {
-            let seed = sim.seed + 1;
+            let seed = if sim.repeat_seed {
+                sim.seed
+            } else {
+                sim.seed + 1
+            };
             if let Err(e) = sim.restart(&robot.model, seed) {
                 notice.post("notice_physics", e, now);
             }

@@ -139,6 +139,28 @@ pub fn param_flag(given: &BTreeMap<String, String>, key: &str, flag: &mut bool) 
     }
 }
 
+/// A number in a link, taken only if it parses and is finite, then clamped to `lo..=hi`.
+pub fn param_f64(given: &BTreeMap<String, String>, key: &str, value: &mut f64, lo: f64, hi: f64) {
+    if let Some(v) = given.get(key).and_then(|v| v.trim().parse::<f64>().ok())
+        && v.is_finite()
+    {
+        *value = v.clamp(lo, hi);
+    }
+}
+
+/// A whole number in a link, clamped to `lo..=hi`.
+pub fn param_usize(
+    given: &BTreeMap<String, String>,
+    key: &str,
+    value: &mut usize,
+    lo: usize,
+    hi: usize,
+) {
+    if let Some(v) = given.get(key).and_then(|v| v.trim().parse::<usize>().ok()) {
+        *value = v.clamp(lo, hi);
+    }
+}
+
 /// Writes a switch as `1`/`0`.
 pub fn write_flag(out: &mut BTreeMap<String, String>, key: &str, flag: bool) {
     out.insert(key.into(), u8::from(flag).to_string());

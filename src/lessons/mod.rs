@@ -2,6 +2,7 @@
 //! state and guided steps, and runs only while it is the active lesson. A lesson is declared
 //! once, in [`ALL`]: adding one is a new folder plus one line there.
 
+pub mod actions;
 pub mod frames;
 pub mod generative;
 pub mod jacobian;
@@ -23,6 +24,7 @@ pub const ALL: &[LessonInfo] = &[
     jacobian::LESSON,
     rotations::LESSON,
     generative::LESSON,
+    actions::LESSON,
 ];
 
 /// The lesson names the command line and links accept, in picker order.

@@ -131,3 +131,61 @@ fn a_smoothness_penalty_on_each_chunk_lowers_the_command_jerk() {
         );
     }
 }
+
+/// The largest gap between the latest commanded target and the measured joints over an
+/// episode (rad), and whether the cube was placed.
+fn lag(m: &Model, seed: u64, hz: f64) -> (f64, bool) {
+    let cfg = PickPlaceConfig {
+        control_period: 1.0 / hz,
+        record_live: true,
+        ..Default::default()
+    };
+    let mut ep = super::policy::Episode::new(m, seed, &cfg).unwrap();
+    let mut worst = 0f64;
+    while !ep.finished() {
+        ep.step_period().unwrap();
+        for s in ep.recent().iter().rev().take(48) {
+            for j in 0..7 {
+                worst = worst.max((s.target[j] - s.measured[j]).abs());
+            }
+        }
+    }
+    (worst, ep.outcome().success)
+}
+
+#[test]
+fn the_arm_trails_the_latest_target_by_up_to_a_period() {
+    // The same speed limits at every rate: each target is one period's worth of motion ahead,
+    // so the gap between the newest target and the arm shrinks as the rate goes up.
+    let m = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+    let mut gaps = Vec::new();
+    for hz in [5.0, 10.0, 20.0, 50.0] {
+        let (gap, ok) = lag(&m, 3, hz);
+        eprintln!(
+            "{hz} Hz: largest |target − measured| {:.0} mrad, placed {ok}",
+            gap * 1e3
+        );
+        assert!(ok, "{hz} Hz");
+        gaps.push(gap);
+    }
+    for w in gaps.windows(2) {
+        assert!(w[1] < w[0], "{gaps:?}");
+    }
+}
+
+#[test]
+fn too_strong_a_penalty_lags_the_corrections_and_misses() {
+    let cfg = |mu: f64| PickPlaceConfig {
+        execute: Some(1),
+        chunk_penalty: Some((0.2, mu)),
+        ..noisy()
+    };
+    let gentle = measure("h = 1, λ = 0.2, μ = 0.5", &cfg(0.5));
+    let strong = measure("h = 1, λ = 0.2, μ = 20", &cfg(20.0));
+    assert!(
+        strong.ok + 10 <= gentle.ok,
+        "{} vs {}",
+        strong.ok,
+        gentle.ok
+    );
+}

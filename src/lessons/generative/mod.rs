@@ -147,7 +147,7 @@ mod tests {
             (
                 SamplerChoice::FlowHeun,
                 10,
-                64,
+                MIN_SAMPLES,
                 DriverChoice::Generative,
                 false
             )

@@ -346,7 +346,7 @@ impl GenerativeState {
     pub fn scenario(&self) -> Scenario {
         let scripted = Scenario {
             driver: self.driver_name(),
-            configure: on_the_course,
+            configure: std::sync::Arc::new(on_the_course),
             policy: None,
         };
         let Some(set) = self.set.clone() else {

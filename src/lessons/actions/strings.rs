@@ -1,0 +1,213 @@
+//! The actions lesson's strings (key, English, 中文), added to the app's table when the lesson
+//! is registered.
+
+pub const STRINGS: &[(&str, &str, &str)] = &[
+    (
+        "lesson_actions",
+        "Actions in time: spaces, rates, chunks, latency",
+        "时间中的动作：动作空间、控制频率、动作块与延迟",
+    ),
+    (
+        "policy_actions",
+        "scripted policy, lesson settings",
+        "脚本策略（本课设置）",
+    ),
+    ("act_sec_space", "Action space", "动作空间"),
+    ("act_sec_rate", "Control rate", "控制频率"),
+    ("act_sec_chunks", "Chunks", "动作块"),
+    ("act_sec_ensemble", "Ensembling", "时间集成"),
+    ("act_sec_latency", "Latency", "延迟"),
+    ("act_sec_smooth", "Smoothness", "平滑"),
+    ("act_sec_compare", "Compare", "比较"),
+    ("act_noise", "policy noise", "策略噪声"),
+    ("act_this_setting", "this setting", "当前设置"),
+    ("act_placed", "placed", "次放置成功"),
+    (
+        "act_space_intro",
+        "A policy outputs one action per control period. In task space (Δx, the default) it is seven numbers: the tool's move in the base frame (metres), its turn as a rotation vector (radians) and the gripper. In joint space (Δq) it is a change of each of the seven joint angles plus the gripper: eight numbers. Switch with Δx / Δq in the bar below.",
+        "策略在每个控制周期输出一个动作。在任务空间（Δx，默认）中它是七个数：工具在基座坐标系中的平移（米）、以旋转向量表示的转动（弧度）和夹爪。在关节空间（Δq）中它是七个关节角各自的增量再加上夹爪，共八个数。用下方工具栏的 Δx / Δq 切换。",
+    ),
+    (
+        "act_action_now",
+        "The action being executed",
+        "正在执行的动作",
+    ),
+    ("act_every", "one every", "每"),
+    ("act_gripper", "gripper", "夹爪"),
+    (
+        "act_grip_units_task",
+        "−1 close, +1 open",
+        "−1 闭合，+1 张开",
+    ),
+    ("act_grip_units_joint", "close or open", "闭合或张开"),
+    ("act_grip_close", "close", "闭合"),
+    ("act_grip_open", "open", "张开"),
+    (
+        "act_reading",
+        "How the robot reads it:",
+        "机器人如何解读它：",
+    ),
+    ("act_read_as_sent", "as the policy meant it", "按策略的本意"),
+    (
+        "act_read_as_joints",
+        "Δx read as joint angles (Δq)",
+        "把 Δx 当成关节角（Δq）来读",
+    ),
+    (
+        "act_read_tool_frame",
+        "rotation read in the tool frame",
+        "在工具坐标系中读取转动",
+    ),
+    (
+        "act_read_euler",
+        "rotation read as Euler-angle increments (roll, pitch, yaw)",
+        "把转动当成欧拉角增量（滚转、俯仰、偏航）来读",
+    ),
+    (
+        "act_reading_note",
+        "The executor must read the numbers as the policy meant them. Read as joint angles, metres become radians; read in the tool frame, a turn about the base's axes becomes a turn about the tool's; read as Euler-angle increments, the turn is changed wherever the Euler rate matrix is not the identity (with the tool pointing down it nearly is, and replanning every period hides the error). Nothing reports an error: the arm just goes wrong. Some notes list Euler-angle increments and rotation-vector increments for Δx as if they were the same; they are not.",
+        "执行器必须按策略的本意读这些数。当成关节角来读，米就变成了弧度；在工具坐标系中读，绕基座轴的转动变成绕工具轴的转动；当成欧拉角增量来读，只要欧拉角速率矩阵不是单位阵，转动就被改变了（工具朝下时它几乎就是单位阵，每个周期重新规划又把误差藏了起来）。没有任何报错：机械臂只是走错了。有些笔记把欧拉角增量和旋转向量增量当作同一种 Δx 列出；二者并不相同。",
+    ),
+    (
+        "act_rate_intro",
+        "The policy acts at the control rate; the physics runs at 240 Hz. Between two actions the joint controller follows the target interpolated along a straight line (and low-pass filtered when that is on), so the arm moves smoothly even though the target jumps once a period.",
+        "策略按控制频率行动，物理仿真以 240 Hz 运行。两个动作之间，关节控制器跟踪沿直线插值的目标（开启低通滤波时再经过滤波），所以即使目标每个周期跳变一次，机械臂仍然平稳运动。",
+    ),
+    ("act_control_rate", "control rate", "控制频率"),
+    (
+        "act_low_pass",
+        "low-pass filter on the command",
+        "对指令低通滤波",
+    ),
+    ("act_joint_plotted", "joint plotted", "绘制的关节"),
+    (
+        "act_line_target",
+        "target (a step a period)",
+        "目标（每周期一跳）",
+    ),
+    ("act_line_tracked", "tracked command", "被跟踪的指令"),
+    ("act_line_measured", "measured", "测量值"),
+    (
+        "act_gap_now",
+        "largest |target − measured| in the plot",
+        "图中最大的 |目标 − 测量值|",
+    ),
+    (
+        "act_rate_note",
+        "With the same speed limits, one action at 5 Hz may move the arm four times as far as one at 20 Hz, and the arm trails the newest target by up to a period: the largest gap between target and measured joints shrinks as the rate goes up.",
+        "在同样的速度限制下，5 Hz 的一个动作最多可以让机械臂移动 20 Hz 时的四倍距离，而且机械臂最多落后最新目标一个周期：目标与测量关节之间的最大差距随频率升高而缩小。",
+    ),
+    (
+        "act_chunks_intro",
+        "A chunking policy predicts H actions at once, and the robot executes the first h of them before it asks again (h = H: the whole chunk, open loop). The orange lines are the chunks as predicted: solid what was executed, faint what was thrown away, a dot at each seam where a new chunk takes over.",
+        "动作块策略一次预测 H 个动作，机器人执行其中前 h 个后再重新询问（h = H：整块开环执行）。橙色线是预测出的动作块：实线是执行了的部分，淡线是被丢弃的部分，每个新动作块接手的接缝处有一个点。",
+    ),
+    ("act_horizon_h_big", "H (predicted)", "H（预测）"),
+    ("act_horizon_h_small", "h (executed)", "h（执行）"),
+    ("act_show_chunks", "draw the chunks", "绘制动作块"),
+    (
+        "act_ensemble_overrides",
+        "Temporal ensembling is on: a chunk is predicted every period and h does not apply.",
+        "时间集成已开启：每个周期都预测一个动作块，h 不起作用。",
+    ),
+    (
+        "act_chunks_note",
+        "With policy noise, every action of a chunk shares one error. Executed open loop, that error adds up for h periods before a new observation corrects it: in our tests over 20 seeds, h = H places far fewer cubes than h = 1. A short h costs a prediction every period; a long one saves predictions and trusts them longer.",
+        "有策略噪声时，一个动作块中的所有动作共享同一个误差。开环执行时，这个误差要累积 h 个周期，才会被新的观测纠正：在我们对 20 个随机种子的测试中，h = H 放置成功的方块远少于 h = 1。h 短意味着每个周期都要预测一次；h 长省下预测，却要更久地信任它们。",
+    ),
+    (
+        "act_ensemble_intro",
+        "Temporal ensembling, as in ACT: a new chunk is predicted every period, so up to H predictions exist for the action due now. The robot executes their weighted mean, with wᵢ = exp(−m·i) and i = 0 the oldest prediction: m > 0 trusts older predictions more, m = 0 weighs them all alike.",
+        "时间集成（与 ACT 相同）：每个周期都预测一个新的动作块，因此对当前应执行的动作最多有 H 个预测。机器人执行它们的加权平均，权重 wᵢ = exp(−m·i)，i = 0 是最早的预测：m > 0 更信任较早的预测，m = 0 一视同仁。",
+    ),
+    ("act_ensemble_on", "temporal ensembling", "时间集成"),
+    (
+        "act_weights_now",
+        "Normalised weights of the predictions averaged into the last action, oldest first",
+        "上一个动作中被平均的各预测的归一化权重，最早的在前",
+    ),
+    (
+        "act_ensemble_note",
+        "Averaging predictions whose errors differ cancels much of the noise: in our tests over 20 seeds the command's RMS jerk falls well below that of replanning every period without averaging, and no more cubes are lost. Only predictions made for the same phase of the task are averaged here: an old chunk that already foresaw the next phase would pull the arm on too early.",
+        "对误差各不相同的预测取平均，可以抵消大部分噪声：在我们对 20 个随机种子的测试中，指令的 RMS 加加速度明显低于每个周期重新规划但不平均的做法，而且没有多丢方块。这里只平均针对任务同一阶段做出的预测：一个早已预见到下一阶段的旧动作块，会过早地把机械臂往前拉。",
+    ),
+    (
+        "act_latency_intro",
+        "The observation is k periods old by the time its action runs. A policy that plans from what it saw asks again for motions the arm has already been sent, so it overshoots and swings. Compensation plans from where the command will be when the action runs: the command now plus every action still on its way.",
+        "当动作执行时，它所依据的观测已经过时 k 个周期。只按所见来规划的策略，会再次要求那些已经发给机械臂的运动，于是超调并来回摆动。延迟补偿则从动作执行时指令将处的位置出发规划：当前指令加上所有仍在途中的动作。",
+    ),
+    (
+        "act_latency_periods",
+        "latency k (control periods)",
+        "延迟 k（控制周期）",
+    ),
+    ("act_compensate", "latency compensation", "延迟补偿"),
+    (
+        "act_show_paths",
+        "draw the commanded (white) and measured (teal) tool paths",
+        "绘制指令（白色）与实测（青色）的工具路径",
+    ),
+    (
+        "act_lag_now",
+        "commanded − measured tool now",
+        "当前指令与实测工具位置之差",
+    ),
+    (
+        "act_worst_recent",
+        "worst in the last 10 s",
+        "最近 10 秒最大",
+    ),
+    ("act_latency_is", "latency", "延迟"),
+    (
+        "act_latency_note",
+        "The gap between the white and the teal path is how far the arm trails its command. In our tests over 20 seeds with a latency of 3 periods, the compensated policy places nearly every cube and the uncompensated one far fewer.",
+        "白色与青色路径之间的差距，就是机械臂落后于指令的程度。在我们对 20 个随机种子、延迟 3 个周期的测试中，有补偿的策略几乎每次都放置成功，没有补偿的则少得多。",
+    ),
+    (
+        "act_smooth_intro",
+        "Two ways to keep actions from jerking the motors. A low-pass filter on the joint command (time constant τ) smooths whatever arrives, at the cost of lag. A smoothness penalty reshapes each predicted chunk a into the s that minimises ‖s − a‖² + λ‖Δs‖² + μ‖Δ²s‖², joined to the two actions already executed. Our actions are increments, so Δs is the command's acceleration and Δ²s its jerk.",
+        "有两种办法让动作不猛拽电机。对关节指令做低通滤波（时间常数 τ），无论来什么都抹平，代价是滞后。平滑惩罚则把每个预测的动作块 a 改写为使 ‖s − a‖² + λ‖Δs‖² + μ‖Δ²s‖² 最小的 s，并与已经执行的两个动作相衔接。这里的动作是增量，所以 Δs 是指令的加速度，Δ²s 是它的加加速度。",
+    ),
+    ("act_tau", "τ (s)", "τ（秒）"),
+    (
+        "act_penalty",
+        "smoothness penalty on each chunk",
+        "对每个动作块施加平滑惩罚",
+    ),
+    (
+        "act_jerk_plot",
+        "RMS jerk per control period (rad/s³): of the tracked command and of the arm",
+        "每个控制周期的 RMS 加加速度（rad/s³）：被跟踪的指令与机械臂本身",
+    ),
+    (
+        "act_smooth_note",
+        "The penalty does to a chunk what a smoothness term in a training loss does to a policy's output. Too strong, and the smoothed chunk lags behind the corrections the policy asks for: with h = 1, raise μ to 20 and the arm no longer settles on its targets.",
+        "这个惩罚对动作块所做的，正是训练损失中的平滑项对策略输出所做的。惩罚太强，平滑后的动作块就跟不上策略要求的修正：在 h = 1 时把 μ 调到 20，机械臂再也停不稳在目标上。",
+    ),
+    (
+        "act_compare_intro",
+        "Every episode is tallied under the settings it ran with. Change one setting at a time; tick the box to replay the same seed, so that two runs differ only in that setting.",
+        "每个回合都按其运行时的设置计数。一次只改一个设置；勾选下面的方框可重放同一个随机种子，这样两次运行只在这一个设置上不同。",
+    ),
+    (
+        "act_repeat_seed",
+        "replay the same seed",
+        "重放同一个随机种子",
+    ),
+    (
+        "act_compare_columns",
+        "placed/episodes · mean time to success · RMS jerk of the arm / of the command (rad/s³) · largest tracking error",
+        "成功/回合 · 平均成功用时 · 机械臂 / 指令的 RMS 加加速度（rad/s³）· 最大跟踪误差",
+    ),
+    (
+        "act_no_rows",
+        "No episodes yet: press Space to run.",
+        "还没有回合：按空格键运行。",
+    ),
+    ("act_clear_table", "Clear the table", "清空表格"),
+    (
+        "act_compare_note",
+        "The tracking error is the largest |tracked command − measured angle| over the joints, in mrad.",
+        "跟踪误差是各关节中最大的 |被跟踪的指令 − 测量角度|，单位 mrad。",
+    ),
+];

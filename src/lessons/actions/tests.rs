@@ -1,0 +1,240 @@
+use super::task::{DRIVER, Results};
+use super::*;
+use crate::app::robot::Robot;
+use crate::app::sim::Sim;
+use crate::kit::LessonSettings;
+use crate::sim::policy::{ActionMode, PickPlaceConfig, Reading};
+use std::collections::BTreeMap;
+
+fn link(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A link opens the same settings; a hand-edited link with bad values changes nothing.
+#[test]
+fn the_settings_round_trip_through_a_link() {
+    let mut s = ActionsState {
+        section: Section::Latency,
+        rate: 5,
+        horizon: 12,
+        execute: 4,
+        ensemble: true,
+        m: 0.35,
+        latency: 3,
+        compensate: false,
+        low_pass: false,
+        tau: 0.12,
+        penalty: true,
+        lambda: 0.4,
+        mu: 2.5,
+        noise: 0.3,
+        reading: Reading::RotationAsEuler,
+        joint: 5,
+        show_chunks: false,
+        show_paths: false,
+        repeat: true,
+    };
+    let mut out = BTreeMap::new();
+    s.write_params(&mut out);
+    let mut back = ActionsState::default();
+    back.apply_params(&out);
+    assert_eq!(back, s);
+    let before = s.clone();
+    s.apply_params(&link(&[
+        ("rate", "7"),
+        ("H", "x"),
+        ("m", "NaN"),
+        ("noise", "inf"),
+        ("read", "sideways"),
+        ("section", "nowhere"),
+    ]));
+    assert_eq!(s, before);
+    // Out of range is clamped, and h never exceeds H.
+    s.apply_params(&link(&[("H", "500"), ("h", "3"), ("latency", "99")]));
+    assert_eq!(
+        (s.horizon, s.execute, s.latency),
+        (MAX_HORIZON, 3, MAX_LATENCY)
+    );
+    s.apply_params(&link(&[("H", "2")]));
+    assert_eq!((s.horizon, s.execute), (2, 2));
+}
+
+#[test]
+fn the_settings_become_the_tasks_configuration() {
+    let s = ActionsState {
+        rate: 50,
+        horizon: 8,
+        execute: 3,
+        latency: 2,
+        compensate: false,
+        penalty: true,
+        noise: 0.25,
+        reading: Reading::TaskAsJoint,
+        ..Default::default()
+    };
+    let mut cfg = PickPlaceConfig::default();
+    s.configure(&mut cfg);
+    assert!((cfg.control_period - 0.02).abs() < 1e-15);
+    assert_eq!((cfg.chunk, cfg.execute, cfg.latency), (8, Some(3), 2));
+    assert!(!cfg.latency_compensation);
+    assert_eq!(cfg.chunk_penalty, Some((s.lambda, s.mu)));
+    assert_eq!(cfg.ensemble, None);
+    assert_eq!((cfg.chunk_noise, cfg.reading), (0.25, Reading::TaskAsJoint));
+    assert!(cfg.record_live && !cfg.course);
+    let ens = ActionsState {
+        ensemble: true,
+        m: 0.5,
+        ..s
+    };
+    ens.configure(&mut cfg);
+    assert_eq!(cfg.ensemble, Some(0.5));
+    assert_eq!(cfg.execution_horizon(), 1);
+}
+
+#[test]
+fn only_what_changes_the_episode_changes_its_row() {
+    let a = ActionsState::default();
+    let shown = ActionsState {
+        section: Section::Compare,
+        joint: 6,
+        show_chunks: false,
+        show_paths: false,
+        repeat: true,
+        ..a.clone()
+    };
+    assert_eq!(a.label(), shown.label());
+    for changed in [
+        ActionsState {
+            rate: 5,
+            ..a.clone()
+        },
+        ActionsState {
+            execute: 2,
+            ..a.clone()
+        },
+        ActionsState {
+            ensemble: true,
+            ..a.clone()
+        },
+        ActionsState {
+            latency: 1,
+            ..a.clone()
+        },
+        ActionsState {
+            low_pass: false,
+            ..a.clone()
+        },
+        ActionsState {
+            penalty: true,
+            ..a.clone()
+        },
+        ActionsState {
+            noise: 0.1,
+            ..a.clone()
+        },
+        ActionsState {
+            reading: Reading::TaskAsJoint,
+            ..a.clone()
+        },
+    ] {
+        assert_ne!(a.label(), changed.label(), "{changed:?}");
+    }
+}
+
+#[test]
+fn every_step_opens_valid_settings() {
+    for (i, step) in super::steps::STEPS.iter().enumerate() {
+        let mut s = ActionsState::default();
+        s.apply_params(&link(step.params));
+        let mut out = BTreeMap::new();
+        s.write_params(&mut out);
+        for (k, v) in step.params {
+            assert_eq!(
+                out.get(*k).map(String::as_str),
+                Some(*v),
+                "step {} key {k}",
+                i + 1
+            );
+        }
+    }
+}
+
+/// In the app: opening the lesson runs the task with its settings, a change restarts it with
+/// the new ones, episodes land in the table under their settings, and leaving puts the plain
+/// task back.
+#[test]
+fn in_the_app_the_settings_drive_the_physics_and_fill_the_table() {
+    use crate::app::robot::RobotPlugin;
+    use crate::app::sim::SimPlugin;
+    use bevy::state::app::StatesPlugin;
+    use bevy::time::TimeUpdateStrategy;
+    let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+    let mut app = App::new();
+    // Drawing needs the renderer's gizmo resources: without them its systems are skipped.
+    app.set_error_handler(bevy::ecs::error::ignore);
+    app.add_plugins((MinimalPlugins, StatesPlugin))
+        .insert_resource(Robot::new(model))
+        .add_plugins((RobotPlugin, SimPlugin, crate::app::actions::ActionsPlugin))
+        .add_plugins(crate::lessons::LessonsPlugin {
+            start: Some(ID.into()),
+        })
+        .insert_resource(TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(100),
+        ));
+    app.update();
+    app.update();
+    let config = |app: &App| {
+        app.world()
+            .resource::<Sim>()
+            .episode()
+            .map(|e| e.config().clone())
+    };
+    assert_eq!(app.world().resource::<Sim>().driver(), DRIVER);
+    assert_eq!(config(&app).map(|c| c.chunk), Some(10));
+    {
+        let mut s = app.world_mut().resource_mut::<ActionsState>();
+        s.horizon = 6;
+        s.execute = 2;
+        s.repeat = true;
+    }
+    app.update();
+    app.update();
+    let c = config(&app).unwrap();
+    assert_eq!((c.chunk, c.execute), (6, Some(2)));
+    assert!(app.world().resource::<Sim>().repeat_seed);
+    // Run one episode to the end, fast.
+    app.world_mut().resource_mut::<Sim>().speed = 4.0;
+    let seed = app.world().resource::<Sim>().seed;
+    let mut frames = 0;
+    while app.world().resource::<Results>().rows.is_empty() && frames < 400 {
+        app.update();
+        frames += 1;
+    }
+    let results = app.world().resource::<Results>();
+    assert_eq!(results.rows.len(), 1, "{frames} frames");
+    let row = &results.rows[0];
+    assert_eq!(row.label, app.world().resource::<ActionsState>().label());
+    assert_eq!(
+        (row.episodes, row.successes, row.mode),
+        (1, 1, ActionMode::Task)
+    );
+    assert!(row.mean_time().is_some_and(|t| t > 1.0));
+    // The chunks and the live signals were recorded for drawing.
+    let sim = app.world().resource::<Sim>();
+    let e = sim.episode().unwrap();
+    assert!(!e.chunks().is_empty() && !e.recent().is_empty());
+    // Replaying: the next episode is on the same seed.
+    for _ in 0..40 {
+        app.update();
+    }
+    assert_eq!(app.world().resource::<Sim>().seed, seed);
+    app.world_mut()
+        .resource_mut::<NextState<crate::kit::ActiveLesson>>()
+        .set(crate::kit::ActiveLesson(None));
+    app.update();
+    let sim = app.world().resource::<Sim>();
+    assert!(sim.scenario().is_none() && !sim.repeat_seed);
+}
