@@ -911,18 +911,15 @@ impl Episode {
         }
         let bias: [f64; 7] = std::array::from_fn(|_| gauss(&mut self.noise));
         for a in chunk.iter_mut() {
-            let groups: &[std::ops::Range<usize>] = match a.mode {
-                ActionMode::Task => &[0..3, 3..6],
-                ActionMode::Joint => &[0..7],
+            // (start, end) of each group sized together: translation and rotation, or joints.
+            let groups: &[(usize, usize)] = match a.mode {
+                ActionMode::Task => &[(0, 3), (3, 6)],
+                ActionMode::Joint => &[(0, 7)],
             };
-            for g in groups {
-                let size = a.values[g.clone()]
-                    .iter()
-                    .map(|v| v * v)
-                    .sum::<f64>()
-                    .sqrt();
-                for i in g.clone() {
-                    a.values[i] += k * size * (bias[i] + 0.5 * gauss(&mut self.noise));
+            for &(lo, hi) in groups {
+                let size = a.values[lo..hi].iter().map(|v| v * v).sum::<f64>().sqrt();
+                for (v, b) in a.values[lo..hi].iter_mut().zip(&bias[lo..hi]) {
+                    *v += k * size * (b + 0.5 * gauss(&mut self.noise));
                 }
             }
         }

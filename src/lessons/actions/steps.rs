@@ -128,8 +128,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "(a_t, …, a_{t+H−1}) = π(o_t);  run a_t … a_{t+h−1}",
         try_this: tr(
-            "Drag h from 1 up to H = 10: the seams (dots) thin out, the path wanders, and fewer cubes are placed.",
-            "把 h 从 1 拖到 H = 10：接缝（圆点）变稀，路径开始游荡，放置成功的方块变少。",
+            "Drag h down from H = 10 to 1: the seams (dots) crowd together, the path stops wandering, and more cubes are placed.",
+            "把 h 从 H = 10 拖到 1：接缝（圆点）变密，路径不再游荡，放置成功的方块变多。",
         ),
         shot: TABLE,
         params: &[
