@@ -661,6 +661,13 @@ const NOISE_SALT: u64 = 0x5EED_C4A7;
 /// Predicted chunks kept for drawing.
 const CHUNK_LOG: usize = 400;
 
+/// ACT's weights for `n` predictions, oldest first, normalised: `wᵢ = exp(−m·i) / Σⱼ exp(−m·j)`.
+fn ensemble_weights(n: usize, m: f64) -> Vec<f64> {
+    let w: Vec<f64> = (0..n).map(|i| (-m * i as f64).exp()).collect();
+    let total: f64 = w.iter().sum();
+    w.into_iter().map(|w| w / total).collect()
+}
+
 /// A standard normal draw (Box–Muller).
 fn gauss(rng: &mut impl Rng) -> f64 {
     let u: f64 = rng.random_range(f64::EPSILON..1.0);
@@ -853,15 +860,12 @@ impl Episode {
     fn ensemble_at(&self, t: usize, m: f64) -> Option<Action> {
         let members = self.ensemble_members(t);
         let newest = *members.last()?;
-        let (mut sum, mut total) = ([0.0; 7], 0.0);
-        for (i, a) in members.iter().enumerate() {
-            let w = (-m * i as f64).exp();
-            for (s, v) in sum.iter_mut().zip(&a.values) {
+        let mut values = [0.0; 7];
+        for (w, a) in ensemble_weights(members.len(), m).iter().zip(&members) {
+            for (s, v) in values.iter_mut().zip(&a.values) {
                 *s += w * v;
             }
-            total += w;
         }
-        let mut values = sum.map(|s| s / total);
         if newest.mode == ActionMode::Task {
             values[6] = newest.values[6];
         }
@@ -997,12 +1001,8 @@ impl Episode {
             let a = self.ensemble_at(self.period, m);
             if record_live {
                 let members = self.ensemble_members(self.period);
-                let total: f64 = (0..members.len()).map(|i| (-m * i as f64).exp()).sum();
-                self.last_ensemble = members
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, a)| ((-m * i as f64).exp() / total, a))
-                    .collect();
+                let weights = ensemble_weights(members.len(), m);
+                self.last_ensemble = weights.into_iter().zip(members).collect();
             }
             // Predictions for this period and any earlier are used up.
             self.predictions = self.predictions.split_off(&(self.period + 1));
