@@ -5,7 +5,7 @@ use super::*;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
-use crate::sim::policy::{ActionMode, Episode, Reading};
+use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Bar, BarChart, Legend, Line};
 
@@ -132,12 +132,20 @@ fn space_section(ui: &mut egui::Ui, state: &mut ActionsState, episode: Option<&E
     note(ui, l.t("act_reading_note"));
 }
 
-/// The last [`PLOT_SECONDS`] of joint `j`: the target, what is tracked, the measured angle.
-fn joint_lines(e: &Episode, j: usize) -> [Vec<[f64; 2]>; 3] {
+/// The live samples of the last [`PLOT_SECONDS`], oldest first.
+fn plotted(e: &Episode) -> Vec<&LiveSample> {
     let recent = e.recent();
     let end = recent.back().map_or(0.0, |s| s.t);
+    recent
+        .iter()
+        .filter(|s| s.t >= end - PLOT_SECONDS)
+        .collect()
+}
+
+/// The last [`PLOT_SECONDS`] of joint `j`: the target, what is tracked, the measured angle.
+fn joint_lines(e: &Episode, j: usize) -> [Vec<[f64; 2]>; 3] {
     let mut lines: [Vec<[f64; 2]>; 3] = Default::default();
-    for s in recent.iter().filter(|s| s.t >= end - PLOT_SECONDS) {
+    for s in plotted(e) {
         lines[0].push([s.t, s.target[j]]);
         lines[1].push([s.t, s.tracked[j]]);
         lines[2].push([s.t, s.measured[j]]);
@@ -233,7 +241,7 @@ fn latency_section(
     ui.checkbox(&mut state.show_paths, l.t("act_show_paths"));
     if let Some(e) = episode {
         let recent = e.recent();
-        let lag = |s: &crate::sim::policy::LiveSample| (s.tool_commanded - s.tool).norm();
+        let lag = |s: &LiveSample| (s.tool_commanded - s.tool).norm();
         let now = recent.back().map_or(0.0, lag);
         let worst = recent.iter().map(lag).fold(0.0, f64::max);
         ui.monospace(format!(
@@ -254,19 +262,14 @@ fn latency_section(
 
 /// RMS jerk per control period of what is tracked and of the arm, over the plotted window.
 fn jerk_lines(e: &Episode) -> [Vec<[f64; 2]>; 2] {
-    let recent = e.recent();
-    let end = recent.back().map_or(0.0, |s| s.t);
     let steps = (e.config().control_period * e.config().physics_rate)
         .round()
         .max(1.0) as usize;
-    let window: Vec<_> = recent
-        .iter()
-        .filter(|s| s.t >= end - PLOT_SECONDS)
-        .collect();
+    let window = plotted(e);
     let mut lines: [Vec<[f64; 2]>; 2] = Default::default();
     for group in window.chunks(steps) {
         let n = group.len() as f64;
-        let rms = |f: &dyn Fn(&crate::sim::policy::LiveSample) -> f64| {
+        let rms = |f: &dyn Fn(&LiveSample) -> f64| {
             (group.iter().map(|s| f(s).powi(2)).sum::<f64>() / n).sqrt()
         };
         let t = group[0].t;
