@@ -18,6 +18,7 @@ pub mod generative;
 pub mod ik;
 pub mod mlp;
 pub mod orientation_control;
+pub mod proportion;
 pub mod rotation;
 pub mod rotation_paths;
 pub mod se3;

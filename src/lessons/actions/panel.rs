@@ -5,6 +5,7 @@ use super::*;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
+use crate::math::proportion;
 use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Bar, BarChart, Legend, Line};
@@ -324,8 +325,13 @@ fn compare_section(ui: &mut egui::Ui, state: &mut ActionsState, results: &mut Re
         };
         ui.separator();
         ui.label(egui::RichText::new(format!("{space} · {}", r.label)).strong());
+        // The count with its 95 % interval: a handful of episodes proves little.
+        let interval = proportion::wilson(r.successes, r.episodes, proportion::Z95)
+            .map_or(String::new(), |(lo, hi)| {
+                format!(" ({:.0}–{:.0} %)", lo * 100.0, hi * 100.0)
+            });
         ui.monospace(format!(
-            "{}/{}   {}   {:.0} / {:.0}   {:.0} mrad",
+            "{}/{}{interval}   {}   {:.0} / {:.0}   {:.0} mrad",
             r.successes,
             r.episodes,
             r.mean_time().map_or("–".into(), |t| format!("{t:.1} s")),

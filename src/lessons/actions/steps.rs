@@ -5,8 +5,8 @@ use crate::kit::{Shot, SimSetup, Step, tr};
 
 /// The table from the arm's right front: the cube, the place target and the tool's path.
 const TABLE: Shot = Shot {
-    target: [0.45, 0.0, 0.15],
-    distance: 1.35,
+    target: [0.45, 0.0, 0.25],
+    distance: 1.75,
     yaw: 0.75,
     pitch: 0.55,
 };
@@ -187,7 +187,7 @@ pub const STEPS: &[Step] = &[
             "Inference takes time, so the action runs k periods after the observation it came from. A policy that plans from what it saw asks again for motion already on its way, and overshoots. Compensation plans from where the command will be when the action runs.",
             "推理需要时间，所以动作在它所依据的观测之后 k 个周期才执行。只按所见规划的策略会再次要求已在途中的运动，于是超调。延迟补偿则从动作执行时指令将到达的位置出发规划。",
         ),
-        formula: "q_{t+k} = q_t + Σ (actions in flight);   a = π(q_{t+k})",
+        formula: "q_{t+k} = q_t + Σ_{i=0}^{k−1} Δq_{t+i};   a = π(q_{t+k})",
         try_this: tr(
             "With latency 3 and compensation off, watch the white commanded path swing past the teal one; tick compensation and the two agree again.",
             "在延迟 3、关闭补偿时，看白色的指令路径如何越过青色路径来回摆；勾选补偿后，两者又重新吻合。",
@@ -244,10 +244,10 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Measure, don't guess", "测量，而不是猜"),
         body: tr(
-            "Every episode is tallied under its settings: successes, time, jerk and tracking error. Replaying the same seed makes two runs differ only in the setting you changed.",
-            "每个回合都按其设置计数：成功次数、用时、加加速度和跟踪误差。重放同一个随机种子，两次运行就只在你改动的设置上不同。",
+            "Every episode is tallied under its settings: successes, time, jerk and tracking error. Replaying the same seed makes two runs differ only in the setting you changed. A rate from few episodes is itself uncertain: at p = 0.5 after 10 episodes k/n spreads by 0.16, so the table gives each row a 95 % interval.",
+            "每个回合都按其设置计数：成功次数、用时、加加速度和跟踪误差。重放同一个随机种子，两次运行就只在你改动的设置上不同。回合很少时，成功率本身也不确定：p = 0.5 时 10 个回合的 k/n 标准差为 0.16，所以表格为每一行给出 95 % 区间。",
         ),
-        formula: "success rate = placed / episodes",
+        formula: "σ(k/n) = √(p(1 − p) / n)",
         try_this: tr(
             "With noise 0.3, run a few episodes at h = 1, then at h = 10, then with ensembling, and compare their rows.",
             "在噪声 0.3 下，先用 h = 1 跑几个回合，再用 h = 10，再开启时间集成，比较各行结果。",

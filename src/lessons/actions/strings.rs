@@ -196,8 +196,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "act_compare_columns",
-        "placed/episodes · mean time to success · RMS jerk of the arm / of the command (rad/s³) · largest tracking error",
-        "成功/回合 · 平均成功用时 · 机械臂 / 指令的 RMS 加加速度（rad/s³）· 最大跟踪误差",
+        "placed/episodes (95 % interval) · mean time to success · RMS jerk of the arm / of the command (rad/s³) · largest tracking error",
+        "成功/回合（95 % 区间）· 平均成功用时 · 机械臂 / 指令的 RMS 加加速度（rad/s³）· 最大跟踪误差",
     ),
     (
         "act_no_rows",
@@ -207,7 +207,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("act_clear_table", "Clear the table", "清空表格"),
     (
         "act_compare_note",
-        "The tracking error is the largest |tracked command − measured angle| over the joints, in mrad.",
-        "跟踪误差是各关节中最大的 |被跟踪的指令 − 测量角度|，单位 mrad。",
+        "The interval is Wilson's 95 % score interval for the success rate: after 1/1 it is 21–100 %, so one success says little; k/n ± 2σ would claim certainty there. The tracking error is the largest |tracked command − measured angle| over the joints, in mrad.",
+        "区间是成功率的 Wilson 95 % 得分区间：1/1 之后它是 21–100 %，所以一次成功说明不了多少；k/n ± 2σ 在这里却会声称完全确定。跟踪误差是各关节中最大的 |被跟踪的指令 − 测量角度|，单位 mrad。",
     ),
 ];
