@@ -11,6 +11,7 @@
 //!   (w first) or `xyzw` (w last).
 //! - Angles are radians, lengths metres (ROS REP-103).
 
+pub mod backprop;
 pub mod chunks;
 pub mod ellipsoid;
 pub mod euler;

@@ -1,0 +1,433 @@
+//! The chain rule, made visible: a one-layer toy with its gradient as an outer product, the
+//! gradient as the best linear approximation, a deep stack whose per-layer gradient norms show
+//! vanishing and exploding gradients, and gradient clipping.
+//!
+//! Everything is plain `f64` so the lesson can draw each factor.
+
+use nalgebra::{DMatrix, DVector};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+/// `L(W) = ½‖Wx − a*‖²` for one input `x` and target `a*`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearToy {
+    pub w: DMatrix<f64>,
+    pub x: DVector<f64>,
+    pub target: DVector<f64>,
+}
+
+impl LinearToy {
+    /// The prediction error `e = Wx − a*`.
+    pub fn error(&self) -> DVector<f64> {
+        &self.w * &self.x - &self.target
+    }
+
+    pub fn loss(&self) -> f64 {
+        0.5 * self.error().norm_squared()
+    }
+
+    /// `∇_W L = (Wx − a*)·xᵀ`: k×d, the shape of W; row i is error i times x.
+    pub fn gradient(&self) -> DMatrix<f64> {
+        self.error() * self.x.transpose()
+    }
+
+    /// One step of gradient descent, `W ← W − η∇_W L`.
+    pub fn step(&mut self, lr: f64) {
+        let g = self.gradient();
+        self.w -= g * lr;
+    }
+
+    /// The factor each step multiplies the error by: a step changes `Wx` by
+    /// `−η·e·xᵀx`, so `e ← (1 − η‖x‖²)·e`. Below `1/‖x‖²` the loss falls smoothly, between
+    /// `1/‖x‖²` and `2/‖x‖²` it falls while the error flips sign (oscillates), above it diverges.
+    pub fn contraction(&self, lr: f64) -> f64 {
+        1.0 - lr * self.x.norm_squared()
+    }
+}
+
+/// How a learning rate behaves on the toy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regime {
+    Smooth,
+    Oscillating,
+    Diverging,
+}
+
+pub fn regime(contraction: f64) -> Regime {
+    if contraction.abs() >= 1.0 {
+        Regime::Diverging
+    } else if contraction < 0.0 {
+        Regime::Oscillating
+    } else {
+        Regime::Smooth
+    }
+}
+
+/// The first-order prediction `L(w) + ∇Lᵀ·Δw` and the true `L(w + Δw)` along a direction, for
+/// a scalar function of a vector; the gap is second order in `‖Δw‖`.
+pub fn linear_prediction(l0: f64, grad: &[f64], dw: &[f64]) -> f64 {
+    l0 + grad.iter().zip(dw).map(|(g, d)| g * d).sum::<f64>()
+}
+
+/// Gradient clipping by norm: `g ← g·min(1, c/‖g‖₂)`. Keeps the direction, bounds the step.
+pub fn clip_by_norm(g: &mut [f64], c: f64) -> f64 {
+    let norm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
+    if norm > c && norm.is_finite() {
+        let s = c / norm;
+        g.iter_mut().for_each(|v| *v *= s);
+    }
+    norm
+}
+
+/// The forward passes finite differences need for P parameters (one per parameter plus the
+/// base point, forward differences), against backpropagation's one forward and one backward
+/// pass (a backward pass costs about as much as a forward one).
+pub fn passes(params: usize) -> (usize, usize) {
+    (params + 1, 2)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    Sigmoid,
+    Tanh,
+    Relu,
+}
+
+impl Activation {
+    pub fn apply(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => 1.0 / (1.0 + (-z).exp()),
+            Activation::Tanh => z.tanh(),
+            Activation::Relu => z.max(0.0),
+        }
+    }
+
+    /// The derivative, the diagonal of the layer's local Jacobian.
+    pub fn derivative(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => {
+                let s = self.apply(z);
+                s * (1.0 - s)
+            }
+            Activation::Tanh => 1.0 - z.tanh().powi(2),
+            Activation::Relu => {
+                if z > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+/// A deep stack of square layers, `h_{l+1} = f(W_l·h_l)`, or with residual connections
+/// `h_{l+1} = h_l + f(W_l·h_l)`; `W_l ~ N(0, scale²/width)`.
+#[derive(Clone, Debug)]
+pub struct DeepStack {
+    pub weights: Vec<DMatrix<f64>>,
+    pub activation: Activation,
+    pub residual: bool,
+}
+
+/// What one forward and backward pass through the stack produced, layer by layer.
+#[derive(Clone, Debug)]
+pub struct StackPass {
+    /// `h_0 … h_L`.
+    pub activations: Vec<DVector<f64>>,
+    /// `δ_l = ∂L/∂h_l` for l = 0 … L.
+    pub deltas: Vec<DVector<f64>>,
+    /// `‖∂L/∂W_l‖_F` for each layer, first layer first. With ReLU these stay balanced even
+    /// when δ explodes, because the activations `h_l` grow forward as fast as δ grows back.
+    pub weight_grad_norms: Vec<f64>,
+    pub loss: f64,
+}
+
+impl DeepStack {
+    pub fn new(
+        depth: usize,
+        width: usize,
+        activation: Activation,
+        scale: f64,
+        residual: bool,
+        seed: u64,
+    ) -> DeepStack {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let sd = scale / (width as f64).sqrt();
+        let weights = (0..depth)
+            .map(|_| DMatrix::from_fn(width, width, |_, _| gaussian(&mut rng) * sd))
+            .collect();
+        DeepStack {
+            weights,
+            activation,
+            residual,
+        }
+    }
+
+    /// Forward, then backward from `L = ½‖h_L − y‖²`: each δ is the next δ times one local
+    /// Jacobian, `δ_l = W_lᵀ(f′(z_l) ⊙ δ_{l+1})` (plus `δ_{l+1}` through a residual).
+    pub fn pass(&self, x: &DVector<f64>, y: &DVector<f64>) -> StackPass {
+        let f = self.activation;
+        let mut activations = vec![x.clone()];
+        let mut pre = Vec::with_capacity(self.weights.len());
+        for w in &self.weights {
+            let h = activations.last().expect("the input is there");
+            let z = w * h;
+            let mut out = z.map(|v| f.apply(v));
+            if self.residual {
+                out += h;
+            }
+            pre.push(z);
+            activations.push(out);
+        }
+        let last = activations.last().expect("the input is there");
+        let loss = 0.5 * (last - y).norm_squared();
+        let mut delta = last - y;
+        let mut deltas = vec![delta.clone()];
+        let mut norms = vec![0.0; self.weights.len()];
+        for l in (0..self.weights.len()).rev() {
+            let local = pre[l].map(|v| f.derivative(v)).component_mul(&delta);
+            // ∂L/∂W_l = (f′ ⊙ δ_{l+1})·h_lᵀ, whose Frobenius norm is the product of the norms.
+            norms[l] = local.norm() * activations[l].norm();
+            let mut back = self.weights[l].transpose() * &local;
+            if self.residual {
+                back += &delta;
+            }
+            delta = back;
+            deltas.push(delta.clone());
+        }
+        deltas.reverse();
+        StackPass {
+            activations,
+            deltas,
+            weight_grad_norms: norms,
+            loss,
+        }
+    }
+
+    /// The loss alone, for finite differences.
+    pub fn loss(&self, x: &DVector<f64>, y: &DVector<f64>) -> f64 {
+        let mut h = x.clone();
+        for w in &self.weights {
+            let mut out = (w * &h).map(|v| self.activation.apply(v));
+            if self.residual {
+                out += &h;
+            }
+            h = out;
+        }
+        0.5 * (h - y).norm_squared()
+    }
+}
+
+/// A standard normal draw (Box–Muller), so the stack needs no distribution crate.
+pub fn gaussian(rng: &mut impl Rng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::mlp::{Mlp, Tape};
+
+    fn toy() -> LinearToy {
+        LinearToy {
+            w: DMatrix::from_row_slice(2, 3, &[0.5, -0.2, 0.1, 0.3, 0.8, -0.4]),
+            x: DVector::from_vec(vec![1.0, -0.5, 2.0]),
+            target: DVector::from_vec(vec![0.2, -0.7]),
+        }
+    }
+
+    #[test]
+    fn outer_product_is_the_backprop_gradient_of_a_one_layer_net() {
+        let t = toy();
+        let mut rng = StdRng::seed_from_u64(1);
+        let mut net = Mlp::new(&[3, 2], &mut rng);
+        // Copy W into the net (row-major) and zero its bias.
+        let mut k = 0;
+        for i in 0..2 {
+            for j in 0..3 {
+                net.params[k] = t.w[(i, j)];
+                k += 1;
+            }
+        }
+        net.params[6] = 0.0;
+        net.params[7] = 0.0;
+        let mut tape = Tape::default();
+        let out = net.forward_tape(t.x.as_slice(), &mut tape);
+        let d_out: Vec<f64> = out
+            .iter()
+            .zip(t.target.iter())
+            .map(|(o, a)| o - a)
+            .collect();
+        let mut grad = vec![0.0; net.params.len()];
+        net.backward(&tape, &d_out, &mut grad);
+        let g = t.gradient();
+        assert_eq!(g.shape(), t.w.shape());
+        for i in 0..2 {
+            for j in 0..3 {
+                assert!((grad[i * 3 + j] - g[(i, j)]).abs() < 1e-12);
+                // Row i is error i times x.
+                assert!((g[(i, j)] - t.error()[i] * t.x[j]).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let t = toy();
+        let g = t.gradient();
+        let h = 1e-6;
+        for i in 0..2 {
+            for j in 0..3 {
+                let mut p = t.clone();
+                p.w[(i, j)] += h;
+                let mut m = t.clone();
+                m.w[(i, j)] -= h;
+                let fd = (p.loss() - m.loss()) / (2.0 * h);
+                assert!((fd - g[(i, j)]).abs() < 1e-6 * g[(i, j)].abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn learning_rate_regimes_follow_the_contraction_factor() {
+        let t = toy();
+        let xx = t.x.norm_squared();
+        for (lr, want) in [
+            (0.5 / xx, Regime::Smooth),
+            (1.5 / xx, Regime::Oscillating),
+            (2.2 / xx, Regime::Diverging),
+        ] {
+            let c = t.contraction(lr);
+            assert_eq!(regime(c), want);
+            // The error really is multiplied by c each step.
+            let mut s = t.clone();
+            let e0 = s.error();
+            s.step(lr);
+            assert!((s.error() - e0 * c).norm() < 1e-12);
+            let mut losses = vec![t.loss()];
+            let mut s = t.clone();
+            for _ in 0..10 {
+                s.step(lr);
+                losses.push(s.loss());
+            }
+            match want {
+                Regime::Diverging => assert!(losses[10] > losses[0]),
+                _ => assert!(losses.windows(2).all(|w| w[1] < w[0])),
+            }
+        }
+    }
+
+    #[test]
+    fn linear_approximation_error_is_second_order() {
+        let t = toy();
+        let g = t.gradient();
+        let dir = DMatrix::from_row_slice(2, 3, &[0.3, -0.1, 0.2, 0.5, 0.1, -0.3]);
+        let gap = |s: f64| {
+            let mut p = t.clone();
+            p.w += &dir * s;
+            let dw: Vec<f64> = (&dir * s).iter().copied().collect();
+            let grad: Vec<f64> = g.iter().copied().collect();
+            (p.loss() - linear_prediction(t.loss(), &grad, &dw)).abs()
+        };
+        // Halving the step quarters the gap.
+        for s in [0.4, 0.2, 0.1, 0.05] {
+            let r = gap(s) / gap(s / 2.0);
+            assert!((r - 4.0).abs() < 1e-6, "{r}");
+        }
+    }
+
+    #[test]
+    fn clipping_bounds_the_norm_and_keeps_the_direction() {
+        let mut g = vec![3.0, 4.0];
+        assert_eq!(clip_by_norm(&mut g, 1.0), 5.0);
+        assert!((g[0] - 0.6).abs() < 1e-15 && (g[1] - 0.8).abs() < 1e-15);
+        let mut small = vec![0.1, 0.2];
+        clip_by_norm(&mut small, 1.0);
+        assert_eq!(small, vec![0.1, 0.2]);
+    }
+
+    #[test]
+    fn passes_for_finite_differences_grow_with_parameters() {
+        assert_eq!(passes(1000), (1001, 2));
+    }
+
+    fn io(width: usize, seed: u64) -> (DVector<f64>, DVector<f64>) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x = DVector::from_fn(width, |_, _| gaussian(&mut rng));
+        let y = DVector::from_fn(width, |_, _| gaussian(&mut rng));
+        (x, y)
+    }
+
+    #[test]
+    fn stack_backward_matches_finite_differences() {
+        for act in [Activation::Sigmoid, Activation::Tanh, Activation::Relu] {
+            for residual in [false, true] {
+                let net = DeepStack::new(4, 5, act, 1.0, residual, 3);
+                let (x, y) = io(5, 4);
+                let pass = net.pass(&x, &y);
+                // δ_0 against finite differences of the loss in the input.
+                let h = 1e-6;
+                for i in 0..5 {
+                    let mut p = x.clone();
+                    p[i] += h;
+                    let mut m = x.clone();
+                    m[i] -= h;
+                    let fd = (net.loss(&p, &y) - net.loss(&m, &y)) / (2.0 * h);
+                    let d = pass.deltas[0][i];
+                    assert!(
+                        (fd - d).abs() < 1e-6 * d.abs().max(1e-3),
+                        "{act:?} {fd} {d}"
+                    );
+                }
+                // One weight's gradient norm against finite differences of every entry.
+                let l = 1;
+                let mut sq = 0.0;
+                for r in 0..5 {
+                    for c in 0..5 {
+                        let mut p = net.clone();
+                        p.weights[l][(r, c)] += h;
+                        let mut m = net.clone();
+                        m.weights[l][(r, c)] -= h;
+                        let fd = (p.loss(&x, &y) - m.loss(&x, &y)) / (2.0 * h);
+                        sq += fd * fd;
+                    }
+                }
+                let n = pass.weight_grad_norms[l];
+                assert!((sq.sqrt() - n).abs() < 1e-6 * n.max(1e-3), "{act:?}");
+            }
+        }
+    }
+
+    /// `‖δ_0‖ / ‖δ_L‖`: how much the gradient grows or shrinks on its way back.
+    fn first_over_last(act: Activation, scale: f64, residual: bool) -> f64 {
+        let net = DeepStack::new(30, 64, act, scale, residual, 7);
+        let (x, y) = io(64, 8);
+        let d = net.pass(&x, &y).deltas;
+        d[0].norm() / d[d.len() - 1].norm()
+    }
+
+    #[test]
+    fn sigmoid_weight_gradients_vanish_too() {
+        let net = DeepStack::new(30, 16, Activation::Sigmoid, 1.0, false, 7);
+        let (x, y) = io(16, 8);
+        let n = net.pass(&x, &y).weight_grad_norms;
+        assert!(n[0] / n[29] < 1e-6, "{}", n[0] / n[29]);
+    }
+
+    #[test]
+    fn sigmoid_vanishes_residuals_carry_large_init_explodes() {
+        let sigmoid = first_over_last(Activation::Sigmoid, 1.0, false);
+        assert!(sigmoid < 1e-6, "sigmoid: {sigmoid}");
+        let residual = first_over_last(Activation::Sigmoid, 1.0, true);
+        assert!(residual > 0.1 && residual < 100.0, "residual: {residual}");
+        let relu_large = first_over_last(Activation::Relu, 2.0 * 2f64.sqrt(), false);
+        assert!(relu_large > 1e3, "ReLU at 2× He init: {relu_large}");
+        let relu_he = first_over_last(Activation::Relu, 2f64.sqrt(), false);
+        assert!(
+            relu_he > 0.01 && relu_he < 100.0,
+            "ReLU at He init: {relu_he}"
+        );
+    }
+}
