@@ -85,6 +85,14 @@ pub fn passes(params: usize) -> (usize, usize) {
     (params + 1, 2)
 }
 
+/// The same rule through the kinematics: for `L(q) = ½‖p(q) − p*‖²` the chain rule gives
+/// `∇_q L = J_vᵀ·(p − p*)`, with `J_v` the linear (top) block of the geometric Jacobian.
+pub fn position_loss_gradient(j: &crate::math::Jacobian, error: &crate::math::Vec3) -> Vec<f64> {
+    (0..j.ncols())
+        .map(|c| (0..3).map(|r| j[(r, c)] * error[r]).sum())
+        .collect()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activation {
     Sigmoid,

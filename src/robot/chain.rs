@@ -300,6 +300,40 @@ impl KinematicChain for Chain {
 
 #[cfg(test)]
 mod tests {
+    /// `Jᵀ(p − p*)` is the gradient of `½‖p(q) − p*‖²` (against central differences of the
+    /// FK), and stepping down it brings the Panda's tool to the point.
+    #[test]
+    fn jacobian_transpose_is_the_position_loss_gradient() {
+        use crate::math::backprop::position_loss_gradient;
+        let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let chain = Chain::to_link(&model, "panda_tcp").unwrap();
+        let target = crate::math::Vec3::new(0.45, 0.2, 0.3);
+        let loss = |q: &[f64]| 0.5 * (chain.tip_pose(q).translation - target).norm_squared();
+        let mut q = vec![0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785];
+        let j = chain.jacobian(&q);
+        let g = position_loss_gradient(&j, &(chain.tip_pose(&q).translation - target));
+        for k in 0..7 {
+            let h = 1e-6;
+            let (mut a, mut b) = (q.clone(), q.clone());
+            a[k] += h;
+            b[k] -= h;
+            let fd = (loss(&a) - loss(&b)) / (2.0 * h);
+            assert!(
+                (fd - g[k]).abs() < 1e-7,
+                "joint {}: {fd} vs {}",
+                k + 1,
+                g[k]
+            );
+        }
+        let start = loss(&q);
+        for _ in 0..200 {
+            let j = chain.jacobian(&q);
+            let g = position_loss_gradient(&j, &(chain.tip_pose(&q).translation - target));
+            q.iter_mut().zip(&g).for_each(|(qi, gi)| *qi -= 1.0 * gi);
+        }
+        assert!(loss(&q) < 1e-3 * start, "{} → {}", start, loss(&q));
+    }
+
     /// `J·Δq` against the true FK displacement: the error falls as |Δq|² (a ratio near 4 each
     /// time the step halves) in every joint direction of the Panda, and a wrong-length step
     /// is refused.
