@@ -67,7 +67,7 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "Δφ_base  ≠  R_tool · Δφ",
         try_this: tr(
-            "Try each reading: as joint angles the arm flails; as Euler-angle increments it still works, because here the Euler rate matrix is close to the identity and the loop corrects the rest: a mistake that hides.",
+            "Pick each reading in turn: as joint angles the arm flails; as Euler-angle increments it still works, because here the Euler rate matrix is close to the identity and the loop corrects the rest: a mistake that hides.",
             "逐个试这些读法：当成关节角，机械臂乱舞；当成欧拉角增量，它居然还能完成，因为此处欧拉角速率矩阵接近单位阵，闭环修正了剩下的误差：这是一个会藏起来的错误。",
         ),
         shot: TABLE,
