@@ -12,6 +12,7 @@
 //! - Angles are radians, lengths metres (ROS REP-103).
 
 pub mod backprop;
+pub mod bc;
 pub mod chunks;
 pub mod ellipsoid;
 pub mod euler;
