@@ -3,6 +3,7 @@
 pub mod control;
 pub mod course;
 pub mod policy;
+pub mod reach;
 pub mod world;
 
 #[cfg(test)]

@@ -411,6 +411,21 @@ struct Planner {
     /// A learned policy that fills `via` chunk by chunk during the transport.
     policy: Option<Box<dyn ChunkPolicy>>,
     chunks_asked: usize,
+    /// A learned policy that chooses the translation of every task-space action.
+    reach: Option<Box<dyn ReachPolicy>>,
+    /// (position error to the phase's target, translation sent) for every task-space action
+    /// planned and kept: demonstrations for behaviour cloning.
+    pairs: Vec<ReachPair>,
+}
+
+/// One demonstration: the tool's position error to its target (m) and the translation the
+/// policy sent (m).
+pub type ReachPair = ([f64; 3], [f64; 3]);
+
+/// A learned policy for the translation part of a task-space action, given the position
+/// error `target − tool` of the phase's target; the orientation and the gripper stay scripted.
+pub trait ReachPolicy: Send + Sync {
+    fn translate(&self, error: Vec3) -> Vec3;
 }
 
 /// A learned transport hands over to the scripted place within this distance of the target.
@@ -469,6 +484,7 @@ struct PlanState {
     q: Vec<f64>,
     via: std::collections::VecDeque<Vec3>,
     chunks_asked: usize,
+    pairs: usize,
 }
 
 impl Planner {
@@ -480,6 +496,7 @@ impl Planner {
             q: self.q.clone(),
             via: self.via.clone(),
             chunks_asked: self.chunks_asked,
+            pairs: self.pairs.len(),
         }
     }
 
@@ -490,6 +507,8 @@ impl Planner {
         self.q = s.q;
         self.via = s.via;
         self.chunks_asked = s.chunks_asked;
+        // Actions planned past the executed part are thrown away, and so are their pairs.
+        self.pairs.truncate(s.pairs);
     }
 
     /// Predicts a chunk of up to `horizon` actions (fewer if the task ends) and leaves the
@@ -576,6 +595,20 @@ impl Planner {
                 });
                 values[..6].copy_from_slice((e * s).as_slice());
                 values[6] = if self.close { -1.0 } else { 1.0 };
+                if !via_active {
+                    let err = Vec3::new(e[0], e[1], e[2]);
+                    if let Some(p) = &self.reach {
+                        let t = p.translate(err);
+                        // A non-finite output holds the tool instead of poisoning the IK.
+                        if t.iter().all(|v| v.is_finite()) {
+                            values[..3].copy_from_slice(t.as_slice());
+                        } else {
+                            values[..3].fill(0.0);
+                        }
+                    }
+                    self.pairs
+                        .push(([err.x, err.y, err.z], [values[0], values[1], values[2]]));
+                }
             }
             ActionMode::Joint => {
                 let goal = self
@@ -711,6 +744,8 @@ impl Episode {
             via: scenario.via.into_iter().collect(),
             policy: None,
             chunks_asked: 0,
+            reach: None,
+            pairs: Vec::new(),
         };
         let q: Vec<f64> = READY[..ARM].to_vec();
         Ok(Episode {
@@ -756,6 +791,16 @@ impl Episode {
     }
 
     /// Hands the transport to a learned chunking policy instead of the scripted route.
+    /// Lets a learned policy choose the translation of every task-space action.
+    pub fn set_reach_policy(&mut self, policy: Box<dyn ReachPolicy>) {
+        self.planner.reach = Some(policy);
+    }
+
+    /// The (position error, translation) pairs of the task-space actions planned and kept.
+    pub fn reach_pairs(&self) -> &[ReachPair] {
+        &self.planner.pairs
+    }
+
     pub fn set_chunk_policy(&mut self, policy: Box<dyn ChunkPolicy>) {
         self.planner.via.clear();
         self.planner.policy = Some(policy);
