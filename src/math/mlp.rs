@@ -107,6 +107,53 @@ impl Mlp {
 
     /// Adds `∂L/∂θ` to `grad` given `∂L/∂output`, for the pass recorded in `tape`.
     pub fn backward(&self, tape: &Tape, d_out: &[f64], grad: &mut [f64]) {
+        self.backward_recording(tape, d_out, grad, None);
+    }
+
+    /// One forward and one backward pass, keeping what a drawing of the network needs: every
+    /// layer's input (the network input first, the output last) and the δ at each of them,
+    /// `∂L/∂(that vector)`, the output's δ being `d_out(output)`.
+    pub fn trace(&self, x: &[f64], d_out: impl Fn(&[f64]) -> Vec<f64>) -> LayerTrace {
+        let mut tape = Tape::default();
+        let out = self.forward_tape(x, &mut tape);
+        let d = d_out(&out);
+        let mut grad = vec![0.0; self.params.len()];
+        let mut deltas = vec![d.clone()];
+        self.backward_recording(&tape, &d, &mut grad, Some(&mut deltas));
+        deltas.reverse();
+        let mut values = tape.inputs;
+        values.push(out);
+        LayerTrace {
+            values,
+            deltas,
+            grad,
+        }
+    }
+
+    /// The gradient of `loss` by central differences: two forward passes per parameter, where
+    /// backpropagation needs one forward and one backward pass for all of them.
+    pub fn finite_difference_gradient(&self, loss: impl Fn(&Mlp) -> f64, h: f64) -> Vec<f64> {
+        let mut probe = self.clone();
+        (0..self.params.len())
+            .map(|i| {
+                let p = self.params[i];
+                probe.params[i] = p + h;
+                let up = loss(&probe);
+                probe.params[i] = p - h;
+                let down = loss(&probe);
+                probe.params[i] = p;
+                (up - down) / (2.0 * h)
+            })
+            .collect()
+    }
+
+    fn backward_recording(
+        &self,
+        tape: &Tape,
+        d_out: &[f64],
+        grad: &mut [f64],
+        mut deltas: Option<&mut Vec<Vec<f64>>>,
+    ) {
         let layers = self.sizes.len() - 1;
         let mut delta = d_out.to_vec();
         for l in (0..layers).rev() {
@@ -129,6 +176,10 @@ impl Mlp {
                         *bk += d * p;
                     }
                 }
+                if let Some(d) = deltas.as_deref_mut() {
+                    // δ at this layer's input, before the activation's slope folds it back.
+                    d.push(back.clone());
+                }
                 for (bk, z) in back.iter_mut().zip(&tape.pre[l - 1]) {
                     *bk *= silu_slope(*z);
                 }
@@ -136,6 +187,17 @@ impl Mlp {
             }
         }
     }
+}
+
+/// A network's forward and backward pass, layer by layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerTrace {
+    /// The input of every layer, then the output.
+    pub values: Vec<Vec<f64>>,
+    /// `∂L/∂values[l]` for every layer after the input, then for the output.
+    pub deltas: Vec<Vec<f64>>,
+    /// `∂L/∂θ`.
+    pub grad: Vec<f64>,
 }
 
 /// Adam (Kingma & Ba) with the usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
@@ -383,20 +445,60 @@ mod tests {
         let d_out: Vec<f64> = y.iter().zip(&target).map(|(a, b)| a - b).collect();
         let mut grad = vec![0.0; net.params.len()];
         net.backward(&tape, &d_out, &mut grad);
-        let h = 1e-6;
+        let fd = net.finite_difference_gradient(loss, 1e-6);
         let mut worst: f64 = 0.0;
-        for i in 0..net.params.len() {
-            let keep = net.params[i];
-            net.params[i] = keep + h;
-            let up = loss(&net);
-            net.params[i] = keep - h;
-            let down = loss(&net);
-            net.params[i] = keep;
-            let fd = (up - down) / (2.0 * h);
-            worst = worst.max((fd - grad[i]).abs() / (1e-6 + fd.abs().max(grad[i].abs())));
+        for (fd, g) in fd.iter().zip(&grad) {
+            worst = worst.max((fd - g).abs() / (1e-6 + fd.abs().max(g.abs())));
         }
         assert!(worst < 1e-5, "worst relative error {worst}");
         assert_eq!(grad.len(), 5 * 7 + 7 + 7 * 6 + 6 + 6 * 3 + 3);
+    }
+
+    #[test]
+    fn trace_deltas_are_the_gradients_at_each_layer() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+        let mut net = Mlp::new(&[4, 6, 5, 2], &mut rng);
+        for p in net.params.iter_mut() {
+            *p += 0.3 * normal(&mut rng);
+        }
+        let x = normal_vec(&mut rng, 4);
+        let target = normal_vec(&mut rng, 2);
+        let half_sq = |y: &[f64]| {
+            0.5 * y
+                .iter()
+                .zip(&target)
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f64>()
+        };
+        let t = net.trace(&x, |y| y.iter().zip(&target).map(|(a, b)| a - b).collect());
+        assert_eq!(t.values.len(), 4);
+        assert_eq!(t.deltas.len(), 3);
+        // The full gradient agrees with central differences (2 passes per parameter).
+        let fd = net.finite_difference_gradient(|n| half_sq(&n.forward(&x)), 1e-6);
+        for (a, b) in fd.iter().zip(&t.grad) {
+            assert!((a - b).abs() < 1e-6 * a.abs().max(b.abs()).max(1e-3));
+        }
+        // δ at a hidden layer: differentiate the rest of the network, from that layer on, in
+        // its input.
+        for l in 1..3 {
+            let (start, _) = net.layer(l);
+            let rest = Mlp {
+                sizes: net.sizes[l..].to_vec(),
+                params: net.params[start..].to_vec(),
+            };
+            let v = &t.values[l];
+            for i in 0..v.len() {
+                let (mut up, mut down) = (v.clone(), v.clone());
+                up[i] += 1e-6;
+                down[i] -= 1e-6;
+                let fd = (half_sq(&rest.forward(&up)) - half_sq(&rest.forward(&down))) / 2e-6;
+                let d = t.deltas[l - 1][i];
+                assert!(
+                    (fd - d).abs() < 1e-6 * fd.abs().max(1e-3),
+                    "layer {l}: {fd} vs {d}"
+                );
+            }
+        }
     }
 
     #[test]
