@@ -10,6 +10,8 @@ pub mod rotations;
 
 #[cfg(test)]
 mod guided_tests;
+#[cfg(test)]
+pub(crate) mod physics_app;
 
 pub use crate::kit::{
     ActiveLesson, LessonInfo, LessonParams, LessonRegistry, LessonSettings, ShowEverything,

@@ -1,6 +1,5 @@
 use super::task::{DRIVER, Results};
 use super::*;
-use crate::app::robot::Robot;
 use crate::app::sim::Sim;
 use crate::kit::LessonSettings;
 use crate::sim::policy::{ActionMode, PickPlaceConfig, Reading};
@@ -167,23 +166,7 @@ fn every_step_opens_valid_settings() {
 /// task back.
 #[test]
 fn in_the_app_the_settings_drive_the_physics_and_fill_the_table() {
-    use crate::app::robot::RobotPlugin;
-    use crate::app::sim::SimPlugin;
-    use bevy::state::app::StatesPlugin;
-    use bevy::time::TimeUpdateStrategy;
-    let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
-    let mut app = App::new();
-    // Drawing needs the renderer's gizmo resources: without them its systems are skipped.
-    app.set_error_handler(bevy::ecs::error::ignore);
-    app.add_plugins((MinimalPlugins, StatesPlugin))
-        .insert_resource(Robot::new(model))
-        .add_plugins((RobotPlugin, SimPlugin, crate::app::actions::ActionsPlugin))
-        .add_plugins(crate::lessons::LessonsPlugin {
-            start: Some(ID.into()),
-        })
-        .insert_resource(TimeUpdateStrategy::ManualDuration(
-            std::time::Duration::from_millis(100),
-        ));
+    let mut app = crate::lessons::physics_app::physics_app(ID);
     app.update();
     app.update();
     let config = |app: &App| {

@@ -66,7 +66,6 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ge
 mod tests {
     use super::*;
     use crate::app::capture::Headless;
-    use crate::app::robot::Robot;
     use crate::app::sim::Sim;
     use crate::kit::LessonSettings;
     use crate::math::Vec3 as RVec3;
@@ -240,24 +239,8 @@ mod tests {
 
     #[test]
     fn in_the_app_the_sampled_policy_carries_the_cube_and_is_tallied() {
-        use crate::app::robot::RobotPlugin;
-        use crate::app::sim::SimPlugin;
-        use bevy::state::app::StatesPlugin;
-        use bevy::time::TimeUpdateStrategy;
-        let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
-        let mut app = App::new();
-        // Drawing needs the renderer's gizmo resources: without them its systems are skipped.
-        app.set_error_handler(bevy::ecs::error::ignore);
-        app.add_plugins((MinimalPlugins, StatesPlugin))
-            .insert_resource(Robot::new(model))
-            .init_resource::<Headless>()
-            .add_plugins((RobotPlugin, SimPlugin, crate::app::actions::ActionsPlugin))
-            .add_plugins(crate::lessons::LessonsPlugin {
-                start: Some(ID.into()),
-            })
-            .insert_resource(TimeUpdateStrategy::ManualDuration(
-                std::time::Duration::from_millis(100),
-            ));
+        let mut app = crate::lessons::physics_app::physics_app(ID);
+        app.init_resource::<Headless>();
         app.update();
         app.update();
         assert!(app.world().resource::<GenerativeState>().set.is_some());
