@@ -8,13 +8,17 @@ use super::robot::{ArmSet, Notice, Robot};
 use crate::math::Transform as Pose;
 use crate::robot::{Model, panda};
 use crate::sim::policy::{
-    ActionMode, ChunkPolicy, Episode, Obstacle, Outcome, Phase, PickPlaceConfig,
+    ActionMode, ChunkPolicy, Episode, Obstacle, Outcome, Phase, PickPlaceConfig, ReachPolicy,
 };
 use bevy::prelude::*;
 use std::sync::Arc;
 
 /// Builds the learned transport policy for an episode of the obstacle course, from its seed.
 pub type PolicyFactory = Arc<dyn Fn(u64) -> Box<dyn ChunkPolicy> + Send + Sync>;
+
+/// Builds the learned reaching policy (the translation of every task-space action) for an
+/// episode.
+pub type ReachFactory = Arc<dyn Fn() -> Box<dyn ReachPolicy> + Send + Sync>;
 
 /// Changes the task's configuration for a lesson's scenario.
 pub type Configure = Arc<dyn Fn(&mut PickPlaceConfig) + Send + Sync>;
@@ -31,6 +35,8 @@ pub struct Scenario {
     pub configure: Configure,
     /// Builds the transport policy for an episode from its seed (`None`: the scripted route).
     pub policy: Option<PolicyFactory>,
+    /// Builds the policy that chooses every task-space translation (`None`: scripted).
+    pub reach: Option<ReachFactory>,
 }
 
 impl std::fmt::Debug for Scenario {
@@ -38,6 +44,7 @@ impl std::fmt::Debug for Scenario {
         f.debug_struct("Scenario")
             .field("driver", &self.driver)
             .field("learned", &self.policy.is_some())
+            .field("reach", &self.reach.is_some())
             .finish()
     }
 }
@@ -158,6 +165,9 @@ impl Sim {
         let mut episode = Episode::new(model, seed, &cfg).map_err(|e| e.to_string())?;
         if let Some(factory) = self.scenario.as_ref().and_then(|s| s.policy.as_ref()) {
             episode.set_chunk_policy(factory(seed));
+        }
+        if let Some(factory) = self.scenario.as_ref().and_then(|s| s.reach.as_ref()) {
+            episode.set_reach_policy(factory());
         }
         self.period = cfg.control_period;
         let snap = Snapshot::of(&episode);

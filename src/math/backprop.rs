@@ -45,6 +45,89 @@ impl LinearToy {
 }
 
 /// How a learning rate behaves on the toy.
+impl LinearToy {
+    /// The toy the lesson draws: three action numbers from an observation of three numbers
+    /// and a constant 1 (the bias folded into `W`), so `W` is 3×4 and `‖x‖² = 1.38`.
+    pub fn lesson() -> LinearToy {
+        LinearToy {
+            w: DMatrix::from_row_slice(
+                3,
+                4,
+                &[
+                    0.6, -0.4, 0.2, 0.1, //
+                    -0.3, 0.5, 0.4, -0.2, //
+                    0.2, 0.3, -0.5, 0.3,
+                ],
+            ),
+            x: DVector::from_vec(vec![0.3, -0.2, 0.5, 1.0]),
+            target: DVector::from_vec(vec![0.4, -0.3, 0.2]),
+        }
+    }
+
+    /// The loss before each of `n` gradient-descent steps of size `lr`, then after the last.
+    pub fn descent(&self, lr: f64, n: usize) -> Vec<f64> {
+        let mut t = self.clone();
+        let mut out = vec![t.loss()];
+        for _ in 0..n {
+            t.step(lr);
+            out.push(t.loss());
+        }
+        out
+    }
+
+    /// The loss with weight `a` moved by `da` and weight `b` by `db` (a 2-D slice of the loss
+    /// through the current `W`; the other weights stay).
+    pub fn slice(&self, a: (usize, usize), b: (usize, usize), da: f64, db: f64) -> f64 {
+        let mut t = self.clone();
+        t.w[a] += da;
+        t.w[b] += db;
+        t.loss()
+    }
+
+    /// Gradient descent on weights `a` and `b` only, from the current `W`: their offsets
+    /// `(da, db)` after each of `n` steps of size `lr`, the start `(0, 0)` first.
+    pub fn slice_path(
+        &self,
+        a: (usize, usize),
+        b: (usize, usize),
+        lr: f64,
+        n: usize,
+    ) -> Vec<(f64, f64)> {
+        let mut t = self.clone();
+        let mut out = vec![(0.0, 0.0)];
+        for _ in 0..n {
+            let g = t.gradient();
+            t.w[a] -= lr * g[a];
+            t.w[b] -= lr * g[b];
+            out.push((t.w[a] - self.w[a], t.w[b] - self.w[b]));
+        }
+        out
+    }
+
+    /// Along the unit direction of steepest descent, `Δw = −s·∇L/‖∇L‖`: the true loss and
+    /// its linear prediction `L + ∇Lᵀ Δw`.
+    pub fn along_descent(&self, s: f64) -> (f64, f64) {
+        let g = self.gradient();
+        let n = g.norm();
+        if n == 0.0 {
+            return (self.loss(), self.loss());
+        }
+        let dir = &g * (-s / n);
+        let mut t = self.clone();
+        t.w += &dir;
+        let grad: Vec<f64> = g.iter().copied().collect();
+        let dw: Vec<f64> = dir.iter().copied().collect();
+        (t.loss(), linear_prediction(self.loss(), &grad, &dw))
+    }
+}
+
+/// The step size at which the toy's gradient descent stops being smooth (`1/‖x‖²`) and the one
+/// at which it diverges (`2/‖x‖²`).
+pub fn regime_bounds(x: &DVector<f64>) -> (f64, f64) {
+    let xx = x.norm_squared();
+    (1.0 / xx, 2.0 / xx)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Regime {
     Smooth,
@@ -224,6 +307,24 @@ impl DeepStack {
         }
         0.5 * (h - y).norm_squared()
     }
+}
+
+/// Width of the lesson's deep stack.
+pub const STACK_WIDTH: usize = 64;
+
+/// The lesson's deep stack, `depth` layers of width [`STACK_WIDTH`] with weights
+/// `N(0, scale²/width)`, run forward and backward on one fixed input and target.
+pub fn depth_profile(
+    depth: usize,
+    activation: Activation,
+    scale: f64,
+    residual: bool,
+) -> StackPass {
+    let net = DeepStack::new(depth, STACK_WIDTH, activation, scale, residual, 7);
+    let mut rng = StdRng::seed_from_u64(8);
+    let x = DVector::from_fn(STACK_WIDTH, |_, _| gaussian(&mut rng));
+    let y = DVector::from_fn(STACK_WIDTH, |_, _| gaussian(&mut rng));
+    net.pass(&x, &y)
 }
 
 /// A standard normal draw (Box–Muller), so the stack needs no distribution crate.
@@ -437,5 +538,87 @@ mod tests {
             relu_he > 0.01 && relu_he < 100.0,
             "ReLU at He init: {relu_he}"
         );
+    }
+
+    #[test]
+    fn the_lessons_toy_regimes_are_where_the_panel_says() {
+        let t = LinearToy::lesson();
+        assert_eq!(t.w.shape(), (3, 4));
+        assert!((t.x.norm_squared() - 1.38).abs() < 1e-12);
+        let (smooth, diverge) = regime_bounds(&t.x);
+        assert!((smooth - 1.0 / 1.38).abs() < 1e-12 && (diverge - 2.0 / 1.38).abs() < 1e-12);
+        // Below 1/‖x‖² every step lowers the loss; between the bounds too, but the error
+        // changes sign each step; beyond, the loss grows.
+        let slow = t.descent(0.5 * smooth, 20);
+        assert!(slow.windows(2).all(|w| w[1] < w[0]));
+        let osc = t.descent(0.5 * (smooth + diverge), 20);
+        assert!(osc.windows(2).all(|w| w[1] < w[0]));
+        let mut s = t.clone();
+        let e0 = s.error();
+        s.step(0.5 * (smooth + diverge));
+        assert!(s.error().dot(&e0) < 0.0, "the error flips sign");
+        let far = t.descent(1.1 * diverge, 20);
+        assert!(far[20] > 10.0 * far[0]);
+        // At exactly 1/‖x‖² one step lands on the target.
+        assert!(t.descent(smooth, 1)[1] < 1e-25);
+    }
+
+    #[test]
+    fn the_slice_and_its_descent_path_agree_with_the_toy() {
+        let t = LinearToy::lesson();
+        let (a, b) = ((0, 0), (1, 2));
+        assert!((t.slice(a, b, 0.0, 0.0) - t.loss()).abs() < 1e-15);
+        // The slice's slope at the origin is the gradient's two entries.
+        let g = t.gradient();
+        let h = 1e-6;
+        let da = (t.slice(a, b, h, 0.0) - t.slice(a, b, -h, 0.0)) / (2.0 * h);
+        let db = (t.slice(a, b, 0.0, h) - t.slice(a, b, 0.0, -h)) / (2.0 * h);
+        assert!((da - g[a]).abs() < 1e-8 && (db - g[b]).abs() < 1e-8);
+        let path = t.slice_path(a, b, 0.5, 40);
+        let losses: Vec<f64> = path.iter().map(|&(x, y)| t.slice(a, b, x, y)).collect();
+        assert!(losses.windows(2).all(|w| w[1] <= w[0] + 1e-15));
+        // The first step goes against the gradient.
+        assert!((path[1].0 + 0.5 * g[a]).abs() < 1e-12 && (path[1].1 + 0.5 * g[b]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn along_descent_the_gap_to_the_linear_prediction_is_quadratic() {
+        let t = LinearToy::lesson();
+        let (l0, p0) = t.along_descent(0.0);
+        assert!((l0 - p0).abs() < 1e-15);
+        for s in [0.4, 0.2, 0.1] {
+            let gap = |s: f64| {
+                let (l, p) = t.along_descent(s);
+                l - p
+            };
+            assert!(gap(s) > 0.0, "a convex loss lies above its tangent");
+            assert!((gap(s) / gap(s / 2.0) - 4.0).abs() < 1e-9);
+        }
+        // For a small step the prediction is the truth to first order.
+        let (l, p) = t.along_descent(1e-4);
+        assert!((l - p).abs() < 1e-3 * (t.loss() - l));
+    }
+
+    #[test]
+    fn the_lessons_depth_profiles_fall_for_sigmoid_and_stay_bounded_with_residuals() {
+        for depth in [10, 30, 50] {
+            let sig = depth_profile(depth, Activation::Sigmoid, 1.0, false);
+            let n: Vec<f64> = sig.deltas.iter().map(|d| d.norm()).collect();
+            assert_eq!(n.len(), depth + 1);
+            // Walking back from the loss, every layer shrinks the gradient.
+            assert!(n.windows(2).all(|w| w[0] < w[1]), "{n:?}");
+            assert!(n[0] / n[depth] < 0.25f64.powi(depth as i32 / 2));
+            let res = depth_profile(depth, Activation::Sigmoid, 1.0, true);
+            let last = res.deltas[depth].norm();
+            for d in &res.deltas {
+                let r = d.norm() / last;
+                assert!(r > 0.5 && r < 10.0, "depth {depth}: {r}");
+            }
+        }
+        let he = depth_profile(50, Activation::Relu, 2f64.sqrt(), false);
+        let r = he.deltas[0].norm() / he.deltas[50].norm();
+        assert!(r > 0.01 && r < 100.0, "{r}");
+        let big = depth_profile(50, Activation::Relu, 2.0 * 2f64.sqrt(), false);
+        assert!(big.deltas[0].norm() / big.deltas[50].norm() > 1e10);
     }
 }

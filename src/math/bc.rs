@@ -220,6 +220,74 @@ impl BcTrainer {
     }
 }
 
+/// A training run interrupted by one wild demonstration: `before` steps on the data, one step
+/// on the outlier alone, then `after` steps on the data again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipRun {
+    /// The minibatch loss of every step (standardised units); the outlier's step is
+    /// `losses[before]`.
+    pub losses: Vec<f64>,
+    /// The gradient norm of every step, before clipping.
+    pub grad_norms: Vec<f64>,
+    /// How far the outlier's step moved the weights, `‖Δθ‖`.
+    pub jump: f64,
+    /// The mean squared error on the data at the end (demonstration units).
+    pub final_mse: f64,
+}
+
+impl ClipRun {
+    /// The first step whose loss is not a finite number.
+    pub fn first_nan(&self) -> Option<usize> {
+        self.losses.iter().position(|l| !l.is_finite())
+    }
+}
+
+/// Trains a fresh network by plain gradient descent (`cfg` with SGD), with the gradient clipped
+/// to `clip` or not, and one step on `outlier` after `before` steps.
+pub fn clip_experiment(
+    demos: &Demos,
+    outlier: &Demos,
+    cfg: &BcConfig,
+    clip: Option<f64>,
+    before: usize,
+    after: usize,
+) -> Option<ClipRun> {
+    let cfg = BcConfig {
+        optimizer: Optimizer::Sgd,
+        clip,
+        ..cfg.clone()
+    };
+    let mut t = BcTrainer::new(demos, cfg)?;
+    t.train(demos, before);
+    let start = t.net.params.clone();
+    t.train(outlier, 1);
+    let jump = t
+        .net
+        .params
+        .iter()
+        .zip(&start)
+        .map(|(a, b)| (a - b).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    t.train(demos, after);
+    Some(ClipRun {
+        final_mse: t.mse(demos),
+        losses: t.losses,
+        grad_norms: t.grad_norms,
+        jump,
+    })
+}
+
+/// One demonstration logged in the wrong unit: the first action ×1000 (millimetres read as
+/// metres), for the same observation.
+pub fn unit_mixup(demos: &Demos) -> Demos {
+    let mut bad = Demos::default();
+    if let (Some(o), Some(a)) = (demos.obs.first(), demos.act.first()) {
+        bad.push(o.clone(), a.iter().map(|v| v * 1000.0).collect());
+    }
+    bad
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,42 +338,71 @@ mod tests {
     #[test]
     fn clipping_bounds_every_step_and_without_it_an_outlier_blows_up() {
         let train = demos(400, 3);
-        let run = |clip: Option<f64>| {
-            let cfg = BcConfig {
-                optimizer: Optimizer::Sgd,
-                lr: 0.5,
-                batch: 32,
-                clip,
-                ..BcConfig::default()
-            };
-            let mut t = BcTrainer::new(&train, cfg).expect("demos");
-            t.train(&train, 20);
-            // The outlier arrives in standardised units a thousand times too large.
-            let mut bad = Demos::default();
-            let big: Vec<f64> = t.act_scale.invert(&[1000.0, 0.0, 0.0]);
-            bad.push(vec![0.0; 6], big);
-            let before = t.net.params.clone();
-            t.train(&bad, 1);
-            let jump = t
-                .net
-                .params
-                .iter()
-                .zip(&before)
-                .map(|(a, b)| (a - b).powi(2))
-                .sum::<f64>()
-                .sqrt();
-            t.train(&train, 20);
-            (jump, t.mse(&train), t.grad_norms.clone())
+        let cfg = BcConfig {
+            lr: 0.5,
+            batch: 32,
+            ..BcConfig::default()
         };
-        let (jump_free, mse_free, norms) = run(None);
-        let (jump_clip, mse_clip, _) = run(Some(1.0));
+        // The outlier arrives in standardised units a thousand times too large.
+        let t = BcTrainer::new(&train, cfg.clone()).expect("demos");
+        let mut bad = Demos::default();
+        bad.push(vec![0.0; 6], t.act_scale.invert(&[1000.0, 0.0, 0.0]));
+        let free = clip_experiment(&train, &bad, &cfg, None, 20, 20).expect("demos");
+        let clipped = clip_experiment(&train, &bad, &cfg, Some(1.0), 20, 20).expect("demos");
+        let norms = &free.grad_norms;
         assert!(norms[20] > 100.0, "the outlier's gradient: {}", norms[20]);
-        assert!(jump_clip <= 0.5 * 1.0 + 1e-12, "{jump_clip}");
-        assert!(jump_free > 50.0 * jump_clip, "{jump_free} vs {jump_clip}");
+        assert!(clipped.jump <= 0.5 * 1.0 + 1e-12, "{}", clipped.jump);
         assert!(
-            !mse_free.is_finite() || mse_free > 100.0 * mse_clip,
-            "{mse_free} vs {mse_clip}"
+            free.jump > 50.0 * clipped.jump,
+            "{} vs {}",
+            free.jump,
+            clipped.jump
         );
+        assert!(
+            !free.final_mse.is_finite() || free.final_mse > 100.0 * clipped.final_mse,
+            "{} vs {}",
+            free.final_mse,
+            clipped.final_mse
+        );
+        assert_eq!(clipped.first_nan(), None);
+    }
+
+    /// The lesson's outlier: a demonstration in millimetres among metres.
+    #[test]
+    fn a_unit_mixup_is_a_gradient_spike_that_the_clip_bounds() {
+        let train = demos(400, 3);
+        let bad = unit_mixup(&train);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad.act[0][0], train.act[0][0] * 1000.0);
+        let cfg = BcConfig {
+            hidden: vec![16, 16],
+            lr: 0.2,
+            batch: 32,
+            ..BcConfig::default()
+        };
+        let free = clip_experiment(&train, &bad, &cfg, None, 30, 30).expect("demos");
+        let clipped = clip_experiment(&train, &bad, &cfg, Some(1.0), 30, 30).expect("demos");
+        let typical = free.grad_norms[..30].iter().cloned().fold(0.0, f64::max);
+        assert!(
+            free.grad_norms[30] > 100.0 * typical,
+            "{} vs {typical}",
+            free.grad_norms[30]
+        );
+        assert!(clipped.jump <= 0.2 + 1e-12);
+        assert!(
+            free.jump > 20.0 * clipped.jump,
+            "{} vs {}",
+            free.jump,
+            clipped.jump
+        );
+        assert!(clipped.final_mse.is_finite());
+        assert!(
+            !free.final_mse.is_finite() || free.final_mse > 10.0 * clipped.final_mse,
+            "{} vs {}",
+            free.final_mse,
+            clipped.final_mse
+        );
+        assert!(unit_mixup(&Demos::default()).is_empty());
     }
 
     #[test]

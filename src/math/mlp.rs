@@ -75,6 +75,12 @@ impl Mlp {
         (at, at + self.sizes[l] * self.sizes[l + 1])
     }
 
+    /// Layer l's weight matrix, row-major (`sizes[l+1]` rows of `sizes[l]`).
+    pub fn weights(&self, l: usize) -> &[f64] {
+        let (w, b) = self.layer(l);
+        &self.params[w..b]
+    }
+
     pub fn forward(&self, x: &[f64]) -> Vec<f64> {
         self.forward_tape(x, &mut Tape::default())
     }

@@ -790,7 +790,6 @@ impl Episode {
         })
     }
 
-    /// Hands the transport to a learned chunking policy instead of the scripted route.
     /// Lets a learned policy choose the translation of every task-space action.
     pub fn set_reach_policy(&mut self, policy: Box<dyn ReachPolicy>) {
         self.planner.reach = Some(policy);
@@ -801,6 +800,7 @@ impl Episode {
         &self.planner.pairs
     }
 
+    /// Hands the transport to a learned chunking policy instead of the scripted route.
     pub fn set_chunk_policy(&mut self, policy: Box<dyn ChunkPolicy>) {
         self.planner.via.clear();
         self.planner.policy = Some(policy);

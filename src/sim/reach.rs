@@ -4,8 +4,22 @@
 use super::SimError;
 use super::policy::{ActionMode, Episode, Outcome, PickPlaceConfig, ReachPolicy};
 use crate::math::Vec3;
-use crate::math::bc::{BcTrainer, Demos};
+use crate::math::bc::{BcConfig, BcTrainer, Demos};
 use crate::robot::Model;
+
+/// Scripted episodes recorded as demonstrations (seeds 0…N−1).
+pub const DEMO_EPISODES: u64 = 8;
+/// Training steps (minibatches of 64) that make the policy.
+pub const TRAIN_STEPS: usize = 2000;
+
+/// The reaching policy's network: 3 → 16 → 16 → 3, small enough to draw every weight, trained
+/// with Adam and a clip of 1 on the gradient's norm.
+pub fn policy_config() -> BcConfig {
+    BcConfig {
+        hidden: vec![16, 16],
+        ..BcConfig::default()
+    }
+}
 
 /// The scripted policy's (error → translation) pairs over the episodes of `seeds`, run in
 /// physics in task space.
@@ -67,17 +81,16 @@ pub fn run_cloned(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::math::bc::BcConfig;
 
     #[test]
     fn a_cloned_policy_places_held_out_cubes_and_an_untrained_one_does_not() {
         let model = Model::from_urdf_str(crate::robot::panda::URDF).expect("bundled Panda");
         let cfg = PickPlaceConfig::default();
-        let demos = record_demos(&model, 0..8, &cfg).expect("demonstrations");
+        let demos = record_demos(&model, 0..DEMO_EPISODES, &cfg).expect("demonstrations");
         assert!(demos.len() > 500, "{} pairs", demos.len());
-        let untrained = BcTrainer::new(&demos, BcConfig::default()).expect("demos");
+        let untrained = BcTrainer::new(&demos, policy_config()).expect("demos");
         let mut trained = untrained.clone();
-        trained.train(&demos, 2000);
+        trained.train(&demos, TRAIN_STEPS);
         let (mut ok_trained, mut ok_untrained) = (0, 0);
         for seed in 100..110 {
             ok_trained += usize::from(

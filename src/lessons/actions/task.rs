@@ -114,6 +114,7 @@ pub fn scenario(state: &ActionsState) -> Scenario {
         driver: DRIVER,
         configure: Arc::new(move |cfg| settings.configure(cfg)),
         policy: None,
+        reach: None,
     }
 }
 

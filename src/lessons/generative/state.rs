@@ -348,6 +348,7 @@ impl GenerativeState {
             driver: self.driver_name(),
             configure: std::sync::Arc::new(on_the_course),
             policy: None,
+            reach: None,
         };
         let Some(set) = self.set.clone() else {
             return scripted;
