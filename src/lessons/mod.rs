@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod frames;
 pub mod generative;
+pub mod gradients;
 pub mod jacobian;
 pub mod rotations;
 
@@ -27,6 +28,7 @@ pub const ALL: &[LessonInfo] = &[
     rotations::LESSON,
     generative::LESSON,
     actions::LESSON,
+    gradients::LESSON,
 ];
 
 /// The lesson names the command line and links accept, in picker order.
