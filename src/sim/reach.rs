@@ -104,6 +104,10 @@ mod tests {
                     .success,
             );
         }
+        eprintln!(
+            "cloned policy: {ok_trained}/10 held-out placements, untrained {ok_untrained}/10, from {} pairs",
+            demos.len()
+        );
         assert!(
             ok_trained >= 7,
             "cloned {ok_trained}/10 from {} pairs",
