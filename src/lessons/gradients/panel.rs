@@ -131,7 +131,7 @@ fn toy_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
         op(ui, "=");
         matrix(ui, "∇W L", &g, 3, 4, 0.0, Some(row));
     });
-    ui.monospace(format!("(3×1)·(1×4) = 3×4 = {} W ✓", l.t("grad_shape_of")));
+    ui.monospace(format!("(3×1)·(1×4) = 3×4 {}", l.t("grad_shape_of")));
     note(
         ui,
         &format!(

@@ -15,10 +15,10 @@ const ARM: Shot = Shot {
 };
 /// The tool and the target of the arm's descent.
 const REACH: Shot = Shot {
-    target: [0.35, 0.1, 0.4],
-    distance: 2.2,
-    yaw: 0.35,
-    pitch: 0.3,
+    target: [0.4, 0.12, 0.4],
+    distance: 1.9,
+    yaw: 0.9,
+    pitch: 0.35,
 };
 /// The table, the cube and the place target.
 const TABLE: Shot = Shot {
@@ -141,7 +141,7 @@ pub const STEPS: &[Step] = &[
             "Nudging one weight at a time also gives the gradient, but costs a forward pass per weight: P + 1 passes, or 2P for central differences. Backpropagation gets all P entries from one forward and one backward pass. Both are timed here on the policy network, and they agree to better than one part in a million.",
             "每次轻推一个权重也能得到梯度，但每个权重都要一次前向传播：共 P + 1 遍，中心差分则要 2P 遍。反向传播只用一次前向和一次反向就得到全部 P 个分量。这里在策略网络上对两者计时，它们的结果相差不到百万分之一。",
         ),
-        formula: "cost(∇L): differences P + 1 passes,  backprop ≈ 2",
+        formula: "N_fd = P + 1,   N_bp = 1 + 1",
         try_this: tr(
             "Read the speed-up and the agreement in the panel; with seven billion weights, as in a large VLA, differences would need seven billion passes for every training step.",
             "读出面板中的加速倍数和一致程度；对于像大型 VLA 那样有七十亿个权重的模型，差分法每个训练步都需要七十亿遍前向传播。",
@@ -158,8 +158,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "δ₀ = J₁ᵀ J₂ᵀ ⋯ J_Lᵀ δ_L",
         try_this: tr(
-            "Press the presets in turn: sigmoid (the line falls), sigmoid + res (flat), ReLU, He (flat), ReLU, 2×He (it rises). Then drag the depth to 50.",
-            "依次按预设：sigmoid（曲线下降）、sigmoid + res（平直）、ReLU, He（平直）、ReLU, 2×He（上升）。然后把层数拖到 50。",
+            "Press the presets in turn: sigmoid (the input's end, on the left, lies far below the output's), sigmoid + res (flat), ReLU, He (flat), ReLU, 2×He (the left end far above). Then drag the depth to 50.",
+            "依次按预设：sigmoid（左端即输入端远低于右端的输出端）、sigmoid + res（平直）、ReLU, He（平直）、ReLU, 2×He（左端远高于右端）。然后把层数拖到 50。",
         ),
         shot: ARM,
         params: &[
@@ -179,8 +179,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "g ← g · min(1, c / ‖g‖₂)",
         try_this: tr(
-            "Drag c from 100 down to 1: as c falls below the outlier's gradient, the teal run stops following the red one at the gold line, and its step stays under η·c.",
-            "把 c 从 100 拖到 1：当 c 小于离群样本的梯度时，青色曲线在金色竖线处不再跟随红色曲线，它的步长始终不超过 η·c。",
+            "Drag c from 100 down to 1: the smaller c, the smaller the teal run's jump at the gold line, always under η·c, while the red run is thrown off.",
+            "把 c 从 100 拖到 1：c 越小，青色曲线在金色竖线处的跳变越小，始终不超过 η·c，而红色曲线被甩飞。",
         ),
         shot: ARM,
         params: &[("section", "clip"), ("c", "1")],

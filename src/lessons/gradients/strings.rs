@@ -25,7 +25,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "一个线性层把观测 x（三个数加一个常数 1，因此偏置就是 W 的最后一列）映射为动作 Wx。橙色为正，蓝色为负，颜色越深数值越大。",
     ),
     ("grad_show_grad", "show the gradient", "显示梯度"),
-    ("grad_shape_of", "the shape of", "正是这个形状："),
+    ("grad_shape_of", "= the shape of W ✓", "= W 的形状 ✓"),
     ("grad_row_reading", "Row reading, row", "按行读，第"),
     ("grad_row_times_x", "times xᵀ =", "乘以 xᵀ ="),
     (
