@@ -96,7 +96,7 @@ pub(super) fn draw(state: Res<GradientsState>, robot: Option<Res<Robot>>, mut gi
     let target = Vec3::from(state.target);
     gizmos.sphere(
         Isometry3d::from_translation(convert::point(&target)),
-        0.02,
+        0.03,
         TARGET_COLOR,
     );
     let (Some(kin), Some((_, g))) = (robot.kin.as_ref(), gradient(&robot, state.target)) else {
