@@ -71,16 +71,14 @@ fn keys(
     keys: Option<Res<ButtonInput<KeyCode>>>,
     mut state: ResMut<GradientsState>,
     sim: Option<Res<Sim>>,
-    mut contexts: bevy_egui::EguiContexts,
+    egui_input: Option<Res<bevy_egui::input::EguiWantsInput>>,
 ) {
     let Some(keys) = keys else { return };
     if !keys.just_pressed(KeyCode::KeyB) || state.section != Section::Graph {
         return;
     }
     // Typing in a text field is not a key press for the lesson.
-    if let Ok(ctx) = contexts.ctx_mut()
-        && ctx.egui_wants_keyboard_input()
-    {
+    if egui_input.is_some_and(|e| e.wants_any_keyboard_input()) {
         return;
     }
     if keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]) {

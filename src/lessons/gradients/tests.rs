@@ -281,3 +281,39 @@ fn in_the_app_the_policy_is_recorded_trained_and_drives_the_arm() {
             .is_none()
     );
 }
+
+/// The B key, in the app: B steps the pass forward on the graph, Shift+B back, and on another
+/// section it does nothing.
+#[test]
+fn the_b_key_steps_the_pass() {
+    let mut app = crate::lessons::physics_app::physics_app(ID);
+    app.init_resource::<ButtonInput<KeyCode>>();
+    app.world_mut().resource_mut::<PolicyData>().at_once = true;
+    app.world_mut().resource_mut::<GradientsState>().section = Section::Graph;
+    app.update();
+    let press = |app: &mut App, keys: &[KeyCode]| {
+        {
+            let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+            input.reset_all();
+            for k in keys {
+                input.press(*k);
+            }
+        }
+        app.update();
+        let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        input.release_all();
+        input.clear();
+    };
+    let stage = |app: &App| app.world().resource::<GradientsState>().stage;
+    press(&mut app, &[KeyCode::KeyB]);
+    assert_eq!(stage(&app), 1);
+    press(&mut app, &[KeyCode::KeyB]);
+    press(&mut app, &[KeyCode::KeyB]);
+    assert_eq!(stage(&app), 3);
+    press(&mut app, &[KeyCode::ShiftLeft, KeyCode::KeyB]);
+    assert_eq!(stage(&app), 2);
+    app.world_mut().resource_mut::<GradientsState>().section = Section::Toy;
+    app.update();
+    press(&mut app, &[KeyCode::KeyB]);
+    assert_eq!(stage(&app), 2, "B means nothing outside the graph");
+}
