@@ -18,6 +18,7 @@ pub mod ellipsoid;
 pub mod euler;
 pub mod generative;
 pub mod ik;
+pub mod losses;
 pub mod mlp;
 pub mod orientation_control;
 pub mod proportion;

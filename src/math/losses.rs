@@ -1,0 +1,403 @@
+//! What a policy's loss means, on one action dimension: the Gaussian negative log-likelihood
+//! and its relation to the squared error, action tokens learned by cross-entropy, forward and
+//! reverse KL divergence against a single Gaussian, PPO's clipped objective, and the
+//! reparameterization and score-function gradient estimators.
+//!
+//! Densities are 1-D and tabulated on a uniform grid where an integral is needed, so every
+//! number can be drawn.
+
+use std::f64::consts::{PI, TAU};
+
+/// `−log N(x; μ, σ²) = (x − μ)²/(2σ²) + log σ + ½ log 2π`.
+pub fn gaussian_nll(x: f64, mu: f64, sigma: f64) -> f64 {
+    (x - mu).powi(2) / (2.0 * sigma * sigma) + sigma.ln() + 0.5 * TAU.ln()
+}
+
+pub fn gaussian_pdf(x: f64, mu: f64, sigma: f64) -> f64 {
+    (-(x - mu).powi(2) / (2.0 * sigma * sigma)).exp() / (sigma * TAU.sqrt())
+}
+
+/// The mean NLL of samples under one Gaussian.
+pub fn mean_nll(xs: &[f64], mu: f64, sigma: f64) -> f64 {
+    xs.iter().map(|&x| gaussian_nll(x, mu, sigma)).sum::<f64>() / xs.len().max(1) as f64
+}
+
+/// The maximum-likelihood Gaussian of samples: their mean and (population) standard deviation.
+pub fn fit_gaussian(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len().max(1) as f64;
+    let mu = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / n;
+    (mu, var.sqrt())
+}
+
+/// Actions in `[lo, hi]` cut into `n` equal bins, as RT-1 and OpenVLA tokenize each dimension.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bins {
+    pub lo: f64,
+    pub hi: f64,
+    pub n: usize,
+}
+
+impl Bins {
+    pub fn width(&self) -> f64 {
+        (self.hi - self.lo) / self.n.max(1) as f64
+    }
+
+    /// The token of an action (values outside the range go to the end bins).
+    pub fn token(&self, x: f64) -> usize {
+        let i = ((x - self.lo) / self.width()).floor();
+        if i.is_nan() {
+            return 0;
+        }
+        (i.max(0.0) as usize).min(self.n.saturating_sub(1))
+    }
+
+    /// The action a token stands for: its bin's centre.
+    pub fn center(&self, k: usize) -> f64 {
+        self.lo + (k as f64 + 0.5) * self.width()
+    }
+}
+
+/// The categorical over tokens that minimises the cross-entropy `−(1/N) Σ log p(token(xᵢ))`:
+/// the tokens' frequencies (with `alpha` added to every count, a smoothing that keeps every
+/// log finite).
+pub fn fit_categorical(xs: &[f64], bins: &Bins, alpha: f64) -> Vec<f64> {
+    let mut counts = vec![alpha; bins.n];
+    for &x in xs {
+        counts[bins.token(x)] += 1.0;
+    }
+    let total: f64 = counts.iter().sum();
+    counts.iter().map(|c| c / total).collect()
+}
+
+/// The mean cross-entropy of samples under a categorical.
+pub fn cross_entropy(xs: &[f64], bins: &Bins, p: &[f64]) -> f64 {
+    xs.iter()
+        .map(|&x| -p.get(bins.token(x)).copied().unwrap_or(0.0).ln())
+        .sum::<f64>()
+        / xs.len().max(1) as f64
+}
+
+/// The local maxima of a categorical that hold at least `min_mass` of the probability within
+/// `radius` bins: the modes it has learned.
+pub fn peaks(p: &[f64], radius: usize, min_mass: f64) -> Vec<usize> {
+    (0..p.len())
+        .filter(|&k| {
+            let lo = k.saturating_sub(radius);
+            let hi = (k + radius + 1).min(p.len());
+            let top = p[lo..hi].iter().cloned().fold(0.0, f64::max);
+            p[k] == top && p[k] > 0.0 && p[lo..hi].iter().sum::<f64>() >= min_mass
+        })
+        // A plateau counts once.
+        .fold(Vec::new(), |mut acc: Vec<usize>, k| {
+            if acc.last().is_none_or(|&j| k > j + radius) {
+                acc.push(k);
+            }
+            acc
+        })
+}
+
+/// A density tabulated on a uniform grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub x: Vec<f64>,
+    pub dx: f64,
+}
+
+impl Grid {
+    pub fn new(lo: f64, hi: f64, n: usize) -> Grid {
+        let n = n.max(2);
+        let dx = (hi - lo) / (n - 1) as f64;
+        Grid {
+            x: (0..n).map(|i| lo + i as f64 * dx).collect(),
+            dx,
+        }
+    }
+
+    pub fn tabulate(&self, f: impl Fn(f64) -> f64) -> Vec<f64> {
+        self.x.iter().map(|&x| f(x)).collect()
+    }
+}
+
+/// A mixture of two Gaussians with weights `w` and `1 − w`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TwoModes {
+    pub w: f64,
+    pub a: (f64, f64),
+    pub b: (f64, f64),
+}
+
+impl TwoModes {
+    pub fn pdf(&self, x: f64) -> f64 {
+        self.w * gaussian_pdf(x, self.a.0, self.a.1)
+            + (1.0 - self.w) * gaussian_pdf(x, self.b.0, self.b.1)
+    }
+
+    /// The mixture's mean and standard deviation.
+    pub fn moments(&self) -> (f64, f64) {
+        let m = self.w * self.a.0 + (1.0 - self.w) * self.b.0;
+        let second = self.w * (self.a.1.powi(2) + self.a.0.powi(2))
+            + (1.0 - self.w) * (self.b.1.powi(2) + self.b.0.powi(2));
+        (m, (second - m * m).sqrt())
+    }
+}
+
+/// `KL(p‖q) = ∫ p log(p/q)` on a grid (cells where p is zero contribute nothing).
+pub fn kl(grid: &Grid, p: &[f64], q: &[f64]) -> f64 {
+    p.iter()
+        .zip(q)
+        .filter(|(pi, _)| **pi > 0.0)
+        .map(|(pi, qi)| pi * (pi / qi.max(1e-300)).ln())
+        .sum::<f64>()
+        * grid.dx
+}
+
+/// The single Gaussian `(μ, σ)` minimising `KL(p‖q)` (forward, "mass-covering") or `KL(q‖p)`
+/// (reverse, "mode-seeking"), by a local search from `start` (steps of 5 % of the grid's width
+/// at first), μ kept on the grid and σ between two cells and its width.
+pub fn fit_kl(grid: &Grid, p: &[f64], reverse: bool, start: (f64, f64)) -> (f64, f64) {
+    let (lo, hi) = (grid.x[0], grid.x[grid.x.len() - 1]);
+    let width = hi - lo;
+    // q normalised on the grid, so a Gaussian half off the grid is not a cheap answer.
+    let cost = |mu: f64, s: f64| {
+        let mut q = grid.tabulate(|x| gaussian_pdf(x, mu, s));
+        let mass = q.iter().sum::<f64>() * grid.dx;
+        q.iter_mut().for_each(|v| *v /= mass.max(1e-300));
+        if reverse {
+            kl(grid, &q, p)
+        } else {
+            kl(grid, p, &q)
+        }
+    };
+    let clamp = |mu: f64, s: f64| (mu.clamp(lo, hi), s.clamp(2.0 * grid.dx, width));
+    // Coordinate search with a shrinking step: derivative-free and robust on a grid.
+    let (mut mu, mut s) = clamp(start.0, start.1);
+    let mut best = cost(mu, s);
+    let mut step = 0.05;
+    while step > 1e-6 {
+        let mut moved = false;
+        for (dm, ds) in [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)] {
+            let (m2, s2) = clamp(mu + dm * width, s * (1.0 + ds));
+            let c = cost(m2, s2);
+            if c < best {
+                (mu, s, best) = (m2, s2, c);
+                moved = true;
+            }
+        }
+        if !moved {
+            step *= 0.5;
+        }
+    }
+    (mu, s)
+}
+
+/// PPO's clipped surrogate for one sample, `min(r·A, clip(r, 1−ε, 1+ε)·A)`, and its derivative
+/// in `r` (zero where the clip is the smaller term).
+pub fn ppo_clip(r: f64, a: f64, eps: f64) -> (f64, f64) {
+    let clipped = r.clamp(1.0 - eps, 1.0 + eps);
+    let (free, cut) = (r * a, clipped * a);
+    if free <= cut { (free, a) } else { (cut, 0.0) }
+}
+
+/// One draw of the two estimators of `∂/∂μ` and `∂/∂σ` of `E_{z~N(μ,σ²)}[f(z)]` from the same
+/// standard normal `ε`: reparameterization `f′(μ + σε)·(1, ε)` and the score function
+/// `f(z)·((z − μ)/σ², ((z − μ)² − σ²)/σ³)`.
+pub fn gradient_estimates(
+    f: impl Fn(f64) -> f64,
+    df: impl Fn(f64) -> f64,
+    mu: f64,
+    sigma: f64,
+    eps: f64,
+) -> ([f64; 2], [f64; 2]) {
+    let z = mu + sigma * eps;
+    let reparam = [df(z), df(z) * eps];
+    let score = [
+        f(z) * (z - mu) / (sigma * sigma),
+        f(z) * ((z - mu).powi(2) - sigma * sigma) / sigma.powi(3),
+    ];
+    (reparam, score)
+}
+
+/// Mean and variance of a set of numbers.
+pub fn mean_var(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len().max(1) as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    (m, xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n)
+}
+
+/// `½ log 2π`, the constant between the Gaussian NLL and the scaled squared error.
+pub fn half_log_tau() -> f64 {
+    0.5 * (2.0 * PI).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::backprop::gaussian;
+    use rand::{SeedableRng, rngs::StdRng};
+
+    /// Lateral offsets at the post: two modes, near (−8 cm) and far (+8 cm).
+    fn two_modes(n: usize, seed: u64) -> Vec<f64> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        (0..n)
+            .map(|i| {
+                let c = if i % 2 == 0 { -0.08 } else { 0.08 };
+                c + 0.01 * gaussian(&mut rng)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gaussian_nll_is_scaled_mse_plus_constants_and_its_fit_is_the_mean() {
+        let xs = two_modes(400, 1);
+        let sigma = 0.05;
+        for mu in [-0.1, 0.0, 0.03] {
+            let mse = xs.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / xs.len() as f64;
+            let nll = mean_nll(&xs, mu, sigma);
+            assert!(
+                (nll - (mse / (2.0 * sigma * sigma) + sigma.ln() + half_log_tau())).abs() < 1e-12
+            );
+        }
+        let (mu, s) = fit_gaussian(&xs);
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((mu - mean).abs() < 1e-15);
+        // The fitted mean sits between the modes, where no demonstration is.
+        assert!(mu.abs() < 0.01);
+        assert!(xs.iter().all(|x| (x - mu).abs() > 0.03));
+        // It is the NLL's minimum: nudging μ or σ makes it worse.
+        let best = mean_nll(&xs, mu, s);
+        for (dm, ds) in [(1e-3, 0.0), (-1e-3, 0.0), (0.0, 1e-3), (0.0, -1e-3)] {
+            assert!(mean_nll(&xs, mu + dm, s + ds) > best);
+        }
+    }
+
+    #[test]
+    fn tokens_learned_by_cross_entropy_peak_at_both_modes() {
+        let xs = two_modes(2000, 2);
+        for n in [16, 64, 256] {
+            let bins = Bins {
+                lo: -0.15,
+                hi: 0.15,
+                n,
+            };
+            let p = fit_categorical(&xs, &bins, 0.0);
+            assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            let radius = (n / 10).max(1);
+            let modes: Vec<f64> = peaks(&p, radius, 0.2)
+                .into_iter()
+                .map(|k| bins.center(k))
+                .collect();
+            assert_eq!(modes.len(), 2, "n = {n}: {modes:?}");
+            assert!(
+                (modes[0] + 0.08).abs() < 0.015 && (modes[1] - 0.08).abs() < 0.015,
+                "{modes:?}"
+            );
+            // The frequencies are the cross-entropy's minimum: any other categorical is worse.
+            let ce = cross_entropy(&xs, &bins, &p);
+            let mut q = fit_categorical(&xs, &bins, 1.0);
+            let total: f64 = q.iter().sum();
+            q.iter_mut().for_each(|v| *v /= total);
+            assert!(cross_entropy(&xs, &bins, &q) > ce);
+        }
+        let b = Bins {
+            lo: -1.0,
+            hi: 1.0,
+            n: 4,
+        };
+        assert_eq!((b.token(-5.0), b.token(5.0), b.token(f64::NAN)), (0, 3, 0));
+        assert_eq!(b.token(0.0), 2);
+    }
+
+    /// Forward KL to one Gaussian matches the mixture's moments (mean between the modes, wide);
+    /// reverse KL sits on one mode with about that mode's width.
+    #[test]
+    fn forward_kl_covers_reverse_kl_picks_a_mode() {
+        let mix = TwoModes {
+            w: 0.5,
+            a: (-0.08, 0.01),
+            b: (0.08, 0.01),
+        };
+        let grid = Grid::new(-0.3, 0.3, 1201);
+        let p = grid.tabulate(|x| mix.pdf(x));
+        assert!((p.iter().sum::<f64>() * grid.dx - 1.0).abs() < 1e-6);
+        let (m, s) = mix.moments();
+        let (fm, fs) = fit_kl(&grid, &p, false, (0.05, 0.03));
+        assert!(
+            (fm - m).abs() < 1e-3 && (fs - s).abs() < 1e-3,
+            "{fm} {fs} vs {m} {s}"
+        );
+        let (rm, rs) = fit_kl(&grid, &p, true, (0.05, 0.03));
+        assert!(
+            (rm - 0.08).abs() < 2e-3 && (rs - 0.01).abs() < 2e-3,
+            "{rm} {rs}"
+        );
+        let (lm, _) = fit_kl(&grid, &p, true, (-0.05, 0.03));
+        assert!((lm + 0.08).abs() < 2e-3, "{lm}");
+        // The asymmetry itself: each optimum is poor under the other divergence.
+        let q = |mu: f64, s: f64| grid.tabulate(|x| gaussian_pdf(x, mu, s));
+        assert!(kl(&grid, &q(rm, rs), &p) < kl(&grid, &q(fm, fs), &p));
+        assert!(kl(&grid, &p, &q(fm, fs)) < kl(&grid, &p, &q(rm, rs)));
+        assert!(kl(&grid, &p, &p).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ppo_clip_has_the_textbook_regions() {
+        let eps = 0.2;
+        // A > 0: grows with r up to 1 + ε, then flat (no gradient).
+        assert_eq!(ppo_clip(0.5, 1.0, eps), (0.5, 1.0));
+        assert_eq!(ppo_clip(1.1, 1.0, eps), (1.1, 1.0));
+        let (v, g) = ppo_clip(1.5, 1.0, eps);
+        assert!((v - 1.2).abs() < 1e-15 && g == 0.0);
+        // A < 0: flat below 1 − ε, then falls with r (still a gradient above 1 + ε).
+        let (v, g) = ppo_clip(0.5, -1.0, eps);
+        assert!((v + 0.8).abs() < 1e-15 && g == 0.0);
+        assert_eq!(ppo_clip(0.9, -1.0, eps), (-0.9, -1.0));
+        assert_eq!(ppo_clip(2.0, -1.0, eps), (-2.0, -1.0));
+        // The derivative is the objective's slope wherever it is smooth.
+        for &(r, a) in &[
+            (0.5, 1.0),
+            (1.5, 1.0),
+            (0.5, -1.0),
+            (1.1, -2.0),
+            (3.0, -1.0),
+        ] {
+            let h = 1e-7;
+            let fd = (ppo_clip(r + h, a, eps).0 - ppo_clip(r - h, a, eps).0) / (2.0 * h);
+            assert!((fd - ppo_clip(r, a, eps).1).abs() < 1e-6, "r {r} A {a}");
+        }
+    }
+
+    /// For `f(z) = (z − 0.3)²` the exact gradients are `2(μ − 0.3)` and `2σ`; both estimators
+    /// average to them, and reparameterization's variance is far lower.
+    #[test]
+    fn both_gradient_estimators_are_unbiased_and_reparameterization_varies_less() {
+        let f = |z: f64| (z - 0.3).powi(2);
+        let df = |z: f64| 2.0 * (z - 0.3);
+        let (mu, sigma) = (0.5, 0.2);
+        let mut rng = StdRng::seed_from_u64(3);
+        let n = 200_000;
+        let (mut rp, mut sf) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+        for _ in 0..n {
+            let (r, s) = gradient_estimates(f, df, mu, sigma, gaussian(&mut rng));
+            for k in 0..2 {
+                rp[k].push(r[k]);
+                sf[k].push(s[k]);
+            }
+        }
+        let exact = [2.0 * (mu - 0.3), 2.0 * sigma];
+        for k in 0..2 {
+            let (mr, vr) = mean_var(&rp[k]);
+            let (ms, vs) = mean_var(&sf[k]);
+            // Within five standard errors of the truth.
+            assert!(
+                (mr - exact[k]).abs() < 5.0 * (vr / n as f64).sqrt() + 1e-12,
+                "{k}: {mr}"
+            );
+            assert!(
+                (ms - exact[k]).abs() < 5.0 * (vs / n as f64).sqrt(),
+                "{k}: {ms}"
+            );
+            assert!(vs > 3.0 * vr, "{k}: score {vs} vs reparam {vr}");
+        }
+    }
+}
