@@ -1,7 +1,7 @@
 //! What a policy's loss means, on one action dimension: the Gaussian negative log-likelihood
 //! and its relation to the squared error, action tokens learned by cross-entropy, forward and
-//! reverse KL divergence against a single Gaussian, PPO's clipped objective, and the
-//! reparameterization and score-function gradient estimators.
+//! reverse KL divergence against a single Gaussian, PPO's clipped objective, attention as
+//! kernel weighting, and the reparameterization and score-function gradient estimators.
 //!
 //! Densities are 1-D and tabulated on a uniform grid where an integral is needed, so every
 //! number can be drawn.
@@ -230,6 +230,31 @@ pub fn half_log_tau() -> f64 {
     0.5 * (2.0 * PI).ln()
 }
 
+/// Attention weights `softmax(q·kᵢ/s² + bᵢ)` of a query over keys. With the per-key bias
+/// `bᵢ = −‖kᵢ‖²/(2s²)` they equal the Gaussian kernel weights `exp(−‖q − kᵢ‖²/(2s²))`
+/// normalised, because `−‖q − k‖²/(2s²) = q·k/s² − ‖k‖²/(2s²) − ‖q‖²/(2s²)` and the last term
+/// is the same for every key; without it (plain dot-product attention) the two agree only when
+/// every key has the same length.
+pub fn attention_weights(q: &[f64], keys: &[Vec<f64>], s: f64, key_bias: bool) -> Vec<f64> {
+    let s2 = s * s;
+    let logits: Vec<f64> = keys
+        .iter()
+        .map(|k| {
+            let dot: f64 = q.iter().zip(k).map(|(a, b)| a * b).sum();
+            let bias = if key_bias {
+                -k.iter().map(|v| v * v).sum::<f64>() / (2.0 * s2)
+            } else {
+                0.0
+            };
+            dot / s2 + bias
+        })
+        .collect();
+    let top = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = logits.iter().map(|l| (l - top).exp()).collect();
+    let total: f64 = e.iter().sum();
+    e.iter().map(|v| v / total).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,5 +424,48 @@ mod tests {
             );
             assert!(vs > 3.0 * vr, "{k}: score {vs} vs reparam {vr}");
         }
+    }
+
+    /// Attention with the key-length bias is the kernel weighting by distance; plain
+    /// dot-product attention is too when the keys have one length, and not otherwise.
+    #[test]
+    fn attention_weights_are_kernel_weights() {
+        let mut rng = StdRng::seed_from_u64(4);
+        let keys: Vec<Vec<f64>> = (0..12)
+            .map(|_| (0..3).map(|_| 0.1 * gaussian(&mut rng)).collect())
+            .collect();
+        let q = vec![0.03, -0.02, 0.05];
+        let s = 0.05;
+        let kernel = |keys: &[Vec<f64>]| {
+            let w: Vec<f64> = keys
+                .iter()
+                .map(|k| {
+                    let d2: f64 = q.iter().zip(k).map(|(a, b)| (a - b).powi(2)).sum();
+                    (-d2 / (2.0 * s * s)).exp()
+                })
+                .collect();
+            let t: f64 = w.iter().sum();
+            w.iter().map(|v| v / t).collect::<Vec<f64>>()
+        };
+        let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+        let att = attention_weights(&q, &keys, s, true);
+        assert!((att.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(close(&att, &kernel(&keys)));
+        assert!(!close(
+            &attention_weights(&q, &keys, s, false),
+            &kernel(&keys)
+        ));
+        // Keys of one length: the bias is the same for all and drops out.
+        let unit: Vec<Vec<f64>> = keys
+            .iter()
+            .map(|k| {
+                let n = k.iter().map(|v| v * v).sum::<f64>().sqrt();
+                k.iter().map(|v| 0.1 * v / n).collect()
+            })
+            .collect();
+        assert!(close(
+            &attention_weights(&q, &unit, s, false),
+            &kernel(&unit)
+        ));
     }
 }
