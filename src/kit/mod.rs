@@ -206,6 +206,19 @@ pub fn add_settings<S: LessonSettings>(app: &mut App, id: &'static str) {
         .add_systems(OnExit(lesson_state(id)), reset_settings::<S>);
 }
 
+/// The most any one frame gives to a lesson's background work (recording, training), in ms:
+/// the page still answers every second however slow its drawing (in headless Chromium's
+/// software WebGL2 a frame takes 1.4 s).
+pub const MAX_FRAME_BUDGET_MS: f64 = 1000.0;
+
+/// Milliseconds of this frame for a lesson's background work: `base` at a normal frame rate,
+/// half the last frame when frames are slow (software rendering, a weak laptop), so the work
+/// never more than halves the frame rate and still progresses when drawing alone takes most of
+/// a second; never more than [`MAX_FRAME_BUDGET_MS`].
+pub fn frame_budget_ms(base: f64, last_frame_s: f64) -> f64 {
+    (0.5 * last_frame_s * 1e3).clamp(base, MAX_FRAME_BUDGET_MS)
+}
+
 /// Sent to turn on every overlay of every lesson (the frame-time bench, a demo).
 #[derive(Message, Debug, Clone, Copy)]
 pub struct ShowEverything;

@@ -13,6 +13,8 @@ pub mod rotations;
 mod guided_tests;
 #[cfg(test)]
 pub(crate) mod physics_app;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub use crate::kit::{
     ActiveLesson, LessonInfo, LessonParams, LessonRegistry, LessonSettings, ShowEverything,

@@ -2,15 +2,9 @@ use super::task::{DRIVER, Results};
 use super::*;
 use crate::app::sim::Sim;
 use crate::kit::LessonSettings;
+use crate::lessons::test_support::link;
 use crate::sim::policy::{ActionMode, PickPlaceConfig, Reading};
 use std::collections::BTreeMap;
-
-fn link(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 /// A link opens the same settings; a hand-edited link with bad values changes nothing.
 #[test]
@@ -145,20 +139,9 @@ fn only_what_changes_the_episode_changes_its_row() {
 
 #[test]
 fn every_step_opens_valid_settings() {
-    for (i, step) in super::steps::STEPS.iter().enumerate() {
-        let mut s = ActionsState::default();
-        s.apply_params(&link(step.params));
-        let mut out = BTreeMap::new();
-        s.write_params(&mut out);
-        for (k, v) in step.params {
-            assert_eq!(
-                out.get(*k).map(String::as_str),
-                Some(*v),
-                "step {} key {k}",
-                i + 1
-            );
-        }
-    }
+    crate::lessons::test_support::assert_steps_open_valid_settings::<ActionsState>(
+        super::steps::STEPS,
+    );
 }
 
 /// In the app: opening the lesson runs the task with its settings, a change restarts it with

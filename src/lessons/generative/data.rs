@@ -17,17 +17,7 @@ pub(super) const BUDGET_MS: f64 = 8.0;
 /// Wall-clock budget per frame for training (ms): about 3 steps of 3.6 ms (release), so the
 /// 4000 steps take about 25 s at 60 frames per second.
 pub(super) const TRAIN_BUDGET_MS: f64 = 12.0;
-/// The most any one frame gives to recording or training (ms): the page still answers every
-/// second however slow its drawing (in headless Chromium's software WebGL2 a frame takes 1.4 s).
-pub(super) const MAX_BUDGET_MS: f64 = 1000.0;
-
-/// Milliseconds of this frame for recording or training: `base` at a normal frame rate, half
-/// the last frame when frames are slow (software rendering, a weak laptop), so the work never
-/// more than halves the frame rate and still progresses when drawing alone takes most of a
-/// second; never more than [`MAX_BUDGET_MS`].
-pub(super) fn frame_budget_ms(base: f64, last_frame_s: f64) -> f64 {
-    (0.5 * last_frame_s * 1e3).clamp(base, MAX_BUDGET_MS)
-}
+pub(super) use crate::kit::frame_budget_ms;
 
 /// Records the scripted demonstrations in physics, a few control periods per frame (all at
 /// once in headless runs), then windows them into chunks.

@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(frame_budget_ms(8.0, 0.2), 100.0);
         assert_eq!(frame_budget_ms(8.0, 1.4), 700.0);
         // The first frame after a long load: capped, so the page still answers.
-        assert_eq!(frame_budget_ms(8.0, 5.0), MAX_BUDGET_MS);
+        assert_eq!(frame_budget_ms(8.0, 5.0), crate::kit::MAX_FRAME_BUDGET_MS);
     }
 
     #[test]

@@ -151,7 +151,6 @@ fn toy_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
 
 fn descent_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
     note(ui, l.t("grad_descent_intro"));
-    let base = super::state::GradientsState::default();
     let toy0 = crate::math::backprop::LinearToy::lesson();
     let (smooth, diverge) = regime_bounds(&toy0.x);
     ui.add(egui::Slider::new(&mut state.lr, 0.0..=super::state::MAX_LR).text("η"));
@@ -163,7 +162,7 @@ fn descent_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
             state.steps = (state.steps + 10).min(super::state::MAX_TOY_STEPS);
         }
         if ui.button(l.t("grad_reset_w")).clicked() {
-            state.steps = base.steps;
+            state.steps = 0;
         }
     });
     let c = toy0.contraction(state.lr);
@@ -685,21 +684,12 @@ fn clone_section(
     if !data.training && ui.button(label).clicked() {
         data.start_training();
     }
-    let steps = data
-        .trainer
-        .as_ref()
-        .map(|t| t.losses.len())
-        .or(data.trained.as_ref().map(|t| t.losses.len()))
-        .unwrap_or(0);
+    let steps = data.steps();
     ui.add(
         egui::ProgressBar::new(data.progress() as f32)
             .text(format!("{} {steps}/{TRAIN_STEPS}", l.t("grad_train_step"))),
     );
-    let losses = data
-        .trainer
-        .as_ref()
-        .map(|t| &t.losses)
-        .or(data.trained.as_ref().map(|t| &t.losses));
+    let losses = data.record().map(|t| &t.losses);
     if let Some(losses) = losses.filter(|v| !v.is_empty()) {
         // Every 10th minibatch: the curve, not its noise.
         let pts: Vec<[f64; 2]> = losses

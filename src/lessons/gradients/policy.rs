@@ -8,7 +8,7 @@ use crate::app::actions::Action;
 use crate::app::capture::Headless;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{EpisodeEnded, Scenario, Sim};
-use crate::kit::{lesson_is, lesson_state};
+use crate::kit::{frame_budget_ms, lesson_is, lesson_state};
 use crate::math::bc::{BcTrainer, Demos};
 use crate::robot::panda;
 use crate::sim::policy::{ActionMode, Episode, PickPlaceConfig};
@@ -19,18 +19,9 @@ use std::sync::Arc;
 use bevy::prelude::*;
 
 /// Wall-clock budget per frame for recording or training (ms) at a normal frame rate.
-const BUDGET_MS: f64 = 6.0;
-/// The most any one frame gives them (ms), however slow the drawing.
-const MAX_BUDGET_MS: f64 = 1000.0;
+pub(super) const BUDGET_MS: f64 = 6.0;
 /// Episodes of the tally start here: seeds the demonstrations never saw.
 pub const HELD_OUT_SEED: u64 = 100;
-
-/// Milliseconds of this frame for the work: the base at a normal frame rate, half the last
-/// frame when frames are slow (software rendering), so the work never more than halves the
-/// frame rate and still progresses.
-pub(super) fn frame_budget_ms(last_frame_s: f64) -> f64 {
-    (0.5 * last_frame_s * 1e3).clamp(BUDGET_MS, MAX_BUDGET_MS)
-}
 
 /// The demonstrations, the network being trained and its snapshots.
 #[derive(Resource, Default)]
@@ -57,13 +48,19 @@ impl PolicyData {
         self.recorded >= DEMO_EPISODES && self.untrained.is_some()
     }
 
+    /// The network training now, else the last one trained: whose steps and losses are shown.
+    pub fn record(&self) -> Option<&BcTrainer> {
+        self.trainer.as_ref().or(self.trained.as_deref())
+    }
+
+    /// Training steps taken by [`Self::record`].
+    pub fn steps(&self) -> usize {
+        self.record().map_or(0, |t| t.losses.len())
+    }
+
     /// Training progress in [0, 1].
     pub fn progress(&self) -> f64 {
-        match (&self.trainer, &self.trained) {
-            (_, Some(_)) if !self.training => 1.0,
-            (Some(t), _) => t.losses.len() as f64 / TRAIN_STEPS as f64,
-            _ => 0.0,
-        }
+        self.steps() as f64 / TRAIN_STEPS as f64
     }
 
     /// The network to draw: the one in training, else the trained one, else the untrained.
@@ -119,7 +116,7 @@ pub(super) fn record(
     }
     data.unavailable = false;
     let at_once = headless.is_some() || data.at_once;
-    let budget = frame_budget_ms(time.delta_secs_f64());
+    let budget = frame_budget_ms(BUDGET_MS, time.delta_secs_f64());
     let clock = Instant::now();
     while data.recorded < DEMO_EPISODES && (at_once || clock.elapsed().as_secs_f64() * 1e3 < budget)
     {
@@ -170,7 +167,7 @@ pub(super) fn train(
     if !data.training {
         return;
     }
-    let budget = frame_budget_ms(time.delta_secs_f64());
+    let budget = frame_budget_ms(BUDGET_MS, time.delta_secs_f64());
     let clock = Instant::now();
     let data = &mut *data;
     let Some(trainer) = &mut data.trainer else {

@@ -1,15 +1,10 @@
-use super::policy::{HELD_OUT_SEED, PolicyData, Tallies, frame_budget_ms};
+use super::policy::{BUDGET_MS, HELD_OUT_SEED, PolicyData, Tallies};
 use super::*;
 use crate::kit::LessonSettings;
+use crate::kit::frame_budget_ms;
+use crate::lessons::test_support::link;
 use crate::math::backprop::{Activation, LinearToy, Regime, depth_profile, regime};
 use std::collections::BTreeMap;
-
-fn link(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 /// A link opens the same settings; a hand-edited link with bad values changes nothing.
 #[test]
@@ -64,20 +59,9 @@ fn the_settings_round_trip_through_a_link() {
 
 #[test]
 fn every_step_opens_valid_settings() {
-    for (i, step) in super::steps::STEPS.iter().enumerate() {
-        let mut s = GradientsState::default();
-        s.apply_params(&link(step.params));
-        let mut out = BTreeMap::new();
-        s.write_params(&mut out);
-        for (k, v) in step.params {
-            assert_eq!(
-                out.get(*k).map(String::as_str),
-                Some(*v),
-                "step {} key {k}",
-                i + 1
-            );
-        }
-    }
+    crate::lessons::test_support::assert_steps_open_valid_settings::<GradientsState>(
+        super::steps::STEPS,
+    );
 }
 
 /// The step-size step's prompt: η = 0.3 smooth, 1.1 oscillating, 1.6 diverging.
@@ -154,10 +138,10 @@ fn the_arm_step_descends_to_its_target() {
 
 #[test]
 fn slow_frames_give_the_work_a_share_within_bounds() {
-    assert_eq!(frame_budget_ms(1.0 / 60.0), 8.333333333333334);
-    assert_eq!(frame_budget_ms(1.0 / 240.0), 6.0);
-    assert_eq!(frame_budget_ms(1.4), 700.0);
-    assert_eq!(frame_budget_ms(5.0), 1000.0);
+    assert_eq!(frame_budget_ms(BUDGET_MS, 1.0 / 60.0), 8.333333333333334);
+    assert_eq!(frame_budget_ms(BUDGET_MS, 1.0 / 240.0), 6.0);
+    assert_eq!(frame_budget_ms(BUDGET_MS, 1.4), 700.0);
+    assert_eq!(frame_budget_ms(BUDGET_MS, 5.0), 1000.0);
 }
 
 /// In the app: opening the lesson records the scripted moves, the stage key walks the pass,
