@@ -152,43 +152,211 @@ pub fn kl(grid: &Grid, p: &[f64], q: &[f64]) -> f64 {
         * grid.dx
 }
 
-/// The single Gaussian `(μ, σ)` minimising `KL(p‖q)` (forward, "mass-covering") or `KL(q‖p)`
-/// (reverse, "mode-seeking"), by a local search from `start` (steps of 5 % of the grid's width
-/// at first), μ kept on the grid and σ between two cells and its width.
-pub fn fit_kl(grid: &Grid, p: &[f64], reverse: bool, start: (f64, f64)) -> (f64, f64) {
-    let (lo, hi) = (grid.x[0], grid.x[grid.x.len() - 1]);
-    let width = hi - lo;
-    // q normalised on the grid, so a Gaussian half off the grid is not a cheap answer.
-    let cost = |mu: f64, s: f64| {
+/// A search for the single Gaussian `(μ, σ)` minimising `KL(p‖q)` (forward, "mass-covering")
+/// or `KL(q‖p)` (reverse, "mode-seeking"), one move at a time so it can be watched: a
+/// coordinate search with a shrinking step (5 % of the grid's width at first), μ kept on the
+/// grid and σ between two cells and its width. Derivative-free and robust on a grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KlFit {
+    pub mu: f64,
+    pub sigma: f64,
+    pub reverse: bool,
+    /// The divergence at `(mu, sigma)`.
+    pub cost: f64,
+    step: f64,
+}
+
+impl KlFit {
+    pub fn new(grid: &Grid, p: &[f64], reverse: bool, start: (f64, f64)) -> KlFit {
+        let mut fit = KlFit {
+            mu: start.0,
+            sigma: start.1,
+            reverse,
+            cost: 0.0,
+            step: 0.05,
+        };
+        (fit.mu, fit.sigma) = fit.clamp(grid, start.0, start.1);
+        fit.cost = fit.divergence(grid, p, fit.mu, fit.sigma);
+        fit
+    }
+
+    fn clamp(&self, grid: &Grid, mu: f64, s: f64) -> (f64, f64) {
+        let (lo, hi) = (grid.x[0], grid.x[grid.x.len() - 1]);
+        (mu.clamp(lo, hi), s.clamp(2.0 * grid.dx, hi - lo))
+    }
+
+    /// The divergence of the Gaussian `(mu, s)`, normalised on the grid (so a Gaussian half
+    /// off the grid is not a cheap answer).
+    pub fn divergence(&self, grid: &Grid, p: &[f64], mu: f64, s: f64) -> f64 {
         let mut q = grid.tabulate(|x| gaussian_pdf(x, mu, s));
         let mass = q.iter().sum::<f64>() * grid.dx;
         q.iter_mut().for_each(|v| *v /= mass.max(1e-300));
-        if reverse {
+        if self.reverse {
             kl(grid, &q, p)
         } else {
             kl(grid, p, &q)
         }
-    };
-    let clamp = |mu: f64, s: f64| (mu.clamp(lo, hi), s.clamp(2.0 * grid.dx, width));
-    // Coordinate search with a shrinking step: derivative-free and robust on a grid.
-    let (mut mu, mut s) = clamp(start.0, start.1);
-    let mut best = cost(mu, s);
-    let mut step = 0.05;
-    while step > 1e-6 {
-        let mut moved = false;
+    }
+
+    pub fn converged(&self) -> bool {
+        self.step <= 1e-6
+    }
+
+    /// One move (or, where no move helps, a halving of the step).
+    pub fn iterate(&mut self, grid: &Grid, p: &[f64]) {
+        if self.converged() {
+            return;
+        }
+        let width = grid.x[grid.x.len() - 1] - grid.x[0];
+        let step = self.step;
         for (dm, ds) in [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)] {
-            let (m2, s2) = clamp(mu + dm * width, s * (1.0 + ds));
-            let c = cost(m2, s2);
-            if c < best {
-                (mu, s, best) = (m2, s2, c);
-                moved = true;
+            let (m2, s2) = self.clamp(grid, self.mu + dm * width, self.sigma * (1.0 + ds));
+            let c = self.divergence(grid, p, m2, s2);
+            if c < self.cost {
+                (self.mu, self.sigma, self.cost) = (m2, s2, c);
+                return;
             }
         }
-        if !moved {
-            step *= 0.5;
+        self.step *= 0.5;
+    }
+}
+
+/// The converged [`KlFit`] from `start`.
+pub fn fit_kl(grid: &Grid, p: &[f64], reverse: bool, start: (f64, f64)) -> (f64, f64) {
+    let mut fit = KlFit::new(grid, p, reverse, start);
+    while !fit.converged() {
+        fit.iterate(grid, p);
+    }
+    (fit.mu, fit.sigma)
+}
+
+/// The maximiser of `E_q[r] − β·KL(q‖base)` over all densities: `q ∝ base · exp(r/β)`, the
+/// base policy tilted towards the reward (tabulated on the grid, normalised). Large β keeps
+/// q at the base; small β lets the reward take over.
+pub fn tilt(grid: &Grid, base: &[f64], reward: &[f64], beta: f64) -> Vec<f64> {
+    let beta = beta.max(1e-9);
+    let logs: Vec<f64> = base
+        .iter()
+        .zip(reward)
+        .map(|(b, r)| {
+            if *b > 0.0 {
+                b.ln() + r / beta
+            } else {
+                f64::NEG_INFINITY
+            }
+        })
+        .collect();
+    let top = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let mut q: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
+    let mass = q.iter().sum::<f64>() * grid.dx;
+    q.iter_mut().for_each(|v| *v /= mass.max(1e-300));
+    q
+}
+
+/// `E_q[f] = ∫ q f` on a grid.
+pub fn expectation(grid: &Grid, q: &[f64], f: &[f64]) -> f64 {
+    q.iter().zip(f).map(|(a, b)| a * b).sum::<f64>() * grid.dx
+}
+
+/// One Gaussian of a mixture.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Component {
+    pub w: f64,
+    pub mu: f64,
+    pub sigma: f64,
+}
+
+pub fn mixture_pdf(x: f64, comps: &[Component]) -> f64 {
+    comps
+        .iter()
+        .map(|c| c.w * gaussian_pdf(x, c.mu, c.sigma))
+        .sum()
+}
+
+/// The mean NLL of samples under a mixture (a mixture density network's loss).
+pub fn mixture_nll(xs: &[f64], comps: &[Component]) -> f64 {
+    xs.iter()
+        .map(|&x| -mixture_pdf(x, comps).max(1e-300).ln())
+        .sum::<f64>()
+        / xs.len().max(1) as f64
+}
+
+/// A `k`-component Gaussian mixture fitted to samples by expectation–maximisation (`iters`
+/// rounds), started from the samples' quantiles; σ is kept above `min_sigma` so a component
+/// cannot collapse onto one sample.
+pub fn fit_mixture(xs: &[f64], k: usize, iters: usize, min_sigma: f64) -> Vec<Component> {
+    let k = k.max(1);
+    if xs.is_empty() {
+        return Vec::new();
+    }
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (_, spread) = fit_gaussian(xs);
+    let mut comps: Vec<Component> = (0..k)
+        .map(|i| Component {
+            w: 1.0 / k as f64,
+            mu: sorted[((i as f64 + 0.5) / k as f64 * sorted.len() as f64) as usize],
+            sigma: (spread / k as f64).max(min_sigma),
+        })
+        .collect();
+    let mut resp = vec![vec![0.0; k]; xs.len()];
+    for _ in 0..iters {
+        // E: each sample's responsibilities.
+        for (x, r) in xs.iter().zip(&mut resp) {
+            for (j, c) in comps.iter().enumerate() {
+                r[j] = c.w * gaussian_pdf(*x, c.mu, c.sigma);
+            }
+            let t: f64 = r.iter().sum();
+            r.iter_mut()
+                .for_each(|v| *v = if t > 0.0 { *v / t } else { 1.0 / k as f64 });
+        }
+        // M: weighted moments.
+        for (j, c) in comps.iter_mut().enumerate() {
+            let n: f64 = resp.iter().map(|r| r[j]).sum();
+            if n <= 1e-12 {
+                continue;
+            }
+            let mu = xs.iter().zip(&resp).map(|(x, r)| r[j] * x).sum::<f64>() / n;
+            let var = xs
+                .iter()
+                .zip(&resp)
+                .map(|(x, r)| r[j] * (x - mu).powi(2))
+                .sum::<f64>()
+                / n;
+            *c = Component {
+                w: n / xs.len() as f64,
+                mu,
+                sigma: var.sqrt().max(min_sigma),
+            };
         }
     }
-    (mu, s)
+    comps
+}
+
+/// The index of the largest probability (the first of ties).
+pub fn argmax(p: &[f64]) -> usize {
+    (0..p.len()).fold(0, |best, i| if p[i] > p[best] { i } else { best })
+}
+
+/// A draw from a categorical by the inverse of its cumulative sum, `u` uniform in [0, 1).
+pub fn sample_categorical(p: &[f64], u: f64) -> usize {
+    let total: f64 = p.iter().sum();
+    let mut acc = 0.0;
+    for (i, v) in p.iter().enumerate() {
+        acc += v / total;
+        if u < acc {
+            return i;
+        }
+    }
+    p.len().saturating_sub(1)
+}
+
+/// A draw from a mixture: the component by `u` uniform in [0, 1), then `μ + σ·ε`.
+pub fn sample_mixture(comps: &[Component], u: f64, eps: f64) -> f64 {
+    let w: Vec<f64> = comps.iter().map(|c| c.w).collect();
+    comps
+        .get(sample_categorical(&w, u))
+        .map_or(0.0, |c| c.mu + c.sigma * eps)
 }
 
 /// PPO's clipped surrogate for one sample, `min(r·A, clip(r, 1−ε, 1+ε)·A)`, and its derivative
@@ -197,6 +365,103 @@ pub fn ppo_clip(r: f64, a: f64, eps: f64) -> (f64, f64) {
     let clipped = r.clamp(1.0 - eps, 1.0 + eps);
     let (free, cut) = (r * a, clipped * a);
     if free <= cut { (free, a) } else { (cut, 0.0) }
+}
+
+/// The toy policy-gradient problem: a Gaussian policy `N(μ, σ²)` over the lateral action with
+/// σ fixed, a reward `r(x) = −((x − target)/width)²`, and PPO's updates on batches of the old
+/// policy's samples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PpoConfig {
+    /// The clip's ε, or `None` for the plain importance-weighted surrogate `r·A`.
+    pub eps: Option<f64>,
+    pub sigma: f64,
+    pub lr: f64,
+    /// Gradient steps on each batch.
+    pub epochs: usize,
+    pub batch: usize,
+    pub target: f64,
+    pub width: f64,
+}
+
+impl PpoConfig {
+    /// The lesson's toy: σ = 5 cm, the reward's peak at the far mode (+15 cm), 10 steps of
+    /// 10⁻⁴ on each batch of 64.
+    pub fn lesson(eps: Option<f64>) -> PpoConfig {
+        PpoConfig {
+            eps,
+            sigma: 0.05,
+            lr: 1e-4,
+            epochs: 10,
+            batch: 64,
+            target: 0.15,
+            width: 0.05,
+        }
+    }
+
+    pub fn reward(&self, x: f64) -> f64 {
+        -((x - self.target) / self.width).powi(2)
+    }
+}
+
+/// One iteration of a PPO run: the policy's mean after it, the extreme ratios
+/// `π_new(x)/π_old(x)` over its batch, and the batch's mean reward.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PpoIter {
+    pub mu: f64,
+    pub ratio_lo: f64,
+    pub ratio_hi: f64,
+    pub reward: f64,
+}
+
+/// `iters` PPO iterations from `mu0`: sample a batch from the current policy, advantages as
+/// rewards less their mean (the simplest baseline), then `epochs` steps of gradient
+/// ascent on the mean surrogate. `dr/dμ = r·(x − μ)/σ²`.
+pub fn ppo_run(cfg: &PpoConfig, mu0: f64, iters: usize, seed: u64) -> Vec<PpoIter> {
+    use rand::SeedableRng;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let s2 = cfg.sigma * cfg.sigma;
+    let mut mu = mu0;
+    let mut out = Vec::with_capacity(iters);
+    for _ in 0..iters {
+        let old = mu;
+        let xs: Vec<f64> = (0..cfg.batch)
+            .map(|_| old + cfg.sigma * crate::math::backprop::gaussian(&mut rng))
+            .collect();
+        let rewards: Vec<f64> = xs.iter().map(|&x| cfg.reward(x)).collect();
+        let m = rewards.iter().sum::<f64>() / rewards.len().max(1) as f64;
+        let adv: Vec<f64> = rewards.iter().map(|r| r - m).collect();
+        let ratio = |mu: f64, x: f64| (((x - old).powi(2) - (x - mu).powi(2)) / (2.0 * s2)).exp();
+        for _ in 0..cfg.epochs {
+            let g = xs
+                .iter()
+                .zip(&adv)
+                .map(|(&x, &a)| {
+                    let r = ratio(mu, x);
+                    let dl_dr = match cfg.eps {
+                        Some(eps) => ppo_clip(r, a, eps).1,
+                        None => a,
+                    };
+                    dl_dr * r * (x - mu) / s2
+                })
+                .sum::<f64>()
+                / cfg.batch.max(1) as f64;
+            mu += cfg.lr * g;
+            if !mu.is_finite() {
+                break;
+            }
+        }
+        let rs: Vec<f64> = xs.iter().map(|&x| ratio(mu, x)).collect();
+        out.push(PpoIter {
+            mu,
+            ratio_lo: rs.iter().cloned().fold(f64::INFINITY, f64::min),
+            ratio_hi: rs.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+            reward: m,
+        });
+        if !mu.is_finite() {
+            break;
+        }
+    }
+    out
 }
 
 /// One draw of the two estimators of `∂/∂μ` and `∂/∂σ` of `E_{z~N(μ,σ²)}[f(z)]` from the same
@@ -467,5 +732,112 @@ mod tests {
             &attention_weights(&q, &unit, s, false),
             &kernel(&unit)
         ));
+    }
+
+    #[test]
+    fn em_finds_both_modes_and_beats_one_gaussian() {
+        let xs = two_modes(400, 5);
+        let mut comps = fit_mixture(&xs, 2, 50, 1e-3);
+        comps.sort_by(|a, b| a.mu.total_cmp(&b.mu));
+        for (c, want) in comps.iter().zip([-0.08, 0.08]) {
+            assert!((c.mu - want).abs() < 3e-3, "{c:?}");
+            assert!(
+                (c.w - 0.5).abs() < 0.02 && (c.sigma - 0.01).abs() < 2e-3,
+                "{c:?}"
+            );
+        }
+        let (mu, s) = fit_gaussian(&xs);
+        assert!(mixture_nll(&xs, &comps) < mean_nll(&xs, mu, s) - 1.0);
+        // Sampling the mixture lands near a mode, never between them.
+        let mut rng = StdRng::seed_from_u64(6);
+        for _ in 0..200 {
+            let u: f64 = rand::Rng::random(&mut rng);
+            let x = sample_mixture(&comps, u, gaussian(&mut rng));
+            assert!(x.abs() > 0.03, "{x}");
+        }
+    }
+
+    #[test]
+    fn categorical_draws_follow_the_probabilities() {
+        let p = [0.1, 0.0, 0.6, 0.3];
+        assert_eq!(argmax(&p), 2);
+        let mut counts = [0usize; 4];
+        let n = 20_000;
+        for i in 0..n {
+            counts[sample_categorical(&p, (i as f64 + 0.5) / n as f64)] += 1;
+        }
+        for (c, want) in counts.iter().zip(p) {
+            assert!((*c as f64 / n as f64 - want).abs() < 1e-3);
+        }
+    }
+
+    /// For a Gaussian base `N(m, s²)` and a linear reward `k·x`, the tilted policy is
+    /// `N(m + s²k/β, s²)`: the closed form the grid must match. It maximises the objective:
+    /// moving towards the base or away from it does worse.
+    #[test]
+    fn kl_to_base_tilts_the_base_by_the_reward() {
+        let grid = Grid::new(-1.0, 1.0, 4001);
+        let (m, s, k) = (-0.05, 0.05, 10.0);
+        let base = grid.tabulate(|x| gaussian_pdf(x, m, s));
+        let reward = grid.tabulate(|x| k * x);
+        let objective =
+            |q: &[f64], beta: f64| expectation(&grid, q, &reward) - beta * kl(&grid, q, &base);
+        for beta in [0.5, 1.0, 4.0] {
+            let q = tilt(&grid, &base, &reward, beta);
+            let mean = expectation(&grid, &q, &grid.x);
+            let var = expectation(&grid, &q, &grid.tabulate(|x| (x - mean).powi(2)));
+            assert!(
+                (mean - (m + s * s * k / beta)).abs() < 1e-6,
+                "β {beta}: {mean}"
+            );
+            assert!((var.sqrt() - s).abs() < 1e-6);
+            let best = objective(&q, beta);
+            for t in [0.05, -0.05] {
+                let other: Vec<f64> = q
+                    .iter()
+                    .zip(&base)
+                    .map(|(a, b)| (1.0 - t) * a + t * b)
+                    .collect();
+                if t > 0.0 {
+                    assert!(objective(&other, beta) < best);
+                }
+            }
+            let sharper = tilt(&grid, &base, &reward, beta * 0.9);
+            let flatter = tilt(&grid, &base, &reward, beta * 1.1);
+            assert!(objective(&sharper, beta) < best && objective(&flatter, beta) < best);
+        }
+        // β large: the base itself.
+        let q = tilt(&grid, &base, &reward, 1e6);
+        assert!(kl(&grid, &q, &base) < 1e-8);
+    }
+
+    /// PPO on the toy: with the clip the mean moves a bounded step per batch and settles at
+    /// the reward's peak; without it the first batch throws it most of the way at once, on
+    /// ratios far outside the band. (The clip does not bound the ratio itself: a sample outside
+    /// the band stops pulling, but the other samples' steps still move it.)
+    #[test]
+    fn ppo_with_the_clip_takes_bounded_steps_and_without_it_leaps() {
+        for seed in 1..6 {
+            let cfg = PpoConfig::lesson(Some(0.2));
+            let clipped = ppo_run(&cfg, 0.0, 30, seed);
+            let free = ppo_run(&PpoConfig { eps: None, ..cfg }, 0.0, 30, seed);
+            let steps = |run: &[PpoIter]| -> Vec<f64> {
+                std::iter::once(run[0].mu)
+                    .chain(run.windows(2).map(|w| w[1].mu - w[0].mu))
+                    .map(f64::abs)
+                    .collect()
+            };
+            let biggest = steps(&clipped).iter().cloned().fold(0.0, f64::max);
+            let settled = clipped[20..].iter().map(|i| i.mu).sum::<f64>() / 10.0;
+            eprintln!(
+                "seed {seed}: clip max step {biggest:.3}, settled at {settled:.3}; no clip first step {:.3}, ratio up to {:.1}",
+                free[0].mu, free[0].ratio_hi
+            );
+            assert!(biggest < 0.03, "{biggest}");
+            assert!(clipped[..8].windows(2).all(|w| w[1].mu > w[0].mu));
+            assert!((settled - cfg.target).abs() < 0.01, "{settled}");
+            assert!(free[0].mu > 3.0 * biggest && free[0].ratio_hi > 4.0);
+            assert!(clipped[0].ratio_hi < 0.6 * free[0].ratio_hi);
+        }
     }
 }
