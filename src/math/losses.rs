@@ -367,6 +367,41 @@ pub fn ppo_clip(r: f64, a: f64, eps: f64) -> (f64, f64) {
     if free <= cut { (free, a) } else { (cut, 0.0) }
 }
 
+/// A policy over one action dimension, as each loss leaves it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lateral {
+    /// One Gaussian fitted by NLL (or MSE): it acts at its mean.
+    Mean(f64),
+    /// Tokens learned by cross-entropy: the most likely bin, or a draw, acting at the bin's
+    /// centre.
+    Tokens {
+        bins: Bins,
+        p: Vec<f64>,
+        sample: bool,
+    },
+    /// A mixture density: a draw.
+    Mixture(Vec<Component>),
+}
+
+impl Lateral {
+    /// The action, from a uniform `u` in [0, 1) and a standard normal `eps` where a draw needs
+    /// them.
+    pub fn act(&self, u: f64, eps: f64) -> f64 {
+        match self {
+            Lateral::Mean(m) => *m,
+            Lateral::Tokens { bins, p, sample } => {
+                let k = if *sample {
+                    sample_categorical(p, u)
+                } else {
+                    argmax(p)
+                };
+                bins.center(k)
+            }
+            Lateral::Mixture(c) => sample_mixture(c, u, eps),
+        }
+    }
+}
+
 /// The toy policy-gradient problem: a Gaussian policy `N(μ, σ²)` over the lateral action with
 /// σ fixed, a reward `r(x) = −((x − target)/width)²`, and PPO's updates on batches of the old
 /// policy's samples.

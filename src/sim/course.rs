@@ -86,6 +86,114 @@ pub fn demonstration(model: &Model, seed: u64) -> Result<Demo, SimError> {
     ))
 }
 
+/// One scripted course episode recorded a control period at a time, so an app can spread the
+/// recording over its frames.
+pub struct Recording {
+    pub seed: u64,
+    episode: Episode,
+}
+
+impl Recording {
+    pub fn new(model: &Model, seed: u64) -> Result<Recording, SimError> {
+        Ok(Recording {
+            seed,
+            episode: Episode::new(model, seed, &config())?,
+        })
+    }
+
+    /// Advances one control period; the demonstration once the episode is over. A physics
+    /// reset spoils it: it ends as a failure, which the data leaves out.
+    pub fn step(&mut self) -> Option<Demo> {
+        if self.episode.finished() {
+            return Some(Demo::from_outcome(self.seed, &self.episode.outcome()));
+        }
+        if self.episode.step_period().is_err() {
+            let mut demo = Demo::from_outcome(self.seed, &self.episode.outcome());
+            demo.success = false;
+            return Some(demo);
+        }
+        None
+    }
+}
+
+/// Records the demonstrations of seeds `demos.len()`, … up to `total`, one control period at a
+/// time while `more()` allows, carrying the unfinished episode in `current`.
+pub fn record(
+    model: &Model,
+    demos: &mut Vec<Demo>,
+    current: &mut Option<Recording>,
+    total: u64,
+    mut more: impl FnMut() -> bool,
+) -> Result<(), SimError> {
+    while (demos.len() as u64) < total && more() {
+        let rec = match current {
+            Some(r) => r,
+            None => current.insert(Recording::new(model, demos.len() as u64)?),
+        };
+        if let Some(demo) = rec.step() {
+            demos.push(demo);
+            *current = None;
+        }
+    }
+    Ok(())
+}
+
+/// Pseudo-counts added to every token's count, so no log-probability is infinite; small, so
+/// a draw almost never lands between the modes.
+pub const TOKEN_SMOOTHING: f64 = 1e-3;
+
+/// Where a transport passed the post: the tool's offset along x from the post's axis when
+/// level with it (m; negative on the near side). The one action dimension the two modes
+/// differ in.
+pub fn lateral_offset(path: &[Vec3]) -> Option<f64> {
+    let post = obstacle().center;
+    let level = path
+        .iter()
+        .min_by(|a, b| (a.y - post.y).abs().total_cmp(&(b.y - post.y).abs()))?;
+    Some(level.x - post.x)
+}
+
+impl Demo {
+    pub fn lateral(&self) -> Option<f64> {
+        lateral_offset(&self.path)
+    }
+}
+
+/// The lateral offsets of the successful demonstrations.
+pub fn lateral_offsets(demos: &[Demo]) -> Vec<f64> {
+    demos
+        .iter()
+        .filter(|d| d.success)
+        .filter_map(Demo::lateral)
+        .collect()
+}
+
+/// A transport policy with one action: pass the post at a lateral offset (m), level with it
+/// and at the height the lift reached, then go on to the place target.
+pub struct PassAt {
+    pub offset: f64,
+    asked: bool,
+}
+
+impl PassAt {
+    pub fn new(offset: f64) -> PassAt {
+        PassAt {
+            offset,
+            asked: false,
+        }
+    }
+}
+
+impl ChunkPolicy for PassAt {
+    fn chunk(&mut self, tool: Vec3) -> Vec<Vec3> {
+        if std::mem::replace(&mut self.asked, true) || !self.offset.is_finite() {
+            return Vec::new();
+        }
+        let post = obstacle().center;
+        vec![Vec3::new(post.x + self.offset, post.y, tool.z)]
+    }
+}
+
 /// Action-chunk windows over the successful demonstrations.
 pub fn chunk_set(demos: &[Demo]) -> Result<ChunkSet, String> {
     let paths: Vec<(usize, Vec<Point>)> = demos
@@ -429,5 +537,72 @@ mod tests {
         assert!(nearest < 0.035, "{nearest}");
         assert_eq!(covered, 1.0);
         assert!(d_reg > 2.0 * nearest);
+    }
+
+    /// The choice of loss decides what the robot does at the post: one Gaussian fitted to the
+    /// demonstrations' lateral offsets acts at their mean, between the modes, and the arm
+    /// hits the post; tokens learned by cross-entropy (256 bins, argmax or a draw) and a
+    /// mixture density (a draw) act at a mode and go round it.
+    #[test]
+    fn a_gaussian_policy_hits_the_post_and_tokens_go_round_it() {
+        use crate::math::losses::{Bins, Lateral, fit_categorical, fit_gaussian, fit_mixture};
+        use rand::{Rng, SeedableRng};
+        let m = panda();
+        let demos: Vec<Demo> = (0..12).map(|s| demonstration(&m, s).unwrap()).collect();
+        let xs = lateral_offsets(&demos);
+        assert!(xs.len() >= 10);
+        assert!(
+            xs.iter().any(|x| *x < -0.1) && xs.iter().any(|x| *x > 0.1),
+            "{xs:?}"
+        );
+        let bins = Bins {
+            lo: -0.25,
+            hi: 0.25,
+            n: 256,
+        };
+        let p = fit_categorical(&xs, &bins, TOKEN_SMOOTHING);
+        let policies = [
+            ("gaussian", Lateral::Mean(fit_gaussian(&xs).0)),
+            (
+                "tokens argmax",
+                Lateral::Tokens {
+                    bins,
+                    p: p.clone(),
+                    sample: false,
+                },
+            ),
+            (
+                "tokens sampled",
+                Lateral::Tokens {
+                    bins,
+                    p,
+                    sample: true,
+                },
+            ),
+            ("mixture", Lateral::Mixture(fit_mixture(&xs, 2, 50, 0.005))),
+        ];
+        for (name, policy) in &policies {
+            let (mut ok, mut hit, mut sides) = (0, 0, std::collections::BTreeSet::new());
+            for seed in 100..110 {
+                let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+                let offset = policy.act(rng.random(), crate::math::backprop::gaussian(&mut rng));
+                let o = run_with_policy(&m, seed, Box::new(PassAt::new(offset))).unwrap();
+                ok += usize::from(o.success);
+                hit += usize::from(o.collided);
+                sides.insert(offset > 0.0);
+            }
+            eprintln!(
+                "{name}: {ok}/10 placed, {hit}/10 hit the post, {} sides",
+                sides.len()
+            );
+            if *name == "gaussian" {
+                assert_eq!((hit, ok), (10, 0));
+            } else {
+                assert_eq!((hit, ok), (0, 10), "{name}");
+            }
+            if name.contains("sampled") || *name == "mixture" {
+                assert_eq!(sides.len(), 2, "{name}");
+            }
+        }
     }
 }

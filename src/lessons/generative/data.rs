@@ -5,8 +5,7 @@ use super::*;
 use crate::app::capture::Headless;
 use crate::app::robot::Robot;
 use crate::robot::panda;
-use crate::sim::course::{self, Demo};
-use crate::sim::policy::Episode;
+use crate::sim::course;
 use bevy::platform::time::Instant;
 use std::sync::Arc;
 
@@ -35,33 +34,18 @@ pub(super) fn record_demos(
     let budget = frame_budget_ms(BUDGET_MS, time.delta_secs_f64());
     let clock = Instant::now();
     let since = *state.recording_since.get_or_insert(clock);
-    while at_once || clock.elapsed().as_secs_f64() * 1e3 < budget {
-        let seed = state.demos.len() as u64;
-        if seed >= DEMOS {
-            break;
-        }
-        if state.recording.is_none() {
-            match Episode::new(&robot.model, seed, &course::config()) {
-                Ok(e) => state.recording = Some((seed, e)),
-                Err(_) => return,
-            }
-        }
-        let Some((seed, episode)) = &mut state.recording else {
-            return;
-        };
-        let seed = *seed;
-        if episode.finished() {
-            let demo = Demo::from_outcome(seed, &episode.outcome());
-            state.demos.push(demo);
-            state.recording = None;
-        } else if episode.step_period().is_err() {
-            // A physics reset spoils this demonstration: keep it as a failure (left out of
-            // the data) and go on with the next seed.
-            let mut demo = Demo::from_outcome(seed, &episode.outcome());
-            demo.success = false;
-            state.demos.push(demo);
-            state.recording = None;
-        }
+    let state = &mut *state;
+    let more = || at_once || clock.elapsed().as_secs_f64() * 1e3 < budget;
+    if course::record(
+        &robot.model,
+        &mut state.demos,
+        &mut state.recording,
+        DEMOS,
+        more,
+    )
+    .is_err()
+    {
+        return;
     }
     if state.demos.len() as u64 >= DEMOS {
         state.use_demos();

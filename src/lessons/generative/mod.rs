@@ -20,11 +20,11 @@ mod steps;
 mod strings;
 mod task;
 
+pub use crate::app::sim::{Tallies, Tally};
 use data::*;
 use overlays::*;
 use panel::*;
 pub use state::*;
-pub use task::{Tallies, Tally};
 
 pub const ID: &str = "generative";
 

@@ -9,7 +9,6 @@ use crate::math::chunks::{ChunkSet, Plane, Point};
 use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
 use crate::math::mlp::{TrainConfig, Trainer};
 use crate::sim::course::{self, Demo, SampledPolicy, Source};
-use crate::sim::policy::Episode;
 use crate::sim::policy::PickPlaceConfig;
 
 use bevy::platform::time::Instant;
@@ -64,7 +63,7 @@ pub struct Metrics {
 #[derive(Resource)]
 pub struct GenerativeState {
     pub demos: Vec<Demo>,
-    pub(super) recording: Option<(u64, Episode)>,
+    pub(super) recording: Option<crate::sim::course::Recording>,
     pub set: Option<Arc<ChunkSet>>,
     pub plane: Option<Plane>,
     pub trainer: Option<Trainer>,
