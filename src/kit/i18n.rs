@@ -133,6 +133,9 @@ pub fn fonts() -> egui::FontDefinitions {
 /// key, English, 中文.
 pub const TABLE: &[(&str, &str, &str)] = &[
     // Transport and chrome.
+    ("tally_placed", "placed", "放置成功"),
+    ("tally_hit", "hit the post", "撞到立柱"),
+    ("reset_tallies", "Reset counts", "清零计数"),
     ("play", "Play (Space)", "播放（空格）"),
     ("pause", "Pause (Space)", "暂停（空格）"),
     (

@@ -67,3 +67,29 @@ impl Labels {
 pub fn note(ui: &mut egui::Ui, text: &str) {
     ui.add(egui::Label::new(egui::RichText::new(text)).wrap());
 }
+
+/// Placed and hit counts per driver of a scenario (only the drivers named in `keys`, in the
+/// order they first ran), with a button that clears them.
+pub fn tally_table(
+    ui: &mut egui::Ui,
+    id: &str,
+    tallies: &mut crate::app::sim::Tallies,
+    keys: &[&str],
+    l: crate::kit::i18n::Lang,
+) {
+    egui::Grid::new(id).num_columns(3).show(ui, |ui| {
+        ui.label("");
+        ui.label(l.t("tally_placed"));
+        ui.label(l.t("tally_hit"));
+        ui.end_row();
+        for (name, t) in tallies.0.iter().filter(|(n, _)| keys.contains(n)) {
+            ui.label(l.t(name));
+            ui.monospace(format!("{}/{}", t.successes, t.episodes));
+            ui.monospace(format!("{}", t.collisions));
+            ui.end_row();
+        }
+    });
+    if ui.button(l.t("reset_tallies")).clicked() {
+        tallies.0.retain(|(n, _)| !keys.contains(n));
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
+use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note, tally_table};
 use crate::sim::course::Demo;
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Line, Points};
@@ -284,19 +284,5 @@ pub(super) fn policy_section(
         );
     });
     ui.label(l.t("policy_note"));
-    egui::Grid::new("tallies").num_columns(3).show(ui, |ui| {
-        ui.label("");
-        ui.label(l.t("tally_placed"));
-        ui.label(l.t("tally_hit"));
-        ui.end_row();
-        for (name, t) in &tallies.0 {
-            ui.label(l.t(name));
-            ui.monospace(format!("{}/{}", t.successes, t.episodes));
-            ui.monospace(format!("{}", t.collisions));
-            ui.end_row();
-        }
-    });
-    if ui.button(l.t("reset_tallies")).clicked() {
-        tallies.0.clear();
-    }
+    tally_table(ui, "tallies", tallies, &DRIVER_KEYS, l);
 }

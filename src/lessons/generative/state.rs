@@ -163,6 +163,15 @@ impl Default for GenerativeState {
     }
 }
 
+/// Every driver name of [`GenerativeState::driver_name`]: the rows of the lesson's tally.
+pub const DRIVER_KEYS: [&str; 5] = [
+    "policy_scripted",
+    "policy_generative_exact",
+    "policy_generative_network",
+    "policy_regression_exact",
+    "policy_regression_network",
+];
+
 impl GenerativeState {
     pub fn sampler(&self) -> Sampler {
         let schedule = || {
@@ -313,6 +322,7 @@ impl GenerativeState {
 
     /// The string key of the current driver (also its tally's name).
     pub fn driver_name(&self) -> &'static str {
+        // Every name here is in DRIVER_KEYS.
         if self.set.is_none() {
             // The scripted policy drives until there are demonstrations to sample from.
             return "policy_scripted";

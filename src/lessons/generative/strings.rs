@@ -119,9 +119,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "A learned policy samples a chunk at the tool, executes its first 4 positions (white dots) and samples again: a receding horizon. It uses the sampler chosen above.",
         "学习到的策略在当前末端位置采样一个动作块，执行前 4 个位置（白点）后再重新采样：滚动时域。它使用上面选定的采样器。",
     ),
-    ("tally_placed", "placed", "放置成功"),
-    ("tally_hit", "hit the post", "撞到立柱"),
-    ("reset_tallies", "Reset counts", "清零计数"),
     (
         "policy_generative_exact",
         "sampled, exact field",
