@@ -42,6 +42,11 @@ pub fn egui_color(c: Color) -> egui::Color32 {
     )
 }
 
+/// The two modes of the obstacle course: near side teal, far side orange.
+pub const SIDE_COLORS: [Color; 2] = [Color::srgb(0.3, 0.85, 0.8), Color::srgb(1.0, 0.6, 0.2)];
+/// What is wrong, or a baseline: red.
+pub const BASELINE_COLOR: Color = Color::srgb(1.0, 0.15, 0.15);
+
 #[derive(Resource, Debug, Clone)]
 pub struct UiState {
     /// Large UI, minimal chrome, keyboard-driven.

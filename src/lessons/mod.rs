@@ -7,6 +7,7 @@ pub mod frames;
 pub mod generative;
 pub mod gradients;
 pub mod jacobian;
+pub mod losses;
 pub mod rotations;
 
 #[cfg(test)]
@@ -31,6 +32,7 @@ pub const ALL: &[LessonInfo] = &[
     generative::LESSON,
     actions::LESSON,
     gradients::LESSON,
+    losses::LESSON,
 ];
 
 /// The lesson names the command line and links accept, in picker order.

@@ -15,8 +15,7 @@ pub(super) const STEPS_PER_FRAME: usize = 25;
 pub(super) const ANIMATION_SECONDS: f64 = 4.0;
 
 /// Near side teal, far side orange (the two modes); the regression red.
-pub const SIDE_COLORS: [Color; 2] = [Color::srgb(0.3, 0.85, 0.8), Color::srgb(1.0, 0.6, 0.2)];
-pub const REGRESSION_COLOR: Color = Color::srgb(1.0, 0.15, 0.15);
+pub use crate::kit::widgets::{BASELINE_COLOR as REGRESSION_COLOR, SIDE_COLORS};
 /// Demonstrations are drawn in their side's colour, fainter than the samples.
 pub(super) const DEMO_ALPHA: f32 = 0.55;
 
