@@ -130,7 +130,7 @@ impl Default for LossesState {
 
 /// `section=data|gaussian|tokens|mixture|kl|base|clip|ppo|reparam|attention`, `sigma=0.01..0.3`,
 /// `mu=-0.25..0.25`, `bins=1..256`, `pick=argmax|sample`, `driver=scripted|gaussian|tokens|mixture`,
-/// `start=-0.25..0.25`, `beta=0.01..10`, `eps=0.05..0.5`, `seed=1..1000`, `draws=10..20000`,
+/// `start=-0.25..0.25`, `beta=0.01..10`, `eps=0.05..0.5`, `rng=1..1000`, `draws=10..20000`,
 /// `bias=0|1`.
 impl LessonSettings for LossesState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
@@ -153,7 +153,7 @@ impl LessonSettings for LossesState {
         param_f64(given, "beta", &mut self.beta, 0.01, 10.0);
         param_f64(given, "eps", &mut self.eps, 0.05, 0.5);
         let mut seed = self.ppo_seed as usize;
-        param_usize(given, "seed", &mut seed, 1, 1000);
+        param_usize(given, "rng", &mut seed, 1, 1000);
         self.ppo_seed = seed as u64;
         param_usize(given, "draws", &mut self.draws, 10, MAX_DRAWS);
         param_flag(given, "bias", &mut self.key_bias);
@@ -176,7 +176,7 @@ impl LessonSettings for LossesState {
         out.insert("start".into(), round(self.start));
         out.insert("beta".into(), round(self.beta));
         out.insert("eps".into(), round(self.eps));
-        out.insert("seed".into(), self.ppo_seed.to_string());
+        out.insert("rng".into(), self.ppo_seed.to_string());
         out.insert("draws".into(), self.draws.to_string());
         write_flag(out, "bias", self.key_bias);
     }

@@ -151,7 +151,7 @@ pub const STEPS: &[Step] = &[
             "多按几次“换一批样本”：红色训练的第一跳每次都不同，青色训练每次都小步上升。",
         ),
         shot: COURSE,
-        params: &[("section", "ppo"), ("eps", "0.2"), ("seed", "1")],
+        params: &[("section", "ppo"), ("eps", "0.2"), ("rng", "1")],
         sim: PAUSED,
     },
     Step {
