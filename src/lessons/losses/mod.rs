@@ -40,6 +40,7 @@ pub const LESSON: LessonInfo = LessonInfo {
 fn plugin(app: &mut App) {
     crate::kit::add_settings::<LossesState>(app, ID);
     task::plugin(app);
+    overlays::plugin(app);
     app.init_resource::<data::CourseData>()
         .init_resource::<data::KlLive>()
         .add_systems(

@@ -15,6 +15,25 @@ use bevy::prelude::*;
 pub const PASS_HEIGHT: f64 = 0.14;
 const GOLD: Color = Color::srgb(1.0, 0.84, 0.25);
 
+/// Markers drawn in front of the scene: the tool passes the post below its top, so what it
+/// passes at would otherwise be hidden inside the post.
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub struct OnTop;
+
+pub(super) fn plugin(app: &mut App) {
+    // Tests run the lessons without a renderer (no gizmos to configure).
+    if !app.is_plugin_added::<bevy::gizmos::GizmoPlugin>() {
+        return;
+    }
+    app.insert_gizmo_config(
+        OnTop,
+        GizmoConfig {
+            depth_bias: -1.0,
+            ..default()
+        },
+    );
+}
+
 /// The point level with the post at a lateral offset, at the passing height.
 pub fn pass_point(offset: f64) -> RVec3 {
     let post = obstacle().center;
@@ -28,6 +47,7 @@ pub(super) fn draw(
     robot: Option<Res<crate::app::robot::Robot>>,
     mut labels: ResMut<Labels>,
     mut gizmos: Gizmos,
+    mut front: Gizmos<OnTop>,
 ) {
     if !data.ready() {
         return;
@@ -40,17 +60,17 @@ pub(super) fn draw(
     );
     for d in &data.offsets {
         let side = usize::from(*d > 0.0);
-        gizmos.sphere(convert::point(&pass_point(*d)), 0.006, SIDE_COLORS[side]);
+        front.sphere(convert::point(&pass_point(*d)), 0.006, SIDE_COLORS[side]);
     }
     if matches!(state.section, Section::Gaussian | Section::Data) {
         let (mu, sigma) = data.gaussian();
         if state.section == Section::Gaussian {
-            gizmos.line(
+            front.line(
                 convert::point(&pass_point(mu - sigma)),
                 convert::point(&pass_point(mu + sigma)),
                 BASELINE_COLOR,
             );
-            gizmos.sphere(convert::point(&pass_point(mu)), 0.012, BASELINE_COLOR);
+            front.sphere(convert::point(&pass_point(mu)), 0.012, BASELINE_COLOR);
             labels.add(
                 convert::point(&(pass_point(mu) + RVec3::new(0.0, 0.0, 0.04))),
                 "μ ± σ",
@@ -66,8 +86,8 @@ pub(super) fn draw(
             .is_some_and(|s| s.driver == state.driver.key())
     {
         let at = pass_point(offset_for(&lateral, sim.seed));
-        gizmos.sphere(convert::point(&at), 0.015, GOLD);
-        gizmos.line(
+        front.sphere(convert::point(&at), 0.015, GOLD);
+        front.line(
             convert::point(&at),
             convert::point(&(at + RVec3::new(0.0, 0.0, 0.08))),
             GOLD,

@@ -253,10 +253,14 @@ fn gaussian_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseDat
     let nll = mean_nll(xs, m, s);
     ui.monospace(format!("NLL(μ, σ) = {nll:.4}"));
     ui.monospace(format!(
-        "MSE/(2σ²) + log σ + ½ log 2π = {:.4} + {:.4} + {:.4} = {:.4}",
+        "MSE/(2σ²) = {:.4}   log σ = {:.4}   ½ log 2π = {:.4}",
         mse / (2.0 * s * s),
         s.ln(),
         half_log_tau(),
+    ));
+    ui.monospace(format!(
+        "{} = {:.4}",
+        l.t("loss_sum"),
         mse / (2.0 * s * s) + s.ln() + half_log_tau()
     ));
     // NLL against μ for this σ: a parabola with its floor at the data's mean.
@@ -294,6 +298,8 @@ fn tokens_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseData,
     let bars: Vec<Bar> = p
         .iter()
         .enumerate()
+        // Tokens no demonstration fell in hold only the smoothing: not drawn.
+        .filter(|(_, v)| **v > 1e-3)
         .map(|(k, v)| {
             let c = bins.center(k);
             let color = if c < 0.0 { near() } else { far() };
@@ -317,9 +323,9 @@ fn tokens_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseData,
         (state.bins as f64).ln()
     ));
     ui.monospace(format!(
-        "CE + log({:.2} cm → m) = {:.3}   {} NLL = {:.3}",
-        w,
+        "CE + log Δ = {:.3}  (Δ = {:.2} cm, in m)   {} NLL = {:.3}",
         ce + bins.width().ln(),
+        w,
         l.t("loss_gaussian_word"),
         mean_nll(&data.offsets, mu, sigma)
     ));

@@ -87,6 +87,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("loss_bins", "bins N", "区间数 N"),
     ("loss_uniform", "uniform:", "均匀分布："),
+    ("loss_sum", "their sum", "三者之和"),
     ("loss_gaussian_word", "Gaussian", "高斯"),
     ("loss_mixture_word", "mixture", "混合"),
     ("loss_peaks", "peaks", "峰"),
