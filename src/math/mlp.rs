@@ -75,6 +75,11 @@ impl Mlp {
         (at, at + self.sizes[l] * self.sizes[l + 1])
     }
 
+    /// Where layer l's weight matrix starts in `params` (its biases follow it).
+    pub fn weight_offset(&self, l: usize) -> usize {
+        self.layer(l).0
+    }
+
     /// Layer l's weight matrix, row-major (`sizes[l+1]` rows of `sizes[l]`).
     pub fn weights(&self, l: usize) -> &[f64] {
         let (w, b) = self.layer(l);

@@ -19,6 +19,7 @@ pub mod euler;
 pub mod generative;
 pub mod ik;
 pub mod losses;
+pub mod lowrank;
 pub mod mlp;
 pub mod orientation_control;
 pub mod proportion;
