@@ -100,7 +100,7 @@ fn recording_config() -> PickPlaceConfig {
 
 /// Records the scripted demonstrations, a few control periods per frame (all at once in
 /// headless runs).
-pub(super) fn record(
+pub(crate) fn record(
     mut data: ResMut<PolicyData>,
     robot: Option<Res<Robot>>,
     headless: Option<Res<Headless>>,
@@ -153,7 +153,7 @@ pub(super) fn record(
 
 /// Trains a share of each frame; a step or link that asks for training starts it once the
 /// data is in.
-pub(super) fn train(
+pub(crate) fn train(
     mut data: ResMut<PolicyData>,
     mut state: ResMut<GradientsState>,
     time: Res<Time<Real>>,

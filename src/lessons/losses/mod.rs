@@ -5,18 +5,21 @@
 //! cross-entropy and a mixture density act at a mode. Then forward against reverse KL, KL to a
 //! base policy, PPO's clip and a toy policy-gradient run, the reparameterization and
 //! score-function gradient estimators, and attention over the demonstrations as the kernel
-//! weighting it is.
+//! weighting it is. Last, low rank: the gradients lesson's reaching network, its singular
+//! values, and adapting it to a moved target with rank-r updates against full fine-tuning.
 //!
-//! The math is `crate::math::losses`; the course and the one-action transport policy are
-//! `crate::sim::course`.
+//! The math is `crate::math::losses` and `crate::math::lowrank`; the course and the one-action
+//! transport policy are `crate::sim::course`.
 
 use crate::app::robot::ArmSet;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
+use crate::lessons::{LessonInfo, ShowEverything, gradients, lesson_is};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
 pub mod attention;
 pub mod data;
+pub mod lowrank;
+mod lowrank_panel;
 mod overlays;
 mod panel;
 mod state;
@@ -43,11 +46,28 @@ fn plugin(app: &mut App) {
     overlays::plugin(app);
     app.init_resource::<data::CourseData>()
         .init_resource::<data::KlLive>()
+        .init_resource::<lowrank::LowRankData>()
         .add_systems(
             Update,
             (
                 show_everything.before(ArmSet::Actions),
-                (data::record, data::advance_kl, overlays::draw)
+                // The reaching policy low rank adapts: recorded and trained as in the gradients
+                // lesson (the same data and network), once the course is in.
+                (
+                    gradients::policy::record,
+                    gradients::policy::train,
+                    lowrank::advance,
+                )
+                    .chain()
+                    .run_if(lesson_is(ID))
+                    .run_if(|d: Res<data::CourseData>| d.ready())
+                    .before(ArmSet::Actions),
+                (
+                    data::record,
+                    data::advance_kl,
+                    overlays::draw,
+                    lowrank::draw,
+                )
                     .chain()
                     .run_if(lesson_is(ID))
                     .in_set(ArmSet::Views),

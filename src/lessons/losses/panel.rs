@@ -71,6 +71,8 @@ pub(super) fn panel(
     ui_state: Res<UiState>,
     mut ppo: Local<PpoCache>,
     mut draws: Local<DrawCache>,
+    lr: Res<super::lowrank::LowRankData>,
+    policy: Res<crate::lessons::gradients::policy::PolicyData>,
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());
@@ -86,7 +88,7 @@ pub(super) fn panel(
         ui.separator();
         let needs_data = !matches!(
             state.section,
-            Section::Clip | Section::Ppo | Section::Reparam
+            Section::Clip | Section::Ppo | Section::Reparam | Section::LowRank
         );
         if needs_data && !data.ready() {
             recording(ui, &data, l);
@@ -103,6 +105,7 @@ pub(super) fn panel(
             Section::Ppo => ppo_section(ui, &mut state, &mut ppo, l),
             Section::Reparam => reparam_section(ui, &mut state, &mut draws, l),
             Section::Attention => attention_section(ui, &mut state, &data, robot.as_deref(), l),
+            Section::LowRank => super::lowrank_panel::section(ui, &mut state, &lr, &policy, l),
         }
         let driven = matches!(
             state.section,

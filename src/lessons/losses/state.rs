@@ -18,11 +18,12 @@ pub enum Section {
     Ppo,
     Reparam,
     Attention,
+    LowRank,
 }
 
 impl Section {
     /// Each section with its name in a link and its tab's string key, in tab order.
-    pub const ALL: [(Section, &'static str, &'static str); 10] = [
+    pub const ALL: [(Section, &'static str, &'static str); 11] = [
         (Section::Data, "data", "loss_sec_data"),
         (Section::Gaussian, "gaussian", "loss_sec_gaussian"),
         (Section::Tokens, "tokens", "loss_sec_tokens"),
@@ -33,9 +34,10 @@ impl Section {
         (Section::Ppo, "ppo", "loss_sec_ppo"),
         (Section::Reparam, "reparam", "loss_sec_reparam"),
         (Section::Attention, "attention", "loss_sec_attention"),
+        (Section::LowRank, "lowrank", "loss_sec_lowrank"),
     ];
 
-    pub fn link_names() -> [(Section, &'static str); 10] {
+    pub fn link_names() -> [(Section, &'static str); 11] {
         Section::ALL.map(|(s, name, _)| (s, name))
     }
 }
@@ -83,6 +85,8 @@ pub const PICKS: [(bool, &str); 2] = [(false, "argmax"), (true, "sample")];
 pub const MAX_BINS: usize = 256;
 /// The most draws per histogram of the gradient estimators.
 pub const MAX_DRAWS: usize = 20_000;
+/// The highest rank of the low-rank update offered.
+pub const MAX_RANK: usize = 8;
 
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct LossesState {
@@ -107,6 +111,8 @@ pub struct LossesState {
     pub draws: usize,
     /// Attention with the per-key bias `−‖k‖²/(2s²)` (the kernel's form) or plain dot products.
     pub key_bias: bool,
+    /// The rank r of the low-rank update `ΔW = B·A` shown.
+    pub rank: usize,
 }
 
 impl Default for LossesState {
@@ -124,14 +130,15 @@ impl Default for LossesState {
             ppo_seed: 1,
             draws: 2000,
             key_bias: true,
+            rank: 2,
         }
     }
 }
 
-/// `section=data|gaussian|tokens|mixture|kl|base|clip|ppo|reparam|attention`, `sigma=0.01..0.3`,
-/// `mu=-0.25..0.25`, `bins=1..256`, `pick=argmax|sample`, `driver=scripted|gaussian|tokens|mixture`,
-/// `start=-0.25..0.25`, `beta=0.01..10`, `eps=0.05..0.5`, `rng=1..1000`, `draws=10..20000`,
-/// `bias=0|1`.
+/// `section=data|gaussian|tokens|mixture|kl|base|clip|ppo|reparam|attention|lowrank`,
+/// `sigma=0.01..0.3`, `mu=-0.25..0.25`, `bins=1..256`, `pick=argmax|sample`,
+/// `driver=scripted|gaussian|tokens|mixture`, `start=-0.25..0.25`, `beta=0.01..10`,
+/// `eps=0.05..0.5`, `rng=1..1000`, `draws=10..20000`, `bias=0|1`, `rank=1..8`.
 impl LessonSettings for LossesState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
         if let Some(s) = param_choice(
@@ -157,6 +164,7 @@ impl LessonSettings for LossesState {
         self.ppo_seed = seed as u64;
         param_usize(given, "draws", &mut self.draws, 10, MAX_DRAWS);
         param_flag(given, "bias", &mut self.key_bias);
+        param_usize(given, "rank", &mut self.rank, 1, MAX_RANK);
     }
 
     fn write_params(&self, out: &mut BTreeMap<String, String>) {
@@ -179,5 +187,6 @@ impl LessonSettings for LossesState {
         out.insert("rng".into(), self.ppo_seed.to_string());
         out.insert("draws".into(), self.draws.to_string());
         write_flag(out, "bias", self.key_bias);
+        out.insert("rank".into(), self.rank.to_string());
     }
 }

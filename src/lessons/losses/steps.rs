@@ -11,6 +11,13 @@ const COURSE: Shot = Shot {
     yaw: 1.25,
     pitch: 0.8,
 };
+/// The reaches beside the course, from the side.
+const REACH: Shot = Shot {
+    target: [0.45, -0.3, 0.3],
+    distance: 0.7,
+    yaw: 0.35,
+    pitch: 0.25,
+};
 const PAUSED: SimSetup = SimSetup {
     playing: Some(false),
     teach: Some(false),
@@ -183,5 +190,23 @@ pub const STEPS: &[Step] = &[
         shot: COURSE,
         params: &[("section", "attention"), ("bias", "1")],
         sim: PLAYING,
+    },
+    Step {
+        title: tr(
+            "Low rank: adapting with few numbers",
+            "低秩：用很少的参数做适配",
+        ),
+        body: tr(
+            "The reaching policy's weight matrices have singular values spread over all their directions, yet when full fine-tuning teaches it a target 5 cm higher, most of the 16 × 16 layer's update ΔW lies in a handful of its 16 directions. LoRA trains only the factors of ΔW = B·A: at rank 2 that is 140 numbers instead of 387, and in a 4096 × 4096 layer of a large model rank 16 is 0.78 % of the layer.",
+            "到达策略的权重矩阵的奇异值分布在所有方向上；可是当完全微调教它到达高 5 cm 的目标时，16 × 16 那一层的更新 ΔW 大部分只落在它 16 个方向中的少数几个上。LoRA 只训练 ΔW = B·A 的两个因子：秩为 2 时是 140 个参数而不是 387 个；在大模型的 4096 × 4096 层中，秩 16 只占该层的 0.78 %。",
+        ),
+        formula: "W′ = W + B·A,   params = Σ r·(in + out)",
+        try_this: tr(
+            "Drag r from 1 to 8: the teal loss curve comes down towards the orange full fine-tune's; at r = 1 the teal reaches stop short of the gold moved target, from r = 2 they end on it.",
+            "把 r 从 1 拖到 8：青色的损失曲线向橙色的完全微调曲线靠拢；r = 1 时青色的到达停在金色新目标之前，从 r = 2 起它们都停在目标上。",
+        ),
+        shot: REACH,
+        params: &[("section", "lowrank"), ("rank", "1")],
+        sim: PAUSED,
     },
 ];

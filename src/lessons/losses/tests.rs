@@ -26,6 +26,7 @@ fn the_settings_round_trip_through_a_link() {
         ppo_seed: 42,
         draws: 500,
         key_bias: false,
+        rank: 5,
     };
     let mut out = BTreeMap::new();
     s.write_params(&mut out);
@@ -41,10 +42,19 @@ fn the_settings_round_trip_through_a_link() {
         ("section", "nowhere"),
         ("beta", "inf"),
         ("rng", "-3"),
+        ("rank", "0.5"),
     ]));
     assert_eq!(s, before);
-    s.apply_params(&link(&[("bins", "5000"), ("beta", "0"), ("draws", "1")]));
-    assert_eq!((s.bins, s.beta, s.draws), (MAX_BINS, 0.01, 10));
+    s.apply_params(&link(&[
+        ("bins", "5000"),
+        ("beta", "0"),
+        ("draws", "1"),
+        ("rank", "99"),
+    ]));
+    assert_eq!(
+        (s.bins, s.beta, s.draws, s.rank),
+        (MAX_BINS, 0.01, 10, MAX_RANK)
+    );
 }
 
 #[test]
@@ -242,4 +252,86 @@ fn each_kl_move_lowers_the_divergence() {
         last = fit.cost;
     }
     assert!((fit.mu - 0.15).abs() < 5e-3, "{}", fit.mu);
+}
+
+/// The low-rank step on the arm's own policy: recorded and trained in the app, then adapted
+/// to the moved target in full and at every rank.
+#[test]
+fn in_the_app_rank_r_updates_approach_full_fine_tuning() {
+    use crate::lessons::gradients::policy::PolicyData;
+    use crate::math::lowrank::{Tuning, energy_rank, lora_params, singular_values};
+    use lowrank::LowRankData;
+    let mut app = crate::lessons::physics_app::physics_app(ID);
+    app.world_mut().resource_mut::<CourseData>().at_once = true;
+    app.world_mut().resource_mut::<PolicyData>().at_once = true;
+    app.world_mut().resource_mut::<LowRankData>().at_once = true;
+    app.world_mut().resource_mut::<LossesState>().section = Section::LowRank;
+    for _ in 0..5000 {
+        app.update();
+        if app.world().resource::<LowRankData>().finished() {
+            break;
+        }
+    }
+    let lr = app.world().resource::<LowRankData>();
+    assert!(lr.finished(), "{}", lr.progress());
+    let (base, _) = lr.base.as_ref().expect("a trained base");
+    let sizes = base.net.sizes.clone();
+    assert_eq!(sizes, vec![3, 16, 16, 3]);
+    let full = lr.run(Tuning::Full).expect("full");
+    let loss = |r| lr.run(Tuning::Rank(r)).expect("rank").last_loss();
+    let reached = |k: usize| lr.reached[k].expect("done");
+    let n = lr.starts.len();
+    eprintln!(
+        "{} pairs, {n} starts; start loss {:.4}, full {:.4} ({}/{n}); ranks {:?}; base {:?}",
+        lr.data.len(),
+        full.losses[0],
+        full.last_loss(),
+        reached(0),
+        (1..=8)
+            .map(|r| (r, (loss(r) * 1e4).round() / 1e4, reached(r)))
+            .collect::<Vec<_>>(),
+        lr.base_reached,
+    );
+    for (k, w) in sizes.windows(2).enumerate() {
+        let s = singular_values(base.net.weights(k), w[1], w[0]);
+        let d = singular_values(&full.delta(k), w[1], w[0]);
+        eprintln!(
+            "W{}: σ {:?}; ΔW 90 % in {} of {}, 99 % in {}",
+            k + 1,
+            s.iter()
+                .map(|x| (x * 100.0).round() / 100.0)
+                .collect::<Vec<_>>(),
+            energy_rank(&d, 0.9),
+            d.len(),
+            energy_rank(&d, 0.99)
+        );
+    }
+    // The step's claims: the 16 × 16 layer's σ spread over all 16 directions, its full
+    // update 90 % in a handful; the loss falls towards the full fine-tune's as r grows; at
+    // r = 1 no reach ends within 3 mm of the moved target, from r = 2 every one does (and the
+    // full fine-tune's); the base policy reaches the old target and not the new one.
+    let s2 = singular_values(base.net.weights(1), 16, 16);
+    assert!(s2[15] > 0.01 * s2[0], "{s2:?}");
+    assert!(energy_rank(&singular_values(&full.delta(1), 16, 16), 0.9) <= 6);
+    assert!(full.last_loss() < 0.1 * full.losses[0]);
+    assert!(
+        loss(1) > 2.0 * loss(8) && loss(2) > loss(4),
+        "{:?}",
+        (1..=8).map(loss).collect::<Vec<_>>()
+    );
+    assert!(loss(8) < 2.0 * full.last_loss());
+    assert_eq!(reached(1), 0);
+    assert!((2..=8).all(|r| reached(r) == n) && reached(0) == n);
+    assert_eq!(lr.base_reached, (0, n));
+    assert!(n >= 20);
+    // The README's figures.
+    assert!((loss(1) - 0.10).abs() < 0.01 && (loss(8) - 0.03).abs() < 0.005);
+    assert!((full.last_loss() - 0.022).abs() < 0.002);
+    assert_eq!(
+        energy_rank(&singular_values(&full.delta(1), 16, 16), 0.9),
+        5
+    );
+    let miss1 = lr.misses[1].expect("rank 1 done");
+    assert!((miss1 - 0.007).abs() < 0.001, "{miss1}");
+    assert_eq!(lora_params(&sizes, 2), 140);
 }
