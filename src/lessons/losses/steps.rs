@@ -197,8 +197,8 @@ pub const STEPS: &[Step] = &[
             "低秩：用很少的参数做适配",
         ),
         body: tr(
-            "The reaching policy's weight matrices have singular values spread over all their directions, yet when full fine-tuning teaches it a target 5 cm higher, most of the 16 × 16 layer's update ΔW lies in a handful of its 16 directions. LoRA trains only the factors of ΔW = B·A: at rank 2 that is 140 numbers instead of 387, and in a 4096 × 4096 layer of a large model rank 16 is 0.78 % of the layer.",
-            "到达策略的权重矩阵的奇异值分布在所有方向上；可是当完全微调教它到达高 5 cm 的目标时，16 × 16 那一层的更新 ΔW 大部分只落在它 16 个方向中的少数几个上。LoRA 只训练 ΔW = B·A 的两个因子：秩为 2 时是 140 个参数而不是 387 个；在大模型的 4096 × 4096 层中，秩 16 只占该层的 0.78 %。",
+            "The reaching policy's weights have singular values spread over every direction. Yet when full fine-tuning teaches it a target 5 cm higher, most of the 16 × 16 layer's update ΔW lies in a handful of directions. LoRA trains only ΔW = B·A: 140 numbers instead of 387 at rank 2; in a large model's 4096 × 4096 layer, rank 16 is 0.78 %.",
+            "到达策略权重的奇异值分布在所有方向上。可是当完全微调教它到达高 5 cm 的目标时，16 × 16 那一层的更新 ΔW 大部分只落在少数几个方向上。LoRA 只训练 ΔW = B·A：秩为 2 时是 140 个参数而不是 387 个；在大模型的 4096 × 4096 层中，秩 16 只占该层的 0.78 %。",
         ),
         formula: "W′ = W + B·A,   params = Σ r·(in + out)",
         try_this: tr(
