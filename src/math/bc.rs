@@ -170,6 +170,33 @@ impl BcTrainer {
             / n
     }
 
+    /// Adds the gradient of `L = 1/(2B) Σ‖π(o) − a‖²` (standardised units) over the pairs
+    /// `rows` of `demos` (B of them) to `grad`, and returns L.
+    pub fn batch_gradient(
+        &self,
+        demos: &Demos,
+        rows: &[usize],
+        tape: &mut Tape,
+        grad: &mut [f64],
+    ) -> f64 {
+        let b = rows.len().max(1) as f64;
+        let mut loss = 0.0;
+        for &i in rows {
+            let x = self.obs_scale.apply(&demos.obs[i]);
+            let y = self.act_scale.apply(&demos.act[i]);
+            let out = self.net.forward_tape(&x, tape);
+            let d: Vec<f64> = out.iter().zip(&y).map(|(o, t)| (o - t) / b).collect();
+            loss += out
+                .iter()
+                .zip(&y)
+                .map(|(o, t)| (o - t).powi(2))
+                .sum::<f64>()
+                / (2.0 * b);
+            self.net.backward(tape, &d, grad);
+        }
+        loss
+    }
+
     /// `steps` minibatch steps of `L = 1/(2B) Σ‖π(o) − a‖²` (standardised units).
     pub fn train(&mut self, demos: &Demos, steps: usize) {
         if demos.is_empty() {
@@ -180,25 +207,10 @@ impl BcTrainer {
         let b = self.cfg.batch.max(1);
         for _ in 0..steps {
             grad.iter_mut().for_each(|g| *g = 0.0);
-            let mut loss = 0.0;
-            for _ in 0..b {
-                let i = self.rng.random_range(0..demos.len());
-                let x = self.obs_scale.apply(&demos.obs[i]);
-                let y = self.act_scale.apply(&demos.act[i]);
-                let out = self.net.forward_tape(&x, &mut tape);
-                let d: Vec<f64> = out
-                    .iter()
-                    .zip(&y)
-                    .map(|(o, t)| (o - t) / b as f64)
-                    .collect();
-                loss += out
-                    .iter()
-                    .zip(&y)
-                    .map(|(o, t)| (o - t).powi(2))
-                    .sum::<f64>()
-                    / (2.0 * b as f64);
-                self.net.backward(&tape, &d, &mut grad);
-            }
+            let rows: Vec<usize> = (0..b)
+                .map(|_| self.rng.random_range(0..demos.len()))
+                .collect();
+            let loss = self.batch_gradient(demos, &rows, &mut tape, &mut grad);
             let norm = match self.cfg.clip {
                 Some(c) => clip_by_norm(&mut grad, c),
                 None => grad.iter().map(|g| g * g).sum::<f64>().sqrt(),

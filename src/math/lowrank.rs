@@ -128,14 +128,6 @@ impl FineTune {
         t
     }
 
-    /// Trainable numbers.
-    pub fn params(&self) -> usize {
-        match self.tuning {
-            Tuning::Full => self.base.params.len(),
-            Tuning::Rank(_) => self.a.iter().chain(&self.b).map(Vec::len).sum(),
-        }
-    }
-
     /// Layer l's update `ΔW = W_now − W_base` (row-major, `out × in`).
     pub fn delta(&self, l: usize) -> Vec<f64> {
         self.policy
@@ -182,24 +174,11 @@ impl FineTune {
         }
     }
 
-    /// The minibatch gradient of the merged network's parameters.
-    fn merged_gradient(&mut self, data: &Demos) -> Vec<f64> {
-        let mut tape = Tape::default();
-        let net = &self.policy.net;
-        let mut grad = vec![0.0; net.params.len()];
-        let b = self.batch.max(1);
-        for _ in 0..b {
-            let i = self.rng.random_range(0..data.len());
-            let x = self.policy.obs_scale.apply(&data.obs[i]);
-            let y = self.policy.act_scale.apply(&data.act[i]);
-            let out = net.forward_tape(&x, &mut tape);
-            let d: Vec<f64> = out
-                .iter()
-                .zip(&y)
-                .map(|(o, t)| (o - t) / b as f64)
-                .collect();
-            net.backward(&tape, &d, &mut grad);
-        }
+    /// The gradient of the merged network's parameters over the pairs `rows` of `data`.
+    fn merged_gradient(&self, data: &Demos, rows: &[usize]) -> Vec<f64> {
+        let mut grad = vec![0.0; self.policy.net.params.len()];
+        self.policy
+            .batch_gradient(data, rows, &mut Tape::default(), &mut grad);
         grad
     }
 
@@ -245,10 +224,9 @@ impl FineTune {
         self.merge();
     }
 
-    /// The gradient of [`FineTune::loss`] on one minibatch with respect to the trainable
-    /// numbers (exposed for the gradient check).
-    pub fn gradient(&mut self, data: &Demos) -> Vec<f64> {
-        let g = self.merged_gradient(data);
+    /// The gradient of the loss over the pairs `rows` with respect to the trainable numbers.
+    fn gradient(&self, data: &Demos, rows: &[usize]) -> Vec<f64> {
+        let g = self.merged_gradient(data, rows);
         match self.tuning {
             Tuning::Full => g,
             Tuning::Rank(_) => self.factor_gradient(&g),
@@ -261,7 +239,10 @@ impl FineTune {
             return;
         }
         for _ in 0..steps {
-            let g = self.gradient(data);
+            let rows: Vec<usize> = (0..self.batch.max(1))
+                .map(|_| self.rng.random_range(0..data.len()))
+                .collect();
+            let g = self.gradient(data, &rows);
             match self.tuning {
                 Tuning::Full => self.adam.update(&mut self.policy.net.params, &g, self.lr),
                 Tuning::Rank(_) => {
@@ -300,27 +281,46 @@ pub fn relabel(demos: &Demos, shift: [f64; 3], max_step: f64) -> Demos {
     out
 }
 
-/// Runs a translation policy from an initial error, the tool moving exactly by each action
-/// (`e ← e − π(e)`), and returns the distance left to the moved target, `‖e_K + δ‖`.
+/// The errors a reach passes through when the tool moves exactly by each action:
+/// `e₀ = start`, `e_{k+1} = e_k − π(e_k)`, for `steps` steps, cut short where the policy returns
+/// an action of the wrong width or one that is not finite.
+pub fn reach_errors(
+    policy: impl Fn(&[f64]) -> Vec<f64>,
+    start: &[f64],
+    steps: usize,
+) -> Vec<Vec<f64>> {
+    let mut path = vec![start.to_vec()];
+    for _ in 0..steps {
+        let e = &path[path.len() - 1];
+        let a = policy(e);
+        if a.len() != e.len() || a.iter().any(|v| !v.is_finite()) {
+            break;
+        }
+        let next = e.iter().zip(&a).map(|(e, a)| e - a).collect();
+        path.push(next);
+    }
+    path
+}
+
+/// Runs a translation policy from an initial error (see [`reach_errors`]) and returns the
+/// distance left to the target moved by `shift`, `‖e_K + δ‖`; infinite if the reach was cut
+/// short.
 pub fn reach_miss(
     policy: impl Fn(&[f64]) -> Vec<f64>,
     start: &[f64],
     shift: [f64; 3],
     steps: usize,
 ) -> f64 {
-    let mut e = start.to_vec();
-    for _ in 0..steps {
-        let a = policy(&e);
-        if a.len() != e.len() || a.iter().any(|v| !v.is_finite()) {
-            return f64::INFINITY;
-        }
-        e.iter_mut().zip(&a).for_each(|(e, a)| *e -= a);
+    let path = reach_errors(policy, start, steps);
+    match path.last() {
+        Some(e) if path.len() == steps + 1 => e
+            .iter()
+            .zip(shift)
+            .map(|(e, d)| (e + d).powi(2))
+            .sum::<f64>()
+            .sqrt(),
+        _ => f64::INFINITY,
     }
-    e.iter()
-        .zip(shift)
-        .map(|(e, d)| (e + d).powi(2))
-        .sum::<f64>()
-        .sqrt()
 }
 
 #[cfg(test)]
@@ -414,13 +414,8 @@ mod tests {
         // Move off B = 0 so both factors' gradients are non-trivial.
         t.batch = 4000;
         t.train(&data, 3);
-        // With a batch far larger than the data the sampled loss is close to the full one;
-        // use the exact full-data gradient instead: every pair once.
-        let full = Demos {
-            obs: data.obs.clone(),
-            act: data.act.clone(),
-        };
-        let exact = |t: &FineTune| t.loss(&full);
+        // Finite differences of the loss on every pair against the gradient on every pair.
+        let exact = |t: &FineTune| t.loss(&data);
         let theta = t.theta();
         let h = 1e-6;
         let fd: Vec<f64> = (0..theta.len())
@@ -435,23 +430,8 @@ mod tests {
                 (up - exact(&p)) / (2.0 * h)
             })
             .collect();
-        // The analytic gradient of the full loss: every pair once, as one batch.
-        let g_merged = {
-            let mut tape = Tape::default();
-            let net = &t.policy.net;
-            let mut g = vec![0.0; net.params.len()];
-            for (o, a) in full.obs.iter().zip(&full.act) {
-                let out = net.forward_tape(&t.policy.obs_scale.apply(o), &mut tape);
-                let d: Vec<f64> = out
-                    .iter()
-                    .zip(t.policy.act_scale.apply(a))
-                    .map(|(o, y)| (o - y) / full.len() as f64)
-                    .collect();
-                net.backward(&tape, &d, &mut g);
-            }
-            g
-        };
-        let g = t.factor_gradient(&g_merged);
+        let every: Vec<usize> = (0..data.len()).collect();
+        let g = t.gradient(&data, &every);
         let scale = fd.iter().map(|x| x.abs()).fold(0.0, f64::max);
         assert!(scale > 1e-4, "{scale}");
         for (a, b) in g.iter().zip(&fd) {

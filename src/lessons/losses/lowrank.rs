@@ -9,7 +9,7 @@ use crate::app::capture::Headless;
 use crate::kit::frame_budget_ms;
 use crate::lessons::gradients::policy::PolicyData;
 use crate::math::bc::{BcTrainer, Demos};
-use crate::math::lowrank::{FineTune, Tuning, reach_miss, relabel};
+use crate::math::lowrank::{FineTune, Tuning, reach_errors, reach_miss, relabel};
 use crate::sim::policy::PickPlaceConfig;
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
@@ -48,27 +48,33 @@ pub struct LowRankData {
     pub runs: Vec<FineTune>,
     /// The initial errors of the reach test.
     pub starts: Vec<Vec<f64>>,
-    /// Reaches of the moved target out of `starts`, per run once it is finished.
-    pub reached: Vec<Option<usize>>,
-    /// The median distance left to the moved target at the end of a reach (m), per run once
-    /// it is finished.
-    pub misses: Vec<Option<f64>>,
-    /// The base policy's reaches of the moved target and of the old one.
-    pub base_reached: (usize, usize),
-    /// The base policy's median miss of the moved target (m).
-    pub base_miss: f64,
+    /// Each run's reaches of the moved target, once it is finished.
+    pub reaches: Vec<Option<Reach>>,
+    /// The base policy's reaches of the moved target.
+    pub base_reach: Option<Reach>,
+    /// The base policy's reaches (within [`REACH_TOL`]) of the old target.
+    pub base_old_reached: usize,
     /// Do everything in one frame (tests).
     pub at_once: bool,
 }
 
 impl LowRankData {
     pub fn finished(&self) -> bool {
-        !self.runs.is_empty() && self.reached.iter().all(Option::is_some)
+        !self.runs.is_empty() && self.reaches.iter().all(Option::is_some)
     }
 
     /// The run of a tuning, if it exists.
     pub fn run(&self, tuning: Tuning) -> Option<&FineTune> {
         self.runs.iter().find(|r| r.tuning == tuning)
+    }
+
+    /// The reaches of a tuning's run, once it is finished.
+    pub fn reach(&self, tuning: Tuning) -> Option<Reach> {
+        self.runs
+            .iter()
+            .zip(&self.reaches)
+            .find(|(r, _)| r.tuning == tuning)
+            .and_then(|(_, x)| *x)
     }
 
     /// Steps taken over steps to take, all runs together.
@@ -93,50 +99,50 @@ impl LowRankData {
             .enumerate()
             .map(|(k, t)| FineTune::new(&base, t, 100 + k as u64, &self.data))
             .collect();
-        self.reached = vec![None; self.runs.len()];
-        self.misses = vec![None; self.runs.len()];
-        self.base_miss = median_miss(&base, &self.starts);
-        self.base_reached = (
-            reaches(&base, &self.starts, SHIFT),
-            reaches(&base, &self.starts, [0.0; 3]),
-        );
+        self.reaches = vec![None; self.runs.len()];
+        self.base_reach = Some(Reach::of(&misses(&base, &self.starts, SHIFT)));
+        self.base_old_reached = Reach::of(&misses(&base, &self.starts, [0.0; 3])).reached;
         self.base = Some((base, generation));
     }
 }
 
-/// How many of `starts` a policy brings within [`REACH_TOL`] of the target moved by `shift`.
-pub fn reaches(policy: &BcTrainer, starts: &[Vec<f64>], shift: [f64; 3]) -> usize {
+/// How far each reach from `starts` ends from the target moved by `shift` (m).
+pub fn misses(policy: &BcTrainer, starts: &[Vec<f64>], shift: [f64; 3]) -> Vec<f64> {
     starts
         .iter()
-        .filter(|s| reach_miss(|e| policy.act(e), s, shift, REACH_STEPS) < REACH_TOL)
-        .count()
+        .map(|s| reach_miss(|e| policy.act(e), s, shift, REACH_STEPS))
+        .collect()
 }
 
-/// The median over `starts` of the distance a policy's reach ends from the moved target.
-pub fn median_miss(policy: &BcTrainer, starts: &[Vec<f64>]) -> f64 {
-    let mut m: Vec<f64> = starts
-        .iter()
-        .map(|s| reach_miss(|e| policy.act(e), s, SHIFT, REACH_STEPS))
-        .collect();
-    m.sort_by(f64::total_cmp);
-    m.get(m.len() / 2).copied().unwrap_or(f64::NAN)
+/// A finished run's reaches of the moved target.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reach {
+    /// Reaches that end within [`REACH_TOL`], out of the starts.
+    pub reached: usize,
+    /// The median distance left at the end (m).
+    pub miss: f64,
+}
+
+impl Reach {
+    pub fn of(misses: &[f64]) -> Reach {
+        let mut m = misses.to_vec();
+        m.sort_by(f64::total_cmp);
+        Reach {
+            reached: m.iter().filter(|d| **d < REACH_TOL).count(),
+            miss: m.get(m.len() / 2).copied().unwrap_or(f64::NAN),
+        }
+    }
 }
 
 /// The path the tool takes under a policy from `start` (errors, the target at the origin).
 pub fn reach_path(policy: &BcTrainer, start: &[f64]) -> Vec<[f64; 3]> {
-    let mut e = start.to_vec();
-    let mut path = Vec::with_capacity(REACH_STEPS + 1);
-    for _ in 0..=REACH_STEPS {
-        if let [x, y, z] = e[..] {
-            path.push([-x, -y, -z]);
-        }
-        let a = policy.act(&e);
-        if a.len() != e.len() || a.iter().any(|v| !v.is_finite()) {
-            break;
-        }
-        e.iter_mut().zip(&a).for_each(|(e, a)| *e -= a);
-    }
-    path
+    reach_errors(|e| policy.act(e), start, REACH_STEPS)
+        .iter()
+        .filter_map(|e| match e[..] {
+            [x, y, z] => Some([-x, -y, -z]),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Starts training the reaching policy once its demonstrations are in, adopts it when it is
@@ -171,7 +177,7 @@ pub(super) fn advance(
     while !lr.finished() && (at_once || clock.elapsed().as_secs_f64() * 1e3 < budget) {
         // The least trained run goes next, so every curve grows together.
         let Some(k) = (0..lr.runs.len())
-            .filter(|k| lr.reached[*k].is_none())
+            .filter(|k| lr.reaches[*k].is_none())
             .min_by_key(|k| lr.runs[*k].steps)
         else {
             break;
@@ -179,8 +185,7 @@ pub(super) fn advance(
         let run = &mut lr.runs[k];
         run.train(&lr.data, SLICE.min(TUNE_STEPS - run.steps));
         if run.steps >= TUNE_STEPS {
-            lr.reached[k] = Some(reaches(&run.policy, &lr.starts, SHIFT));
-            lr.misses[k] = Some(median_miss(&run.policy, &lr.starts));
+            lr.reaches[k] = Some(Reach::of(&misses(&run.policy, &lr.starts, SHIFT)));
         }
     }
 }
@@ -238,7 +243,10 @@ pub(super) fn draw(
             );
         }
     }
-    let gold = Color::srgb(1.0, 0.84, 0.25);
     gizmos.sphere(convert::point(&t), 0.008, BASELINE_COLOR);
-    gizmos.sphere(convert::point(&(t + RVec3::from(SHIFT))), 0.012, gold);
+    gizmos.sphere(
+        convert::point(&(t + RVec3::from(SHIFT))),
+        0.012,
+        super::overlays::GOLD,
+    );
 }

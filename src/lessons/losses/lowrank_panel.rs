@@ -3,7 +3,8 @@
 //! and parameter counts.
 
 use super::LossesState;
-use super::lowrank::{LowRankData, REACH_TOL, SHIFT, TUNE_STEPS};
+use super::lowrank::{LowRankData, REACH_TOL, Reach, SHIFT, TUNE_STEPS};
+use super::panel::GOLD;
 use super::state::MAX_RANK;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, note};
@@ -24,7 +25,6 @@ const LAYER_COLORS: [egui::Color32; 3] = [
     egui::Color32::from_rgb(200, 130, 255),
     egui::Color32::from_rgb(120, 220, 140),
 ];
-const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 215, 60);
 const GREY: egui::Color32 = egui::Color32::from_rgb(130, 130, 130);
 
 fn rank_color() -> egui::Color32 {
@@ -111,17 +111,17 @@ pub(super) fn section(
             }
         });
     // The loss and the reaches against r, full fine-tuning as a line.
-    let ranked: Vec<(usize, &FineTune, Option<usize>)> = lr
+    let ranked: Vec<(usize, &FineTune, Option<Reach>)> = lr
         .runs
         .iter()
-        .zip(&lr.reached)
-        .filter_map(|(r, ok)| match r.tuning {
-            Tuning::Rank(k) => Some((k, r, *ok)),
+        .zip(&lr.reaches)
+        .filter_map(|(r, x)| match r.tuning {
+            Tuning::Rank(k) => Some((k, r, *x)),
             Tuning::Full => None,
         })
         .collect();
     let full = lr.run(Tuning::Full);
-    let full_reached = lr.reached.first().copied().flatten();
+    let full_reach = lr.reach(Tuning::Full);
     ui.horizontal(|ui| {
         let w = (ui.available_width() - 8.0) / 2.0;
         ui.vertical(|ui| {
@@ -154,8 +154,7 @@ pub(super) fn section(
                 .show(ui, |p| {
                     let bars: Vec<Bar> = ranked
                         .iter()
-                        .zip(lr.misses.iter().skip(1))
-                        .filter_map(|((k, ..), m)| m.map(|m| (k, m)))
+                        .filter_map(|(k, _, x)| x.map(|x| (k, x.miss)))
                         .filter(|(_, m)| m.is_finite())
                         .map(|(k, m)| {
                             let c = if *k == state.rank { rank_color() } else { GREY };
@@ -163,37 +162,32 @@ pub(super) fn section(
                         })
                         .collect();
                     p.bar_chart(BarChart::new("", bars));
-                    if let Some(Some(m)) = lr.misses.first() {
-                        p.hline(HLine::new("", 1000.0 * m).color(full_color()));
+                    if let Some(x) = full_reach {
+                        p.hline(HLine::new("", 1000.0 * x.miss).color(full_color()));
                     }
                     p.hline(HLine::new("", 1000.0 * REACH_TOL).color(GOLD));
                 });
         });
     });
     let starts = lr.starts.len();
-    let reached = |ok: Option<usize>| ok.map_or("…".to_string(), |k| format!("{k}/{starts}"));
-    let miss = |t: Tuning| {
-        lr.runs
-            .iter()
-            .zip(&lr.misses)
-            .find(|(r, _)| r.tuning == t)
-            .and_then(|(_, m)| *m)
-            .map_or(String::new(), |m| format!("{:.1} mm", 1000.0 * m))
+    // "reaches k/n   m mm", or an ellipsis while the run is still training.
+    let reached = |x: Option<Reach>| match x {
+        Some(x) => format!(
+            "{} {}/{starts}   {:.1} mm",
+            l.t("loss_lr_reaches"),
+            x.reached,
+            1000.0 * x.miss
+        ),
+        None => format!("{} …", l.t("loss_lr_reaches")),
     };
     if let Some(r) = lr.run(chosen) {
-        let k = ranked
-            .iter()
-            .find(|(k, ..)| *k == state.rank)
-            .and_then(|(_, _, ok)| *ok);
         ui.colored_label(
             rank_color(),
             format!(
-                "r = {}: L = {:.4}   {} {}   {}",
+                "r = {}: L = {:.4}   {}",
                 state.rank,
                 r.last_loss(),
-                l.t("loss_lr_reaches"),
-                reached(k),
-                miss(r.tuning)
+                reached(lr.reach(chosen))
             ),
         );
     }
@@ -201,25 +195,21 @@ pub(super) fn section(
         ui.colored_label(
             full_color(),
             format!(
-                "{}: L = {:.4}   {} {}   {}",
+                "{}: L = {:.4}   {}",
                 l.t("loss_lr_full"),
                 f.last_loss(),
-                l.t("loss_lr_reaches"),
-                reached(full_reached),
-                miss(Tuning::Full)
+                reached(full_reach)
             ),
         );
         ui.colored_label(
             egui_color(BASELINE_COLOR),
             format!(
-                "{}: L = {:.4}   {} {}/{starts}   {:.1} mm   ({} {}/{starts})",
+                "{}: L = {:.4}   {}   ({} {}/{starts})",
                 l.t("loss_lr_base"),
                 f.losses.first().copied().unwrap_or(f64::NAN),
-                l.t("loss_lr_reaches"),
-                lr.base_reached.0,
-                1000.0 * lr.base_miss,
+                reached(lr.base_reach),
                 l.t("loss_lr_old_target"),
-                lr.base_reached.1
+                lr.base_old_reached
             ),
         );
     }

@@ -13,7 +13,7 @@ use bevy::prelude::*;
 
 /// The tool's height while it passes the post (the lift's hover height, m).
 pub const PASS_HEIGHT: f64 = 0.14;
-const GOLD: Color = Color::srgb(1.0, 0.84, 0.25);
+pub(super) const GOLD: Color = Color::srgb(1.0, 0.84, 0.25);
 
 /// Markers drawn in front of the scene: the tool passes the post below its top, so what it
 /// passes at would otherwise be hidden inside the post.

@@ -18,7 +18,7 @@ use crate::math::losses::{
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Bar, BarChart, Line, LineStyle, Points, VLine};
 
-const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 215, 60);
+pub(super) const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 215, 60);
 const SKY: egui::Color32 = egui::Color32::from_rgb(120, 170, 255);
 const GREY: egui::Color32 = egui::Color32::from_rgb(170, 170, 170);
 

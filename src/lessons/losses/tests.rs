@@ -279,7 +279,7 @@ fn in_the_app_rank_r_updates_approach_full_fine_tuning() {
     assert_eq!(sizes, vec![3, 16, 16, 3]);
     let full = lr.run(Tuning::Full).expect("full");
     let loss = |r| lr.run(Tuning::Rank(r)).expect("rank").last_loss();
-    let reached = |k: usize| lr.reached[k].expect("done");
+    let reached = |k: usize| lr.reaches[k].expect("done").reached;
     let n = lr.starts.len();
     eprintln!(
         "{} pairs, {n} starts; start loss {:.4}, full {:.4} ({}/{n}); ranks {:?}; base {:?}",
@@ -290,7 +290,7 @@ fn in_the_app_rank_r_updates_approach_full_fine_tuning() {
         (1..=8)
             .map(|r| (r, (loss(r) * 1e4).round() / 1e4, reached(r)))
             .collect::<Vec<_>>(),
-        lr.base_reached,
+        (lr.base_reach, lr.base_old_reached),
     );
     for (k, w) in sizes.windows(2).enumerate() {
         let s = singular_values(base.net.weights(k), w[1], w[0]);
@@ -322,7 +322,10 @@ fn in_the_app_rank_r_updates_approach_full_fine_tuning() {
     assert!(loss(8) < 2.0 * full.last_loss());
     assert_eq!(reached(1), 0);
     assert!((2..=8).all(|r| reached(r) == n) && reached(0) == n);
-    assert_eq!(lr.base_reached, (0, n));
+    assert_eq!(
+        (lr.base_reach.expect("base").reached, lr.base_old_reached),
+        (0, n)
+    );
     assert!(n >= 20);
     // The README's figures.
     assert!((loss(1) - 0.10).abs() < 0.01 && (loss(8) - 0.03).abs() < 0.005);
@@ -331,7 +334,7 @@ fn in_the_app_rank_r_updates_approach_full_fine_tuning() {
         energy_rank(&singular_values(&full.delta(1), 16, 16), 0.9),
         5
     );
-    let miss1 = lr.misses[1].expect("rank 1 done");
+    let miss1 = lr.reaches[1].expect("rank 1 done").miss;
     assert!((miss1 - 0.007).abs() < 0.001, "{miss1}");
     assert_eq!(lora_params(&sizes, 2), 140);
 }
