@@ -197,8 +197,9 @@ fn density_line<'a>(name: &str, grid: &Grid, p: &[f64], color: egui::Color32) ->
 fn offsets_plot(id: &str, l: Lang) -> egui_plot::Plot<'static> {
     fixed_plot(id, 150.0)
         .x_axis_label(l.t("loss_offset_axis"))
-        .include_x(cm(RANGE.0))
-        .include_x(cm(RANGE.1))
+        // One fixed view for every offset plot: the KL densities are tabulated twice as
+        // wide (their tails matter to the integral), and a wider view leaves only 0 labelled.
+        .default_x_bounds(cm(RANGE.0), cm(RANGE.1))
         .include_y(0.0)
         .legend(egui_plot::Legend::default())
 }
@@ -326,9 +327,13 @@ fn tokens_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseData,
         (state.bins as f64).ln()
     ));
     ui.monospace(format!(
-        "CE + log Δ = {:.3}  (Δ = {:.2} cm, in m)   {} NLL = {:.3}",
+        "CE + log Δ = {:.3}   (Δ = {:.2} cm = {:.4} m)",
         ce + bins.width().ln(),
         w,
+        bins.width()
+    ));
+    ui.monospace(format!(
+        "{} NLL = {:.3}",
         l.t("loss_gaussian_word"),
         mean_nll(&data.offsets, mu, sigma)
     ));
@@ -790,13 +795,25 @@ fn attention_section(
         .enumerate()
         .map(|(rank, (i, _))| [rank as f64 + 1.0, att.kernel[*i] * 100.0])
         .collect();
+    // Headroom above the tallest bar or dot, so the legend does not cover them.
+    let tallest = top
+        .iter()
+        .zip(&kernel)
+        .map(|((_, w), k)| (w * 100.0).max(k[1]))
+        .fold(0.0, f64::max);
+    let name = if state.key_bias {
+        "softmax(q·k/s² + b)"
+    } else {
+        "softmax(q·k/s²)"
+    };
     fixed_plot("loss_att_plot", 140.0)
         .x_axis_label(l.t("loss_att_rank"))
         .y_axis_label("w (%)")
         .include_y(0.0)
+        .include_y(1.7 * tallest)
         .legend(egui_plot::Legend::default())
         .show(ui, |p| {
-            p.bar_chart(BarChart::new("softmax(q·k/s² + b)", bars));
+            p.bar_chart(BarChart::new(name, bars).color(near()));
             p.points(
                 Points::new(l.t("loss_kernel"), kernel)
                     .radius(4.0)

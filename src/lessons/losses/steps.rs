@@ -36,7 +36,7 @@ pub const STEPS: &[Step] = &[
             "The scripted policy carries the cube round the post on the near side or the far side. Where the tool passes the post, its lateral offset is one action dimension: the demonstrations give it two clusters of values and nothing in between. Every loss in this lesson is fitted to these offsets.",
             "脚本策略把方块从近侧或远侧绕过立柱。末端经过立柱时的横向偏移是一个动作维度：演示给出两簇取值，中间什么也没有。本课的每个损失都拟合这些偏移。",
         ),
-        formula: "d = x_tool − x_post   (level with the post)",
+        formula: "d = x_tool − x_post",
         try_this: tr(
             "Press Space: each episode's tool crosses the white line at one of the dots, teal or orange, never at the post.",
             "按空格键：每个回合中末端都在某个青色或橙色的点处穿过白线，从不经过立柱。",
