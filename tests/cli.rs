@@ -374,3 +374,145 @@ fn pick_place_trace_and_options() {
         "cannot write",
     );
 }
+
+fn numbers(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
+
+/// Two point masses on two Y-axis hinges hanging down: the textbook planar double pendulum.
+fn double_pendulum(m1: f64, m2: f64, l1: f64, l2: f64) -> String {
+    format!(
+        r#"<robot name="dp"><link name="base"/>
+        <link name="upper"><inertial><origin xyz="0 0 {n1}"/><mass value="{m1}"/>
+          <inertia ixx="0" ixy="0" ixz="0" iyy="0" iyz="0" izz="0"/></inertial></link>
+        <link name="lower"><inertial><origin xyz="0 0 {n2}"/><mass value="{m2}"/>
+          <inertia ixx="0" ixy="0" ixz="0" iyy="0" iyz="0" izz="0"/></inertial></link>
+        <joint name="shoulder" type="continuous"><parent link="base"/><child link="upper"/><axis xyz="0 1 0"/></joint>
+        <joint name="elbow" type="continuous"><parent link="upper"/><child link="lower"/>
+          <origin xyz="0 0 {n1}"/><axis xyz="0 1 0"/></joint></robot>"#,
+        n1 = -l1,
+        n2 = -l2
+    )
+}
+
+/// `dynamics --json` against the double pendulum's closed forms: rotating about +Y by q swings
+/// a point at depth l to (−l sin q, ·, −l cos q), so V = −m₁gl₁cos q₁ − m₂g(l₁cos q₁ +
+/// l₂cos(q₁+q₂)), g = ∂V/∂q, and M, C from the Lagrangian.
+#[test]
+fn dynamics_json_matches_the_double_pendulum_closed_form() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (m1, m2, l1, l2, g0) = (1.5, 0.8, 0.6, 0.4, 9.81);
+    let file = write(&dir, "dp.urdf", &double_pendulum(m1, m2, l1, l2));
+    for (q, qd, qdd) in [
+        ([0.3, -0.7], [1.2, -0.5], [0.4, 2.0]),
+        ([-1.9, 2.4], [-0.3, 1.7], [-1.1, 0.6]),
+        ([0.0, 0.0], [0.0, 0.0], [0.0, 0.0]),
+    ] {
+        let s = |v: [f64; 2]| format!("{},{}", v[0], v[1]);
+        let (code, stdout, stderr) = armtutor(&[
+            "dynamics",
+            &file,
+            "--q",
+            &s(q),
+            "--qd",
+            &s(qd),
+            "--qdd",
+            &s(qdd),
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+        assert_eq!(v["schema"], "armtutor.dynamics/1");
+        assert_eq!(v["joint_names"], serde_json::json!(["shoulder", "elbow"]));
+        let c2 = q[1].cos();
+        let m11 = m1 * l1 * l1 + m2 * (l1 * l1 + l2 * l2 + 2.0 * l1 * l2 * c2);
+        let m12 = m2 * (l2 * l2 + l1 * l2 * c2);
+        let m22 = m2 * l2 * l2;
+        let g1 = (m1 + m2) * g0 * l1 * q[0].sin() + m2 * g0 * l2 * (q[0] + q[1]).sin();
+        let g2 = m2 * g0 * l2 * (q[0] + q[1]).sin();
+        let h = m2 * l1 * l2 * q[1].sin();
+        let tau1 = m11 * qdd[0] + m12 * qdd[1] - h * (2.0 * qd[0] * qd[1] + qd[1] * qd[1]) + g1;
+        let tau2 = m12 * qdd[0] + m22 * qdd[1] + h * qd[0] * qd[0] + g2;
+        let close = |a: f64, b: f64, what: &str| {
+            assert!(
+                (a - b).abs() < 1e-9 * (1.0 + b.abs()),
+                "{what}: {a} vs {b} at q {q:?}"
+            );
+        };
+        let mm: Vec<Vec<f64>> = v["mass_matrix"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(numbers)
+            .collect();
+        close(mm[0][0], m11, "M11");
+        close(mm[0][1], m12, "M12");
+        close(mm[1][0], m12, "M21");
+        close(mm[1][1], m22, "M22");
+        let g = numbers(&v["gravity_torques"]);
+        close(g[0], g1, "g1");
+        close(g[1], g2, "g2");
+        let tau = numbers(&v["inverse_dynamics"]);
+        close(tau[0], tau1, "tau1");
+        close(tau[1], tau2, "tau2");
+        let ke = 0.5 * (m11 * qd[0] * qd[0] + 2.0 * m12 * qd[0] * qd[1] + m22 * qd[1] * qd[1]);
+        close(v["kinetic_energy"].as_f64().expect("number"), ke, "T");
+    }
+}
+
+/// On the bundled Panda: with q̇ = 0, τ − g = M q̈ (the two algorithms agree), M is symmetric,
+/// and the text form lists every joint.
+#[test]
+fn dynamics_on_the_panda_is_consistent_and_bad_input_is_one_line() {
+    let arm = "urdf/panda.urdf";
+    let q = "0.1,-0.5,0.3,-2.0,0.2,1.6,0.7,0.02";
+    let qdd = "0.5,-1,0.3,0.8,-0.2,1.1,0.4,0";
+    let (code, stdout, stderr) = armtutor(&["dynamics", arm, "--q", q, "--qdd", qdd, "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    let mm: Vec<Vec<f64>> = v["mass_matrix"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(numbers)
+        .collect();
+    let (g, tau) = (
+        numbers(&v["gravity_torques"]),
+        numbers(&v["inverse_dynamics"]),
+    );
+    let a: Vec<f64> = qdd.split(',').map(|s| s.parse().expect("number")).collect();
+    assert_eq!(mm.len(), 8);
+    for r in 0..8 {
+        let ma: f64 = (0..8).map(|c| mm[r][c] * a[c]).sum();
+        assert!((tau[r] - g[r] - ma).abs() < 1e-9, "row {r}");
+        for c in 0..8 {
+            assert!(
+                (mm[r][c] - mm[c][r]).abs() < 1e-12,
+                "M symmetric at {r},{c}"
+            );
+        }
+        assert!(mm[r][r] > 0.0);
+    }
+    assert_eq!(v["kinetic_energy"].as_f64(), Some(0.0));
+    let (code, text, _) = armtutor(&["dynamics", arm, "--q", q]);
+    assert_eq!(code, 0);
+    for name in [
+        "panda_joint1",
+        "panda_joint7",
+        "panda_finger_joint1",
+        "M(q)",
+    ] {
+        assert!(text.contains(name), "{name} in {text}");
+    }
+    assert_one_line_error(&["dynamics", arm, "--q", "0,0,0"], "expected 8");
+    assert_one_line_error(
+        &["dynamics", arm, "--q", q, "--qd", "0,0,nan,0,0,0,0,0"],
+        "--qd",
+    );
+    assert_one_line_error(&["dynamics", arm, "--q", q, "--qdd", "1,2"], "--qdd");
+    assert_one_line_error(&["dynamics", "/no/such/file.urdf", "--q", "0"], "file.urdf");
+}

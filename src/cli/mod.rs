@@ -124,6 +124,9 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Forward kinematics and the Jacobian at one configuration.
     Kinematics(KinematicsArgs),
+    /// Rigid-body dynamics at one state: gravity torques g(q), inverse dynamics τ(q, q̇, q̈)
+    /// (RNEA) and the joint-space mass matrix M(q) (CRBA).
+    Dynamics(DynamicsArgs),
     /// Run the arm in physics (rapier): a scripted pick-and-place task, or a passive release.
     #[cfg(feature = "sim")]
     Simulate(SimulateArgs),
@@ -244,11 +247,30 @@ pub struct KinematicsArgs {
     pub json: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct DynamicsArgs {
+    /// The URDF file.
+    pub file: PathBuf,
+    /// Joint positions, one per movable joint in `inspect` order (radians or metres).
+    #[arg(long, value_name = "q1,...,qn", allow_hyphen_values = true)]
+    pub q: String,
+    /// Joint rates (default: all zero).
+    #[arg(long, value_name = "qd1,...,qdn", allow_hyphen_values = true)]
+    pub qd: Option<String>,
+    /// Joint accelerations (default: all zero).
+    #[arg(long, value_name = "qdd1,...,qddn", allow_hyphen_values = true)]
+    pub qdd: Option<String>,
+    /// Machine-readable output (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Runs a headless command and returns its standard output, or a one-line error.
 pub fn run(command: &Command) -> Result<String, String> {
     match command {
         Command::Inspect(a) => inspect(a),
         Command::Kinematics(a) => kinematics(a),
+        Command::Dynamics(a) => dynamics(a),
         #[cfg(feature = "sim")]
         Command::Simulate(a) => simulate(a),
         #[cfg(feature = "app")]
@@ -687,6 +709,114 @@ fn tree(m: &Model, link: usize, prefix: &str, out: &mut String) {
         let next = format!("{prefix}{}", if last { "   " } else { "│  " });
         tree(m, child, &next, out);
     }
+}
+
+#[derive(Serialize)]
+struct DynamicsJson<'a> {
+    schema: &'static str,
+    robot: &'a str,
+    /// The configuration's order, as in `inspect`.
+    joint_names: Vec<&'a str>,
+    q: &'a [f64],
+    qd: &'a [f64],
+    qdd: &'a [f64],
+    /// Gravity in the root link's frame (m/s²).
+    gravity: [f64; 3],
+    /// g(q): the torques (forces for prismatic joints) that hold q still.
+    gravity_torques: &'a [f64],
+    /// τ = M(q)q̈ + C(q, q̇)q̇ + g(q).
+    inverse_dynamics: &'a [f64],
+    /// M(q), row-major, n × n.
+    mass_matrix: Vec<Vec<f64>>,
+    /// ½ q̇ᵀ M(q) q̇.
+    kinetic_energy: f64,
+}
+
+/// Parses an optional joint vector for `flag`, zeros when it is absent.
+fn joint_vector(m: &Model, text: Option<&str>, flag: &str) -> Result<Vec<f64>, String> {
+    let Some(text) = text else {
+        return Ok(vec![0.0; m.dof()]);
+    };
+    let v = parse_q(text).map_err(|e| e.replace("--q", flag))?;
+    m.check_q(&v).map_err(|e| format!("{flag}: {e}"))?;
+    Ok(v)
+}
+
+fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
+    use crate::robot::dynamics::{GRAVITY, gravity_torques, inverse_dynamics, mass_matrix};
+    let m = load(&a.file)?;
+    if m.dof() == 0 {
+        return Err(format!(
+            "{}: the robot has no movable joint",
+            a.file.display()
+        ));
+    }
+    let q = parse_q(&a.q)?;
+    m.check_q(&q).map_err(|e| format!("--q: {e}"))?;
+    let qd = joint_vector(&m, a.qd.as_deref(), "--qd")?;
+    let qdd = joint_vector(&m, a.qdd.as_deref(), "--qdd")?;
+    let g = gravity_torques(&m, &q, &GRAVITY);
+    let tau = inverse_dynamics(&m, &q, &qd, &qdd, &GRAVITY);
+    let mm = mass_matrix(&m, &q);
+    let n = m.dof();
+    let qd_vec = nalgebra::DVector::from_column_slice(&qd);
+    let kinetic = 0.5 * qd_vec.dot(&(&mm * &qd_vec));
+    let names: Vec<&str> = m
+        .dof_joints
+        .iter()
+        .map(|&ji| m.joints[ji].name.as_str())
+        .collect();
+    if a.json {
+        let doc = DynamicsJson {
+            schema: "armtutor.dynamics/1",
+            robot: &m.name,
+            joint_names: names,
+            q: &q,
+            qd: &qd,
+            qdd: &qdd,
+            gravity: [GRAVITY.x, GRAVITY.y, GRAVITY.z],
+            gravity_torques: &g,
+            inverse_dynamics: &tau,
+            mass_matrix: (0..n)
+                .map(|r| (0..n).map(|c| mm[(r, c)]).collect())
+                .collect(),
+            kinetic_energy: kinetic,
+        };
+        return serde_json::to_string_pretty(&doc).map_err(|e| format!("JSON: {e}"));
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} DoF, gravity {:?} m/s² (root frame)",
+        m.name,
+        n,
+        [GRAVITY.x, GRAVITY.y, GRAVITY.z]
+    );
+    let width = names
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let _ = writeln!(
+        out,
+        "{:width$}  {:>10}  {:>10}  {:>10}  {:>12}  {:>12}",
+        "joint", "q", "qd", "qdd", "g(q)", "tau"
+    );
+    for i in 0..n {
+        let _ = writeln!(
+            out,
+            "{:width$}  {:>10.4}  {:>10.4}  {:>10.4}  {:>12.5}  {:>12.5}",
+            names[i], q[i], qd[i], qdd[i], g[i], tau[i]
+        );
+    }
+    let _ = writeln!(out, "M(q) (kg·m² for revolute joints):");
+    for r in 0..n {
+        let row: Vec<String> = (0..n).map(|c| format!("{:>10.5}", mm[(r, c)])).collect();
+        let _ = writeln!(out, "  {}", row.join(" "));
+    }
+    let _ = writeln!(out, "kinetic energy ½ q̇ᵀMq̇ = {kinetic:.6} J");
+    Ok(out)
 }
 
 #[derive(Serialize)]
