@@ -38,12 +38,29 @@ pub enum SimError {
         limit: f64,
         t: f64,
     },
+    #[error(
+        "the arm gained energy nothing supplied: {kinetic:.2} J of motion from {available:.2} J released by gravity or done by the joint torques, at t = {t:.4} s; the world was reset"
+    )]
+    EnergyGain {
+        kinetic: f64,
+        available: f64,
+        t: f64,
+    },
 }
 
-/// A joint moving faster than this many times its URDF velocity limit has run away.
-pub const RUNAWAY_FACTOR: f64 = 10.0;
+/// A backstop far above any real motion: a joint moving faster than this many times its URDF
+/// velocity limit has run away whatever the energy says (a passive fall can reach 15× a
+/// limit; the energy check below is the real test).
+pub const RUNAWAY_FACTOR: f64 = 100.0;
 /// The speed limit used for joints whose URDF gives none (rad/s or m/s).
 pub const RUNAWAY_DEFAULT: f64 = 100.0;
+
+/// The arm's kinetic energy may exceed what gravity released plus what the joint torques did
+/// by this share of it plus [`ENERGY_SLACK_J`] (integration error, contacts) before it counts
+/// as a blow-up.
+pub const ENERGY_SLACK_SHARE: f64 = 0.5;
+/// See [`ENERGY_SLACK_SHARE`] (J).
+pub const ENERGY_SLACK_J: f64 = 1.0;
 
 /// What was put into the world, so a reset can rebuild it exactly.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,6 +131,11 @@ pub struct ArmWorld {
     items: Vec<Item>,
     steps: u64,
     resets: u32,
+    /// The torques applied for the coming step, for the work they do.
+    applied: Vec<f64>,
+    /// The arm's energy at the start plus all work done on it by the joint torques (J); unset
+    /// until the first step after a build or `set_q` (rapier fills in the bodies' masses there).
+    energy_budget: Option<f64>,
 }
 
 fn vector(v: &Vec3) -> Vector {
@@ -302,6 +324,8 @@ impl ArmWorld {
             items: Vec::new(),
             steps: 0,
             resets: 0,
+            applied: Vec::new(),
+            energy_budget: None,
         };
         arm.couple_mimics();
         arm.set_damping();
@@ -379,6 +403,23 @@ impl ArmWorld {
             mb.forward_kinematics(&self.world.bodies, true);
             mb.update_rigid_bodies(&mut self.world.bodies, true);
         }
+        // Placed by hand, at rest: the energy account starts again at the next step.
+        self.energy_budget = None;
+    }
+
+    /// The arm's kinetic and gravitational potential energy (J), potential measured from the
+    /// root frame's origin.
+    pub fn arm_energy(&self) -> (f64, f64) {
+        let g = vector(&crate::robot::dynamics::GRAVITY);
+        self.bodies
+            .iter()
+            .filter_map(|&b| self.world.bodies.get(b))
+            .fold((0.0, 0.0), |(k, v), rb| {
+                (
+                    k + rb.kinetic_energy(),
+                    v + rb.gravitational_potential_energy(0.0, g),
+                )
+            })
     }
 
     fn joint_value(&self, sj: &SimJoint) -> f64 {
@@ -434,6 +475,7 @@ impl ArmWorld {
             self.reset();
             return Err(SimError::NonFiniteCommand { joint: i + 1 });
         }
+        self.applied = tau.to_vec();
         for sj in &self.joints {
             let t = self
                 .model
@@ -471,6 +513,7 @@ impl ArmWorld {
     /// joint resets the world to how it was built (arm at `q0`, objects where they were added)
     /// and is reported as the error; the world is usable again right away.
     pub fn step(&mut self) -> Result<(), SimError> {
+        let q_before = self.q();
         self.world.step();
         self.steps += 1;
         for &b in &self.bodies {
@@ -507,6 +550,26 @@ impl ArmWorld {
                     t,
                 });
             }
+        }
+        // Work of the generalized forces over the step: τ · Δq.
+        let work: f64 = self
+            .applied
+            .iter()
+            .zip(q.iter().zip(&q_before))
+            .map(|(tau, (a, b))| tau * (a - b))
+            .sum();
+        self.applied.clear();
+        let (kinetic, potential) = self.arm_energy();
+        let budget = self.energy_budget.unwrap_or(kinetic + potential - work) + work;
+        self.energy_budget = Some(budget);
+        let available = (budget - potential).max(0.0);
+        if kinetic > (1.0 + ENERGY_SLACK_SHARE) * available + ENERGY_SLACK_J {
+            self.reset();
+            return Err(SimError::EnergyGain {
+                kinetic,
+                available,
+                t,
+            });
         }
         Ok(())
     }
@@ -721,7 +784,8 @@ pub(crate) mod tests {
             Vec3::new(0.5, 0.0, 0.5)
         );
         arm.step().unwrap();
-        // A huge torque on the wrist makes the arm spin past 10× its velocity limits.
+        // A huge torque on the wrist makes the arm spin past the 100× backstop: physical (the
+        // torque did that work), but no arm survives it.
         let mut tau = vec![0.0; 8];
         tau[6] = 1e5;
         let mut err = None;
@@ -739,6 +803,67 @@ pub(crate) mod tests {
         assert!(!e.to_string().contains('\n'));
         assert_eq!(arm.resets(), 2);
         assert_eq!(arm.q(), READY.to_vec());
+    }
+
+    #[test]
+    fn energy_from_nowhere_is_a_runaway_even_below_the_speed_backstop() {
+        let model = panda();
+        let mut arm = ArmWorld::new(model.clone(), &READY, 1.0 / 240.0).unwrap();
+        for _ in 0..10 {
+            arm.apply_joint_torques(&[0.0; 8]).unwrap();
+            arm.step().unwrap();
+        }
+        // Kick the shoulder to 10 rad/s without any torque: far below 100× its 2.175 rad/s
+        // limit, but about 20 J of motion that nothing supplied.
+        let sj = &arm.joints[1];
+        let (mb, link) = arm.world.multibody_joints.get_mut(sj.handle).unwrap();
+        let i = mb.link(link).unwrap().assembly_id();
+        mb.generalized_velocity_mut()[i] = 10.0;
+        arm.apply_joint_torques(&[0.0; 8]).unwrap();
+        let e = arm.step().expect_err("the kick is caught");
+        assert!(matches!(&e, SimError::EnergyGain { .. }), "{e}");
+        assert!(!e.to_string().contains('\n'));
+        assert_eq!(arm.q(), READY.to_vec());
+        // Placing the arm by hand restarts the account: no false alarm afterwards.
+        arm.set_q(&[0.0, 0.4, 0.0, -1.0, 0.0, 1.5, 0.0, 0.02]);
+        for _ in 0..240 {
+            arm.apply_joint_torques(&[0.0; 8]).unwrap();
+            arm.step().unwrap();
+        }
+    }
+
+    /// The bundled Kinova released from a bent pose falls fast (other simulators reach about
+    /// 20 rad/s on this file with contacts off): the guard must let a real fall run.
+    #[test]
+    fn a_fast_passive_fall_runs_to_the_end() {
+        let model = Model::from_urdf_str(include_str!("../../urdf/kinova_gen3.urdf")).unwrap();
+        let q0 = [0.0, -0.5, 0.0, -2.0, 0.0, 1.6, 0.8];
+        let mut arm = ArmWorld::new(model.clone(), &q0, 1.0 / 1000.0).unwrap();
+        // Rapier fills in the bodies' masses on the first step.
+        arm.apply_joint_torques(&[0.0; 7]).unwrap();
+        arm.step().unwrap();
+        let (k0, v0) = arm.arm_energy();
+        let mut fastest = 0.0f64;
+        let mut lowest_v = v0;
+        for _ in 1..3000 {
+            arm.apply_joint_torques(&[0.0; 7]).unwrap();
+            arm.step().unwrap();
+            fastest = arm.qd().iter().fold(fastest, |m, x| m.max(x.abs()));
+            lowest_v = lowest_v.min(arm.arm_energy().1);
+        }
+        let (k, v) = arm.arm_energy();
+        eprintln!(
+            "kinova fall: fastest joint {fastest:.1} rad/s, energy {:.2} J -> {:.2} J, lowest V {lowest_v:.2} J",
+            k0 + v0,
+            k + v
+        );
+        assert_eq!(arm.resets(), 0);
+        assert!(
+            fastest > 14.0,
+            "faster than the old 10x-limit guard allowed: {fastest}"
+        );
+        // Damping and limits only take energy out (a little integration error allowed).
+        assert!(k + v < k0 + v0 + 0.05 * (v0 - lowest_v).abs() + 0.1);
     }
 
     #[test]
