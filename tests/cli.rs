@@ -141,6 +141,95 @@ fn inspect_lists_the_tree() {
     assert!((v["total_mass"].as_f64().expect("mass") - 17.451901).abs() < 1e-9);
 }
 
+/// What published files get wrong and other tools pass over loads: one warning line per
+/// cause on stderr, the same lines in `inspect --json`, and the output itself unchanged.
+#[test]
+fn small_defects_load_with_warnings_on_stderr_and_in_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(
+        &dir,
+        "defects.urdf",
+        r#"<robot name="t">
+        <material name="skin"><color rgba="1 1 1 1"/><texture/></material>
+        <link name="a"/><link name="b"/>
+        <link name="c"><inertial><mass value="0.1"/>
+          <inertia ixx="1e-4" ixy="2e-4" ixz="0" iyy="1e-4" iyz="0" izz="1e-4"/></inertial></link>
+        <joint name="j1" type="revolute"><parent link="a"/><child link="b"/>
+          <limit lower="-1" upper="1" effort="1" velocity="1"/></joint>
+        <joint name="j2" type="revolute"><parent link="b"/><child link="c"/><origin xyz="0 0 0.5"/>
+          <limit lower="-1" upper="1" effort="1" velocity="1"/><mimic joint="gone"/></joint>
+        </robot>"#,
+    );
+    let (code, stdout, stderr) = armtutor(&["inspect", &file]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("2 DoF"), "{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    for (line, needle) in lines
+        .iter()
+        .zip(["material 'skin'", "joint 'j2'", "link 'c'"])
+    {
+        assert!(line.starts_with("armtutor: warning: "), "{line}");
+        assert!(line.contains(needle), "{line} should name {needle}");
+    }
+    let (code, json, _) = armtutor(&["inspect", &file, "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let warnings = v["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 3);
+    assert!(
+        warnings[1]
+            .as_str()
+            .expect("text")
+            .contains("moves on its own")
+    );
+    // The repaired file is usable: kinematics and dynamics run on it.
+    for cmd in ["kinematics", "dynamics"] {
+        let (code, _, stderr) = armtutor(&[cmd, &file, "--q", "0.3,-0.2", "--json"]);
+        assert_eq!(code, 0, "{cmd}: {stderr}");
+    }
+    // A clean file warns of nothing.
+    let (_, _, stderr) = armtutor(&["inspect", "urdf/kinova_gen3.urdf"]);
+    assert!(stderr.is_empty(), "{stderr}");
+    let (_, json, _) = armtutor(&["inspect", "urdf/panda.urdf", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}
+
+/// `inspect` names the tool link and the pose the app opens the robot in: the Panda's ready
+/// pose for the bundled arm, a searched pose inside the limits for any other.
+#[test]
+fn inspect_gives_the_tool_and_the_start_pose() {
+    let (_, json, _) = armtutor(&["inspect", "urdf/panda.urdf", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["tool"], "panda_tcp");
+    assert_eq!(
+        v["start_q"],
+        serde_json::json!([0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785, 0.04])
+    );
+    let (code, text, _) = armtutor(&["inspect", "urdf/kuka_iiwa14.urdf"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("tool: iiwa_link8"), "{text}");
+    let (_, json, _) = armtutor(&["inspect", "urdf/kuka_iiwa14.urdf", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let q: Vec<f64> = v["start_q"]
+        .as_array()
+        .expect("start_q")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect();
+    assert_eq!(q.len(), 7);
+    for (x, j) in q.iter().zip(v["joints"].as_array().expect("joints")) {
+        let (lo, hi) = (
+            j["lower"].as_f64().expect("lo"),
+            j["upper"].as_f64().expect("hi"),
+        );
+        assert!(lo < *x && *x < hi, "{x} outside {lo}..{hi}");
+    }
+    // Bent, not the stretched zero pose.
+    assert!(q[3] < -0.5, "{q:?}");
+}
+
 /// The JSON of `kinematics` against k, computed here from the same file.
 #[test]
 fn kinematics_json_is_reproduced_by_k() {

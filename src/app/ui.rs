@@ -311,9 +311,11 @@ fn transport_bar(
     lesson: Res<State<ActiveLesson>>,
     registry: Res<LessonRegistry>,
     mode: Res<State<DriveMode>>,
-    notice: Res<Notice>,
+    (notice, robot): (Res<Notice>, Res<Robot>),
     time: Res<Time>,
     mut actions: MessageWriter<Action>,
+    // The model generation whose load warnings the user closed.
+    mut warnings_closed: Local<Option<u32>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
@@ -450,6 +452,11 @@ fn transport_bar(
             });
             if !presenter {
                 status_line(ui, l, &sim, &notice, time.elapsed_secs_f64());
+                if *warnings_closed != Some(robot.generation)
+                    && load_warnings(ui, l, &robot.model.warnings)
+                {
+                    *warnings_closed = Some(robot.generation);
+                }
             }
         });
     if let Some(shortcut) = pressed {
@@ -507,6 +514,27 @@ fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64)
             );
         }
     });
+}
+
+/// What loading the URDF repaired or ignored, one line per cause, until closed; true when the
+/// close button was pressed.
+fn load_warnings(ui: &mut egui::Ui, l: Lang, warnings: &[String]) -> bool {
+    if warnings.is_empty() {
+        return false;
+    }
+    let amber = egui::Color32::from_rgb(255, 200, 90);
+    let mut closed = false;
+    ui.horizontal(|ui| {
+        ui.colored_label(amber, l.t("notice_repaired"));
+        closed = ui
+            .small_button("✕")
+            .on_hover_text(l.t("notice_repaired_close"))
+            .clicked();
+    });
+    for w in warnings {
+        ui.colored_label(amber, format!("• {w}"));
+    }
+    closed
 }
 
 /// The arm panel: joint values (sliders in teach mode), the drag handle's IK state and the

@@ -4,7 +4,7 @@
 //! Every failure is reported as one line on stderr with exit code 2.
 
 use crate::math::{Manipulability, Transform, euler::EulerSequence};
-use crate::robot::{Chain, JointKind, Model};
+use crate::robot::{Chain, JointKind, Model, start_pose};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -515,8 +515,14 @@ fn passive(a: &SimulateArgs) -> Result<String, String> {
     Ok(out)
 }
 
+/// Loads a URDF; what loading repaired goes to stderr, one line per cause, so the output
+/// itself stays clean for scripts.
 fn load(file: &PathBuf) -> Result<Model, String> {
-    Model::from_urdf_file(file).map_err(|e| e.to_string())
+    let model = Model::from_urdf_file(file).map_err(|e| e.to_string())?;
+    for w in &model.warnings {
+        eprintln!("armtutor: warning: {w}");
+    }
+    Ok(model)
 }
 
 /// Parses "a,b,c" into finite numbers.
@@ -553,6 +559,9 @@ struct InspectJson<'a> {
     dof: usize,
     total_mass: f64,
     default_tip: &'a str,
+    tool: &'a str,
+    start_q: Vec<f64>,
+    warnings: &'a [String],
     links: Vec<LinkJson<'a>>,
     joints: Vec<JointJson<'a>>,
 }
@@ -587,6 +596,8 @@ fn finite(x: f64) -> Option<f64> {
 fn inspect(a: &InspectArgs) -> Result<String, String> {
     let m = load(&a.file)?;
     let tip = &m.links[m.default_tip()].name;
+    let tool = start_pose::tool_link(&m);
+    let start = start_pose::for_model(&m);
     if a.json {
         let doc = InspectJson {
             schema: "armtutor.inspect/1",
@@ -595,6 +606,9 @@ fn inspect(a: &InspectArgs) -> Result<String, String> {
             dof: m.dof(),
             total_mass: m.total_mass(),
             default_tip: tip,
+            tool: &m.links[tool].name,
+            start_q: start.q.clone(),
+            warnings: &m.warnings,
             links: m
                 .links
                 .iter()
@@ -638,6 +652,18 @@ fn inspect(a: &InspectArgs) -> Result<String, String> {
         out,
         "default tip: {tip} ({} joints on its chain)",
         Chain::new(&m, m.default_tip()).dof()
+    );
+    let fmt: Vec<String> = start.q.iter().map(|x| format!("{x:.3}")).collect();
+    let _ = writeln!(
+        out,
+        "tool: {} (reach {:.3} m); start pose q = {} (σ_min of [J_v/reach; J_ω] {:.3}, tool at x {:.3}, y {:.3}, z {:.3} m)",
+        m.links[tool].name,
+        start.reach,
+        fmt.join(","),
+        start.sigma_min,
+        start.tool.x,
+        start.tool.y,
+        start.tool.z
     );
     let _ = writeln!(out);
     tree(&m, 0, "", &mut out);

@@ -199,6 +199,16 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("notice_physics", "Physics:", "物理仿真："),
     (
+        "notice_repaired",
+        "This URDF loaded with repairs (other URDF tools accept the same):",
+        "该 URDF 已加载，但做了修复（其他 URDF 工具同样接受）：",
+    ),
+    (
+        "notice_repaired_close",
+        "Hide these warnings",
+        "隐藏这些警告",
+    ),
+    (
         "notice_teach_only",
         "The pick-and-place task needs the bundled Panda: this robot opens in teach mode.",
         "抓放任务需要内置的 Panda 机械臂：该机器人以示教模式打开。",

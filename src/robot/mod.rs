@@ -6,9 +6,11 @@
 pub mod chain;
 pub mod collada;
 pub mod dynamics;
+pub mod lenient;
 pub mod mesh_path;
 pub mod model;
 pub mod panda;
+pub mod start_pose;
 
 pub use chain::Chain;
 pub use model::{Geometry, Joint, JointKind, Link, Model, ModelError, Shape};

@@ -3,8 +3,11 @@
 //! Everything a user supplies is checked here, once, so the rest of the code can rely on it:
 //! one root, no cycles, every joint's links exist, supported joint types, finite numbers,
 //! non-zero axes, ordered limits, physical inertias. Each failure is one [`ModelError`] whose
-//! message fits on one line.
+//! message fits on one line. Small defects that other URDF tools pass over (an empty
+//! `<texture/>`, a mimic of a joint that cannot be mimicked, an inertia a little outside the
+//! physical cone) are repaired instead, each kind listed in one line of [`Model::warnings`].
 
+use super::lenient::{self, Cause, InertiaCheck, Repairs};
 use crate::math::{Mat3, SpatialInertia, Transform, Vec3, so3};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -124,6 +127,8 @@ pub struct Model {
     pub dof_joints: Vec<usize>,
     /// The directory of the URDF file, for resolving relative mesh paths.
     pub source_dir: Option<PathBuf>,
+    /// What loading repaired or ignored: one line per kind of defect, for the user to see.
+    pub warnings: Vec<String>,
 }
 
 /// Why a URDF was rejected. Every message is one line.
@@ -174,12 +179,6 @@ pub enum ModelError {
     NonFinite(String),
     #[error("link '{link}' has an invalid inertial: {reason}")]
     BadInertial { link: String, reason: String },
-    #[error("joint '{joint}' mimics '{master}', {reason}")]
-    BadMimic {
-        joint: String,
-        master: String,
-        reason: String,
-    },
 }
 
 impl Model {
@@ -203,9 +202,11 @@ impl Model {
     /// Reads and validates URDF text, naming it `source_name` in a parse error (an uploaded
     /// file's name).
     pub fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
+        let mut repairs = Repairs::default();
+        let text = lenient::prepare(text, &mut repairs);
         // urdf-rs (through serde) can panic on some malformed documents; a panic there must
         // not take the program down, so it becomes a parse error like any other.
-        let parsed = std::panic::catch_unwind(|| urdf_rs::read_from_string(text));
+        let parsed = std::panic::catch_unwind(|| urdf_rs::read_from_string(&text));
         let robot = match parsed {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
@@ -221,11 +222,15 @@ impl Model {
                 });
             }
         };
-        Model::from_urdf(&robot)
+        Model::build(&robot, repairs)
     }
 
     /// Validates a parsed URDF robot and builds the tree.
     pub fn from_urdf(robot: &urdf_rs::Robot) -> Result<Model, ModelError> {
+        Model::build(robot, Repairs::default())
+    }
+
+    fn build(robot: &urdf_rs::Robot, mut repairs: Repairs) -> Result<Model, ModelError> {
         if robot.links.is_empty() {
             return Err(ModelError::NoLinks);
         }
@@ -323,7 +328,7 @@ impl Model {
             let l = &robot.links[old];
             links.push(Link {
                 name: l.name.clone(),
-                inertia: inertial(l)?,
+                inertia: inertial(l, &mut repairs)?,
                 visuals: l
                     .visual
                     .iter()
@@ -434,28 +439,40 @@ impl Model {
                 q_index: None,
             });
         }
-        // Mimics: the master must exist, be movable, and not itself be a mimic.
+        // Mimics: the master must exist, be another movable joint, and not itself follow a
+        // master. Where it does not, the mimic is dropped (the joint moves on its own), as
+        // other URDF tools do.
+        let mut broken = |j: &urdf_rs::Joint, problem: &str| {
+            repairs.add(
+                Cause::BrokenMimic,
+                format!(
+                    "'{}' (its master '{}' {problem})",
+                    j.name,
+                    j.mimic.as_ref().map_or("", |m| m.joint.as_str())
+                ),
+            );
+        };
         for &old in &joint_order {
             let j = &robot.joints[old];
             let Some(m) = &j.mimic else { continue };
             let me = new_joint[old];
-            let bad = |reason: &str| ModelError::BadMimic {
-                joint: j.name.clone(),
-                master: m.joint.clone(),
-                reason: reason.to_string(),
-            };
             let Some(&master_old) = joint_index.get(m.joint.as_str()) else {
-                return Err(bad("which does not exist"));
+                broken(j, "does not exist");
+                continue;
             };
             let master = new_joint[master_old];
-            if master == me {
-                return Err(bad("itself"));
-            }
-            if !joints[master].kind.is_movable() || !joints[me].kind.is_movable() {
-                return Err(bad("but mimic joints must both be movable"));
-            }
-            if robot.joints[master_old].mimic.is_some() {
-                return Err(bad("which is itself a mimic joint"));
+            let problem = if master == me {
+                Some("is the joint itself")
+            } else if !joints[me].kind.is_movable() {
+                Some("is mimicked by a fixed joint")
+            } else if !joints[master].kind.is_movable() {
+                Some("is fixed")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                broken(j, problem);
+                continue;
             }
             let multiplier = m.multiplier.unwrap_or(1.0);
             let offset = m.offset.unwrap_or(0.0);
@@ -467,6 +484,16 @@ impl Model {
                 multiplier,
                 offset,
             });
+        }
+        // A master that follows a master of its own (judged on the mimics kept above, so a
+        // chain keeps its first link and a cycle loses both).
+        let follows: Vec<bool> = joints.iter().map(|j| j.mimic.is_some()).collect();
+        for &old in &joint_order {
+            let me = new_joint[old];
+            if joints[me].mimic.as_ref().is_some_and(|m| follows[m.master]) {
+                joints[me].mimic = None;
+                broken(&robot.joints[old], "is itself a mimic");
+            }
         }
         let mut dof_joints = Vec::new();
         for (ji, j) in joints.iter_mut().enumerate() {
@@ -485,6 +512,7 @@ impl Model {
             joints,
             dof_joints,
             source_dir: None,
+            warnings: repairs.lines(),
         })
     }
 
@@ -626,7 +654,7 @@ fn pose(p: &urdf_rs::Pose, what: &str) -> Result<Transform, ModelError> {
     Ok(Transform::from_xyz_rpy(xyz.into(), rpy.into()))
 }
 
-fn inertial(l: &urdf_rs::Link) -> Result<SpatialInertia, ModelError> {
+fn inertial(l: &urdf_rs::Link, repairs: &mut Repairs) -> Result<SpatialInertia, ModelError> {
     let i = &l.inertial;
     let bad = |reason: &str| ModelError::BadInertial {
         link: l.name.clone(),
@@ -645,11 +673,25 @@ fn inertial(l: &urdf_rs::Link) -> Result<SpatialInertia, ModelError> {
     let tensor = Mat3::new(
         t.ixx, t.ixy, t.ixz, t.ixy, t.iyy, t.iyz, t.ixz, t.iyz, t.izz,
     );
-    let eig = tensor.symmetric_eigenvalues();
-    let scale = eig.amax().max(1e-12);
-    if eig.min() < -1e-9 * scale {
-        return Err(bad("inertia tensor is not positive semi-definite"));
-    }
+    let tensor = match lenient::check_inertia(&tensor) {
+        InertiaCheck::Valid => tensor,
+        InertiaCheck::Projected {
+            tensor,
+            min_eigenvalue,
+        } => {
+            repairs.add(
+                Cause::InertiaProjected,
+                format!(
+                    "'{}' (smallest eigenvalue {min_eigenvalue:.2e} kg·m²)",
+                    l.name
+                ),
+            );
+            tensor
+        }
+        InertiaCheck::Invalid => {
+            return Err(bad("inertia tensor is not positive semi-definite"));
+        }
+    };
     // The URDF inertia is about the centre of mass, in the axes of the inertial origin frame.
     let r = origin.rotation;
     Ok(SpatialInertia {
@@ -795,12 +837,6 @@ mod tests {
                 r#"<link name="a"><inertial><mass value="1"/><inertia ixx="-1" ixy="0" ixz="0" iyy="1" iyz="0" izz="1"/></inertial></link>"#,
                 "positive semi-definite",
             ),
-            (
-                r#"<link name="a"/><link name="b"/>
-                <joint name="j" type="revolute"><parent link="a"/><child link="b"/>
-                <limit lower="-1" upper="1" effort="1" velocity="1"/><mimic joint="nope"/></joint>"#,
-                "mimics",
-            ),
             ("<link", "not valid URDF"),
         ];
         for (body, needle) in cases {
@@ -903,6 +939,71 @@ mod tests {
         let c = m.link_index("c").expect("c");
         let poses = m.link_poses(&[0.02]);
         assert!((poses[c].translation.y + 0.05).abs() < 1e-15);
+    }
+
+    /// Each defect that other URDF tools pass over loads, with one warning line per cause.
+    #[test]
+    fn small_defects_load_with_one_warning_per_cause() {
+        let joint = |name: &str, kind: &str, child: &str, mimic: &str| {
+            format!(
+                r#"<joint name="{name}" type="{kind}"><parent link="a"/><child link="{child}"/>
+                <limit lower="-1" upper="1" effort="1" velocity="1"/>{mimic}</joint>"#
+            )
+        };
+        let body = format!(
+            r#"<material name="skin"><color rgba="0.2 0.4 0.6 1"/><texture/></material>
+            <link name="a"/><link name="b"/><link name="c"/><link name="d"/><link name="e"/>
+            <link name="f"><inertial><mass value="0.01"/>
+              <inertia ixx="1e-5" ixy="1.02e-5" ixz="0" iyy="1e-5" iyz="0" izz="1e-5"/></inertial>
+              <visual><geometry><sphere radius="0.1"/></geometry><material name="skin"/></visual></link>
+            {}{}{}{}{}"#,
+            joint("j0", "fixed", "b", ""),
+            joint("j1", "revolute", "c", r#"<mimic joint="nope"/>"#),
+            joint("j2", "revolute", "d", r#"<mimic joint="j0"/>"#),
+            joint("j3", "revolute", "e", r#"<mimic joint="j1"/>"#),
+            joint("j4", "revolute", "f", r#"<mimic joint="j4"/>"#),
+        );
+        let m = Model::from_urdf_str(&wrap(&body)).expect("loads with repairs");
+        assert_eq!(m.warnings.len(), 3, "{:?}", m.warnings);
+        assert!(
+            m.warnings[0].starts_with("material 'skin': ignored"),
+            "{:?}",
+            m.warnings
+        );
+        assert!(
+            m.warnings[1].starts_with(
+                "joints 'j1' (its master 'nope' does not exist), 'j2' (its master 'j0' is fixed), 'j4' (its master 'j4' is the joint itself): the mimic is ignored"
+            ),
+            "{:?}",
+            m.warnings
+        );
+        assert!(m.warnings[2].starts_with("inertia of link 'f' (smallest eigenvalue -2.00e-7"));
+        for w in &m.warnings {
+            assert!(!w.contains('\n'), "one line: {w}");
+        }
+        // j1 and j2 and j4 move on their own; j3 mimics j1, which is valid (j1 is no mimic now).
+        assert_eq!(m.dof(), 3);
+        let j3 = m.joint_index("j3").expect("j3");
+        assert_eq!(
+            m.joints[j3].mimic.as_ref().map(|mm| mm.master),
+            m.joint_index("j1")
+        );
+        // The colour survives the texture's removal, and the inertia is physical.
+        let f = m.link_index("f").expect("f");
+        assert_eq!(m.links[f].visuals[0].color, Some([0.2, 0.4, 0.6, 1.0]));
+        assert!(m.links[f].inertia.inertia_com.symmetric_eigenvalues().min() >= -1e-20);
+    }
+
+    #[test]
+    fn a_clean_file_has_no_warnings() {
+        for text in [
+            include_str!("../../urdf/panda.urdf"),
+            include_str!("../../urdf/kuka_iiwa14.urdf"),
+            include_str!("../../urdf/kinova_gen3.urdf"),
+        ] {
+            let m = Model::from_urdf_str(text).expect("bundled");
+            assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+        }
     }
 
     #[test]

@@ -1,0 +1,267 @@
+//! Loading what mainstream URDF tools load: small defects in published robot descriptions are
+//! repaired or ignored, and each kind of repair becomes one warning line.
+//!
+//! A file that is truly malformed (a broken tree, a missing link, a negative mass, an inertia
+//! far from physical) is still refused with one error line; this module only covers the
+//! defects that other parsers pass over silently, so that a class's own robot opens.
+
+use crate::math::Mat3;
+use std::borrow::Cow;
+
+/// One kind of defect found while loading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cause {
+    /// `<texture/>` with no file name (urdf-rs requires one; the texture is only decoration).
+    EmptyTexture,
+    /// A `<mimic>` naming a joint that does not exist, a fixed joint, itself or another mimic.
+    BrokenMimic,
+    /// An inertia tensor slightly outside the positive semi-definite cone.
+    InertiaProjected,
+}
+
+impl Cause {
+    /// What was done, after the list of places.
+    fn consequence(self) -> &'static str {
+        match self {
+            Cause::EmptyTexture => "ignored (a <texture> with no filename; colours are kept)",
+            Cause::BrokenMimic => "the mimic is ignored and the joint moves on its own",
+            Cause::InertiaProjected => {
+                "not positive semi-definite; projected to the nearest valid inertia (negative principal moments set to 0)"
+            }
+        }
+    }
+
+    fn what(self, n: usize) -> &'static str {
+        match (self, n) {
+            (Cause::EmptyTexture, 1) => "material",
+            (Cause::EmptyTexture, _) => "materials",
+            (Cause::BrokenMimic, 1) => "joint",
+            (Cause::BrokenMimic, _) => "joints",
+            (Cause::InertiaProjected, 1) => "inertia of link",
+            (Cause::InertiaProjected, _) => "inertias of links",
+        }
+    }
+}
+
+/// The repairs made while loading one file, grouped by cause.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Repairs {
+    found: Vec<(Cause, String)>,
+}
+
+/// At most this many places are named in one warning; the rest are counted.
+const NAMED: usize = 4;
+
+impl Repairs {
+    /// Records that `place` (a quoted name with any detail) was repaired for `cause`.
+    pub fn add(&mut self, cause: Cause, place: String) {
+        self.found.push((cause, place));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// One line per cause, causes in a fixed order, places in file order.
+    pub fn lines(&self) -> Vec<String> {
+        let mut causes: Vec<Cause> = self.found.iter().map(|(c, _)| *c).collect();
+        causes.sort();
+        causes.dedup();
+        causes
+            .into_iter()
+            .map(|cause| {
+                let places: Vec<&str> = self
+                    .found
+                    .iter()
+                    .filter(|(c, _)| *c == cause)
+                    .map(|(_, p)| p.as_str())
+                    .collect();
+                let mut named = places[..places.len().min(NAMED)].join(", ");
+                if places.len() > NAMED {
+                    named.push_str(&format!(" and {} more", places.len() - NAMED));
+                }
+                format!(
+                    "{} {named}: {}",
+                    cause.what(places.len()),
+                    cause.consequence()
+                )
+            })
+            .collect()
+    }
+}
+
+/// Removes what urdf-rs cannot read but other tools ignore, before it parses the text: a
+/// `<texture>` with no `filename`. Returns the text unchanged (borrowed) when there is nothing
+/// to remove or the XML does not parse (urdf-rs then reports the error in its own words).
+pub fn prepare<'a>(text: &'a str, repairs: &mut Repairs) -> Cow<'a, str> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let Ok(doc) = roxmltree::Document::parse_with_options(text, options) else {
+        return Cow::Borrowed(text);
+    };
+    let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    for node in doc.descendants() {
+        if node.has_tag_name("texture") && node.attribute("filename").is_none() {
+            let material = node
+                .parent_element()
+                .filter(|p| p.has_tag_name("material"))
+                .and_then(|p| p.attribute("name"))
+                .unwrap_or("(unnamed)");
+            repairs.add(Cause::EmptyTexture, format!("'{material}'"));
+            cut.push(node.range());
+        }
+    }
+    if cut.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in cut {
+        out.push_str(&text[at..r.start]);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// What to do with a symmetric inertia tensor.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InertiaCheck {
+    /// Positive semi-definite (up to rounding): keep as it is.
+    Valid,
+    /// Indefinite through its products of inertia: use this tensor, the nearest positive semi-definite one in the
+    /// Frobenius norm (its eigenvalues clamped at zero), and report the smallest eigenvalue.
+    Projected { tensor: Mat3, min_eigenvalue: f64 },
+    /// A negative moment about an axis of the file's own frame: no rounding or inconsistent
+    /// product of inertia explains that, so the file is refused.
+    Invalid,
+}
+
+/// Checks a symmetric inertia tensor and, when its products of inertia make it indefinite,
+/// projects it. Published files have such tensors (a product of inertia copied with the wrong
+/// sign or about the wrong point, on a small link or a torso); other tools load them as they
+/// are, and physics needs them valid, so they are projected and reported with their smallest
+/// eigenvalue. A negative moment on the diagonal is refused.
+pub fn check_inertia(tensor: &Mat3) -> InertiaCheck {
+    let eig = tensor.symmetric_eigen();
+    let largest = eig.eigenvalues.amax().max(1e-12);
+    let smallest = eig.eigenvalues.min();
+    // Down to −1e-9 of the largest is rounding: accepted as it is.
+    if smallest >= -1e-9 * largest {
+        return InertiaCheck::Valid;
+    }
+    if (0..3).any(|i| tensor[(i, i)] < -1e-9 * largest) {
+        return InertiaCheck::Invalid;
+    }
+    let clamped = eig.eigenvalues.map(|l| l.max(0.0));
+    let v = eig.eigenvectors;
+    let tensor = v * Mat3::from_diagonal(&clamped) * v.transpose();
+    // Exactly symmetric, whatever the rounding of the product.
+    let tensor = 0.5 * (tensor + tensor.transpose());
+    InertiaCheck::Projected {
+        tensor,
+        min_eigenvalue: smallest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_texture_is_cut_and_named_once() {
+        let text = r#"<robot name="r"><material name="steel"><color rgba="1 0 0 1"/><texture/></material>
+            <link name="a"><visual><geometry><box size="1 1 1"/></geometry>
+            <material name="m2"><texture></texture></material></visual></link></robot>"#;
+        let mut repairs = Repairs::default();
+        let out = prepare(text, &mut repairs);
+        assert!(!out.contains("texture"), "{out}");
+        assert!(out.contains(r#"<color rgba="1 0 0 1"/>"#));
+        let lines = repairs.lines();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with("materials 'steel', 'm2': ignored"),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_texture_with_a_file_and_unparsable_text_are_left_alone() {
+        let mut repairs = Repairs::default();
+        let good =
+            r#"<robot name="r"><material name="m"><texture filename="a.png"/></material></robot>"#;
+        assert!(matches!(prepare(good, &mut repairs), Cow::Borrowed(_)));
+        assert!(matches!(prepare("<robot", &mut repairs), Cow::Borrowed(_)));
+        assert!(repairs.is_empty());
+    }
+
+    #[test]
+    fn many_places_are_counted_not_listed() {
+        let mut repairs = Repairs::default();
+        for i in 0..7 {
+            repairs.add(Cause::BrokenMimic, format!("'j{i}'"));
+        }
+        repairs.add(Cause::EmptyTexture, "'m'".into());
+        let lines = repairs.lines();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("material 'm'"), "{lines:?}");
+        assert!(
+            lines[1].starts_with("joints 'j0', 'j1', 'j2', 'j3' and 3 more:"),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_slightly_indefinite_inertia_is_projected_to_the_nearest_psd_tensor() {
+        // A small link's tensor with a product of inertia a little too large: eigenvalues
+        // 1e-5 ± 1.02e-5 and 1e-5, so one is −2e-7.
+        let t = Mat3::new(1e-5, 1.02e-5, 0.0, 1.02e-5, 1e-5, 0.0, 0.0, 0.0, 1e-5);
+        let InertiaCheck::Projected {
+            tensor,
+            min_eigenvalue,
+        } = check_inertia(&t)
+        else {
+            panic!("expected a projection");
+        };
+        assert!((min_eigenvalue + 2e-7).abs() < 1e-12, "{min_eigenvalue}");
+        // The closed form: the negative direction (1, −1, 0)/√2 is removed, so the tensor
+        // becomes (1e-5 + 1.02e-5)/2 in both diagonal and off-diagonal of the xy block.
+        let h = 0.5 * (1e-5 + 1.02e-5);
+        let want = Mat3::new(h, h, 0.0, h, h, 0.0, 0.0, 0.0, 1e-5);
+        assert!((tensor - want).amax() < 1e-18, "{tensor}");
+        let eig = tensor.symmetric_eigenvalues();
+        assert!(eig.min() >= -1e-20, "{eig}");
+        // Nearest in the Frobenius norm: the distance is |λ_min|, no more.
+        assert!(((tensor - t).norm() - 2e-7).abs() < 1e-15);
+    }
+
+    #[test]
+    fn valid_and_far_from_valid_inertias_are_told_apart() {
+        assert_eq!(check_inertia(&Mat3::identity()), InertiaCheck::Valid);
+        assert_eq!(check_inertia(&Mat3::zeros()), InertiaCheck::Valid);
+        // A negative moment about an axis is refused, however small.
+        for d in [-1.0, -1e-7] {
+            let bad = Mat3::from_diagonal(&crate::math::Vec3::new(d, 1e-6, 1e-6));
+            assert_eq!(check_inertia(&bad), InertiaCheck::Invalid, "{d}");
+        }
+        // A published torso's tensor: positive moments, an xz product too large by far
+        // (smallest eigenvalue about −0.021, a fifth of the largest). Projected.
+        let torso = Mat3::new(
+            0.0564204,
+            7.26322e-05,
+            -0.0575115,
+            7.26322e-05,
+            0.0521042,
+            -3.39086e-05,
+            -0.0575115,
+            -3.39086e-05,
+            0.021185,
+        );
+        let InertiaCheck::Projected { min_eigenvalue, .. } = check_inertia(&torso) else {
+            panic!("expected a projection");
+        };
+        assert!((min_eigenvalue + 0.0214).abs() < 5e-4, "{min_eigenvalue}");
+    }
+}
