@@ -43,44 +43,13 @@ pub struct Robot {
     pub generation: u32,
 }
 
-/// Names used for a tool-centre-point link by common URDFs, tried before the end of the trunk.
-const TOOL_NAMES: [&str; 4] = [crate::robot::panda::TOOL, "tool0", "tcp", "ee_link"];
-
-/// The tool link: a conventional TCP link if there is one, else the end of the trunk.
-pub fn tool_link(model: &Model) -> usize {
-    TOOL_NAMES
-        .iter()
-        .find_map(|n| model.link_index(n))
-        .unwrap_or_else(|| model.default_tip())
-}
+pub use crate::robot::start_pose::tool_link;
 
 /// A start configuration: the Panda's ready pose when this is the bundled arm, otherwise the
-/// middle of every joint's range (0 where a range is unbounded).
+/// searched start pose (inside the limits, above the table, the tool in front, away from
+/// singularities: `robot::start_pose`).
 pub fn start_configuration(model: &Model) -> Vec<f64> {
-    if crate::robot::panda::is_bundled(model) {
-        return crate::robot::panda::READY.to_vec();
-    }
-    // Mid-range is the fully stretched, singular pose for most arms (symmetric limits): bend
-    // the 2nd, 4th and 6th joints a third of the way to their limits, alternately.
-    model
-        .dof_joints
-        .iter()
-        .enumerate()
-        .map(|(i, &ji)| {
-            let (lo, hi) = model.joints[ji].limits;
-            let (mid, half) = if lo.is_finite() && hi.is_finite() {
-                (0.5 * (lo + hi), 0.5 * (hi - lo))
-            } else {
-                (0.0, std::f64::consts::PI)
-            };
-            let bend = match i {
-                1 | 5 => 1.0 / 3.0,
-                3 => -1.0 / 3.0,
-                _ => 0.0,
-            };
-            mid + bend * half
-        })
-        .collect()
+    crate::robot::start_pose::for_model(model).q
 }
 
 impl Robot {
