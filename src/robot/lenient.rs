@@ -70,12 +70,13 @@ impl Repairs {
         causes
             .into_iter()
             .map(|cause| {
-                let places: Vec<&str> = self
-                    .found
-                    .iter()
-                    .filter(|(c, _)| *c == cause)
-                    .map(|(_, p)| p.as_str())
-                    .collect();
+                let mut places: Vec<&str> = Vec::new();
+                for (c, p) in &self.found {
+                    // A material used on many links is named once.
+                    if *c == cause && !places.contains(&p.as_str()) {
+                        places.push(p);
+                    }
+                }
                 let mut named = places[..places.len().min(NAMED)].join(", ");
                 if places.len() > NAMED {
                     named.push_str(&format!(" and {} more", places.len() - NAMED));
@@ -146,13 +147,14 @@ pub enum InertiaCheck {
 /// eigenvalue. A negative moment on the diagonal is refused.
 pub fn check_inertia(tensor: &Mat3) -> InertiaCheck {
     let eig = tensor.symmetric_eigen();
-    let largest = eig.eigenvalues.amax().max(1e-12);
     let smallest = eig.eigenvalues.min();
-    // Down to −1e-9 of the largest is rounding: accepted as it is.
-    if smallest >= -1e-9 * largest {
+    // Down to −1e-9 of the largest, or −1e-12 kg·m² (a file's −5e-20 where it means 0), is
+    // rounding: accepted as it is.
+    let rounding = (1e-9 * eig.eigenvalues.amax()).max(1e-12);
+    if smallest >= -rounding {
         return InertiaCheck::Valid;
     }
-    if (0..3).any(|i| tensor[(i, i)] < -1e-9 * largest) {
+    if (0..3).any(|i| tensor[(i, i)] < -rounding) {
         return InertiaCheck::Invalid;
     }
     let clamped = eig.eigenvalues.map(|l| l.max(0.0));
@@ -241,6 +243,9 @@ mod tests {
     fn valid_and_far_from_valid_inertias_are_told_apart() {
         assert_eq!(check_inertia(&Mat3::identity()), InertiaCheck::Valid);
         assert_eq!(check_inertia(&Mat3::zeros()), InertiaCheck::Valid);
+        // A published file's way of writing zero.
+        let noise = Mat3::from_diagonal(&crate::math::Vec3::new(-5.42101e-20, -5.42101e-20, 0.0));
+        assert_eq!(check_inertia(&noise), InertiaCheck::Valid);
         // A negative moment about an axis is refused, however small.
         for d in [-1.0, -1e-7] {
             let bad = Mat3::from_diagonal(&crate::math::Vec3::new(d, 1e-6, 1e-6));

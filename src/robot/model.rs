@@ -443,13 +443,10 @@ impl Model {
         // master. Where it does not, the mimic is dropped (the joint moves on its own), as
         // other URDF tools do.
         let mut broken = |j: &urdf_rs::Joint, problem: &str| {
+            let master = j.mimic.as_ref().map_or("", |m| m.joint.as_str());
             repairs.add(
                 Cause::BrokenMimic,
-                format!(
-                    "'{}' (its master '{}' {problem})",
-                    j.name,
-                    j.mimic.as_ref().map_or("", |m| m.joint.as_str())
-                ),
+                format!("'{}' ({})", j.name, problem.replace("{master}", master)),
             );
         };
         for &old in &joint_order {
@@ -457,16 +454,16 @@ impl Model {
             let Some(m) = &j.mimic else { continue };
             let me = new_joint[old];
             let Some(&master_old) = joint_index.get(m.joint.as_str()) else {
-                broken(j, "does not exist");
+                broken(j, "its master '{master}' does not exist");
                 continue;
             };
             let master = new_joint[master_old];
             let problem = if master == me {
-                Some("is the joint itself")
+                Some("it names itself as its master")
             } else if !joints[me].kind.is_movable() {
-                Some("is mimicked by a fixed joint")
+                Some("a fixed joint cannot follow '{master}'")
             } else if !joints[master].kind.is_movable() {
-                Some("is fixed")
+                Some("its master '{master}' is fixed")
             } else {
                 None
             };
@@ -492,7 +489,10 @@ impl Model {
             let me = new_joint[old];
             if joints[me].mimic.as_ref().is_some_and(|m| follows[m.master]) {
                 joints[me].mimic = None;
-                broken(&robot.joints[old], "is itself a mimic");
+                broken(
+                    &robot.joints[old],
+                    "its master '{master}' is itself a mimic",
+                );
             }
         }
         let mut dof_joints = Vec::new();
@@ -972,7 +972,7 @@ mod tests {
         );
         assert!(
             m.warnings[1].starts_with(
-                "joints 'j1' (its master 'nope' does not exist), 'j2' (its master 'j0' is fixed), 'j4' (its master 'j4' is the joint itself): the mimic is ignored"
+                "joints 'j1' (its master 'nope' does not exist), 'j2' (its master 'j0' is fixed), 'j4' (it names itself as its master): the mimic is ignored"
             ),
             "{:?}",
             m.warnings
