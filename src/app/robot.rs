@@ -430,4 +430,29 @@ mod tests {
         assert_eq!(robot.generation, 1);
         assert_eq!(robot.q.len(), 7);
     }
+
+    /// A published file with a defect other tools pass over opens, with its repairs on the
+    /// model for the status area, and in the searched start pose.
+    #[test]
+    fn a_dropped_urdf_with_small_defects_opens_with_its_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("textured.urdf");
+        let text = include_str!("../../urdf/kuka_iiwa14.urdf").replacen(
+            "</robot>",
+            r#"<material name="paint"><color rgba="1 0.5 0 1"/><texture/></material></robot>"#,
+            1,
+        );
+        std::fs::write(&path, text).unwrap();
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .insert_resource(Robot::new(panda()))
+            .add_plugins(RobotPlugin);
+        app.world_mut().write_message(LoadUrdf::File(path));
+        app.update();
+        let robot = app.world().resource::<Robot>();
+        assert_eq!(robot.model.name, "iiwa14");
+        assert_eq!(robot.model.warnings.len(), 1, "{:?}", robot.model.warnings);
+        assert!(robot.model.warnings[0].contains("'paint'"));
+        assert_eq!(robot.q, crate::robot::start_pose::for_model(&robot.model).q);
+    }
 }
