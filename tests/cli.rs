@@ -397,10 +397,33 @@ fn pick_place_succeeds_in_both_modes() {
         assert_eq!(v["success"], true, "{mode}: {stdout}");
         assert!(v["time_to_success"].as_f64().expect("time") > 1.0);
     }
-    assert_one_line_error(
-        &["simulate", "urdf/kuka_iiwa14.urdf", "--task", "pick-place"],
-        "bundled Panda",
+    // Another arm runs the task too, with a suction cup at its tool link.
+    for mode in ["task", "joint"] {
+        let (code, stdout, stderr) = armtutor(&[
+            "simulate",
+            "urdf/kuka_iiwa14.urdf",
+            "--task",
+            "pick-place",
+            "--mode",
+            mode,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+        assert_eq!(v["success"], true, "iiwa, {mode}: {stdout}");
+    }
+    // One that cannot (two joints) says why in one line.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let two = write(
+        &dir,
+        "two.urdf",
+        r#"<robot name="two"><link name="a"/><link name="b"/><link name="c"/>
+        <joint name="j1" type="revolute"><parent link="a"/><child link="b"/>
+          <limit lower="-1" upper="1" effort="1" velocity="1"/></joint>
+        <joint name="j2" type="revolute"><parent link="b"/><child link="c"/><origin xyz="0 0 0.3"/>
+          <axis xyz="0 1 0"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint></robot>"#,
     );
+    assert_one_line_error(&["simulate", &two, "--task", "pick-place"], "6 or 7 joints");
 }
 
 #[cfg(feature = "sim")]

@@ -190,7 +190,7 @@ impl Sim {
         self.finished_for = 0.0;
         self.previous = None;
         self.current = None;
-        if let Err(e) = panda::supports_task(model) {
+        if let Err(e) = crate::sim::TaskArm::for_model(model) {
             self.episode = None;
             return Err(e);
         }
@@ -364,7 +364,7 @@ fn start_episode(
         if panda::is_bundled(&robot.model) {
             notice.post("notice_physics", e, 0.0);
         } else {
-            notice.post("notice_teach_only", "", 0.0);
+            notice.post("notice_teach_only", e, 0.0);
         }
         next.set(DriveMode::Teach);
     }
@@ -490,10 +490,19 @@ mod tests {
     }
 
     #[test]
-    fn other_robots_get_teach_mode_with_a_reason() {
-        let iiwa = Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf")).unwrap();
+    fn robots_the_task_cannot_run_on_get_teach_mode_with_a_reason() {
+        // Two joints: no six directions at the tool.
+        let two = Model::from_urdf_str(
+            r#"<robot name="two"><link name="a"/><link name="b"/><link name="c"/>
+            <joint name="j1" type="revolute"><parent link="a"/><child link="b"/>
+              <limit lower="-1" upper="1" effort="1" velocity="1"/></joint>
+            <joint name="j2" type="revolute"><parent link="b"/><child link="c"/>
+              <origin xyz="0 0 0.3"/><axis xyz="0 1 0"/>
+              <limit lower="-1" upper="1" effort="1" velocity="1"/></joint></robot>"#,
+        )
+        .unwrap();
         let mut sim = Sim::default();
-        let e = sim.restart(&iiwa, 1).unwrap_err();
+        let e = sim.restart(&two, 1).unwrap_err();
         assert!(!e.contains('\n'));
         assert!(!sim.available());
         assert!(sim.advance(1.0, 8).is_none());
@@ -501,11 +510,23 @@ mod tests {
 
     #[test]
     fn the_app_runs_an_episode_to_the_end_and_starts_the_next_seed() {
+        runs_an_episode_to_the_end(panda());
+    }
+
+    /// Another arm, with a suction cup instead of the Panda's fingers, in the app as well.
+    #[test]
+    fn the_app_runs_the_task_on_the_bundled_iiwa() {
+        runs_an_episode_to_the_end(
+            Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf")).unwrap(),
+        );
+    }
+
+    fn runs_an_episode_to_the_end(model: Model) {
         use bevy::state::app::StatesPlugin;
         use bevy::time::TimeUpdateStrategy;
         let mut app = App::new();
         app.add_plugins((MinimalPlugins, StatesPlugin))
-            .insert_resource(Robot::new(panda()))
+            .insert_resource(Robot::new(model))
             .add_plugins((super::super::robot::RobotPlugin, SimPlugin))
             .insert_resource(TimeUpdateStrategy::ManualDuration(
                 std::time::Duration::from_millis(100),

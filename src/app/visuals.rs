@@ -267,9 +267,28 @@ fn spawn_links(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     let mut cache: HashMap<MeshKey, (Handle<Mesh>, Option<Color>)> = HashMap::new();
+    // An arm without fingers does the task with a suction cup: drawn on its tool link, a
+    // dark rubber cylinder along the tool's z, as long and wide as the physics' cup.
+    let cup = crate::sim::task_arm::suction_tool(model).map(|tool| {
+        use crate::sim::task_arm::{CUP_LENGTH, CUP_RADIUS};
+        let geometry = Geometry {
+            origin: crate::math::Transform::from_translation(crate::math::Vec3::new(
+                0.0,
+                0.0,
+                CUP_LENGTH / 2.0,
+            )),
+            shape: Shape::Cylinder {
+                radius: CUP_RADIUS,
+                length: CUP_LENGTH,
+            },
+            color: Some([0.15, 0.15, 0.17, 1.0]),
+        };
+        (tool, geometry)
+    });
     for (i, link) in model.links.iter().enumerate() {
         let mut children = Vec::new();
-        for g in &link.visuals {
+        let extra = cup.as_ref().filter(|(tool, _)| *tool == i).map(|(_, g)| g);
+        for g in link.visuals.iter().chain(extra) {
             let (mesh, file_color) = match &g.shape {
                 Shape::Mesh { filename, scale } => {
                     let s = [scale.x as f32, scale.y as f32, scale.z as f32];

@@ -335,7 +335,7 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
         Some(f) => load(f)?,
         None => crate::robot::panda::model()?,
     };
-    crate::robot::panda::supports_task(&m)?;
+    crate::sim::TaskArm::for_model(&m)?;
     let (mode, mode_name) = match a.mode {
         ModeName::Joint => (ActionMode::Joint, "joint"),
         ModeName::Task => (ActionMode::Task, "task"),

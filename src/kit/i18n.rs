@@ -210,8 +210,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "notice_teach_only",
-        "The pick-and-place task needs the bundled Panda: this robot opens in teach mode.",
-        "抓放任务需要内置的 Panda 机械臂：该机器人以示教模式打开。",
+        "The pick-and-place task cannot run on this robot:",
+        "该机器人无法运行抓放任务：",
     ),
     // The arm panel.
     ("arm", "Arm", "机械臂"),

@@ -11,6 +11,8 @@ pub mod mesh_path;
 pub mod model;
 pub mod panda;
 pub mod start_pose;
+#[cfg(test)]
+pub mod test_arms;
 
 pub use chain::Chain;
 pub use model::{Geometry, Joint, JointKind, Link, Model, ModelError, Shape};

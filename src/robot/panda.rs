@@ -1,6 +1,6 @@
 //! The bundled Franka Panda, in one place: its URDF, its tool link, the poses the task and the
-//! lessons use, and whether a loaded model is this arm (the scripted pick-and-place and some
-//! lesson scenes know only this arm; another URDF gets teach mode and a one-line reason).
+//! lessons use, and whether a loaded model is this arm (the lessons' scenes are set up around
+//! it; the table task runs on any arm with 6 or 7 joints, see `sim::task_arm`).
 
 use super::Model;
 
@@ -24,9 +24,6 @@ pub const READY: [f64; DOF] = [0.0, -0.3, 0.0, -2.2, 0.0, 2.0, 0.785, 0.04];
 /// nearby (a wrist-over-shoulder singularity).
 pub const NEAR_SINGULAR: [f64; ARM] = [0.0, -0.2, 0.0, -0.42, 0.375, 1.0, 0.785];
 
-/// Why a task that needs this arm cannot run on another model (one line).
-pub const NOT_THE_PANDA: &str = "the pick-and-place task is scripted for the bundled Panda (7 joints, a gripper and a 'panda_tcp' link); teach mode only";
-
 /// The bundled arm, parsed.
 pub fn model() -> Result<Model, String> {
     Model::from_urdf_str(URDF).map_err(|e| e.to_string())
@@ -37,15 +34,6 @@ pub fn is_bundled(model: &Model) -> bool {
     model.name == "panda" && model.link_index(TOOL).is_some() && model.dof() == DOF
 }
 
-/// `Ok` when the scripted task can run on `model`, else [`NOT_THE_PANDA`].
-pub fn supports_task(model: &Model) -> Result<(), String> {
-    if is_bundled(model) {
-        Ok(())
-    } else {
-        Err(NOT_THE_PANDA.into())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,12 +42,10 @@ mod tests {
     fn the_bundled_arm_is_recognised_and_others_are_not() {
         let panda = model().expect("bundled URDF parses");
         assert!(is_bundled(&panda));
-        assert!(supports_task(&panda).is_ok());
         assert_eq!(panda.dof(), DOF);
         let iiwa = Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf"))
             .expect("bundled iiwa parses");
-        let e = supports_task(&iiwa).unwrap_err();
-        assert!(!e.contains('\n'));
+        assert!(!is_bundled(&iiwa));
         // Every pose is inside the joint limits.
         for q in [&READY[..], &NEAR_SINGULAR[..]] {
             for (i, &v) in q.iter().enumerate() {

@@ -347,7 +347,7 @@ impl<'a> Judge<'a> {
         (lowest, closest)
     }
 
-    /// Whether two joints' segments are within two joints of each other in the tree (the
+    /// Whether two joints' segments are within two segments of each other in the tree (the
     /// same joint's neighbours and theirs): compact wrists keep such segments a few
     /// centimetres apart in every pose, so only farther pairs say the arm folds onto itself.
     fn touching(&self, a: usize, b: usize) -> bool {
@@ -360,18 +360,27 @@ impl<'a> Judge<'a> {
             }
             d
         };
+        // Joints that sit where their parent link's origin is (a spherical wrist's) join
+        // links at one point: they are not counted as hops.
+        let hop = |l: usize| {
+            m.links[l].parent_joint.map_or((0, 0), |j| {
+                let long = m.joints[j].origin.translation.norm() > 0.01 * self.reach;
+                (m.joints[j].parent, usize::from(long))
+            })
+        };
         let (mut x, mut y) = (m.joints[a].child, m.joints[b].child);
         let (mut dx, mut dy) = (depth(x), depth(y));
         let mut hops = 0;
         while x != y {
+            let (up, counted) = if dx >= dy { hop(x) } else { hop(y) };
             if dx >= dy {
-                x = m.links[x].parent_joint.map_or(0, |j| m.joints[j].parent);
+                x = up;
                 dx -= 1;
             } else {
-                y = m.links[y].parent_joint.map_or(0, |j| m.joints[j].parent);
+                y = up;
                 dy -= 1;
             }
-            hops += 1;
+            hops += counted;
         }
         hops <= 2
     }
@@ -436,110 +445,8 @@ pub fn segment_distance(a: &Vec3, b: &Vec3, c: &Vec3, d: &Vec3) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_arms::{hobby4, scara, ur_style};
     use super::*;
-    use std::f64::consts::{FRAC_PI_2, PI};
-
-    /// One joint of a generated serial arm: origin, axis, type, limits.
-    struct J {
-        xyz: [f64; 3],
-        rpy: [f64; 3],
-        axis: [f64; 3],
-        kind: &'static str,
-        lim: (f64, f64),
-    }
-
-    fn rev(xyz: [f64; 3], rpy: [f64; 3], axis: [f64; 3], lim: f64) -> J {
-        J {
-            xyz,
-            rpy,
-            axis,
-            kind: "revolute",
-            lim: (-lim, lim),
-        }
-    }
-
-    /// A serial arm: links l0 … ln and a fixed tool link at `tool` from the last.
-    fn serial(name: &str, joints: &[J], tool: ([f64; 3], [f64; 3])) -> Model {
-        let v = |a: [f64; 3]| format!("{} {} {}", a[0], a[1], a[2]);
-        let mut body = String::from(r#"<link name="l0"/>"#);
-        for (i, j) in joints.iter().enumerate() {
-            body += &format!(
-                r#"<link name="l{c}"><inertial><mass value="1"/><inertia ixx="0.01" ixy="0" ixz="0" iyy="0.01" iyz="0" izz="0.01"/></inertial></link>
-                <joint name="j{c}" type="{k}"><parent link="l{i}"/><child link="l{c}"/>
-                <origin xyz="{xyz}" rpy="{rpy}"/><axis xyz="{axis}"/>
-                <limit lower="{lo}" upper="{hi}" effort="10" velocity="2"/></joint>"#,
-                c = i + 1,
-                k = j.kind,
-                xyz = v(j.xyz),
-                rpy = v(j.rpy),
-                axis = v(j.axis),
-                lo = j.lim.0,
-                hi = j.lim.1,
-            );
-        }
-        body += &format!(
-            r#"<link name="tool"/><joint name="tool_joint" type="fixed"><parent link="l{}"/>
-            <child link="tool"/><origin xyz="{}" rpy="{}"/></joint>"#,
-            joints.len(),
-            v(tool.0),
-            v(tool.1)
-        );
-        Model::from_urdf_str(&format!(r#"<robot name="{name}">{body}</robot>"#)).expect(name)
-    }
-
-    /// A UR5-like arm: the published link lengths, ±2π on every joint.
-    fn ur_style() -> Model {
-        let (y, z) = ([0.0, 1.0, 0.0], [0.0, 0.0, 1.0]);
-        let l = 2.0 * PI;
-        serial(
-            "ur_style",
-            &[
-                rev([0.0, 0.0, 0.089159], [0.0; 3], z, l),
-                rev([0.0, 0.13585, 0.0], [0.0, FRAC_PI_2, 0.0], y, l),
-                rev([0.0, -0.1197, 0.425], [0.0; 3], y, l),
-                rev([0.0, 0.0, 0.39225], [0.0, FRAC_PI_2, 0.0], y, l),
-                rev([0.0, 0.093, 0.0], [0.0; 3], z, l),
-                rev([0.0, 0.0, 0.09465], [0.0; 3], y, l),
-            ],
-            ([0.0, 0.0823, 0.0], [0.0, 0.0, FRAC_PI_2]),
-        )
-    }
-
-    /// A SCARA: two vertical revolute joints, a vertical slide, a wrist roll; tool pointing down.
-    fn scara() -> Model {
-        let z = [0.0, 0.0, 1.0];
-        serial(
-            "scara",
-            &[
-                rev([0.0, 0.0, 0.4], [0.0; 3], z, 2.5),
-                rev([0.325, 0.0, 0.0], [0.0; 3], z, 2.5),
-                J {
-                    xyz: [0.275, 0.0, 0.0],
-                    rpy: [0.0; 3],
-                    axis: z,
-                    kind: "prismatic",
-                    lim: (-0.2, 0.0),
-                },
-                rev([0.0; 3], [0.0; 3], z, PI),
-            ],
-            ([0.0, 0.0, -0.1], [PI, 0.0, 0.0]),
-        )
-    }
-
-    /// A 4-joint hobby arm: base yaw, shoulder, elbow and wrist pitch, 10–13 cm links.
-    fn hobby4() -> Model {
-        let (y, z) = ([0.0, 1.0, 0.0], [0.0, 0.0, 1.0]);
-        serial(
-            "hobby4",
-            &[
-                rev([0.0, 0.0, 0.05], [0.0; 3], z, 2.0),
-                rev([0.0, 0.0, 0.04], [0.0; 3], y, 1.8),
-                rev([0.0, 0.0, 0.11], [0.0; 3], y, 1.8),
-                rev([0.13, 0.0, 0.0], [0.0; 3], y, 1.8),
-            ],
-            ([0.1, 0.0, 0.0], [0.0, FRAC_PI_2, 0.0]),
-        )
-    }
 
     /// The bundled Panda under another name, so the general search runs on its geometry.
     fn panda_style() -> Model {

@@ -4,12 +4,16 @@ pub mod control;
 pub mod course;
 pub mod policy;
 pub mod reach;
+pub mod task_arm;
 pub mod world;
 
 #[cfg(test)]
 mod grasp_tests;
 #[cfg(test)]
+mod task_tests;
+#[cfg(test)]
 mod timing_tests;
 
 pub use control::JointPd;
+pub use task_arm::TaskArm;
 pub use world::{ArmWorld, SimError};

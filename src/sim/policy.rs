@@ -7,12 +7,13 @@
 //! retreat. Each phase has a tool pose target; the policy steps towards it at bounded speed
 //! and moves on when it is reached (or, for the gripper phases, when their time is up).
 
+use super::task_arm::{CUP_LENGTH, CUP_RADIUS, Gripper, TaskArm};
 use super::{ArmWorld, JointPd, SimError};
 use crate::math::euler::EulerSequence;
 use crate::math::ik::{IkSolver, KinematicChain, dls_step, pose_error};
 use crate::math::smoothing;
 use crate::math::{Transform, Vec3, Vec6, so3};
-use crate::robot::panda::{self, READY};
+use crate::robot::panda;
 use crate::robot::{Chain, Model};
 use rand::{Rng, SeedableRng};
 
@@ -224,6 +225,10 @@ pub trait ChunkPolicy: Send + Sync {
     fn chunk(&mut self, tool: Vec3) -> Vec<Vec3>;
 }
 
+/// Where cubes start and are placed on the table: x and y ranges (m, base frame). An arm the
+/// task runs on must reach all of it with the tool pointing down.
+pub const SCENE_REGION: ((f64, f64), (f64, f64)) = ((0.4, 0.6), (-0.25, 0.25));
+
 /// The cube sizes a seed chooses from (edge, m): all fit the 8 cm gripper opening.
 pub const CUBE_SIDES: [f64; 3] = [0.03, 0.04, 0.05];
 
@@ -233,15 +238,16 @@ impl Scenario {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let drawn = CUBE_SIDES[rng.random_range(0..CUBE_SIDES.len())];
         let side = side.unwrap_or(drawn);
+        let ((x0, x1), (y0, y1)) = SCENE_REGION;
         let y: f64 = rng.random_range(-0.2..0.2);
-        let cube = Vec3::new(rng.random_range(0.4..0.6), y, side / 2.0);
+        let cube = Vec3::new(rng.random_range(x0..x1), y, side / 2.0);
         // Place across the centre line, at least 0.1 m from it.
         let place_y = if y >= 0.0 {
-            rng.random_range(-0.25..-0.1)
+            rng.random_range(y0..-0.1)
         } else {
-            rng.random_range(0.1..0.25)
+            rng.random_range(0.1..y1)
         };
-        let place = Vec3::new(rng.random_range(0.4..0.6), place_y, side / 2.0);
+        let place = Vec3::new(rng.random_range(x0..x1), place_y, side / 2.0);
         let cube_yaw = rng.random_range(-0.6..0.6);
         Scenario {
             cube,
@@ -355,9 +361,11 @@ pub struct TraceRow {
     pub command: Vec<f64>,
 }
 
+/// Joint signals kept per sample (the most chain joints a task arm has; a 6-joint arm's
+/// seventh entry is 0).
 const ARM: usize = panda::ARM;
 /// Hover height above the cube and place targets for approach, lift and retreat (m).
-const HOVER: f64 = 0.12;
+pub const HOVER: f64 = 0.12;
 
 /// Running RMS of the third finite difference `(x₃ − 3x₂ + 3x₁ − x₀)/dt³` of a signal.
 #[derive(Default)]
@@ -416,6 +424,12 @@ struct Planner {
     /// (position error to the phase's target, translation sent) for every task-space action
     /// planned and kept: demonstrations for behaviour cloning.
     pairs: Vec<ReachPair>,
+    /// How far above the cube's centre the tool link holds it (0 for fingers).
+    grip_height: f64,
+    /// A suction cup is round: the tool's turn about its own axis is left where it is
+    /// instead of being lined up with the cube (a wrist at the end of its range need not
+    /// turn at all).
+    free_yaw: bool,
 }
 
 /// One demonstration: the tool's position error to its target (m) and the translation the
@@ -535,11 +549,25 @@ impl Planner {
         let down = |yaw: f64| so3::rot_z(yaw) * so3::rot_x(std::f64::consts::PI);
         let at = |p: Vec3, yaw: f64| Transform::new(down(yaw), p);
         let lift = |p: Vec3| p + Vec3::new(0.0, 0.0, HOVER);
-        let (sc, yaw) = (&self.scenario, self.scenario.cube_yaw);
+        let up = Vec3::new(0.0, 0.0, self.grip_height);
+        // With a free yaw the tool keeps the heading of its x axis in the table plane.
+        let kept = self.free_yaw.then(|| {
+            let x = self.chain.tip_pose(&self.q).rotation.column(0).into_owned();
+            x.y.atan2(x.x)
+        });
+        let yaw = kept.unwrap_or(self.scenario.cube_yaw);
+        let at = |p: Vec3, cube_yaw: f64| at(p, kept.unwrap_or(cube_yaw));
+        // Where the tool link is when it holds the cube at the scenario's positions.
+        let sc = Scenario {
+            cube: self.scenario.cube + up,
+            place: self.scenario.place + up,
+            ..self.scenario
+        };
+        let sc = &sc;
         if self.phase == Phase::Transport
             && let Some(v) = self.via.front()
         {
-            return at(*v, 0.0);
+            return at(*v + up, 0.0);
         }
         match self.phase {
             Phase::Approach | Phase::Lift => at(lift(sc.cube), yaw),
@@ -562,7 +590,7 @@ impl Planner {
         }
         if phase == Phase::Transport && self.via.is_empty() && self.chunks_asked < MAX_CHUNKS {
             let tool = self.chain.tip_pose(&self.q).translation;
-            let goal = self.scenario.place + Vec3::new(0.0, 0.0, HOVER);
+            let goal = self.scenario.place + Vec3::new(0.0, 0.0, HOVER + self.grip_height);
             if let Some(policy) = &mut self.policy
                 && (tool - goal).norm() > HANDOVER
             {
@@ -617,8 +645,8 @@ impl Planner {
                     .map(|s| s.q)
                     .unwrap_or_else(|_| self.q.clone());
                 let step = self.cfg.max_joint_speed * h;
-                for (i, v) in values.iter_mut().enumerate() {
-                    *v = (goal[i] - self.q[i]).clamp(-step, step);
+                for ((v, g), q) in values.iter_mut().zip(&goal).zip(&self.q) {
+                    *v = (g - q).clamp(-step, step);
                 }
             }
         }
@@ -669,7 +697,10 @@ pub struct Episode {
     /// The obstacle's collider on the course.
     pub obstacle: Option<rapier3d_f64::prelude::ColliderHandle>,
     planner: Planner,
-    tcp: usize,
+    /// The arm as the task sees it: chain, configuration slots, start, gripper.
+    task_arm: TaskArm,
+    /// The suction cup's hold on the cube, while it holds it.
+    hold: Option<rapier3d_f64::prelude::ImpulseJointHandle>,
     pd: JointPd,
     q_cmd: Vec<f64>,
     q_prev_cmd: Vec<f64>,
@@ -710,16 +741,15 @@ fn gauss(rng: &mut impl Rng) -> f64 {
 
 impl Episode {
     pub fn new(model: &Model, seed: u64, cfg: &PickPlaceConfig) -> Result<Episode, SimError> {
-        let chain =
-            Chain::to_link(model, panda::TOOL).ok_or(SimError::BadJoint(panda::TOOL.into()))?;
-        let tcp = model.link_index(panda::TOOL).unwrap_or(0);
+        let task_arm = TaskArm::for_model(model).map_err(SimError::Unsupported)?;
+        let chain = task_arm.chain.clone();
         let scenario = if cfg.course {
             Scenario::course(seed)
         } else {
             Scenario::from_seed(seed, cfg.cube_side)
         };
         let side = scenario.cube_side;
-        let mut arm = ArmWorld::new(model.clone(), &READY, 1.0 / cfg.physics_rate)?;
+        let mut arm = ArmWorld::new(model.clone(), &task_arm.start, 1.0 / cfg.physics_rate)?;
         arm.add_table(Vec3::new(0.5, 0.0, 0.0), Vec3::new(0.8, 1.2, 0.05));
         let cube = arm.add_cube(scenario.cube, side, cfg.cube_mass);
         let obstacle = scenario
@@ -739,22 +769,25 @@ impl Episode {
             phase: Phase::Approach,
             phase_time: 0.0,
             close: false,
-            q: READY[..ARM].to_vec(),
+            q: task_arm.chain_q(&task_arm.start),
             ik: IkSolver::default(),
             via: scenario.via.into_iter().collect(),
             policy: None,
             chunks_asked: 0,
             reach: None,
             pairs: Vec::new(),
+            grip_height: task_arm.grip_height(side),
+            free_yaw: task_arm.gripper == Gripper::Suction,
         };
-        let q: Vec<f64> = READY[..ARM].to_vec();
+        let q: Vec<f64> = task_arm.chain_q(&task_arm.start);
         Ok(Episode {
             arm,
             scenario,
             cube,
             obstacle,
             planner,
-            tcp,
+            task_arm,
+            hold: None,
             pd: JointPd::default(),
             q_cmd: q.clone(),
             q_prev_cmd: q.clone(),
@@ -1075,7 +1108,8 @@ impl Episode {
         let cmd_tool = record_live.then(|| self.planner.chain.tip_pose(&self.q_cmd).translation);
         for k in 1..=steps {
             let s = k as f64 / steps as f64;
-            let lin: Vec<f64> = (0..ARM)
+            let n = self.q_cmd.len();
+            let lin: Vec<f64> = (0..n)
                 .map(|i| self.q_prev_cmd[i] + s * (self.q_cmd[i] - self.q_prev_cmd[i]))
                 .collect();
             match smoothing {
@@ -1088,22 +1122,37 @@ impl Episode {
                 None => self.q_filtered.copy_from_slice(&lin),
             }
             let (q, qd) = (self.arm.q(), self.arm.qd());
-            let mut target_q = self.q_filtered.clone();
-            target_q.push(if self.current.close_gripper {
-                q[ARM]
-            } else {
-                READY[ARM]
-            });
-            let mut tau = self.pd.torques(&self.arm.model, &q, &qd, &target_q);
-            if self.current.close_gripper {
-                tau[ARM] = -grip_force;
+            // Every joint off the chain holds its start value; the chain tracks the command.
+            let mut target_q = self.task_arm.start.clone();
+            for (&slot, &v) in self.task_arm.slots.iter().zip(&self.q_filtered) {
+                target_q[slot] = v;
             }
-            for i in 0..ARM {
+            let closed = self.current.close_gripper;
+            if let Gripper::Fingers { slots, .. } = &self.task_arm.gripper
+                && closed
+            {
+                // Closed fingers are pushed by the grip force alone, not held at a position.
+                for &slot in slots {
+                    target_q[slot] = q[slot];
+                }
+            }
+            let mut tau = self.pd.torques(&self.arm.model, &q, &qd, &target_q);
+            if let Gripper::Fingers { slots, .. } = &self.task_arm.gripper
+                && closed
+            {
+                for &slot in slots {
+                    tau[slot] = -grip_force;
+                }
+            }
+            for (i, &slot) in self.task_arm.slots.iter().enumerate() {
                 self.out.max_tracking_error = self
                     .out
                     .max_tracking_error
-                    .max((self.q_filtered[i] - q[i]).abs());
-                self.out.max_torque = self.out.max_torque.max(tau[i].abs());
+                    .max((self.q_filtered[i] - q[slot]).abs());
+                self.out.max_torque = self.out.max_torque.max(tau[slot].abs());
+            }
+            if self.task_arm.gripper == Gripper::Suction {
+                self.suction(closed);
             }
             self.arm.apply_joint_torques(&tau)?;
             self.arm.step()?;
@@ -1113,17 +1162,19 @@ impl Episode {
                 self.out.collided = true;
             }
             let q_now = self.arm.q();
-            let jerk = self.measured.push(&q_now[..ARM], dt);
+            let jerk = self.measured.push(&self.task_arm.chain_q(&q_now), dt);
             let command_jerk = self.commanded.push(&self.q_filtered, dt);
             if record_live {
-                let arr = |v: &[f64]| -> [f64; ARM] { std::array::from_fn(|i| v[i]) };
+                let arr = |v: &[f64]| -> [f64; ARM] {
+                    std::array::from_fn(|i| v.get(i).copied().unwrap_or(0.0))
+                };
                 self.recent.push_back(LiveSample {
                     t: self.arm.time(),
                     target: arr(&self.q_cmd),
                     tracked: arr(&self.q_filtered),
-                    measured: arr(&q_now),
+                    measured: arr(&self.task_arm.chain_q(&q_now)),
                     tool_commanded: cmd_tool.unwrap_or_default(),
-                    tool: self.arm.link_pose(self.tcp).translation,
+                    tool: self.arm.link_pose(self.task_arm.tool).translation,
                     command_jerk,
                     jerk,
                 });
@@ -1136,7 +1187,7 @@ impl Episode {
                 }
             }
             if record {
-                let t = self.arm.link_pose(self.tcp);
+                let t = self.arm.link_pose(self.task_arm.tool);
                 let quat = crate::math::Quat::from_matrix(&t.rotation).to_wxyz();
                 self.out.trace.push(TraceRow {
                     t: self.arm.time(),
@@ -1162,6 +1213,38 @@ impl Episode {
         self.q_prev_cmd = self.q_cmd.clone();
         self.period += 1;
         Ok(())
+    }
+
+    /// The suction cup: it takes hold of the cube when it closes with its rim on the cube's
+    /// top face (within a centimetre, inside the face), and lets go when it opens.
+    fn suction(&mut self, closed: bool) {
+        match (closed, self.hold) {
+            (true, None) => {
+                let tool = self.arm.link_pose(self.task_arm.tool);
+                let rim = tool.transform_point(&Vec3::new(0.0, 0.0, CUP_LENGTH));
+                let Some(cube) = self.arm.body_pose(self.cube) else {
+                    return;
+                };
+                let local = cube.inverse().transform_point(&rim);
+                let h = self.scenario.cube_side / 2.0;
+                let on_top = (local.z - h).abs() < 0.01
+                    && local.x.abs() < h - CUP_RADIUS / 2.0
+                    && local.y.abs() < h - CUP_RADIUS / 2.0;
+                if on_top {
+                    self.hold = self.arm.hold(self.task_arm.tool, self.cube);
+                }
+            }
+            (false, Some(h)) => {
+                self.arm.release(h);
+                self.hold = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// The arm as the task sees it (its tool link, gripper and start pose).
+    pub fn task_arm(&self) -> &TaskArm {
+        &self.task_arm
     }
 
     /// The outcome so far (final once [`Episode::finished`]).

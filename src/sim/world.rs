@@ -25,6 +25,9 @@ pub enum SimError {
     NonFinite(usize),
     #[error("rapier refused the joint '{0}'")]
     BadJoint(String),
+    /// The task cannot run on this arm (too few joints, a mimic on the chain): the reason.
+    #[error("{0}")]
+    Unsupported(String),
     #[error("the torque command for joint {joint} is not finite; the world was reset")]
     NonFiniteCommand { joint: usize },
     #[error("the physics state became non-finite at t = {t:.4} s; the world was reset")]
@@ -658,6 +661,27 @@ impl ArmWorld {
             .bodies
             .get(handle)
             .map(|rb| from_pose(rb.position()))
+    }
+
+    /// Holds `body` fixed to `link` where it is now (a suction cup's grip) until
+    /// [`ArmWorld::release`]. A reset drops the hold with everything else.
+    pub fn hold(&mut self, link: usize, body: RigidBodyHandle) -> Option<ImpulseJointHandle> {
+        let arm_body = self.bodies[self.link_body[link].0];
+        let (Some(a), Some(b)) = (self.world.bodies.get(arm_body), self.world.bodies.get(body))
+        else {
+            return None;
+        };
+        let relative = from_pose(a.position()).inverse() * from_pose(b.position());
+        let joint = FixedJointBuilder::new()
+            .local_frame1(pose(&relative))
+            .local_frame2(pose(&Transform::identity()))
+            .contacts_enabled(false);
+        Some(self.world.insert_impulse_joint(arm_body, body, joint))
+    }
+
+    /// Lets go of what [`ArmWorld::hold`] held.
+    pub fn release(&mut self, hold: ImpulseJointHandle) {
+        self.world.remove_impulse_joint(hold);
     }
 
     /// The pose of a link in the world, as rapier has it.

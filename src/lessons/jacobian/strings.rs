@@ -46,8 +46,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "sigma_full",
-        "The full 6×7 J (m/s and rad/s mixed; these figures depend on the unit of length):",
-        "完整的 6×7 J（m/s 与 rad/s 混在一起；这些数值依赖于长度单位）：",
+        "The full J, 6 rows × one column per joint (m/s and rad/s mixed; these figures depend on the unit of length):",
+        "完整的 J，6 行 × 每个关节一列（m/s 与 rad/s 混在一起；这些数值依赖于长度单位）：",
     ),
     ("manipulability", "w", "w"),
     ("condition_number", "κ", "κ"),
