@@ -424,6 +424,15 @@ fn pick_place_succeeds_in_both_modes() {
           <axis xyz="0 1 0"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint></robot>"#,
     );
     assert_one_line_error(&["simulate", &two, "--task", "pick-place"], "6 or 7 joints");
+    // A chosen tool link with too few joints above it, and one that is not there.
+    assert_one_line_error(
+        &["simulate", "--task", "pick-place", "--tool", "panda_link3"],
+        "has 3",
+    );
+    assert_one_line_error(
+        &["simulate", "--task", "pick-place", "--tool", "nope"],
+        "no link named 'nope'",
+    );
 }
 
 #[cfg(feature = "sim")]

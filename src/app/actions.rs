@@ -38,6 +38,9 @@ pub enum Action {
     Scenario(Option<Scenario>),
     /// Play or pause the physics.
     Playing(bool),
+    /// Make this link the tool (the arm panel's choice): the overlays follow it and the task
+    /// restarts steering it, or falls back to teach mode with the reason.
+    Tool(usize),
 }
 
 pub struct ActionsPlugin;
@@ -153,6 +156,15 @@ impl Targets<'_> {
                 let _ = self.sim.set_scenario(scenario, &self.robot.model);
             }
             Action::Playing(p) => self.sim.playing = p,
+            Action::Tool(link) => {
+                if self.robot.set_tool(link) {
+                    self.sim.set_tool(Some(link));
+                    let seed = self.sim.seed;
+                    if self.sim.restart(&self.robot.model, seed).is_err() {
+                        self.set_mode(DriveMode::Teach);
+                    }
+                }
+            }
         }
     }
 
@@ -367,5 +379,35 @@ mod tests {
         assert_eq!(app.world().resource::<Robot>().q, q);
         send(&mut app, [Action::Joint(1, 0.3)]);
         assert_eq!(app.world().resource::<Robot>().q[1], 0.3);
+    }
+
+    /// Choosing the tool link moves the overlays and the task to it; a link the task cannot
+    /// steer (too few joints above it) leaves teach mode and no episode.
+    #[test]
+    fn choosing_the_tool_link_restarts_the_task_on_it() {
+        let mut app = app();
+        let hand = {
+            let robot = app.world().resource::<Robot>();
+            assert_eq!(robot.model.links[robot.tool].name, "panda_tcp");
+            robot.model.link_index("panda_hand").expect("hand")
+        };
+        send(&mut app, [Action::Tool(hand)]);
+        let robot = app.world().resource::<Robot>();
+        assert_eq!(robot.tool, hand);
+        let kin = robot.kin.as_ref().expect("a chain");
+        let gap = (kin.pose.to_matrix() - robot.poses[hand].to_matrix()).amax();
+        assert!(gap < 1e-12, "{gap}");
+        assert!(app.world().resource::<Sim>().available());
+        let link3 = robot.model.link_index("panda_link3").expect("link 3");
+        send(&mut app, [Action::Tool(link3)]);
+        app.update();
+        assert!(!app.world().resource::<Sim>().available());
+        assert_eq!(
+            *app.world().resource::<State<DriveMode>>().get(),
+            DriveMode::Teach
+        );
+        // The root is no tool: nothing changes.
+        send(&mut app, [Action::Tool(0)]);
+        assert_eq!(app.world().resource::<Robot>().tool, link3);
     }
 }

@@ -78,6 +78,18 @@ impl Robot {
         self.generation = generation;
     }
 
+    /// Makes `link` the tool (the chain's tip, what the overlays and the task follow); false,
+    /// and nothing changes, for a link that is not there or has no joint above it.
+    pub fn set_tool(&mut self, link: usize) -> bool {
+        if link == 0 || link >= self.model.links.len() {
+            return false;
+        }
+        self.tool = link;
+        self.chain = Some(Chain::new(&self.model, link));
+        self.recompute();
+        true
+    }
+
     /// Sets the configuration, ignoring a wrong length or non-finite values (they would
     /// poison every overlay), and recomputes.
     pub fn set_q(&mut self, q: &[f64]) -> bool {

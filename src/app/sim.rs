@@ -151,6 +151,8 @@ pub struct Sim {
     period: f64,
     /// A lesson's task instead of the table scenes.
     scenario: Option<Scenario>,
+    /// The tool link the task steers, when the user chose one (else the automatic choice).
+    tool: Option<usize>,
 }
 
 impl Default for Sim {
@@ -173,6 +175,7 @@ impl Default for Sim {
             step_requested: false,
             period: PickPlaceConfig::default().control_period,
             scenario: None,
+            tool: None,
         }
     }
 }
@@ -190,10 +193,17 @@ impl Sim {
         self.finished_for = 0.0;
         self.previous = None;
         self.current = None;
-        if let Err(e) = crate::sim::TaskArm::for_model(model) {
-            self.episode = None;
-            return Err(e);
-        }
+        let tool = self
+            .tool
+            .filter(|&t| t < model.links.len())
+            .unwrap_or_else(|| crate::robot::start_pose::tool_link(model));
+        let arm = match crate::sim::TaskArm::with_tool(model, tool) {
+            Ok(arm) => arm,
+            Err(e) => {
+                self.episode = None;
+                return Err(e);
+            }
+        };
         let mut cfg = PickPlaceConfig {
             mode: self.mode,
             ..PickPlaceConfig::default()
@@ -201,7 +211,7 @@ impl Sim {
         if let Some(scenario) = &self.scenario {
             (scenario.configure)(&mut cfg);
         }
-        let mut episode = Episode::new(model, seed, &cfg).map_err(|e| e.to_string())?;
+        let mut episode = Episode::with_arm(model, arm, seed, &cfg).map_err(|e| e.to_string())?;
         if let Some(factory) = self.scenario.as_ref().and_then(|s| s.policy.as_ref()) {
             episode.set_chunk_policy(factory(seed));
         }
@@ -214,6 +224,12 @@ impl Sim {
         self.current = Some(snap);
         self.episode = Some(episode);
         Ok(())
+    }
+
+    /// Steers `tool` (a link index of the model; `None`: the automatic choice) from the next
+    /// restart on.
+    pub fn set_tool(&mut self, tool: Option<usize>) {
+        self.tool = tool;
     }
 
     /// The obstacle of the running episode, if it has one.
@@ -382,6 +398,8 @@ fn restart_on_new_model(
     }
     *seen = robot.generation;
     let seed = sim.seed;
+    // A tool link chosen on the old robot means nothing on the new one.
+    sim.set_tool(None);
     if sim.restart(&robot.model, seed).is_err() {
         next.set(DriveMode::Teach);
     }

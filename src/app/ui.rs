@@ -516,6 +516,29 @@ fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64)
     });
 }
 
+/// The tool link: any link with a joint above it; the task and the overlays follow it.
+fn tool_picker(ui: &mut egui::Ui, l: Lang, robot: &Robot, actions: &mut MessageWriter<Action>) {
+    let model = &robot.model;
+    let mut chosen = robot.tool;
+    ui.horizontal(|ui| {
+        ui.label(l.t("tool_link"));
+        egui::ComboBox::from_id_salt("tool_link")
+            .selected_text(&model.links[robot.tool].name)
+            .show_ui(ui, |ui| {
+                for (i, link) in model.links.iter().enumerate() {
+                    if link.parent_joint.is_some() {
+                        ui.selectable_value(&mut chosen, i, &link.name);
+                    }
+                }
+            })
+            .response
+            .on_hover_text(l.t("tool_link_tip"));
+    });
+    if chosen != robot.tool {
+        actions.write(Action::Tool(chosen));
+    }
+}
+
 /// What loading the URDF repaired or ignored, one line per cause, until closed; true when the
 /// close button was pressed.
 fn load_warnings(ui: &mut egui::Ui, l: Lang, warnings: &[String]) -> bool {
@@ -571,6 +594,7 @@ fn arm_panel(
             if teaching {
                 note(ui, l.t("teach_hint"));
             }
+            tool_picker(ui, l, &robot, &mut actions);
             ui.separator();
             ui.spacing_mut().slider_width = 130.0;
             let mut changed = None;

@@ -177,6 +177,10 @@ pub struct SimulateArgs {
     /// Run a scripted task.
     #[arg(long, value_enum)]
     pub task: Option<TaskName>,
+    /// The task's tool link (default: a TCP link by name, else the end of the arm; see
+    /// `inspect`). Arms without fingers hold the cube with a suction cup there.
+    #[arg(long, value_name = "LINK", requires = "task")]
+    pub tool: Option<String>,
     /// Seed for the task's randomized object placement.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -330,12 +334,20 @@ fn simulate(a: &SimulateArgs) -> Result<String, String> {
 
 #[cfg(feature = "sim")]
 fn pick_place(a: &SimulateArgs) -> Result<String, String> {
-    use crate::sim::policy::{ActionMode, PickPlaceConfig, run_episode};
+    use crate::sim::policy::{ActionMode, Episode, PickPlaceConfig};
     let m = match &a.file {
         Some(f) => load(f)?,
         None => crate::robot::panda::model()?,
     };
-    crate::sim::TaskArm::for_model(&m)?;
+    let arm = match &a.tool {
+        Some(name) => {
+            let link = m
+                .link_index(name)
+                .ok_or_else(|| format!("--tool: no link named '{name}' in {}", m.name))?;
+            crate::sim::TaskArm::with_tool(&m, link)?
+        }
+        None => crate::sim::TaskArm::for_model(&m)?,
+    };
     let (mode, mode_name) = match a.mode {
         ModeName::Joint => (ActionMode::Joint, "joint"),
         ModeName::Task => (ActionMode::Task, "task"),
@@ -357,7 +369,11 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
     if let Some(n) = a.steps {
         cfg.timeout = n as f64 / cfg.physics_rate;
     }
-    let o = run_episode(&m, a.seed, &cfg).map_err(|e| e.to_string())?;
+    let mut episode = Episode::with_arm(&m, arm, a.seed, &cfg).map_err(|e| e.to_string())?;
+    while !episode.finished() {
+        episode.step_period().map_err(|e| e.to_string())?;
+    }
+    let o = episode.outcome();
     if let Some(path) = &a.trace {
         write_trace(path, &m, &o.trace)?;
     }

@@ -215,6 +215,12 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     // The arm panel.
     ("arm", "Arm", "机械臂"),
+    ("tool_link", "Tool link", "工具连杆"),
+    (
+        "tool_link_tip",
+        "The link the task and the overlays treat as the tool (chosen automatically: a TCP link by name, else the end of the arm)",
+        "任务和叠加图把该连杆视为工具（自动选择：按名称找 TCP 连杆，否则取机械臂末端）",
+    ),
     ("links", "links", "个连杆"),
     (
         "teach_hint",

@@ -740,8 +740,19 @@ fn gauss(rng: &mut impl Rng) -> f64 {
 }
 
 impl Episode {
+    /// An episode on `model` with its tool link chosen automatically ([`TaskArm::for_model`]).
     pub fn new(model: &Model, seed: u64, cfg: &PickPlaceConfig) -> Result<Episode, SimError> {
         let task_arm = TaskArm::for_model(model).map_err(SimError::Unsupported)?;
+        Episode::with_arm(model, task_arm, seed, cfg)
+    }
+
+    /// An episode on `model` as `task_arm` describes it (a chosen tool link).
+    pub fn with_arm(
+        model: &Model,
+        task_arm: TaskArm,
+        seed: u64,
+        cfg: &PickPlaceConfig,
+    ) -> Result<Episode, SimError> {
         let chain = task_arm.chain.clone();
         let scenario = if cfg.course {
             Scenario::course(seed)
