@@ -720,7 +720,7 @@ fn reparam_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut DrawC
         let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize];
         let (lo, hi) = (at(0.01).min(mr - 1.0), at(0.99).max(mr + 1.0));
         let width = (hi - lo) / 40.0;
-        let hist = |xs: &[f64], color: egui::Color32, name: &str| {
+        let counts = |xs: &[f64]| {
             let mut counts = vec![0.0; 40];
             for x in xs {
                 let i = ((x - lo) / width).floor();
@@ -728,6 +728,9 @@ fn reparam_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut DrawC
                     counts[i as usize] += 1.0 / xs.len() as f64;
                 }
             }
+            counts
+        };
+        let hist = |counts: &[f64], color: egui::Color32, name: &str| {
             BarChart::new(
                 name,
                 counts
@@ -738,13 +741,26 @@ fn reparam_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut DrawC
             )
             .color(color.gamma_multiply(0.8))
         };
+        let (score_counts, reparam_counts) = (counts(&sf[k]), counts(&rp[k]));
+        // The legend goes in the top corner away from the narrow teal peak, with headroom
+        // above the bars, so it never covers them.
+        let corner = if mr > 0.5 * (lo + hi) {
+            egui_plot::Corner::LeftTop
+        } else {
+            egui_plot::Corner::RightTop
+        };
+        let tallest = score_counts
+            .iter()
+            .chain(&reparam_counts)
+            .fold(0.0_f64, |a, &b| a.max(b));
         fixed_plot(&format!("loss_reparam_{k}"), 110.0)
             .x_axis_label(name)
             .include_y(0.0)
-            .legend(egui_plot::Legend::default())
+            .include_y(1.8 * tallest)
+            .legend(egui_plot::Legend::default().position(corner))
             .show(ui, |p| {
-                p.bar_chart(hist(&sf[k], red(), l.t("loss_score")));
-                p.bar_chart(hist(&rp[k], near(), l.t("loss_reparam_word")));
+                p.bar_chart(hist(&score_counts, red(), l.t("loss_score")));
+                p.bar_chart(hist(&reparam_counts, near(), l.t("loss_reparam_word")));
                 p.vline(VLine::new(l.t("loss_exact"), exact[k]).color(GOLD));
             });
         ui.monospace(format!(
