@@ -73,6 +73,19 @@ async function open(query) {
   return { page, log, firstFrame, colours, started };
 }
 
+// The loader's phase marks of a page (see loader.js), and what is left until the first frame:
+// "download 0.31, compile 1.20, start 6.40, drawing to the first frame 12.1".
+function breakdown(t) {
+  const marks = t.log
+    .map((l) => l.match(/armtutor: phase (\w+) ([\d.]+) s/))
+    .filter(Boolean)
+    .map((m) => [m[1], Number(m[2])]);
+  const last = marks.length ? marks[marks.length - 1][1] : 0;
+  const parts = marks.map(([name, at]) => `${name} ${at.toFixed(2)}`);
+  if (t.firstFrame !== null) parts.push(`first frame seen ${t.firstFrame.toFixed(1)} (drawing ${(t.firstFrame - last).toFixed(1)} after start, within 0.5 s)`);
+  return parts.join(", ");
+}
+
 async function waitForLog(log, text, ms = 30_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -150,9 +163,11 @@ const tour = declared
   .filter((l) => l.id !== new URLSearchParams(main).get("lesson"))
   .map((l, i) => `lesson=${l.id}&step=${Math.min(2, l.steps)}&${options[i % options.length]}`);
 const times = [first.firstFrame];
+const phases = [breakdown(first)];
 for (const query of tour) {
   const t = await open(query);
   times.push(t.firstFrame);
+  phases.push(breakdown(t));
   await t.page.waitForTimeout(3000);
   const name = query.split("&")[0].split("=")[1];
   await t.page.screenshot({ path: shot.replace(/\.png$/, `-${name}.png`) });
@@ -178,8 +193,12 @@ await browser.close();
 server.close();
 
 const wasm = fs.readFileSync(path.join(dist, "armtutor_bg.wasm"));
-console.log(`wasm: ${wasm.length} bytes raw, ${zlib.gzipSync(wasm, { level: 9 }).length} bytes gzip`);
+const brotli = zlib.brotliCompressSync(wasm, {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length },
+}).length;
+console.log(`wasm: ${wasm.length} bytes raw, ${zlib.gzipSync(wasm, { level: 9 }).length} bytes gzip, ${brotli} bytes brotli`);
 console.log(`first frame after ${times.join(" / ")} s (${[main, ...tour].join(" / ")})`);
+console.log(`where the time to the first frame goes (s, from the loader's start):\n  ${phases.join("\n  ")}`);
 console.log(`${fps.toFixed(1)} frames per second while recording`);
 console.log(`generative lesson (from opening the page):\n  ${generative.join("\n  ")}`);
 console.log(`screenshots: ${shot} and ${path.basename(trainedShot)}, ${path.basename(uploadShot)}, ${tour.map((q) => "-" + q.split("&")[0].split("=")[1]).join(", ")}`);
