@@ -174,6 +174,7 @@ impl Plugin for UiPlugin {
                 style,
                 transport_bar,
                 arm_panel,
+                load_warnings,
                 help_sheet,
                 super::steps::step_card,
                 draw_labels,
@@ -311,11 +312,9 @@ fn transport_bar(
     lesson: Res<State<ActiveLesson>>,
     registry: Res<LessonRegistry>,
     mode: Res<State<DriveMode>>,
-    (notice, robot): (Res<Notice>, Res<Robot>),
+    notice: Res<Notice>,
     time: Res<Time>,
     mut actions: MessageWriter<Action>,
-    // The model generation whose load warnings the user closed.
-    mut warnings_closed: Local<Option<u32>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
@@ -452,11 +451,6 @@ fn transport_bar(
             });
             if !presenter {
                 status_line(ui, l, &sim, &notice, time.elapsed_secs_f64());
-                if *warnings_closed != Some(robot.generation)
-                    && load_warnings(ui, l, &robot.model.warnings)
-                {
-                    *warnings_closed = Some(robot.generation);
-                }
             }
         });
     if let Some(shortcut) = pressed {
@@ -539,25 +533,44 @@ fn tool_picker(ui: &mut egui::Ui, l: Lang, robot: &Robot, actions: &mut MessageW
     }
 }
 
-/// What loading the URDF repaired or ignored, one line per cause, until closed; true when the
-/// close button was pressed.
-fn load_warnings(ui: &mut egui::Ui, l: Lang, warnings: &[String]) -> bool {
-    if warnings.is_empty() {
-        return false;
+/// What loading the URDF repaired or ignored, one line per cause, in a window of its own at
+/// the top of the view (wrapped, so a long list of links does not widen the transport bar)
+/// until closed.
+fn load_warnings(
+    mut contexts: EguiContexts,
+    (ui_state, lang): (Res<UiState>, Res<Lang>),
+    robot: Res<Robot>,
+    // The model generation whose warnings the user closed.
+    mut closed: Local<Option<u32>>,
+) -> Result {
+    let warnings = &robot.model.warnings;
+    if warnings.is_empty() || ui_state.hide_panels || *closed == Some(robot.generation) {
+        return Ok(());
     }
+    let ctx = contexts.ctx_mut()?;
+    let l = *lang;
     let amber = egui::Color32::from_rgb(255, 200, 90);
-    let mut closed = false;
-    ui.horizontal(|ui| {
-        ui.colored_label(amber, l.t("notice_repaired"));
-        closed = ui
-            .small_button("✕")
-            .on_hover_text(l.t("notice_repaired_close"))
-            .clicked();
-    });
-    for w in warnings {
-        ui.colored_label(amber, format!("• {w}"));
-    }
-    closed
+    egui::Window::new("load_warnings")
+        .title_bar(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 8.0])
+        .max_width(560.0)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                ui.colored_label(amber, l.t("notice_repaired"));
+                if ui
+                    .small_button("✕")
+                    .on_hover_text(l.t("notice_repaired_close"))
+                    .clicked()
+                {
+                    *closed = Some(robot.generation);
+                }
+            });
+            for w in warnings {
+                ui.add(egui::Label::new(egui::RichText::new(format!("• {w}")).color(amber)).wrap());
+            }
+        });
+    Ok(())
 }
 
 /// The arm panel: joint values (sliders in teach mode), the drag handle's IK state and the
