@@ -380,37 +380,28 @@ fn passive_simulation_reports_joint_angles_over_time() {
 #[cfg(feature = "sim")]
 #[test]
 fn pick_place_succeeds_in_both_modes() {
-    for mode in ["task", "joint"] {
-        let (code, stdout, stderr) = armtutor(&[
-            "simulate",
-            "--task",
-            "pick-place",
-            "--seed",
-            "1",
-            "--mode",
-            mode,
-            "--json",
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
-        assert_eq!(v["schema"], "armtutor.pickplace/1");
-        assert_eq!(v["success"], true, "{mode}: {stdout}");
-        assert!(v["time_to_success"].as_f64().expect("time") > 1.0);
-    }
-    // Another arm runs the task too, with a suction cup at its tool link.
-    for mode in ["task", "joint"] {
-        let (code, stdout, stderr) = armtutor(&[
-            "simulate",
-            "urdf/kuka_iiwa14.urdf",
-            "--task",
-            "pick-place",
-            "--mode",
-            mode,
-            "--json",
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
-        assert_eq!(v["success"], true, "iiwa, {mode}: {stdout}");
+    // The bundled Panda (no file) with its fingers, and another arm with a suction cup at its
+    // tool link.
+    for arm in [None, Some("urdf/kuka_iiwa14.urdf")] {
+        for mode in ["task", "joint"] {
+            let mut args = vec!["simulate"];
+            args.extend(arm);
+            args.extend([
+                "--task",
+                "pick-place",
+                "--seed",
+                "1",
+                "--mode",
+                mode,
+                "--json",
+            ]);
+            let (code, stdout, stderr) = armtutor(&args);
+            assert_eq!(code, 0, "{stderr}");
+            let v: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+            assert_eq!(v["schema"], "armtutor.pickplace/1");
+            assert_eq!(v["success"], true, "{arm:?}, {mode}: {stdout}");
+            assert!(v["time_to_success"].as_f64().expect("time") > 1.0);
+        }
     }
     // One that cannot (two joints) says why in one line.
     let dir = tempfile::tempdir().expect("temp dir");
