@@ -5,6 +5,7 @@ use super::convert;
 use super::robot::ArmSet;
 use super::sim::Sim;
 use crate::math::Vec3 as RVec3;
+use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::light::{CascadeShadowConfigBuilder, light_consts::lux};
 use bevy::prelude::*;
 use bevy_panorbit_camera::PanOrbitCamera;
@@ -44,6 +45,30 @@ impl Plugin for ScenePlugin {
                 Update,
                 (place_cube, place_obstacle, draw_floor_and_axes).in_set(ArmSet::Views),
             );
+        // The browser build leaves out the tone-mapping look-up tables (Cargo.toml) to keep
+        // the download small, so every camera there, the transform gizmo's overlay camera
+        // included (Bevy spawns it with the default, table-based curve), gets a curve without
+        // tables.
+        if cfg!(target_arch = "wasm32") {
+            app.add_systems(PostUpdate, table_free_tone_mapping);
+        }
+    }
+}
+
+/// The tone curve of the browser build: like the desktop's default it keeps hues steady, and
+/// it needs no look-up tables.
+pub const WEB_TONE_MAPPING: Tonemapping = Tonemapping::SomewhatBoringDisplayTransform;
+
+/// Gives every new camera that uses a table-based tone curve [`WEB_TONE_MAPPING`] instead.
+fn table_free_tone_mapping(mut cameras: Query<&mut Tonemapping, Added<Tonemapping>>) {
+    for mut curve in &mut cameras {
+        // The curves Bevy documents as needing the tables.
+        if matches!(
+            *curve,
+            Tonemapping::TonyMcMapface | Tonemapping::AgX | Tonemapping::BlenderFilmic
+        ) {
+            *curve = WEB_TONE_MAPPING;
+        }
     }
 }
 
@@ -63,22 +88,14 @@ fn setup(
         ..default()
     };
     home(&mut cam);
-    let _camera = commands
-        .spawn((
-            Name::new("Camera"),
-            Camera3d::default(),
-            Msaa::Sample4,
-            bevy::gizmos::transform_gizmo::TransformGizmoCamera,
-            Transform::from_xyz(1.6, 1.1, 1.6).looking_at(Vec3::ZERO, Vec3::Y),
-            cam,
-        ))
-        .id();
-    // The browser build leaves out the tone-mapping look-up tables (Cargo.toml) to keep the
-    // download small; this curve needs none and, like the desktop's default, keeps hues steady.
-    #[cfg(target_arch = "wasm32")]
-    commands
-        .entity(_camera)
-        .insert(bevy::core_pipeline::tonemapping::Tonemapping::SomewhatBoringDisplayTransform);
+    commands.spawn((
+        Name::new("Camera"),
+        Camera3d::default(),
+        Msaa::Sample4,
+        bevy::gizmos::transform_gizmo::TransformGizmoCamera,
+        Transform::from_xyz(1.6, 1.1, 1.6).looking_at(Vec3::ZERO, Vec3::Y),
+        cam,
+    ));
     // A warm key light with shadows and a cool fill from the other side.
     commands.spawn((
         Name::new("Key light"),
@@ -243,5 +260,28 @@ fn draw_floor_and_axes(mut gizmos: Gizmos) {
     for (i, color) in AXIS_COLORS.iter().enumerate() {
         let tip = convert::point(&RVec3::ith(i, 0.25));
         gizmos.arrow(o, tip, *color).with_tip_length(0.04);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the browser build does to every camera (there the system is registered): a curve
+    /// that needs the look-up tables is replaced, one that needs none is left alone.
+    #[test]
+    fn web_cameras_get_a_curve_without_tables() {
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .add_systems(PostUpdate, table_free_tone_mapping);
+        let gizmo = app.world_mut().spawn(Tonemapping::TonyMcMapface).id();
+        let plain = app.world_mut().spawn(Tonemapping::Reinhard).id();
+        app.update();
+        let world = app.world();
+        assert_eq!(world.get::<Tonemapping>(gizmo), Some(&WEB_TONE_MAPPING));
+        assert_eq!(
+            world.get::<Tonemapping>(plain),
+            Some(&Tonemapping::Reinhard)
+        );
     }
 }
