@@ -52,6 +52,8 @@ async function open(query) {
   page.on("console", (m) => {
     log.push(m.text());
     if (m.type() === "error") problems.push(`${query}: console: ${m.text()}`);
+    // Bevy's own errors reach the console as styled log lines, not as console errors.
+    else if (/%cERROR%c/.test(m.text())) problems.push(`${query}: Bevy error: ${m.text()}`);
   });
   page.on("pageerror", (e) => {
     if (!e.message.includes(TRAP)) problems.push(`${query}: page error: ${e.message}`);
