@@ -221,6 +221,10 @@ struct Judge<'a> {
     /// non-vertical axis or slides along a non-horizontal one. A point that only swings
     /// about a vertical axis stays where the file put it, whatever the pose.
     lifts: Vec<bool>,
+    /// For each pair of `moving` joints (by their index there), whether their segments are
+    /// within two segments of each other (see [`within_two_segments`]): fixed by the model,
+    /// so worked out once rather than for every pose scored.
+    near: Vec<Vec<bool>>,
 }
 
 impl<'a> Judge<'a> {
@@ -252,6 +256,15 @@ impl<'a> Judge<'a> {
                 moving.push(ji);
             }
         }
+        let near = moving
+            .iter()
+            .map(|&a| {
+                moving
+                    .iter()
+                    .map(|&b| within_two_segments(model, reach, a, b))
+                    .collect()
+            })
+            .collect();
         Judge {
             model,
             chain,
@@ -259,6 +272,7 @@ impl<'a> Judge<'a> {
             reach,
             moving,
             lifts,
+            near,
         }
     }
 
@@ -319,26 +333,26 @@ impl<'a> Judge<'a> {
         // Segments from each moving joint's parent origin to its child origin; short ones
         // (joints that share an origin) are merged into their neighbours by skipping them.
         let mut segments: Vec<(Vec3, Vec3, usize)> = Vec::new();
-        for &ji in &self.moving {
+        for (k, &ji) in self.moving.iter().enumerate() {
             let j = &self.model.joints[ji];
             let (a, b) = (poses[j.parent].translation, poses[j.child].translation);
             // Points that cannot change height (the base column, a hub turning about a
             // vertical axis) are where the file put them: only the others are checked.
             if self.lifts[j.child] {
                 let first = if self.lifts[j.parent] { 0 } else { 1 };
-                for k in first..=4 {
-                    let p = a + (b - a) * (k as f64 / 4.0);
+                for step in first..=4 {
+                    let p = a + (b - a) * (step as f64 / 4.0);
                     lowest = lowest.min(p.z);
                 }
             }
             if (b - a).norm() > 0.01 * self.reach {
-                segments.push((a, b, ji));
+                segments.push((a, b, k));
             }
         }
         let mut closest = f64::INFINITY;
-        for (i, (a, b, ji)) in segments.iter().enumerate() {
-            for (c, d, jk) in &segments[i + 1..] {
-                if self.touching(*ji, *jk) {
+        for (i, (a, b, ka)) in segments.iter().enumerate() {
+            for (c, d, kb) in &segments[i + 1..] {
+                if self.near[*ka][*kb] {
                     continue;
                 }
                 closest = closest.min(segment_distance(a, b, c, d));
@@ -346,44 +360,43 @@ impl<'a> Judge<'a> {
         }
         (lowest, closest)
     }
+}
 
-    /// Whether two joints' segments are within two segments of each other in the tree (the
-    /// same joint's neighbours and theirs): compact wrists keep such segments a few
-    /// centimetres apart in every pose, so only farther pairs say the arm folds onto itself.
-    fn touching(&self, a: usize, b: usize) -> bool {
-        let m = self.model;
-        let depth = |mut l: usize| {
-            let mut d = 0;
-            while let Some(j) = m.links[l].parent_joint {
-                l = m.joints[j].parent;
-                d += 1;
-            }
-            d
-        };
-        // Joints that sit where their parent link's origin is (a spherical wrist's) join
-        // links at one point: they are not counted as hops.
-        let hop = |l: usize| {
-            m.links[l].parent_joint.map_or((0, 0), |j| {
-                let long = m.joints[j].origin.translation.norm() > 0.01 * self.reach;
-                (m.joints[j].parent, usize::from(long))
-            })
-        };
-        let (mut x, mut y) = (m.joints[a].child, m.joints[b].child);
-        let (mut dx, mut dy) = (depth(x), depth(y));
-        let mut hops = 0;
-        while x != y {
-            let (up, counted) = if dx >= dy { hop(x) } else { hop(y) };
-            if dx >= dy {
-                x = up;
-                dx -= 1;
-            } else {
-                y = up;
-                dy -= 1;
-            }
-            hops += counted;
+/// Whether two joints' segments are within two segments of each other in the tree (the
+/// same joint's neighbours and theirs): compact wrists keep such segments a few centimetres
+/// apart in every pose, so only farther pairs say the arm folds onto itself.
+fn within_two_segments(m: &Model, reach: f64, a: usize, b: usize) -> bool {
+    let depth = |mut l: usize| {
+        let mut d = 0;
+        while let Some(j) = m.links[l].parent_joint {
+            l = m.joints[j].parent;
+            d += 1;
         }
-        hops <= 2
+        d
+    };
+    // Joints that sit where their parent link's origin is (a spherical wrist's) join links at
+    // one point: they are not counted as hops.
+    let hop = |l: usize| {
+        m.links[l].parent_joint.map_or((0, 0), |j| {
+            let long = m.joints[j].origin.translation.norm() > 0.01 * reach;
+            (m.joints[j].parent, usize::from(long))
+        })
+    };
+    let (mut x, mut y) = (m.joints[a].child, m.joints[b].child);
+    let (mut dx, mut dy) = (depth(x), depth(y));
+    let mut hops = 0;
+    while x != y {
+        let (up, counted) = if dx >= dy { hop(x) } else { hop(y) };
+        if dx >= dy {
+            x = up;
+            dx -= 1;
+        } else {
+            y = up;
+            dy -= 1;
+        }
+        hops += counted;
     }
+    hops <= 2
 }
 
 /// `σ_min` of `[J_v / L; J_ω]`: the `min(6, n)`-th singular value (0 for an empty chain).
