@@ -369,11 +369,9 @@ fn pick_place(a: &SimulateArgs) -> Result<String, String> {
     if let Some(n) = a.steps {
         cfg.timeout = n as f64 / cfg.physics_rate;
     }
-    let mut episode = Episode::with_arm(&m, arm, a.seed, &cfg).map_err(|e| e.to_string())?;
-    while !episode.finished() {
-        episode.step_period().map_err(|e| e.to_string())?;
-    }
-    let o = episode.outcome();
+    let o = Episode::with_arm(&m, arm, a.seed, &cfg)
+        .and_then(Episode::run_to_end)
+        .map_err(|e| e.to_string())?;
     if let Some(path) = &a.trace {
         write_trace(path, &m, &o.trace)?;
     }

@@ -550,30 +550,27 @@ impl Planner {
         let at = |p: Vec3, yaw: f64| Transform::new(down(yaw), p);
         let lift = |p: Vec3| p + Vec3::new(0.0, 0.0, HOVER);
         let up = Vec3::new(0.0, 0.0, self.grip_height);
-        // With a free yaw the tool keeps the heading of its x axis in the table plane.
-        let kept = self.free_yaw.then(|| {
+        // The tool's turn about its axis when picking and when placing: lined up with the
+        // cube, then square to the table; with a free yaw it keeps the heading of its x axis.
+        let (pick_yaw, place_yaw) = if self.free_yaw {
             let x = self.chain.tip_pose(&self.q).rotation.column(0).into_owned();
-            x.y.atan2(x.x)
-        });
-        let yaw = kept.unwrap_or(self.scenario.cube_yaw);
-        let at = |p: Vec3, cube_yaw: f64| at(p, kept.unwrap_or(cube_yaw));
-        // Where the tool link is when it holds the cube at the scenario's positions.
-        let sc = Scenario {
-            cube: self.scenario.cube + up,
-            place: self.scenario.place + up,
-            ..self.scenario
+            let kept = x.y.atan2(x.x);
+            (kept, kept)
+        } else {
+            (self.scenario.cube_yaw, 0.0)
         };
-        let sc = &sc;
+        // Where the tool link is when it holds the cube at the scenario's positions.
+        let (cube, place) = (self.scenario.cube + up, self.scenario.place + up);
         if self.phase == Phase::Transport
             && let Some(v) = self.via.front()
         {
-            return at(*v + up, 0.0);
+            return at(*v + up, place_yaw);
         }
         match self.phase {
-            Phase::Approach | Phase::Lift => at(lift(sc.cube), yaw),
-            Phase::Descend | Phase::Close => at(sc.cube, yaw),
-            Phase::Transport | Phase::Retreat | Phase::Done => at(lift(sc.place), 0.0),
-            Phase::Lower | Phase::Release => at(sc.place + Vec3::new(0.0, 0.0, 0.002), 0.0),
+            Phase::Approach | Phase::Lift => at(lift(cube), pick_yaw),
+            Phase::Descend | Phase::Close => at(cube, pick_yaw),
+            Phase::Transport | Phase::Retreat | Phase::Done => at(lift(place), place_yaw),
+            Phase::Lower | Phase::Release => at(place + Vec3::new(0.0, 0.0, 0.002), place_yaw),
         }
     }
 
@@ -1139,21 +1136,17 @@ impl Episode {
                 target_q[slot] = v;
             }
             let closed = self.current.close_gripper;
-            if let Gripper::Fingers { slots, .. } = &self.task_arm.gripper
-                && closed
-            {
-                // Closed fingers are pushed by the grip force alone, not held at a position.
-                for &slot in slots {
-                    target_q[slot] = q[slot];
-                }
+            // Closed fingers are pushed by the grip force alone, not held at a position.
+            let gripping: &[usize] = match &self.task_arm.gripper {
+                Gripper::Fingers { slots, .. } if closed => slots,
+                _ => &[],
+            };
+            for &slot in gripping {
+                target_q[slot] = q[slot];
             }
             let mut tau = self.pd.torques(&self.arm.model, &q, &qd, &target_q);
-            if let Gripper::Fingers { slots, .. } = &self.task_arm.gripper
-                && closed
-            {
-                for &slot in slots {
-                    tau[slot] = -grip_force;
-                }
+            for &slot in gripping {
+                tau[slot] = -grip_force;
             }
             for (i, &slot) in self.task_arm.slots.iter().enumerate() {
                 self.out.max_tracking_error = self
@@ -1173,7 +1166,8 @@ impl Episode {
                 self.out.collided = true;
             }
             let q_now = self.arm.q();
-            let jerk = self.measured.push(&self.task_arm.chain_q(&q_now), dt);
+            let chain_now = self.task_arm.chain_q(&q_now);
+            let jerk = self.measured.push(&chain_now, dt);
             let command_jerk = self.commanded.push(&self.q_filtered, dt);
             if record_live {
                 let arr = |v: &[f64]| -> [f64; ARM] {
@@ -1183,7 +1177,7 @@ impl Episode {
                     t: self.arm.time(),
                     target: arr(&self.q_cmd),
                     tracked: arr(&self.q_filtered),
-                    measured: arr(&self.task_arm.chain_q(&q_now)),
+                    measured: arr(&chain_now),
                     tool_commanded: cmd_tool.unwrap_or_default(),
                     tool: self.arm.link_pose(self.task_arm.tool).translation,
                     command_jerk,
@@ -1253,9 +1247,12 @@ impl Episode {
         }
     }
 
-    /// The arm as the task sees it (its tool link, gripper and start pose).
-    pub fn task_arm(&self) -> &TaskArm {
-        &self.task_arm
+    /// Runs the episode headless to its end and gives the final outcome.
+    pub fn run_to_end(mut self) -> Result<Outcome, SimError> {
+        while !self.finished() {
+            self.step_period()?;
+        }
+        Ok(self.outcome())
     }
 
     /// The outcome so far (final once [`Episode::finished`]).
@@ -1282,11 +1279,7 @@ impl Episode {
 
 /// Runs one pick-and-place episode headless, to the end.
 pub fn run_episode(model: &Model, seed: u64, cfg: &PickPlaceConfig) -> Result<Outcome, SimError> {
-    let mut episode = Episode::new(model, seed, cfg)?;
-    while !episode.finished() {
-        episode.step_period()?;
-    }
-    Ok(episode.outcome())
+    Episode::new(model, seed, cfg)?.run_to_end()
 }
 
 #[cfg(test)]
