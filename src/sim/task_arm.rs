@@ -154,7 +154,7 @@ impl TaskArm {
 
 /// How the arm of `model` holds the cube with `tool` as its tool link: its own fingers (see
 /// [`Gripper::Fingers`]) or, without them, a suction cup.
-pub fn gripper(model: &Model, tool: usize, chain: &Chain) -> Gripper {
+fn gripper(model: &Model, tool: usize, chain: &Chain) -> Gripper {
     // Fingers: independent prismatic joints hanging from a link on the way to the tool
     // (the hand), not on the chain itself.
     let above: Vec<usize> = {
@@ -199,13 +199,12 @@ pub fn gripper(model: &Model, tool: usize, chain: &Chain) -> Gripper {
 }
 
 /// The tool link that carries a suction cup in the task on `model`, if the task runs on it
-/// with one (what the app draws at the tool).
+/// with one (what the app draws at the tool): the same test as the task's own.
 pub fn suction_tool(model: &Model) -> Option<usize> {
-    let tool = tool_link(model);
-    let chain = Chain::new(model, tool);
-    ((MIN_JOINTS..=MAX_JOINTS).contains(&chain.dof())
-        && gripper(model, tool, &chain) == Gripper::Suction)
-        .then_some(tool)
+    TaskArm::for_model(model)
+        .ok()
+        .filter(|arm| arm.gripper == Gripper::Suction)
+        .map(|arm| arm.tool)
 }
 
 #[cfg(test)]
@@ -247,6 +246,17 @@ mod tests {
         assert!(e.contains("out of this arm's reach"), "{e}");
         assert!(!e.contains('\n'));
         assert!(TaskArm::for_model(&crate::robot::test_arms::ur_style()).is_ok());
+    }
+
+    /// The cup is drawn exactly where the task would use one.
+    #[test]
+    fn the_cup_is_drawn_only_where_the_task_holds_by_suction() {
+        let iiwa = Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf")).expect("iiwa");
+        assert_eq!(suction_tool(&iiwa), iiwa.link_index("iiwa_link8"));
+        let panda = Model::from_urdf_str(crate::robot::panda::URDF).expect("panda");
+        assert_eq!(suction_tool(&panda), None);
+        let small = crate::robot::test_arms::ur_style_scaled(1.0 / 3.0);
+        assert_eq!(suction_tool(&small), None);
     }
 
     #[test]
