@@ -459,6 +459,9 @@ fn transport_bar(
     Ok(())
 }
 
+/// The colour of notices and load warnings below and over the view.
+const NOTICE_AMBER: egui::Color32 = egui::Color32::from_rgb(255, 200, 90);
+
 fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64) {
     ui.horizontal(|ui| {
         if sim.available() {
@@ -502,10 +505,7 @@ fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64)
         if let Some(text) = &notice.text
             && now - notice.since < 8.0
         {
-            ui.colored_label(
-                egui::Color32::from_rgb(255, 200, 90),
-                format!("{} {text}", l.t(notice.key)),
-            );
+            ui.colored_label(NOTICE_AMBER, format!("{} {text}", l.t(notice.key)));
         }
     });
 }
@@ -549,7 +549,7 @@ fn load_warnings(
     }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
-    let amber = egui::Color32::from_rgb(255, 200, 90);
+    let amber = NOTICE_AMBER;
     egui::Window::new("load_warnings")
         .title_bar(false)
         .resizable(false)
