@@ -144,6 +144,10 @@ fn bad_app_arguments_are_one_line_errors() {
         (vec!["--lesson", "nope"], "unknown lesson"),
         (vec!["--size", "12x"], "WxH"),
         (vec!["--size", "10x10"], "64 to 16384"),
+        (
+            vec!["--graphics", "ultra"],
+            "possible values: auto, full, light",
+        ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_armtutor"))
             .args(&args)

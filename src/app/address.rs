@@ -4,10 +4,18 @@
 //! `?lesson=jacobian&step=3&seed=7&lang=zh&presenter&teach&section=singularity`: the app's
 //! own keys, then the lesson's settings (see `crate::kit::LessonParams`).
 
-use crate::cli::{AppArgs, LangArg};
+use crate::cli::{AppArgs, GraphicsArg, LangArg};
 
 /// The keys of the address that are not lesson settings.
-pub const APP_KEYS: [&str; 6] = ["lesson", "step", "seed", "lang", "presenter", "teach"];
+pub const APP_KEYS: [&str; 7] = [
+    "lesson",
+    "step",
+    "seed",
+    "lang",
+    "presenter",
+    "teach",
+    "graphics",
+];
 
 /// What the address names.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -19,6 +27,8 @@ pub struct Scene {
     pub zh: bool,
     pub presenter: bool,
     pub teach: bool,
+    /// Written only when not `auto`, so a link made on a fast machine stays automatic.
+    pub graphics: GraphicsArg,
     /// The lesson's settings.
     pub params: Vec<(String, String)>,
 }
@@ -40,6 +50,9 @@ pub fn pairs(scene: &Scene) -> Vec<(String, String)> {
     }
     if scene.teach {
         put("teach", String::new());
+    }
+    if scene.graphics != GraphicsArg::Auto {
+        put("graphics", scene.graphics.name().into());
     }
     out.extend(
         scene
@@ -73,6 +86,9 @@ pub fn args(pairs: &[(String, String)]) -> AppArgs {
         },
         presenter: get("presenter").is_some(),
         teach: get("teach").is_some(),
+        graphics: get("graphics")
+            .and_then(GraphicsArg::from_name)
+            .unwrap_or_default(),
         params: pairs
             .iter()
             .filter(|(k, _)| !k.is_empty() && !APP_KEYS.contains(&k.as_str()))
@@ -101,6 +117,7 @@ mod tests {
             zh: true,
             presenter: true,
             teach: false,
+            graphics: GraphicsArg::Light,
             params: owned(&[("section", "singularity"), ("ghosts", "1")]),
         };
         let p = pairs(&scene);
@@ -112,6 +129,7 @@ mod tests {
                 ("seed", "7"),
                 ("lang", "zh"),
                 ("presenter", ""),
+                ("graphics", "light"),
                 ("section", "singularity"),
                 ("ghosts", "1"),
             ])
@@ -122,7 +140,14 @@ mod tests {
         assert_eq!(a.seed, Some(7));
         assert_eq!(a.lang, LangArg::Zh);
         assert!(a.presenter && !a.teach);
+        assert_eq!(a.graphics, GraphicsArg::Light);
         assert_eq!(a.params, scene.params);
+        // The default is left out of the link.
+        let auto = Scene {
+            graphics: GraphicsArg::Auto,
+            ..scene
+        };
+        assert!(pairs(&auto).iter().all(|(k, _)| k != "graphics"));
     }
 
     #[test]
@@ -131,5 +156,9 @@ mod tests {
         assert_eq!((a.lesson, a.step, a.seed), (None, None, None));
         assert_eq!(args(&owned(&[("step", "0")])).step, None);
         assert_eq!(args(&owned(&[("step", "400")])).step, None);
+        let g = |v: &str| args(&owned(&[("graphics", v)])).graphics;
+        assert_eq!(g("light"), GraphicsArg::Light);
+        assert_eq!(g(" full"), GraphicsArg::Full);
+        assert_eq!(g("ultra"), GraphicsArg::Auto, "unknown: the default");
     }
 }

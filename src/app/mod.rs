@@ -8,6 +8,7 @@ pub mod actions;
 pub mod address;
 pub mod capture;
 pub mod convert;
+pub mod graphics;
 pub mod robot;
 pub mod scene;
 pub mod sim;
@@ -81,6 +82,18 @@ impl Plugin for ArmtutorPlugin {
 
 /// Opens the window (or renders a screenshot, or runs the frame-time bench). Returns what to
 /// print on standard output (the bench report), or a one-line error.
+/// The page's `<canvas id="armtutor">`, where there is one.
+fn web_canvas() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let document = web_sys::window()?.document()?;
+        document.get_element_by_id(web::CANVAS_ID)?;
+        Some(format!("#{}", web::CANVAS_ID))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
 pub fn run(opts: StartOptions) -> Result<String, String> {
     let model = load_model(opts.urdf.as_deref())?;
     if let Some(name) = &opts.args.lesson
@@ -108,8 +121,9 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
                 primary_window: Some(Window {
                     title: "armtutor".into(),
                     resolution: WindowResolution::new(w, h),
-                    // In the browser: draw into the page's canvas and follow its size.
-                    canvas: cfg!(target_arch = "wasm32").then(|| "#armtutor".to_string()),
+                    // In the browser: draw into the page's canvas and follow its size (on a
+                    // page without one, such as wasm-server-runner's, into a new canvas).
+                    canvas: web_canvas(),
                     fit_canvas_to_parent: true,
                     // Screenshots and benches must not wait for vsync or a focused window.
                     present_mode: if headless_run {
@@ -157,6 +171,9 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
             step: opts.args.step.map(|n| n.saturating_sub(1)),
         },
         scene::ScenePlugin,
+        graphics::GraphicsPlugin {
+            asked: opts.args.graphics,
+        },
         visuals::VisualsPlugin,
         ui::UiPlugin {
             presenter: opts.args.presenter,

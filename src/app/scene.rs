@@ -96,9 +96,11 @@ fn setup(
         Transform::from_xyz(1.6, 1.1, 1.6).looking_at(Vec3::ZERO, Vec3::Y),
         cam,
     ));
-    // A warm key light with shadows and a cool fill from the other side.
+    // A warm key light with shadows and a cool fill from the other side (not in the browser:
+    // WebGL2 draws one directional light).
     commands.spawn((
         Name::new("Key light"),
+        super::graphics::KeyLight,
         DirectionalLight {
             illuminance: lux::OVERCAST_DAY,
             shadow_maps_enabled: true,
@@ -112,6 +114,7 @@ fn setup(
         }
         .build(),
     ));
+    #[cfg(not(target_arch = "wasm32"))]
     commands.spawn((
         Name::new("Fill light"),
         DirectionalLight {

@@ -191,6 +191,8 @@ fn spawn_ui_camera(mut commands: Commands) {
         Name::new("UI camera"),
         bevy_egui::PrimaryEguiContext,
         Camera2d,
+        // egui smooths its own edges; multisampling would only cost time.
+        Msaa::Off,
         bevy::camera::visibility::RenderLayers::none(),
         Camera {
             // Above the 3D view and the transform gizmo's overlay camera.

@@ -53,9 +53,12 @@ impl Plugin for WebPlugin {
         install_file_handlers();
         app.add_systems(Startup, publish_lessons)
             .add_systems(PreUpdate, deliver_uploads)
-            .add_systems(Last, keep_the_address);
+            .add_systems(Last, (keep_the_address, announce_the_first_frame));
     }
 }
+
+/// The id of the page's canvas (wasm/index.html).
+pub const CANVAS_ID: &str = "armtutor";
 
 /// The id of the hidden `<input type=file>` behind "Open URDF".
 const FILE_INPUT_ID: &str = "armtutor-file";
@@ -149,6 +152,22 @@ fn deliver_uploads(mut load: MessageWriter<LoadUrdf>) {
     }
 }
 
+/// Tells the page (an `armtutor-first-frame` event on `window`) once the first complete frame
+/// has been drawn (see [`super::graphics::FirstFrame`]); the loader keeps its overlay, saying
+/// what is happening, until then.
+fn announce_the_first_frame(first: Res<super::graphics::FirstFrame>, mut said: Local<bool>) {
+    if *said || first.after_updates.is_none() {
+        return;
+    }
+    *said = true;
+    if let (Some(window), Ok(event)) = (
+        web_sys::window(),
+        web_sys::Event::new("armtutor-first-frame"),
+    ) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
 /// Puts the lessons on the page as `window.armtutorLessons` (`[{id, steps}]`, in picker
 /// order), so the smoke test tours what the app declares rather than a list of its own.
 fn publish_lessons(registry: Res<crate::kit::LessonRegistry>) {
@@ -174,6 +193,7 @@ fn keep_the_address(
     lang: Res<Lang>,
     ui: Res<UiState>,
     mode: Res<State<DriveMode>>,
+    graphics: Res<super::graphics::Graphics>,
     mut last: Local<Vec<(String, String)>>,
 ) {
     let owned = params.owner.is_some() && params.owner == lesson.0;
@@ -184,6 +204,7 @@ fn keep_the_address(
         zh: *lang == Lang::Zh,
         presenter: ui.presenter,
         teach: *mode.get() == DriveMode::Teach,
+        graphics: graphics.asked,
         params: if owned {
             params
                 .now

@@ -68,6 +68,10 @@ pub struct AppArgs {
     /// Interface language.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
+    /// How much the 3D view draws: `full` (4x multisampling, the key light's shadows),
+    /// `light` (neither: for software rendering), or `auto` (light on a software renderer).
+    #[arg(long, value_enum, default_value_t = GraphicsArg::Auto)]
+    pub graphics: GraphicsArg,
     /// A setting of the start lesson, as in a shared link (repeatable): `--param euler=ZYX
     /// --param angles=0,90,0`. Unknown keys and malformed values are ignored.
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
@@ -97,6 +101,36 @@ pub enum LangArg {
     En,
     /// 中文 (简体).
     Zh,
+}
+
+/// How much the 3D view draws (see `--graphics`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GraphicsArg {
+    /// Light where the GPU is a software rasterizer, full otherwise.
+    #[default]
+    Auto,
+    /// 4x multisampling and the key light's shadows.
+    Full,
+    /// Neither: several times fewer pixels shaded, for software rendering.
+    Light,
+}
+
+impl GraphicsArg {
+    /// The name used on the command line and in a link.
+    pub fn name(self) -> &'static str {
+        match self {
+            GraphicsArg::Auto => "auto",
+            GraphicsArg::Full => "full",
+            GraphicsArg::Light => "light",
+        }
+    }
+
+    /// The inverse of [`GraphicsArg::name`].
+    pub fn from_name(s: &str) -> Option<GraphicsArg> {
+        [GraphicsArg::Auto, GraphicsArg::Full, GraphicsArg::Light]
+            .into_iter()
+            .find(|g| g.name() == s.trim())
+    }
 }
 
 /// Parses `WxH` (e.g. `1280x720`) into a window size, each side 64 to 16384 pixels.
