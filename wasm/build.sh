@@ -1,62 +1,28 @@
 #!/bin/sh
 # Builds the browser bundle into wasm/dist/ (index.html, armtutor.js, armtutor_bg.wasm): one
-# command from a clean clone, on any machine with Rust.
+# command from a clean clone, on any machine with Rust. The two routes to a wasm32 compiler
+# (rustup's target, or Debian's rustc-web with std built from source) are in wasm/toolchain.sh.
 #
-# Two routes to a wasm32 compiler:
-# - the ordinary one, where rustup's wasm32 target is installed
-#   (`rustup target add wasm32-unknown-unknown`, on macOS, Windows with Git Bash or any Linux):
-#   stable Rust, the prebuilt standard library;
-# - where that target cannot be had (this project's machines: rustup cannot download it), the
-#   recipe in ../shared/docs/wasm-toolchain.md: Debian's rustc-web builds std from source
-#   (-Zbuild-std) and rustup's rust-lld links. A cold build takes 25-35 minutes on 2 cores.
-#
-#   wasm/build.sh                  build (installs what is missing: wasm-bindgen-cli, and on
-#                                  the Debian route its apt packages)
+#   wasm/build.sh                  build (installs what is missing: wasm-bindgen-cli, wasm-opt
+#                                  from npm, and on the Debian route its apt packages)
 #   WASM_ROUTE=rustup|debian wasm/build.sh   force a route
 #   SKIP_OPT=1 wasm/build.sh       skip wasm-opt (faster, larger)
+#   WASM_PANIC_MESSAGES=1 wasm/build.sh      keep panic messages (Debian route; larger)
+#   WASM_MAP=1 wasm/build.sh       also write the linker's map to wasm/dist/armtutor.map, for
+#                                  python3 wasm/size.py (where the bytes go, by crate)
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 OUT="$ROOT/wasm/dist"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WEB:-$HOME/.cache/armtutor-web}"
-# getrandom's browser backend (crypto.getRandomValues), on both routes.
-WEB_RUSTFLAGS='--cfg getrandom_backend="wasm_js"'
-
-ROUTE="${WASM_ROUTE:-}"
-if [ -z "$ROUTE" ]; then
-    if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-        ROUTE=rustup
-    else
-        ROUTE=debian
-    fi
-fi
+. wasm/toolchain.sh
 echo "wasm/build.sh: the $ROUTE route"
 
-if [ "$ROUTE" = rustup ]; then
-    # 1-2. Stable Rust and its prebuilt wasm32 std, the small-code profile `web` (Cargo.toml).
-    RUSTFLAGS="$WEB_RUSTFLAGS" cargo build --profile web --target wasm32-unknown-unknown --bin armtutor
+# 1-2. The crate for wasm32 in the small-code profile `web` (Cargo.toml).
+if [ -n "${WASM_MAP:-}" ]; then
+    MAP="$CARGO_TARGET_DIR/armtutor.map"
+    wasm_cargo rustc --profile web --bin armtutor -- -C link-arg=--Map="$MAP"
 else
-    # 1. Debian's Rust 1.96 and its exact std source (build-std needs the two to match).
-    if [ ! -x /usr/bin/rustc ] || [ ! -d /usr/lib/rustlib/src/rust ]; then
-        if ! command -v apt-get >/dev/null; then
-            echo "wasm/build.sh: no wasm32 target in rustup and no apt-get: run 'rustup target add wasm32-unknown-unknown'" >&2
-            exit 2
-        fi
-        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-        $SUDO apt-get update
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y rustc-web cargo-web rust-web-src
-    fi
-    LLD=$(ls "$HOME"/.rustup/toolchains/*/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld 2>/dev/null | head -1)
-    if [ -z "$LLD" ]; then
-        echo "wasm/build.sh: no rust-lld in ~/.rustup (the rustup toolchain ships it)" >&2
-        exit 2
-    fi
-    # 2. The crate for wasm32, std built from source, small-code profile `web` (Cargo.toml).
-    env PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
-        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$LLD" \
-        RUSTFLAGS="$WEB_RUSTFLAGS" \
-        /usr/bin/cargo build --profile web --target wasm32-unknown-unknown \
-        -Zbuild-std=std,panic_abort --bin armtutor
+    wasm_cargo build --profile web --bin armtutor
 fi
 WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/web/armtutor.wasm"
 
@@ -74,19 +40,20 @@ wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name armtutor "
 if [ -z "${SKIP_OPT:-}" ]; then
     BIN="$ROOT/wasm/node_modules/.bin/wasm-opt"
     if [ ! -x "$BIN" ] && command -v npm >/dev/null; then
-        (cd "$ROOT/wasm" && npm install --no-save --no-audit --no-fund binaryen@132)
+        (cd "$ROOT/wasm" && npm install --no-audit --no-fund)
     fi
     [ -x "$BIN" ] || BIN=$(command -v wasm-opt || true)
     if [ -z "$BIN" ]; then
         echo "wasm/build.sh: no wasm-opt (install Node.js, or binaryen); the bundle is larger" >&2
     else
-        "$BIN" -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-            --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$BIN" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+            --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
             "$OUT/armtutor_bg.wasm" -o "$OUT/armtutor_bg.wasm.opt"
         mv "$OUT/armtutor_bg.wasm.opt" "$OUT/armtutor_bg.wasm"
     fi
 fi
 cp "$ROOT/wasm/index.html" "$ROOT/wasm/loader.js" "$OUT/"
+[ -z "${WASM_MAP:-}" ] || cp "$MAP" "$OUT/armtutor.map"
 RAW=$(wc -c < "$OUT/armtutor_bg.wasm" | tr -d ' ')
 GZ=$(gzip -9 -c "$OUT/armtutor_bg.wasm" | wc -c | tr -d ' ')
 BR=""

@@ -74,22 +74,31 @@ window.addEventListener("error", (e) => {
   error.textContent = `${e.message} (the browser console has the details)`;
 });
 
+// The app says when it has drawn its first complete frame (see `announce_the_first_frame`
+// in src/app/web.rs); until then the overlay stays and says what is happening. On a software
+// renderer each of the first frames (shaders built, meshes uploaded) can hold the page for
+// a second or more.
+window.addEventListener("armtutor-first-frame", () => {
+  phase("first-frame");
+  document.getElementById("loading").style.display = "none";
+}, { once: true });
+
 try {
   const module = await load(new URL("./armtutor_bg.wasm", import.meta.url));
   status.textContent = "Starting…";
   fill.style.width = "100%";
   document.getElementById("armtutor").focus();
-  // Hide the overlay once the app is running; winit may leave init() by an exception it
-  // uses for control flow, which is not an error.
-  requestAnimationFrame(() => requestAnimationFrame(() => {
-    document.getElementById("loading").style.display = "none";
-  }));
+  // Let the text reach the screen before init() holds the page.
+  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok)));
   await init({ module_or_path: module }).catch((e) => {
+    // winit leaves init() by an exception it uses for control flow, which is not an error.
     if (!String(e).includes("Using exceptions for control flow")) throw e;
   });
   // init() returns when the app has been built (plugins, resources, the first lesson's set-up)
   // and hands its loop to the browser: what follows until the first frame is drawing.
   phase("start");
+  if (document.getElementById("loading").style.display !== "none")
+    status.textContent = "Preparing the 3D view…";
 } catch (e) {
   status.textContent = "armtutor could not start.";
   error.textContent = String(e);

@@ -1,0 +1,60 @@
+# Shared by wasm/build.sh and wasm/check.sh (sourced, POSIX sh): picks the route to a wasm32
+# compiler and defines `wasm_cargo SUBCOMMAND ARGS...`, which runs cargo for the
+# wasm32-unknown-unknown target on that route, in the web build's target folder.
+#
+# - The ordinary route, where rustup's wasm32 target is installed
+#   (`rustup target add wasm32-unknown-unknown`, on macOS, Windows with Git Bash or any Linux):
+#   stable Rust, the prebuilt standard library.
+# - Where that target cannot be had (this project's machines: rustup cannot download it), the
+#   recipe in ../shared/docs/wasm-toolchain.md: Debian's rustc-web builds std from source
+#   (-Zbuild-std) and rustup's rust-lld links. WASM_ROUTE=rustup|debian forces a route.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WEB:-$HOME/.cache/armtutor-web}"
+# getrandom's browser backend (crypto.getRandomValues), and WebAssembly SIMD (every browser
+# with WebGL2 since 2021-23 has it; without it the font rasterizer's SIMD layer compiles to
+# half a megabyte of scalar code), on both routes.
+WEB_RUSTFLAGS='--cfg getrandom_backend="wasm_js" -Ctarget-feature=+simd128'
+
+ROUTE="${WASM_ROUTE:-}"
+if [ -z "$ROUTE" ]; then
+    if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+        ROUTE=rustup
+    else
+        ROUTE=debian
+    fi
+fi
+
+if [ "$ROUTE" = debian ]; then
+    # Debian's Rust 1.96 and its exact std source (build-std needs the two to match).
+    if [ ! -x /usr/bin/rustc ] || [ ! -d /usr/lib/rustlib/src/rust ]; then
+        if ! command -v apt-get >/dev/null; then
+            echo "wasm: no wasm32 target in rustup and no apt-get: run 'rustup target add wasm32-unknown-unknown'" >&2
+            exit 2
+        fi
+        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustc-web cargo-web rust-web-src >/dev/null
+    fi
+    LLD=$(ls "$HOME"/.rustup/toolchains/*/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld 2>/dev/null | head -1)
+    if [ -z "$LLD" ]; then
+        echo "wasm: no rust-lld in ~/.rustup (the rustup toolchain ships it)" >&2
+        exit 2
+    fi
+    # This route's compiler takes unstable flags, which make the module smaller: no file and
+    # line in panic messages, and (unless WASM_PANIC_MESSAGES=1) panics that stop at once
+    # without formatting a message; the page says the app stopped either way.
+    SMALL="-Zlocation-detail=none"
+    [ -n "${WASM_PANIC_MESSAGES:-}" ] || SMALL="$SMALL -Zunstable-options -Cpanic=immediate-abort"
+fi
+
+wasm_cargo() {
+    sub=$1; shift
+    if [ "$ROUTE" = rustup ]; then
+        RUSTFLAGS="$WEB_RUSTFLAGS" cargo "$sub" --target wasm32-unknown-unknown "$@"
+    else
+        env PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+            CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$LLD" \
+            RUSTFLAGS="$WEB_RUSTFLAGS $SMALL" \
+            /usr/bin/cargo "$sub" --target wasm32-unknown-unknown \
+            -Zbuild-std=std,panic_abort "$@"
+    fi
+}
