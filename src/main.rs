@@ -24,19 +24,34 @@ fn main() -> ExitCode {
         #[cfg(feature = "app")]
         Some(cli::Command::Bench(bench)) => start_app(&args, Some(bench)),
         Some(command) => match cli::run(command) {
-            Ok(out) => {
-                print!("{out}");
-                if !out.ends_with('\n') {
-                    println!();
-                }
-                ExitCode::SUCCESS
-            }
+            Ok(out) if out.ends_with('\n') => emit(&out),
+            Ok(out) => emit(&format!("{out}\n")),
             Err(e) => {
                 eprintln!("armtutor: error: {e}");
                 ExitCode::from(2)
             }
         },
         None => start_app(&args, None),
+    }
+}
+
+/// Writes a command's output. A reader that stops early (`armtutor simulate ... | head`) closes
+/// the pipe: that ends the output quietly, as it does for other command-line tools, instead of
+/// a panic.
+#[cfg(not(target_arch = "wasm32"))]
+fn emit(out: &str) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("armtutor: error: writing the output: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -51,10 +66,7 @@ fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
         lessons: armtutor::lessons::ALL,
     };
     match armtutor::app::run(opts) {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
-        }
+        Ok(out) => emit(&out),
         Err(e) => {
             eprintln!("armtutor: error: {e}");
             ExitCode::from(2)

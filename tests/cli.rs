@@ -628,3 +628,29 @@ fn dynamics_on_the_panda_is_consistent_and_bad_input_is_one_line() {
     assert_one_line_error(&["dynamics", arm, "--q", q, "--qdd", "1,2"], "--qdd");
     assert_one_line_error(&["dynamics", "/no/such/file.urdf", "--q", "0"], "file.urdf");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // Over 64 KB of JSON (the pipe's buffer) to a reader that has already gone, as with
+    // `armtutor simulate ... | head -c 100`: the write fails with a broken pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_armtutor"))
+        .args([
+            "simulate",
+            "urdf/kuka_iiwa14.urdf",
+            "--passive",
+            "--q0",
+            "0,0.5,0,-1,0,1,0",
+            "--duration",
+            "5",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
