@@ -1,8 +1,12 @@
 //! One physics step of the Panda under the PD + gravity controller (torques from our RNEA and
-//! CRBA, then a rapier step at 240 Hz). Run: `cargo bench --features sim --bench sim`.
+//! CRBA, then a rapier step at 240 Hz); one step of the passive iiwa 14 falling at 1000 Hz (the
+//! `simulate --passive` default); and a whole scripted pick-and-place episode (table, cube,
+//! grasp), whose physics step count is printed so the time per step can be read off.
+//! Run: `cargo bench --no-default-features --features sim --bench sim`.
 //! Simulated seconds per wall second = (1/240 s) / (time per step).
 
 use armtutor::robot::Model;
+use armtutor::sim::policy::{PickPlaceConfig, run_episode};
 use armtutor::sim::{ArmWorld, JointPd};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -39,6 +43,33 @@ fn bench(c: &mut Criterion) {
             arm.apply_joint_torques(&tau).expect("finite");
             arm.step().expect("finite");
         })
+    });
+    g.finish();
+
+    let iiwa = Model::from_urdf_file("urdf/kuka_iiwa14.urdf").expect("bundled arm");
+    let q0 = [0.0, 0.5, 0.0, -1.0, 0.0, 1.0, 0.0];
+    let mut fall = ArmWorld::new(iiwa, &q0, 1.0 / 1000.0).expect("world");
+    let mut g = c.benchmark_group("physics_passive");
+    let mut n = 0u32;
+    g.bench_function("iiwa14_1000hz_step", |b| {
+        b.iter(|| {
+            // Two simulated seconds of falling, then from the top again.
+            n += 1;
+            if n.is_multiple_of(2000) {
+                fall.set_q(&q0);
+            }
+            fall.step().expect("finite");
+        })
+    });
+    g.finish();
+
+    let cfg = PickPlaceConfig::default();
+    let steps = run_episode(&model, 0, &cfg).expect("episode").trace.len();
+    eprintln!("task scene: the seed-0 episode is {steps} physics steps at 240 Hz");
+    let mut g = c.benchmark_group("physics_task");
+    g.sample_size(10);
+    g.bench_function("panda_pick_place_episode_seed0", |b| {
+        b.iter(|| run_episode(&model, 0, &cfg).expect("episode"))
     });
     g.finish();
 }

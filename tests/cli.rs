@@ -629,6 +629,8 @@ fn dynamics_on_the_panda_is_consistent_and_bad_input_is_one_line() {
     assert_one_line_error(&["dynamics", "/no/such/file.urdf", "--q", "0"], "file.urdf");
 }
 
+// `simulate` writes the most (the core-only build has no simulator).
+#[cfg(feature = "sim")]
 #[test]
 fn a_reader_that_stops_early_ends_the_output_quietly() {
     // Over 64 KB of JSON (the pipe's buffer) to a reader that has already gone, as with
