@@ -69,7 +69,10 @@ fn bench(c: &mut Criterion) {
         ..PickPlaceConfig::default()
     };
     // The trace has one row per physics step.
-    let steps = run_episode(&model, 0, &traced).expect("episode").trace.len();
+    let steps = run_episode(&model, 0, &traced)
+        .expect("episode")
+        .trace
+        .len();
     eprintln!("task scene: the seed-0 episode is {steps} physics steps at 240 Hz");
     let mut g = c.benchmark_group("physics_task");
     g.sample_size(10);
