@@ -80,8 +80,6 @@ impl Plugin for ArmtutorPlugin {
     }
 }
 
-/// Opens the window (or renders a screenshot, or runs the frame-time bench). Returns what to
-/// print on standard output (the bench report), or a one-line error.
 /// The page's `<canvas id="armtutor">`, where there is one.
 fn web_canvas() -> Option<String> {
     #[cfg(target_arch = "wasm32")]
@@ -94,6 +92,8 @@ fn web_canvas() -> Option<String> {
     None
 }
 
+/// Opens the window (or renders a screenshot, or runs the frame-time bench). Returns what to
+/// print on standard output (the bench report), or a one-line error.
 pub fn run(opts: StartOptions) -> Result<String, String> {
     let model = load_model(opts.urdf.as_deref())?;
     if let Some(name) = &opts.args.lesson
