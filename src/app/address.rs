@@ -5,6 +5,7 @@
 //! own keys, then the lesson's settings (see `crate::kit::LessonParams`).
 
 use crate::cli::{AppArgs, GraphicsArg, LangArg};
+use clap::ValueEnum;
 
 /// The keys of the address that are not lesson settings.
 pub const APP_KEYS: [&str; 7] = [
@@ -51,8 +52,11 @@ pub fn pairs(scene: &Scene) -> Vec<(String, String)> {
     if scene.teach {
         put("teach", String::new());
     }
-    if scene.graphics != GraphicsArg::Auto {
-        put("graphics", scene.graphics.name().into());
+    // The name `--graphics` takes.
+    if let Some(name) = scene.graphics.to_possible_value()
+        && scene.graphics != GraphicsArg::Auto
+    {
+        put("graphics", name.get_name().to_string());
     }
     out.extend(
         scene
@@ -87,7 +91,7 @@ pub fn args(pairs: &[(String, String)]) -> AppArgs {
         presenter: get("presenter").is_some(),
         teach: get("teach").is_some(),
         graphics: get("graphics")
-            .and_then(GraphicsArg::from_name)
+            .and_then(|g| GraphicsArg::from_str(g.trim(), false).ok())
             .unwrap_or_default(),
         params: pairs
             .iter()

@@ -115,24 +115,6 @@ pub enum GraphicsArg {
     Light,
 }
 
-impl GraphicsArg {
-    /// The name used on the command line and in a link.
-    pub fn name(self) -> &'static str {
-        match self {
-            GraphicsArg::Auto => "auto",
-            GraphicsArg::Full => "full",
-            GraphicsArg::Light => "light",
-        }
-    }
-
-    /// The inverse of [`GraphicsArg::name`].
-    pub fn from_name(s: &str) -> Option<GraphicsArg> {
-        [GraphicsArg::Auto, GraphicsArg::Full, GraphicsArg::Light]
-            .into_iter()
-            .find(|g| g.name() == s.trim())
-    }
-}
-
 /// Parses `WxH` (e.g. `1280x720`) into a window size, each side 64 to 16384 pixels.
 pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
     let (w, h) = s
