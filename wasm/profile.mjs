@@ -8,34 +8,14 @@
 //   W=640 H=360 node wasm/profile.mjs ...      at another window size
 // After wasm/build.sh; writes the CPU profile to wasm/profile.cpuprofile (Chromium's DevTools
 // open it).
-import { chromium } from "playwright-core";
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import { dist, launchChromium, serveDist } from "./harness.mjs";
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const dist = path.join(here, "dist");
 const query = process.argv[2] || "lesson=frames";
 const millis = Number(process.argv[3] || 12000);
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-const server = http.createServer((req, res) => {
-  const file = path.join(dist, decodeURIComponent(new URL(req.url, "http://x").pathname));
-  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  res.writeHead(200, {
-    "Content-Type": types[path.extname(file)] || "application/octet-stream",
-    "Content-Length": fs.statSync(file).size,
-  });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-});
+const { origin, server } = await serveDist();
+const browser = await launchChromium();
 const page = await browser.newPage({
   viewport: { width: Number(process.env.W || 1280), height: Number(process.env.H || 720) },
 });
@@ -66,7 +46,7 @@ const cdp = await page.context().newCDPSession(page);
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 1000 });
 await cdp.send("Profiler.start");
-await page.goto(`http://127.0.0.1:${server.address().port}/index.html?${query}`);
+await page.goto(`${origin}/index.html?${query}`);
 await page.waitForTimeout(millis);
 const { profile } = await cdp.send("Profiler.stop");
 const { calls, frames } = await page.evaluate(() => window.__profile);
@@ -109,4 +89,4 @@ const wasm = [...self.entries()].filter(([k]) => k.startsWith("wasm-function")).
 console.log(`  page thread ${(total / 1e6).toFixed(1)} s: wasm ${(wasm / 1e6).toFixed(1)} s, ` +
   [...self.entries()].filter(([k]) => !k.startsWith("wasm-function")).sort((a, b) => b[1] - a[1])
     .slice(0, 5).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)} s`).join(", "));
-fs.writeFileSync(path.join(here, "profile.cpuprofile"), JSON.stringify(profile));
+fs.writeFileSync(path.join(dist, "..", "profile.cpuprofile"), JSON.stringify(profile));

@@ -4,41 +4,14 @@
 // blank canvas, any console error, a request that leaves the page's origin, or an address that
 // lost the scene.
 // Run: wasm/smoke.sh (after wasm/build.sh).
-import { chromium } from "playwright-core";
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import { dist, launchChromium, serveDist } from "./harness.mjs";
 
-const dist = path.resolve(path.dirname(new URL(import.meta.url).pathname), "dist");
 const shot = process.argv[2] || path.join(dist, "..", "smoke.png");
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-
-const server = http.createServer((req, res) => {
-  const file = path.join(dist, decodeURIComponent(new URL(req.url, "http://x").pathname));
-  const target = file.endsWith(path.sep) ? path.join(file, "index.html") : file;
-  if (!target.startsWith(dist) || !fs.existsSync(target) || fs.statSync(target).isDirectory()) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  res.writeHead(200, {
-    "Content-Type": types[path.extname(target)] || "application/octet-stream",
-    "Content-Length": fs.statSync(target).size,
-  });
-  fs.createReadStream(target).pipe(res);
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const { origin, server } = await serveDist();
+const browser = await launchChromium();
 const problems = [];
 // The message of the trap thrown on purpose at the end (see 4.).
 const TRAP = "smoke test: a trap on purpose";
