@@ -443,29 +443,11 @@ fn write_trace(
         .iter()
         .map(|&ji| m.joints[ji].name.as_str())
         .collect();
-    let mut out = String::from("t");
-    for prefix in ["q", "qd", "tau"] {
-        for n in &names {
-            let _ = write!(out, ",{prefix}_{n}");
-        }
-    }
-    out.push_str(",tool_x,tool_y,tool_z,tool_qw,tool_qx,tool_qy,tool_qz");
-    for i in 1..=7 {
-        let _ = write!(out, ",action_{i}");
-    }
-    out.push_str(",gripper_closed\n");
+    let mut out = crate::sim::history::csv_header(&names);
+    out.push('\n');
     for r in rows {
-        let _ = write!(out, "{}", r.t);
-        for x in
-            r.q.iter()
-                .chain(&r.qd)
-                .chain(&r.tau)
-                .chain(&r.tool)
-                .chain(&r.action)
-        {
-            let _ = write!(out, ",{x}");
-        }
-        let _ = writeln!(out, ",{}", u8::from(r.close_gripper));
+        out.push_str(&crate::sim::history::csv_row(r, names.len()));
+        out.push('\n');
     }
     std::fs::write(path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

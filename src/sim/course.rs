@@ -192,6 +192,13 @@ impl ChunkPolicy for PassAt {
         let post = obstacle().center;
         vec![Vec3::new(post.x + self.offset, post.y, tool.z)]
     }
+
+    fn boxed_clone(&self) -> Box<dyn ChunkPolicy> {
+        Box::new(PassAt {
+            offset: self.offset,
+            asked: self.asked,
+        })
+    }
 }
 
 /// Action-chunk windows over the successful demonstrations.
@@ -307,6 +314,19 @@ impl ChunkPolicy for SampledPolicy {
             log.push(points.clone());
         }
         points.into_iter().take(EXECUTE).collect()
+    }
+
+    /// The copy's chunk log is its own (a copy of the chunks so far): what a copy samples
+    /// later is not drawn as the original's.
+    fn boxed_clone(&self) -> Box<dyn ChunkPolicy> {
+        let log = self.chunks.lock().map(|l| l.clone()).unwrap_or_default();
+        Box::new(SampledPolicy {
+            set: self.set.clone(),
+            source: self.source.clone(),
+            sampler: self.sampler.clone(),
+            rng: self.rng.clone(),
+            chunks: Arc::new(std::sync::Mutex::new(log)),
+        })
     }
 }
 

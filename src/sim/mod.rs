@@ -2,6 +2,7 @@
 
 pub mod control;
 pub mod course;
+pub mod history;
 pub mod policy;
 pub mod reach;
 pub mod task_arm;

@@ -223,6 +223,15 @@ impl Side {
 /// tool positions to pass next, given the (commanded) tool position now.
 pub trait ChunkPolicy: Send + Sync {
     fn chunk(&mut self, tool: Vec3) -> Vec<Vec3>;
+    /// A copy in the same state (its random stream included), that asked the same questions
+    /// answers the same: an episode copied mid-run goes on exactly as the original.
+    fn boxed_clone(&self) -> Box<dyn ChunkPolicy>;
+}
+
+impl Clone for Box<dyn ChunkPolicy> {
+    fn clone(&self) -> Self {
+        self.boxed_clone()
+    }
 }
 
 /// Where cubes start and are placed on the table: x and y ranges (m, base frame). An arm the
@@ -368,7 +377,7 @@ const ARM: usize = panda::ARM;
 pub const HOVER: f64 = 0.12;
 
 /// Running RMS of the third finite difference `(x₃ − 3x₂ + 3x₁ − x₀)/dt³` of a signal.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Jerk {
     last: Vec<Vec<f64>>,
     sum_sq: f64,
@@ -403,6 +412,7 @@ impl Jerk {
 }
 
 /// The scripted policy: a phase machine over its belief of the commanded arm configuration.
+#[derive(Clone)]
 struct Planner {
     chain: Chain,
     cfg: PickPlaceConfig,
@@ -420,7 +430,8 @@ struct Planner {
     policy: Option<Box<dyn ChunkPolicy>>,
     chunks_asked: usize,
     /// A learned policy that chooses the translation of every task-space action.
-    reach: Option<Box<dyn ReachPolicy>>,
+    /// Shared: it has no state of its own (`translate` takes `&self`).
+    reach: Option<std::sync::Arc<dyn ReachPolicy>>,
     /// (position error to the phase's target, translation sent) for every task-space action
     /// planned and kept: demonstrations for behaviour cloning.
     pairs: Vec<ReachPair>,
@@ -687,6 +698,10 @@ impl Planner {
 
 /// A pick-and-place episode that advances one control period at a time, so a caller (the app,
 /// a test) can watch it, change the action mode between periods, or run it to the end.
+///
+/// A clone is the episode at this instant (physics, policy, random streams, logs) and steps on
+/// exactly as the original would.
+#[derive(Clone)]
 pub struct Episode {
     pub arm: ArmWorld,
     pub scenario: Scenario,
@@ -715,6 +730,8 @@ pub struct Episode {
     measured: Jerk,
     commanded: Jerk,
     out: Outcome,
+    /// The joint torques of the last physics step (zeros before the first).
+    last_tau: Vec<f64>,
 }
 
 /// Salt of the chunk noise's seed, so it is independent of the scenario drawn from the seed.
@@ -828,12 +845,13 @@ impl Episode {
                 collided: false,
                 chunks: Vec::new(),
             },
+            last_tau: vec![0.0; model.dof()],
         })
     }
 
     /// Lets a learned policy choose the translation of every task-space action.
     pub fn set_reach_policy(&mut self, policy: Box<dyn ReachPolicy>) {
-        self.planner.reach = Some(policy);
+        self.planner.reach = Some(std::sync::Arc::from(policy));
     }
 
     /// The (position error, translation) pairs of the task-space actions planned and kept.
@@ -854,6 +872,37 @@ impl Episode {
 
     pub fn phase(&self) -> Phase {
         self.planner.phase
+    }
+
+    /// The action space the planner sends its actions in.
+    pub fn mode(&self) -> ActionMode {
+        self.planner.mode
+    }
+
+    /// The arm now, as a row of the trace: joint values, speeds, the torques of the last
+    /// physics step, the tool pose, the action being executed.
+    pub fn trace_row(&self) -> TraceRow {
+        let t = self.arm.link_pose(self.task_arm.tool);
+        let quat = crate::math::Quat::from_matrix(&t.rotation).to_wxyz();
+        TraceRow {
+            t: self.arm.time(),
+            q: self.arm.q(),
+            qd: self.arm.qd(),
+            tau: self.last_tau.clone(),
+            tool: [
+                t.translation.x,
+                t.translation.y,
+                t.translation.z,
+                quat[0],
+                quat[1],
+                quat[2],
+                quat[3],
+            ],
+            action: self.current.values,
+            close_gripper: self.current.close_gripper,
+            target: self.q_cmd.clone(),
+            command: self.q_filtered.clone(),
+        }
     }
 
     /// True once the policy is done and every planned action has been executed, or time is up.
@@ -1159,6 +1208,7 @@ impl Episode {
                 self.suction(closed);
             }
             self.arm.apply_joint_torques(&tau)?;
+            self.last_tau.clone_from(&tau);
             self.arm.step()?;
             if let Some(o) = self.obstacle
                 && self.arm.touching(o)
@@ -1192,27 +1242,8 @@ impl Episode {
                 }
             }
             if record {
-                let t = self.arm.link_pose(self.task_arm.tool);
-                let quat = crate::math::Quat::from_matrix(&t.rotation).to_wxyz();
-                self.out.trace.push(TraceRow {
-                    t: self.arm.time(),
-                    q: q_now,
-                    qd: self.arm.qd(),
-                    tau,
-                    tool: [
-                        t.translation.x,
-                        t.translation.y,
-                        t.translation.z,
-                        quat[0],
-                        quat[1],
-                        quat[2],
-                        quat[3],
-                    ],
-                    action: self.current.values,
-                    close_gripper: self.current.close_gripper,
-                    target: self.q_cmd.clone(),
-                    command: self.q_filtered.clone(),
-                });
+                let row = self.trace_row();
+                self.out.trace.push(row);
             }
         }
         self.q_prev_cmd = self.q_cmd.clone();
@@ -1653,5 +1684,68 @@ mod behaviour_tests {
         }
         // 50 periods of 20 ms are one second: 240 physics steps (periods of 5 and 4 steps).
         assert!((ep.arm.time() - 1.0).abs() < 1e-9, "{}", ep.arm.time());
+    }
+}
+
+#[cfg(test)]
+mod clone_tests {
+    use super::*;
+
+    /// Steps `episode` to its end, returning every period's joint values and cube pose.
+    fn run(mut episode: Episode) -> (Vec<Vec<f64>>, Outcome) {
+        let mut path = Vec::new();
+        while !episode.finished() {
+            episode.step_period().unwrap();
+            let mut row = episode.arm.q();
+            let cube = episode.arm.body_pose(episode.cube).unwrap();
+            row.extend(cube.translation.iter());
+            path.push(row);
+        }
+        (path, episode.outcome())
+    }
+
+    #[test]
+    fn a_copy_taken_mid_grasp_goes_on_bit_for_bit_as_the_original() {
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let cfg = PickPlaceConfig {
+            record_trace: true,
+            ..PickPlaceConfig::default()
+        };
+        let mut episode = Episode::new(&model, 4, &cfg).unwrap();
+        // Into the lift: the fingers hold the cube, contacts and warm-start impulses are live.
+        while episode.phase() != Phase::Lift {
+            episode.step_period().unwrap();
+        }
+        for _ in 0..5 {
+            episode.step_period().unwrap();
+        }
+        let copy = episode.clone();
+        let (a, oa) = run(episode);
+        let (b, ob) = run(copy);
+        assert!(oa.success, "{oa:?}");
+        assert_eq!(a, b);
+        assert_eq!(oa, ob);
+    }
+
+    #[test]
+    fn a_copy_of_a_sampling_policy_draws_the_same_chunks() {
+        use crate::sim::course;
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let demos: Vec<course::Demo> = (0..6)
+            .map(|seed| course::demonstration(&model, seed).unwrap())
+            .collect();
+        let set = std::sync::Arc::new(course::chunk_set(&demos).unwrap());
+        let policy =
+            course::SampledPolicy::new(set, course::Source::Exact, course::default_sampler(), 9);
+        let mut episode = Episode::new(&model, 9, &course::config()).unwrap();
+        episode.set_chunk_policy(Box::new(policy));
+        for _ in 0..60 {
+            episode.step_period().unwrap();
+        }
+        let copy = episode.clone();
+        let (a, oa) = run(episode);
+        let (b, ob) = run(copy);
+        assert_eq!(a, b);
+        assert_eq!(oa, ob);
     }
 }

@@ -111,6 +111,7 @@ fn shape_frame(shape: &Shape) -> Transform {
 }
 
 /// A movable joint in the multibody.
+#[derive(Clone)]
 struct SimJoint {
     model_joint: usize,
     handle: MultibodyJointHandle,
@@ -139,6 +140,44 @@ pub struct ArmWorld {
     /// The arm's energy at the start plus all work done on it by the joint torques (J); unset
     /// until the first step after a build or `set_q` (rapier fills in the bodies' masses there).
     energy_budget: Option<f64>,
+}
+
+/// A copy of the world at this instant that steps on exactly as the original does: every body,
+/// collider, joint, contact and island is copied (with the solver's warm-start impulses);
+/// only rapier's per-step scratch space (pipelines, CCD workspace) starts empty, as it does
+/// before every step anyway. The timeline keeps such copies to restart a run from a moment.
+impl Clone for ArmWorld {
+    fn clone(&self) -> ArmWorld {
+        let w = &self.world;
+        let world = PhysicsWorld {
+            gravity: w.gravity,
+            integration_parameters: w.integration_parameters,
+            physics_pipeline: PhysicsPipeline::new(),
+            collision_pipeline: CollisionPipeline::new(),
+            islands: w.islands.clone(),
+            broad_phase: w.broad_phase.clone(),
+            narrow_phase: w.narrow_phase.clone(),
+            bodies: w.bodies.clone(),
+            colliders: w.colliders.clone(),
+            impulse_joints: w.impulse_joints.clone(),
+            multibody_joints: w.multibody_joints.clone(),
+            soft_bodies: w.soft_bodies.clone(),
+            ccd_solver: CCDSolver::new(),
+        };
+        ArmWorld {
+            world,
+            model: self.model.clone(),
+            bodies: self.bodies.clone(),
+            link_body: self.link_body.clone(),
+            joints: self.joints.clone(),
+            q0: self.q0.clone(),
+            items: self.items.clone(),
+            steps: self.steps,
+            resets: self.resets,
+            applied: self.applied.clone(),
+            energy_budget: self.energy_budget,
+        }
+    }
 }
 
 fn vector(v: &Vec3) -> Vector {
