@@ -2,13 +2,15 @@
 //! message. One system applies them all at the start of the drive phase, in the order they
 //! were sent, so no panel changes the robot or the physics while egui lays out a frame.
 
-use super::robot::{ArmSet, Robot};
+use super::robot::{ArmSet, Notice, Robot};
 use super::sim::{DriveMode, SPEEDS, Scenario, Sim};
 use super::teach::Teach;
+use super::timeline::{self, TimelineCmd};
 use super::ui::Shortcut;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonRegistry};
+use crate::sim::history::Source;
 use crate::sim::policy::ActionMode;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
@@ -41,6 +43,8 @@ pub enum Action {
     /// Make this link the tool (the arm panel's choice): the overlays follow it and the task
     /// restarts steering it, or falls back to teach mode with the reason.
     Tool(usize),
+    /// The timeline: show a moment, step, go live, branch, export.
+    Timeline(TimelineCmd),
 }
 
 pub struct ActionsPlugin;
@@ -60,7 +64,7 @@ struct PendingPose(Option<Vec<f64>>);
 
 /// Everything an action can change.
 #[derive(SystemParam)]
-pub struct Targets<'w> {
+pub struct Targets<'w, 's> {
     sim: ResMut<'w, Sim>,
     robot: ResMut<'w, Robot>,
     teach: Option<ResMut<'w, Teach>>,
@@ -71,6 +75,10 @@ pub struct Targets<'w> {
     mode: Option<Res<'w, State<DriveMode>>>,
     next_mode: Option<ResMut<'w, NextState<DriveMode>>>,
     pending: ResMut<'w, PendingPose>,
+    held: Option<ResMut<'w, timeline::Held>>,
+    notice: Option<ResMut<'w, Notice>>,
+    time: Option<Res<'w, Time>>,
+    commands: Commands<'w, 's>,
 }
 
 fn apply_actions(mut actions: MessageReader<Action>, mut targets: Targets) {
@@ -84,7 +92,7 @@ fn apply_actions(mut actions: MessageReader<Action>, mut targets: Targets) {
     }
 }
 
-impl Targets<'_> {
+impl Targets<'_, '_> {
     fn set_mode(&mut self, want: DriveMode) {
         // Without the task there is only teach mode.
         let want = if self.sim.available() {
@@ -165,6 +173,57 @@ impl Targets<'_> {
                     }
                 }
             }
+            Action::Timeline(cmd) => self.timeline(cmd),
+        }
+    }
+
+    fn post(&mut self, key: &'static str, text: String) {
+        let now = self.time.as_ref().map_or(0.0, |t| t.elapsed_secs_f64());
+        if let Some(n) = &mut self.notice {
+            n.post(key, text, now);
+        }
+    }
+
+    fn timeline(&mut self, cmd: TimelineCmd) {
+        match cmd {
+            TimelineCmd::Show(i) => self.sim.show(i),
+            TimelineCmd::Step(n) => self.sim.step_timeline(n),
+            TimelineCmd::Seconds(s) => self.sim.step_timeline_seconds(s),
+            TimelineCmd::Live => self.sim.go_live(),
+            TimelineCmd::Branch => {
+                let Some((_, frame)) = self.sim.viewed() else {
+                    return;
+                };
+                match frame.source {
+                    Source::Physics => {
+                        if self.sim.branch() {
+                            self.set_mode(DriveMode::Simulate);
+                        }
+                    }
+                    Source::Teach => {
+                        // The user's arm goes on from the pose shown.
+                        let q = frame.row.q.clone();
+                        self.sim.go_live();
+                        if let Some(held) = &mut self.held {
+                            held.0 = None;
+                        }
+                        self.apply(Action::Pose { q, teach: true });
+                    }
+                }
+            }
+            TimelineCmd::ExportCsv => {
+                let csv = timeline::timeline_csv(&self.sim, &self.robot);
+                match timeline::save_file("armtutor-timeline", "csv", csv.as_bytes()) {
+                    Ok(place) => self.post("notice_saved", place),
+                    Err(e) => self.post("notice_not_saved", e),
+                }
+            }
+            TimelineCmd::Screenshot => {
+                let now = self.time.as_ref().map_or(0.0, |t| t.elapsed_secs_f64());
+                if let Some(notice) = &mut self.notice {
+                    timeline::take_screenshot(&mut self.commands, notice, now);
+                }
+            }
         }
     }
 
@@ -176,11 +235,19 @@ impl Targets<'_> {
                     ui.help = !ui.help;
                 }
             }
-            Shortcut::PlayPause => sim.playing = !sim.playing,
-            Shortcut::Step => {
-                sim.playing = false;
-                sim.request_step();
+            Shortcut::PlayPause => {
+                if sim.viewed().is_some() {
+                    // Play resumes the live run (B plays on from the moment shown instead).
+                    sim.go_live();
+                    sim.playing = true;
+                } else {
+                    sim.playing = !sim.playing;
+                }
             }
+            Shortcut::Step => sim.step_timeline(1),
+            Shortcut::Back => sim.step_timeline(-1),
+            Shortcut::Branch => self.timeline(TimelineCmd::Branch),
+            Shortcut::Screenshot => self.timeline(TimelineCmd::Screenshot),
             Shortcut::Reset => {
                 let seed = sim.seed;
                 let _ = sim.restart(&self.robot.model, seed);

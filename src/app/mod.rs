@@ -14,6 +14,7 @@ pub mod scene;
 pub mod sim;
 pub mod steps;
 pub mod teach;
+pub mod timeline;
 pub mod ui;
 pub mod visuals;
 #[cfg(target_arch = "wasm32")]
@@ -69,6 +70,7 @@ impl Plugin for ArmtutorPlugin {
                 robot::RobotPlugin,
                 sim::SimPlugin,
                 teach::TeachPlugin,
+                timeline::TimelinePlugin,
                 actions::ActionsPlugin,
                 steps::StepsPlugin { start: self.step },
             ));

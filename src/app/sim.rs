@@ -7,6 +7,7 @@
 use super::robot::{ArmSet, Notice, Robot};
 use crate::math::Transform as Pose;
 use crate::robot::{Model, panda};
+use crate::sim::history::{Frame, History, Source};
 use crate::sim::policy::{
     ActionMode, ChunkPolicy, Episode, Obstacle, Outcome, Phase, PickPlaceConfig, ReachPolicy,
 };
@@ -114,6 +115,14 @@ struct Snapshot {
     cube: Pose,
 }
 
+/// A moment of the timeline being shown instead of the live run.
+struct View {
+    /// The frame's number in the history (see [`History::number`]).
+    number: u64,
+    /// The episode as it was then (physics frames), for everything that reads the episode.
+    episode: Option<Episode>,
+}
+
 impl Snapshot {
     fn of(episode: &Episode) -> Snapshot {
         Snapshot {
@@ -153,6 +162,12 @@ pub struct Sim {
     scenario: Option<Scenario>,
     /// The tool link the task steers, when the user chose one (else the automatic choice).
     tool: Option<usize>,
+    /// Every control period of the last five minutes, for the timeline.
+    pub history: History,
+    /// The live episode's run in the history.
+    run: Option<u64>,
+    /// The moment shown instead of the live run, while the timeline is scrubbed.
+    view: Option<View>,
 }
 
 impl Default for Sim {
@@ -176,6 +191,9 @@ impl Default for Sim {
             period: PickPlaceConfig::default().control_period,
             scenario: None,
             tool: None,
+            history: History::default(),
+            run: None,
+            view: None,
         }
     }
 }
@@ -222,8 +240,103 @@ impl Sim {
         let snap = Snapshot::of(&episode);
         self.previous = Some(snap.clone());
         self.current = Some(snap);
+        self.run = Some(self.history.start_run(&episode, seed));
+        self.view = None;
         self.episode = Some(episode);
         Ok(())
+    }
+
+    /// The frame of the timeline shown instead of the live run, if any.
+    pub fn viewed(&self) -> Option<(usize, &Frame)> {
+        let i = self.history.index_of(self.view.as_ref()?.number)?;
+        Some((i, self.history.frame(i)?))
+    }
+
+    /// Shows the moment at `index` of the history (pausing the physics); an index past the
+    /// newest frame goes back to the live run.
+    pub fn show(&mut self, index: usize) {
+        if index + 1 >= self.history.len() && self.episode.is_some() {
+            // The newest frame is the live run's present.
+            self.view = None;
+            return;
+        }
+        let Some(frame) = self.history.frame(index) else {
+            return;
+        };
+        let episode = match frame.source {
+            Source::Physics => self.history.episode_at(index).ok(),
+            Source::Teach => None,
+        };
+        self.playing = false;
+        self.view = Some(View {
+            number: self.history.number(index),
+            episode,
+        });
+    }
+
+    /// Moves the moment shown by `frames` control periods (negative: back); forward from the
+    /// live run's present steps the physics when paused.
+    pub fn step_timeline(&mut self, frames: i64) {
+        let len = self.history.len();
+        if len == 0 {
+            return;
+        }
+        let now = self.viewed().map_or(len - 1, |(i, _)| i);
+        let to = (now as i64 + frames).clamp(0, len as i64 - 1) as usize;
+        if self.view.is_none() && frames > 0 {
+            self.playing = false;
+            self.request_step();
+        } else if to + 1 >= len {
+            self.view = None;
+        } else {
+            self.show(to);
+        }
+    }
+
+    /// Moves the moment shown by `seconds` of recorded time (negative: back).
+    pub fn step_timeline_seconds(&mut self, seconds: f64) {
+        let len = self.history.len();
+        if len == 0 {
+            return;
+        }
+        let now = self.viewed().map_or(len - 1, |(i, _)| i);
+        let to = self.history.index_after_seconds(now, seconds);
+        if to + 1 >= len {
+            self.view = None;
+        } else if to != now || self.view.is_none() {
+            self.show(to);
+        }
+    }
+
+    /// Back to the live run's present (the moment shown is left as it was).
+    pub fn go_live(&mut self) {
+        self.view = None;
+    }
+
+    /// Makes the moment shown the live run's present: the frames after it are forgotten and
+    /// the physics goes on from it. Returns false for a moment without physics.
+    pub fn branch(&mut self) -> bool {
+        let Some((index, frame)) = self.viewed() else {
+            return false;
+        };
+        let (run, seed) = (frame.run, frame.seed);
+        let Some(episode) = self.view.take().and_then(|v| v.episode) else {
+            return false;
+        };
+        self.history.truncate_after(index);
+        let snap = Snapshot::of(&episode);
+        self.previous = Some(snap.clone());
+        self.current = Some(snap);
+        self.accumulator = 0.0;
+        self.finished_for = 0.0;
+        self.run = Some(run);
+        if let Some(seed) = seed {
+            self.seed = seed;
+        }
+        self.mode = episode.mode();
+        self.episode = Some(episode);
+        self.playing = true;
+        true
     }
 
     /// Steers `tool` (a link index of the model; `None`: the automatic choice) from the next
@@ -234,7 +347,7 @@ impl Sim {
 
     /// The obstacle of the running episode, if it has one.
     pub fn obstacle(&self) -> Option<Obstacle> {
-        self.episode.as_ref()?.scenario.obstacle
+        self.episode()?.scenario.obstacle
     }
 
     /// Runs `scenario` instead of the table scenes (`None`: the table scenes again), restarting
@@ -274,19 +387,45 @@ impl Sim {
     }
 
     pub fn time(&self) -> f64 {
-        self.episode.as_ref().map_or(0.0, |e| e.arm.time())
+        self.episode().map_or(0.0, |e| e.arm.time())
     }
 
     pub fn phase(&self) -> Option<Phase> {
-        self.episode.as_ref().map(|e| e.phase())
+        self.episode().map(|e| e.phase())
     }
 
     pub fn finished(&self) -> bool {
-        self.episode.as_ref().is_some_and(|e| e.finished())
+        self.episode().is_some_and(|e| e.finished())
     }
 
-    pub fn episode(&self) -> Option<&Episode> {
+    /// The running episode, whatever the timeline shows.
+    pub fn live_episode(&self) -> Option<&Episode> {
         self.episode.as_ref()
+    }
+
+    /// The running episode's run in the history.
+    pub fn live_run(&self) -> Option<u64> {
+        self.run
+    }
+
+    /// The moment the timeline shows, as the plots of a run need it: its time in the run, and
+    /// whether it belongs to the running episode (whose signals then surround it).
+    pub fn moment(&self) -> Option<(f64, bool)> {
+        let (_, f) = self.viewed()?;
+        Some((
+            f.row.t,
+            f.source == Source::Physics && Some(f.run) == self.run,
+        ))
+    }
+
+    /// The episode shown: the one at the moment the timeline is scrubbed to, else the live one.
+    pub fn episode(&self) -> Option<&Episode> {
+        match &self.view {
+            Some(View {
+                episode: Some(e), ..
+            }) => Some(e),
+            _ => self.episode.as_ref(),
+        }
     }
 
     /// How far between the last two control periods the shown state is, in [0, 1].
@@ -294,8 +433,12 @@ impl Sim {
         (self.accumulator / self.period).clamp(0.0, 1.0)
     }
 
-    /// The joint values to show: interpolated between the last two periods.
+    /// The joint values to show: interpolated between the last two periods (or those of the
+    /// moment the timeline shows).
     pub fn shown_q(&self) -> Option<Vec<f64>> {
+        if let Some((_, frame)) = self.viewed() {
+            return Some(frame.row.q.clone());
+        }
         let (a, b) = (self.previous.as_ref()?, self.current.as_ref()?);
         let t = self.alpha();
         Some(a.q.iter().zip(&b.q).map(|(x, y)| x + t * (y - x)).collect())
@@ -303,6 +446,10 @@ impl Sim {
 
     /// The cube pose to show (interpolated like the arm) and its edge length.
     pub fn shown_cube(&self) -> Option<(Pose, Pose, f64, f64)> {
+        if let Some((_, Frame { cube: Some(c), .. })) = self.viewed() {
+            let side = self.episode()?.scenario.cube_side;
+            return Some((*c, *c, 1.0, side));
+        }
         let (a, b) = (self.previous.as_ref()?, self.current.as_ref()?);
         let side = self.episode.as_ref()?.scenario.cube_side;
         Some((a.cube, b.cube, self.alpha(), side))
@@ -311,6 +458,11 @@ impl Sim {
     /// Steps whole control periods for `dt` real seconds; at most `max_periods` per call so
     /// a slow frame cannot snowball. Returns an error line if the physics had to reset.
     pub fn advance(&mut self, dt: f64, max_periods: usize) -> Option<String> {
+        if self.view.is_some() {
+            // A past moment is shown: the live run waits.
+            self.step_requested = false;
+            return None;
+        }
         let episode = self.episode.as_mut()?;
         let mut periods = 0;
         let budget = if self.playing {
@@ -332,6 +484,9 @@ impl Sim {
             }
             if let Err(e) = episode.step_period() {
                 error = Some(e.to_string());
+            }
+            if let Some(run) = self.run {
+                self.history.record(run, episode, self.seed);
             }
             self.previous = self.current.take();
             self.current = Some(Snapshot::of(episode));
@@ -418,6 +573,10 @@ fn drive_from_physics(
     }
     if let Some(q) = sim.shown_q() {
         robot.set_q(&q);
+    }
+    if sim.viewed().is_some() {
+        // A past moment is shown: the live episode's ending waits too.
+        return;
     }
     if sim.finished() {
         if sim.finished_for == 0.0 {

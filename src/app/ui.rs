@@ -45,6 +45,9 @@ pub enum Shortcut {
     PreviousStep,
     Lesson(usize),
     NoLesson,
+    Back,
+    Branch,
+    Screenshot,
 }
 
 /// Every shortcut: key, what it does, and the key of its description in the string table.
@@ -53,6 +56,9 @@ pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::F1, "F1", Shortcut::Help, "key_help"),
     (KeyCode::Space, "Space", Shortcut::PlayPause, "key_play"),
     (KeyCode::Period, ".", Shortcut::Step, "key_step"),
+    (KeyCode::Comma, ",", Shortcut::Back, "key_back"),
+    (KeyCode::KeyB, "B", Shortcut::Branch, "key_branch"),
+    (KeyCode::F12, "F12", Shortcut::Screenshot, "key_screenshot"),
     (KeyCode::KeyR, "R", Shortcut::Reset, "key_reset"),
     (KeyCode::KeyN, "N", Shortcut::NextSeed, "key_seed"),
     (KeyCode::BracketLeft, "[", Shortcut::Slower, "key_slower"),
@@ -225,11 +231,21 @@ fn keyboard(
     {
         return;
     }
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
     for &key in keys.get_just_pressed() {
         let Some(shortcut) = shortcut_for(key, registry.lessons.len()) else {
             continue;
         };
         match shortcut {
+            // With Shift, a second of the timeline at a time.
+            Shortcut::Step | Shortcut::Back if shift => {
+                let s = if shortcut == Shortcut::Back {
+                    -1.0
+                } else {
+                    1.0
+                };
+                actions.write(Action::Timeline(super::timeline::TimelineCmd::Seconds(s)));
+            }
             Shortcut::NextStep => {
                 steps.write(StepCommand::Next);
             }
@@ -327,6 +343,9 @@ fn transport_bar(
         .resizable(false)
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -8.0])
         .show(ctx, |ui| {
+            if !presenter || sim.viewed().is_some() {
+                super::timeline::scrub_row(ui, l, &sim, &mut actions);
+            }
             ui.horizontal(|ui| {
                 let teach = *mode.get() == DriveMode::Teach;
                 if sim.available() {

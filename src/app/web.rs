@@ -249,3 +249,25 @@ pub fn copy_link() {
         let _ = window.navigator().clipboard().write_text(&href);
     }
 }
+
+/// Hands `bytes` to the browser as a download named `name`.
+pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let fail = |what: &str| format!("the browser refused the download ({what})");
+    let parts = js_sys::Array::new();
+    parts.push(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| fail("blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail("no document"))?;
+    let link = document
+        .create_element("a")
+        .map_err(|_| fail("link"))?
+        .dyn_into::<web_sys::HtmlElement>()
+        .map_err(|_| fail("link"))?;
+    let _ = link.set_attribute("href", &url);
+    let _ = link.set_attribute("download", name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -253,9 +253,64 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "key_step",
-        "Single step (one control period)",
-        "单步（一个控制周期）",
+        "One control period forward: a single physics step when paused, or the next moment of the timeline (Shift: one second)",
+        "前进一个控制周期：暂停时单步物理仿真，或时间轴上的下一时刻（Shift：一秒）",
     ),
+    (
+        "key_back",
+        "One control period back on the timeline (Shift: one second)",
+        "时间轴后退一个控制周期（Shift：一秒）",
+    ),
+    (
+        "key_branch",
+        "Play on from the moment the timeline shows (the later moments are dropped)",
+        "从时间轴所示时刻继续运行（其后的记录被舍弃）",
+    ),
+    (
+        "key_screenshot",
+        "Save a screenshot (PNG)",
+        "保存截图（PNG）",
+    ),
+    (
+        "timeline_back",
+        "One control period back (,)",
+        "后退一个控制周期（,）",
+    ),
+    (
+        "timeline_forward",
+        "One control period forward (.)",
+        "前进一个控制周期（.）",
+    ),
+    (
+        "timeline_scrub",
+        "The last five minutes: drag to show any moment (arm, cube and readouts as they were)",
+        "最近五分钟：拖动以查看任一时刻（机械臂、方块和读数都回到当时）",
+    ),
+    ("timeline_live", "Live", "实时"),
+    (
+        "timeline_live_tip",
+        "Back to the present of the running episode (Space plays it)",
+        "回到正在运行的回合的当前时刻（空格键播放）",
+    ),
+    ("timeline_branch", "Play from here", "从此处运行"),
+    (
+        "timeline_branch_tip",
+        "Go on from this moment: the physics restarts from the state shown, exactly (B)",
+        "从此刻继续：物理仿真从所示状态精确地重新开始（B）",
+    ),
+    ("timeline_kept", "kept:", "已记录："),
+    (
+        "timeline_csv_tip",
+        "Save the timeline as CSV (the columns of simulate --trace, one row per control period)",
+        "将时间轴保存为 CSV（与 simulate --trace 相同的列，每个控制周期一行）",
+    ),
+    (
+        "screenshot_tip",
+        "Save a screenshot of the window (F12)",
+        "保存窗口截图（F12）",
+    ),
+    ("notice_saved", "Saved:", "已保存："),
+    ("notice_not_saved", "Not saved:", "未保存："),
     ("key_reset", "Reset the episode", "重置本回合"),
     (
         "key_seed",
@@ -461,7 +516,7 @@ mod tests {
         let text: String = TABLE
             .iter()
             .flat_map(|(_, en, zh)| [*en, *zh])
-            .chain(["⏸⏵⏭⟲🖵×◻中文"])
+            .chain(["⏸⏵⏴⏭⟲🖵📷×◻−·中文"])
             .collect();
         let missing = missing_glyphs(&text);
         assert!(

@@ -32,6 +32,14 @@ pub fn fixed_plot(id: &str, height: f32) -> egui_plot::Plot<'static> {
         .allow_scroll(false)
 }
 
+/// The colour of the timeline's cursor in every plot over time.
+pub const MOMENT_COLOR: egui::Color32 = egui::Color32::from_rgb(255, 200, 90);
+
+/// The moment the timeline shows, as a vertical line at `x` in a plot over time.
+pub fn moment_line(plot: &mut egui_plot::PlotUi, x: f64) {
+    plot.vline(egui_plot::VLine::new("", x).color(MOMENT_COLOR).width(2.0));
+}
+
 /// A Bevy colour for egui (sRGB, opaque).
 pub fn egui_color(c: Color) -> egui::Color32 {
     let s = c.to_srgba();

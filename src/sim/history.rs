@@ -36,6 +36,9 @@ pub struct Frame {
     pub phase: Option<Phase>,
     /// The episode's seed (physics runs).
     pub seed: Option<u64>,
+    /// Seconds of recorded time up to this frame, over all runs (a run's start adds none): what
+    /// the scrub bar measures in, whatever each run's control rate.
+    pub clock: f64,
 }
 
 /// A run's seed and the action spaces it was told to use, from which period on.
@@ -127,6 +130,34 @@ impl History {
         (i < self.frames.len()).then_some(i)
     }
 
+    /// Seconds from the frame at `index` to the newest.
+    pub fn seconds_back(&self, index: usize) -> f64 {
+        match (self.frames.get(index), self.frames.back()) {
+            (Some(f), Some(last)) => last.clock - f.clock,
+            _ => 0.0,
+        }
+    }
+
+    /// The index of the frame `seconds` later than the one at `index` (earlier if negative):
+    /// the nearest, within the frames kept.
+    pub fn index_after_seconds(&self, index: usize, seconds: f64) -> usize {
+        let Some(from) = self.frames.get(index) else {
+            return index;
+        };
+        let goal = from.clock + seconds;
+        // Clocks never decrease along the ring.
+        let i = self.frames.partition_point(|f| f.clock < goal);
+        let candidates = [i.saturating_sub(1), i.min(self.frames.len() - 1)];
+        candidates
+            .into_iter()
+            .min_by(|&a, &b| {
+                (self.frames[a].clock - goal)
+                    .abs()
+                    .total_cmp(&(self.frames[b].clock - goal).abs())
+            })
+            .unwrap_or(index)
+    }
+
     /// Checkpoints kept (each a whole copy of an episode).
     pub fn checkpoints(&self) -> usize {
         self.checkpoints.len()
@@ -196,6 +227,7 @@ impl History {
             cube: None,
             phase: None,
             seed: None,
+            clock: 0.0,
         });
     }
 
@@ -274,7 +306,12 @@ impl History {
         id
     }
 
-    fn push(&mut self, frame: Frame) {
+    fn push(&mut self, mut frame: Frame) {
+        frame.clock = match self.frames.back() {
+            Some(last) if last.run == frame.run => last.clock + (frame.row.t - last.row.t).max(0.0),
+            Some(last) => last.clock,
+            None => 0.0,
+        };
         self.frames.push_back(frame);
         while self.frames.len() > self.capacity {
             self.frames.pop_front();
@@ -310,6 +347,7 @@ fn physics_frame(run: u64, episode: &Episode, seed: u64) -> Frame {
         cube: episode.arm.body_pose(episode.cube),
         phase: Some(episode.phase()),
         seed: Some(seed),
+        clock: 0.0,
     }
 }
 

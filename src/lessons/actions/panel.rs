@@ -4,7 +4,7 @@ use super::task::Results;
 use super::*;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
+use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::proportion;
 use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
 use bevy_egui::{EguiContexts, egui};
@@ -27,6 +27,7 @@ pub(super) fn panel(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let episode = sim.as_ref().and_then(|s| s.episode());
+    let plots = Plots::of(sim.as_deref());
     let mode = sim.as_ref().map_or(ActionMode::Task, |s| s.mode);
     lesson_panel(ctx, l.t("lesson_actions"), |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -53,11 +54,11 @@ pub(super) fn panel(
         ui.separator();
         match state.section {
             Section::Space => space_section(ui, &mut state, episode, l),
-            Section::Rate => rate_section(ui, &mut state, episode, l),
+            Section::Rate => rate_section(ui, &mut state, episode, &plots, l),
             Section::Chunks => chunks_section(ui, &mut state, l),
             Section::Ensemble => ensemble_section(ui, &mut state, episode, l),
             Section::Latency => latency_section(ui, &mut state, episode, l),
-            Section::Smooth => smooth_section(ui, &mut state, episode, l),
+            Section::Smooth => smooth_section(ui, &mut state, episode, &plots, l),
             Section::Compare => compare_section(ui, &mut state, &mut results, l),
         }
     });
@@ -133,20 +134,74 @@ fn space_section(ui: &mut egui::Ui, state: &mut ActionsState, episode: Option<&E
     note(ui, l.t("act_reading_note"));
 }
 
-/// The live samples of the last [`PLOT_SECONDS`], oldest first.
-fn plotted(e: &Episode) -> Vec<&LiveSample> {
+/// What the plots over time draw: the episode whose signals they show and, while the timeline
+/// shows a past moment, that moment's time. A moment of the running episode is drawn in the
+/// middle of the running episode's signals, so what came after it shows too; a moment of an
+/// earlier episode ends its own plot.
+struct Plots<'a> {
+    episode: Option<&'a Episode>,
+    moment: Option<f64>,
+}
+
+impl<'a> Plots<'a> {
+    fn of(sim: Option<&'a Sim>) -> Plots<'a> {
+        let Some(sim) = sim else {
+            return Plots {
+                episode: None,
+                moment: None,
+            };
+        };
+        match sim.moment() {
+            Some((t, true)) => Plots {
+                episode: sim
+                    .live_episode()
+                    .filter(|e| e.recent().front().is_some_and(|s| s.t <= t)),
+                moment: Some(t),
+            },
+            Some((t, false)) => Plots {
+                episode: sim.episode(),
+                moment: Some(t),
+            },
+            None => Plots {
+                episode: sim.episode(),
+                moment: None,
+            },
+        }
+        .or(sim.episode())
+    }
+
+    /// Falls back to `episode` when the running one does not reach back to the moment.
+    fn or(mut self, episode: Option<&'a Episode>) -> Plots<'a> {
+        if self.episode.is_none() {
+            self.episode = episode;
+        }
+        self
+    }
+
+    /// Draws the moment's cursor, if a moment is shown.
+    fn cursor(&self, p: &mut egui_plot::PlotUi) {
+        if let Some(t) = self.moment {
+            moment_line(p, t);
+        }
+    }
+}
+
+/// The live samples of the [`PLOT_SECONDS`] plotted, oldest first: the last ones, or, around a
+/// moment shown, those with the moment in the middle (as far as the samples go).
+pub(super) fn plotted(e: &Episode, moment: Option<f64>) -> Vec<&LiveSample> {
     let recent = e.recent();
-    let end = recent.back().map_or(0.0, |s| s.t);
+    let last = recent.back().map_or(0.0, |s| s.t);
+    let end = moment.map_or(last, |t| (t + PLOT_SECONDS / 2.0).min(last));
     recent
         .iter()
-        .filter(|s| s.t >= end - PLOT_SECONDS)
+        .filter(|s| s.t >= end - PLOT_SECONDS && s.t <= end)
         .collect()
 }
 
-/// The last [`PLOT_SECONDS`] of joint `j`: the target, what is tracked, the measured angle.
-fn joint_lines(e: &Episode, j: usize) -> [Vec<[f64; 2]>; 3] {
+/// The plotted [`PLOT_SECONDS`] of joint `j`: the target, what is tracked, the measured angle.
+fn joint_lines(e: &Episode, j: usize, moment: Option<f64>) -> [Vec<[f64; 2]>; 3] {
     let mut lines: [Vec<[f64; 2]>; 3] = Default::default();
-    for s in plotted(e) {
+    for s in plotted(e, moment) {
         lines[0].push([s.t, s.target[j]]);
         lines[1].push([s.t, s.tracked[j]]);
         lines[2].push([s.t, s.measured[j]]);
@@ -154,7 +209,13 @@ fn joint_lines(e: &Episode, j: usize) -> [Vec<[f64; 2]>; 3] {
     lines
 }
 
-fn rate_section(ui: &mut egui::Ui, state: &mut ActionsState, episode: Option<&Episode>, l: Lang) {
+fn rate_section(
+    ui: &mut egui::Ui,
+    state: &mut ActionsState,
+    episode: Option<&Episode>,
+    plots: &Plots,
+    l: Lang,
+) {
     note(ui, l.t("act_rate_intro"));
     ui.horizontal(|ui| {
         ui.label(l.t("act_control_rate"));
@@ -166,16 +227,21 @@ fn rate_section(ui: &mut egui::Ui, state: &mut ActionsState, episode: Option<&Ep
     let mut joint = state.joint + 1;
     ui.add(egui::Slider::new(&mut joint, 1..=7).text(l.t("act_joint_plotted")));
     state.joint = joint - 1;
-    let Some(e) = episode else { return };
-    let [target, tracked, measured] = joint_lines(e, state.joint);
+    let (Some(e), Some(pe)) = (episode, plots.episode) else {
+        return;
+    };
+    // The readout is the shown episode's own (up to the moment); the plot may go past it.
+    let [target, _, measured] = joint_lines(e, state.joint, None);
     let gap = target
         .iter()
         .zip(&measured)
         .map(|(a, b)| (a[1] - b[1]).abs())
         .fold(0.0, f64::max);
+    let [target, tracked, measured] = joint_lines(pe, state.joint, plots.moment);
     fixed_plot("actions_joint", 150.0)
         .legend(Legend::default())
         .show(ui, |p| {
+            plots.cursor(p);
             p.line(Line::new(l.t("act_line_target"), target).color(egui::Color32::WHITE));
             p.line(
                 Line::new(l.t("act_line_tracked"), tracked)
@@ -262,11 +328,11 @@ fn latency_section(
 }
 
 /// RMS jerk per control period of what is tracked and of the arm, over the plotted window.
-fn jerk_lines(e: &Episode) -> [Vec<[f64; 2]>; 2] {
+fn jerk_lines(e: &Episode, moment: Option<f64>) -> [Vec<[f64; 2]>; 2] {
     let steps = (e.config().control_period * e.config().physics_rate)
         .round()
         .max(1.0) as usize;
-    let window = plotted(e);
+    let window = plotted(e, moment);
     let mut lines: [Vec<[f64; 2]>; 2] = Default::default();
     for group in window.chunks(steps) {
         let n = group.len() as f64;
@@ -280,7 +346,13 @@ fn jerk_lines(e: &Episode) -> [Vec<[f64; 2]>; 2] {
     lines
 }
 
-fn smooth_section(ui: &mut egui::Ui, state: &mut ActionsState, episode: Option<&Episode>, l: Lang) {
+fn smooth_section(
+    ui: &mut egui::Ui,
+    state: &mut ActionsState,
+    episode: Option<&Episode>,
+    plots: &Plots,
+    l: Lang,
+) {
     note(ui, l.t("act_smooth_intro"));
     ui.checkbox(&mut state.low_pass, l.t("act_low_pass"));
     ui.add_enabled(
@@ -296,13 +368,14 @@ fn smooth_section(ui: &mut egui::Ui, state: &mut ActionsState, episode: Option<&
         state.penalty,
         egui::Slider::new(&mut state.mu, 0.0..=20.0).text("μ"),
     );
-    if let Some(e) = episode {
-        let [command, arm] = jerk_lines(e);
+    if let (Some(_), Some(pe)) = (episode, plots.episode) {
+        let [command, arm] = jerk_lines(pe, plots.moment);
         ui.label(l.t("act_jerk_plot"));
         fixed_plot("actions_jerk", 130.0)
             .include_y(0.0)
             .legend(Legend::default())
             .show(ui, |p| {
+                plots.cursor(p);
                 p.line(
                     Line::new(l.t("act_line_tracked"), command)
                         .color(egui::Color32::from_rgb(255, 190, 60)),

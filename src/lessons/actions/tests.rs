@@ -204,3 +204,29 @@ fn in_the_app_the_settings_drive_the_physics_and_fill_the_table() {
     let sim = app.world().resource::<Sim>();
     assert!(sim.scenario().is_none() && !sim.repeat_seed);
 }
+
+/// With a moment of the timeline shown, the plots over time centre on it (as far as the
+/// samples go) instead of ending at the newest sample.
+#[test]
+fn the_plots_centre_on_the_moment_the_timeline_shows() {
+    let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+    let cfg = PickPlaceConfig {
+        record_live: true,
+        ..PickPlaceConfig::default()
+    };
+    let mut e = crate::sim::policy::Episode::new(&model, 2, &cfg).unwrap();
+    for _ in 0..100 {
+        e.step_period().unwrap();
+    }
+    let span = |s: &[&crate::sim::policy::LiveSample]| (s[0].t, s[s.len() - 1].t);
+    let (a, b) = span(&super::panel::plotted(&e, None));
+    assert!(
+        (b - 5.0).abs() < 1e-9 && (b - a - 3.0).abs() < 0.01,
+        "{a} {b}"
+    );
+    let (a, b) = span(&super::panel::plotted(&e, Some(2.0)));
+    assert!((a - 0.5).abs() < 0.01 && (b - 3.5).abs() < 0.01, "{a} {b}");
+    // Near the newest sample the window ends there.
+    let (_, b) = span(&super::panel::plotted(&e, Some(4.9)));
+    assert!((b - 5.0).abs() < 1e-9);
+}

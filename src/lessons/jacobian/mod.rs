@@ -207,6 +207,31 @@ mod tests {
         assert!((k_m / k_mm - 1.0).abs() > 0.5, "κ {k_m} in m, {k_mm} in mm");
     }
 
+    /// The w and κ plots put the timeline's cursor at the sample taken when the moment shown
+    /// was the newest.
+    #[test]
+    fn the_history_plots_mark_the_moment_the_timeline_shows() {
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let mut sim = crate::app::sim::Sim::default();
+        sim.restart(&model, 1).unwrap();
+        let mut state = JacobianState::default();
+        for k in 0..10 {
+            sim.advance(0.05, 8);
+            let newest = sim.history.number(sim.history.len() - 1);
+            state.history.push_back(super::state::Sample {
+                t: 100.0 + k as f64,
+                moment: Some(newest),
+                sigma: [1.0; 6],
+                w: 1.0,
+                kappa: 1.0,
+            });
+        }
+        assert_eq!(panel::moment_x(&state, Some(&sim), 109.0), None);
+        // Frame 4 was the newest after the fourth period: the fourth sample (t = 103).
+        sim.show(4);
+        assert_eq!(panel::moment_x(&state, Some(&sim), 109.0), Some(-6.0));
+    }
+
     #[test]
     fn history_keeps_twenty_seconds() {
         use bevy::time::TimeUpdateStrategy;

@@ -2,8 +2,9 @@
 
 use crate::app::actions::Action;
 use crate::app::robot::Robot;
+use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
+use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::Vec3 as RVec3;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
@@ -18,6 +19,7 @@ pub(super) fn panel(
     lang: Res<Lang>,
     ui_state: Res<UiState>,
     mut actions: MessageWriter<Action>,
+    sim: Option<Res<Sim>>,
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());
@@ -45,7 +47,7 @@ pub(super) fn panel(
         });
         ui.separator();
         match state.section {
-            Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, l),
+            Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, sim.as_deref(), l),
             Section::Columns => columns_section(ui, &mut state, &kin, &robot, l),
             Section::Singularity => {
                 preset = singularity_section(ui, &mut state, &kin, l);
@@ -87,19 +89,36 @@ pub(super) fn history_plot(
     label: &str,
     points: Vec<[f64; 2]>,
     color: egui::Color32,
+    cursor: Option<f64>,
 ) {
     fixed_plot(id, 80.0)
         .include_y(0.0)
         .y_axis_label(label.to_string())
         .show(ui, |p| {
-            p.line(Line::new(label.to_string(), points).color(color))
+            p.line(Line::new(label.to_string(), points).color(color));
+            if let Some(x) = cursor {
+                moment_line(p, x);
+            }
         });
+}
+
+/// Where the moment the timeline shows falls in the plotted history (seconds from its end).
+pub(super) fn moment_x(state: &JacobianState, sim: Option<&Sim>, t0: f64) -> Option<f64> {
+    let sim = sim?;
+    let (i, _) = sim.viewed()?;
+    let number = sim.history.number(i);
+    state
+        .history
+        .iter()
+        .find(|s| s.moment.is_some_and(|m| m >= number))
+        .map(|s| s.t - t0)
 }
 
 pub(super) fn ellipsoid_section(
     ui: &mut egui::Ui,
     state: &mut JacobianState,
     kin: &crate::app::robot::ToolKinematics,
+    sim: Option<&Sim>,
     l: Lang,
 ) {
     ui.label(l.t("ellipsoid_intro"));
@@ -156,12 +175,14 @@ pub(super) fn ellipsoid_section(
         .iter()
         .map(|s| [s.t - t0, s.kappa.min(1000.0)])
         .collect();
+    let cursor = moment_x(state, sim, t0);
     history_plot(
         ui,
         "w_plot",
         l.t("manipulability"),
         w,
         egui::Color32::LIGHT_GREEN,
+        cursor,
     );
     history_plot(
         ui,
@@ -169,6 +190,7 @@ pub(super) fn ellipsoid_section(
         l.t("condition_number"),
         k,
         egui::Color32::from_rgb(255, 170, 80),
+        cursor,
     );
     note(ui, l.t("ellipsoid_note"));
 }

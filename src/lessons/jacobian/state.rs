@@ -2,6 +2,7 @@
 //! stepped, the history of the manipulability, and the settings a link carries.
 
 use crate::app::robot::Robot;
+use crate::app::sim::Sim;
 use crate::kit::reset_through_link;
 use crate::lessons::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use bevy::prelude::*;
@@ -31,6 +32,8 @@ pub enum Demand {
 #[derive(Clone, Copy, Debug)]
 pub struct Sample {
     pub t: f64,
+    /// The newest moment of the timeline when the sample was taken (its number).
+    pub moment: Option<u64>,
     pub sigma: [f64; 6],
     pub w: f64,
     pub kappa: f64,
@@ -180,11 +183,24 @@ impl LessonSettings for JacobianState {
 
 /// Keeps [`HISTORY_SECONDS`] of σ, manipulability and condition number for the plots
 /// (recorded even while another lesson is open, so the plot has a past when you switch).
-pub(super) fn record(mut state: ResMut<JacobianState>, robot: Res<Robot>, time: Res<Time>) {
+/// While the timeline shows a past moment the plot holds still, with a cursor at that moment.
+pub(super) fn record(
+    mut state: ResMut<JacobianState>,
+    robot: Res<Robot>,
+    time: Res<Time>,
+    sim: Option<Res<Sim>>,
+) {
     let Some(kin) = &robot.kin else { return };
+    if sim.as_ref().is_some_and(|s| s.viewed().is_some()) {
+        return;
+    }
+    let moment = sim
+        .as_ref()
+        .and_then(|s| s.history.len().checked_sub(1).map(|i| s.history.number(i)));
     let t = time.elapsed_secs_f64();
     state.history.push_back(Sample {
         t,
+        moment,
         sigma: kin.manip.sigma,
         w: kin.manip.manipulability(),
         kappa: kin.manip.condition_number(),

@@ -175,3 +175,29 @@ fn csv_export_round_trips() {
     let broken = text.replacen('\n', "\n1,2\n", 1);
     assert!(parse_csv(&broken).unwrap_err().starts_with("line 2:"));
 }
+
+#[test]
+fn the_clock_measures_recorded_time_across_runs_and_rates() {
+    let mut h = History::new(10_000, 40);
+    // Teach mode at 20 Hz for 1 s, then an episode at its 20 Hz, then teach again.
+    for _ in 0..21 {
+        h.record_pose(&[0.0], 0.05);
+    }
+    assert!((h.seconds_back(0) - 1.0).abs() < 1e-9);
+    let (_, end) = recorded(&mut h, 1, None);
+    let first_physics = 21;
+    assert!((h.frame(first_physics).unwrap().clock - 1.0).abs() < 1e-9);
+    let total = 1.0 + end.arm.time();
+    assert!((h.seconds_back(0) - total).abs() < 1e-9);
+    // A second later is 20 periods later; far past the end stops at the newest frame.
+    assert_eq!(
+        h.index_after_seconds(first_physics, 1.0),
+        first_physics + 20
+    );
+    assert_eq!(
+        h.index_after_seconds(first_physics + 20, -1.0),
+        first_physics
+    );
+    assert_eq!(h.index_after_seconds(5, 1e6), h.len() - 1);
+    assert_eq!(h.index_after_seconds(5, -1e6), 0);
+}

@@ -1,0 +1,487 @@
+//! The timeline: every control period of every run (the physics, and the arm moved by hand in
+//! teach mode) kept for five minutes (`Sim::history`), a scrub bar to show any of those
+//! moments (the arm, the cube and everything read from the episode as they were then), single
+//! steps back and forward, and a branch: play on from the moment shown.
+//!
+//! Also here: the things a run can leave the app as: the timeline as CSV, a screenshot.
+
+use super::actions::Action;
+use super::robot::{ArmSet, Notice, Robot};
+use super::sim::{DriveMode, Sim};
+use crate::kit::i18n::Lang;
+use crate::sim::history::Source;
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+/// What the timeline's controls and keys ask for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TimelineCmd {
+    /// Show the moment at this index of the history.
+    Show(usize),
+    /// Move the moment shown by this many control periods (negative: back).
+    Step(i64),
+    /// Move the moment shown by this many seconds (negative: back).
+    Seconds(f64),
+    /// Back to the live run.
+    Live,
+    /// Play on from the moment shown (the later moments are forgotten).
+    Branch,
+    /// Save the timeline as CSV.
+    ExportCsv,
+    /// Save a PNG of the window.
+    Screenshot,
+}
+
+/// Teach mode records at the task's control rate (20 Hz).
+pub const TEACH_PERIOD: f64 = 0.05;
+
+pub struct TimelinePlugin;
+
+impl Plugin for TimelinePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<TeachClock>()
+            .init_resource::<Held>()
+            .add_systems(
+                Update,
+                (record_teach.run_if(in_state(DriveMode::Teach)), show_viewed)
+                    .chain()
+                    .after(ArmSet::Drive)
+                    .before(ArmSet::Kinematics),
+            );
+    }
+}
+
+/// Real seconds since the last teach-mode frame was recorded.
+#[derive(Resource, Default)]
+struct TeachClock(f64);
+
+/// The teach-mode arm held aside while the timeline shows another moment.
+#[derive(Resource, Default)]
+pub struct Held(pub Option<Vec<f64>>);
+
+/// Records the arm every control period of real time while the user moves it.
+fn record_teach(
+    mut sim: ResMut<Sim>,
+    robot: Res<Robot>,
+    time: Res<Time>,
+    mut clock: ResMut<TeachClock>,
+) {
+    if sim.viewed().is_some() {
+        return;
+    }
+    clock.0 += time.delta_secs_f64();
+    let period = TEACH_PERIOD;
+    let fresh = sim.history.last().is_none_or(|f| f.source != Source::Teach);
+    if fresh || clock.0 >= period {
+        let dt = if fresh { 0.0 } else { clock.0 };
+        sim.history.record_pose(&robot.q, dt);
+        clock.0 = 0.0;
+    }
+}
+
+/// While a moment is shown, the arm is as it was then (in teach mode the user's arm is held
+/// aside and comes back when the timeline goes live).
+fn show_viewed(
+    sim: Res<Sim>,
+    mut robot: ResMut<Robot>,
+    mode: Res<State<DriveMode>>,
+    mut held: ResMut<Held>,
+) {
+    match sim.viewed() {
+        Some((_, frame)) => {
+            if *mode.get() == DriveMode::Teach && held.0.is_none() {
+                held.0 = Some(robot.q.clone());
+            }
+            if robot.q != frame.row.q {
+                robot.set_q(&frame.row.q);
+            }
+        }
+        None => {
+            if let Some(q) = held.0.take()
+                && *mode.get() == DriveMode::Teach
+            {
+                robot.set_q(&q);
+            }
+        }
+    }
+}
+
+/// The scrub bar's length on screen (points).
+const SLIDER_WIDTH: f32 = 420.0;
+
+/// Monospaced text that is never wrapped (a number in a row must not break).
+fn fixed(ui: &mut egui::Ui, text: String) {
+    ui.add(egui::Label::new(egui::RichText::new(text).monospace()).extend());
+}
+
+/// The indices where a run starts, at most one per pixel of the bar.
+fn run_starts(sim: &Sim) -> Vec<usize> {
+    let len = sim.history.len();
+    let per_pixel = (len as f32 / SLIDER_WIDTH).ceil().max(1.0) as usize;
+    let mut out: Vec<usize> = Vec::new();
+    for (i, f) in sim.history.frames().enumerate() {
+        if i > 0 && f.period == 0 && out.last().is_none_or(|&j| i - j >= per_pixel) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The scrub bar: a row of the transport window. Its controls send [`Action::Timeline`].
+pub fn scrub_row(ui: &mut egui::Ui, l: Lang, sim: &Sim, actions: &mut MessageWriter<Action>) {
+    let len = sim.history.len();
+    if len == 0 {
+        return;
+    }
+    let viewed = sim.viewed();
+    let mut send = |cmd| {
+        actions.write(Action::Timeline(cmd));
+    };
+    ui.horizontal(|ui| {
+        if ui.button("⏴").on_hover_text(l.t("timeline_back")).clicked() {
+            send(TimelineCmd::Step(-1));
+        }
+        let mut at = viewed.map_or(len - 1, |(i, _)| i);
+        let slider = egui::Slider::new(&mut at, 0..=len - 1)
+            .show_value(false)
+            .handle_shape(egui::style::HandleShape::Rect { aspect_ratio: 0.5 });
+        ui.spacing_mut().slider_width = SLIDER_WIDTH;
+        let response = ui.add(slider).on_hover_text(l.t("timeline_scrub"));
+        if response.changed() {
+            send(TimelineCmd::Show(at));
+        }
+        // A tick where each run starts (an episode, or a stretch of teach mode).
+        let rect = response.rect;
+        let painter = ui.painter_at(rect);
+        let stroke = egui::Stroke::new(1.0, ui.visuals().weak_text_color());
+        for i in run_starts(sim) {
+            let x = rect.left() + rect.width() * i as f32 / (len - 1).max(1) as f32;
+            painter.vline(x, rect.y_range(), stroke);
+        }
+        if ui
+            .button("⏵")
+            .on_hover_text(l.t("timeline_forward"))
+            .clicked()
+        {
+            send(TimelineCmd::Step(1));
+        }
+        match viewed {
+            Some((i, frame)) => {
+                fixed(ui, format!("−{:.2} s", sim.history.seconds_back(i)));
+                let what = match (frame.source, frame.seed) {
+                    (Source::Physics, Some(seed)) => {
+                        format!("{} {seed} · t = {:.2} s", l.t("seed"), frame.row.t)
+                    }
+                    _ => format!("{} · t = {:.2} s", l.t("teach"), frame.row.t),
+                };
+                ui.label(what);
+                if ui
+                    .button(l.t("timeline_live"))
+                    .on_hover_text(l.t("timeline_live_tip"))
+                    .clicked()
+                {
+                    send(TimelineCmd::Live);
+                }
+                if ui
+                    .button(l.t("timeline_branch"))
+                    .on_hover_text(l.t("timeline_branch_tip"))
+                    .clicked()
+                {
+                    send(TimelineCmd::Branch);
+                }
+            }
+            None => {
+                fixed(
+                    ui,
+                    format!(
+                        "{} {:.0} s",
+                        l.t("timeline_kept"),
+                        sim.history.seconds_back(0)
+                    ),
+                );
+            }
+        }
+        ui.separator();
+        if ui
+            .button("CSV")
+            .on_hover_text(l.t("timeline_csv_tip"))
+            .clicked()
+        {
+            send(TimelineCmd::ExportCsv);
+        }
+        if ui
+            .button("📷")
+            .on_hover_text(l.t("screenshot_tip"))
+            .clicked()
+        {
+            send(TimelineCmd::Screenshot);
+        }
+    });
+}
+
+/// The timeline as CSV, with the robot's joint names in the header.
+pub fn timeline_csv(sim: &Sim, robot: &Robot) -> String {
+    let m = &robot.model;
+    let names: Vec<&str> = m
+        .dof_joints
+        .iter()
+        .map(|&j| m.joints[j].name.as_str())
+        .collect();
+    sim.history.to_csv(&names)
+}
+
+/// Saves `bytes` as a new file named `stem-N.ext` (the first N not taken) in the working
+/// directory; in the browser, downloads it. Returns where it went, or a one-line error.
+pub fn save_file(stem: &str, ext: &str, bytes: &[u8]) -> Result<String, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let name = format!("{stem}.{ext}");
+        super::web::download(&name, bytes)?;
+        Ok(name)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let path = free_name(stem, ext, |p| p.exists());
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(path.display().to_string())
+    }
+}
+
+/// `stem-N.ext` for the first N from 1 that `taken` says is free.
+pub fn free_name(
+    stem: &str,
+    ext: &str,
+    taken: impl Fn(&std::path::Path) -> bool,
+) -> std::path::PathBuf {
+    (1u32..)
+        .map(|n| std::path::PathBuf::from(format!("{stem}-{n}.{ext}")))
+        .find(|p| !taken(p))
+        .unwrap_or_else(|| format!("{stem}.{ext}").into())
+}
+
+/// Asks Bevy for a PNG of the window: a new file on the desktop, a download in the browser.
+pub fn take_screenshot(commands: &mut Commands, notice: &mut Notice, now: f64) {
+    use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+    #[cfg(target_arch = "wasm32")]
+    let path = std::path::PathBuf::from("armtutor.png");
+    #[cfg(not(target_arch = "wasm32"))]
+    let path = free_name("armtutor", "png", |p| p.exists());
+    notice.post("notice_saved", path.display().to_string(), now);
+    commands
+        .spawn(Screenshot::primary_window())
+        .observe(save_to_disk(path));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::widgets::UiState;
+    use crate::robot::Model;
+    use bevy::state::app::StatesPlugin;
+    use bevy::time::TimeUpdateStrategy;
+
+    /// The app's drive on `MinimalPlugins`, one control period (50 ms) per update.
+    fn app() -> App {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, StatesPlugin));
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).expect("the bundled Panda");
+        crate::kit::register_lessons(&mut app, &[], None);
+        app.insert_resource(Robot::new(model))
+            .insert_resource(Lang::En)
+            .insert_resource(UiState {
+                presenter: false,
+                help: false,
+                hide_panels: false,
+            })
+            .init_resource::<Notice>()
+            .insert_resource(TimeUpdateStrategy::ManualDuration(
+                std::time::Duration::from_millis(50),
+            ))
+            .add_plugins((
+                super::super::robot::RobotPlugin,
+                super::super::sim::SimPlugin,
+                super::super::teach::TeachPlugin,
+                TimelinePlugin,
+                super::super::actions::ActionsPlugin,
+            ));
+        app.update();
+        app
+    }
+
+    fn send(app: &mut App, cmd: TimelineCmd) {
+        app.world_mut().write_message(Action::Timeline(cmd));
+        app.update();
+    }
+
+    fn run(app: &mut App, updates: usize) {
+        for _ in 0..updates {
+            app.update();
+        }
+    }
+
+    /// What the app shows: the arm, the episode's clock and phase, the cube, the tool pose the
+    /// kinematics computed from the arm (what the lessons' readouts start from).
+    fn shown(app: &App) -> (Vec<f64>, f64, String, Option<[f64; 3]>, [f64; 3]) {
+        let sim = app.world().resource::<Sim>();
+        let robot = app.world().resource::<Robot>();
+        let cube = sim.shown_cube().map(|(a, _, _, _)| a.translation.into());
+        let tool = robot.poses[robot.tool].translation.into();
+        (
+            robot.q.clone(),
+            sim.time(),
+            format!("{:?}", sim.phase()),
+            cube,
+            tool,
+        )
+    }
+
+    #[test]
+    fn scrubbing_shows_a_recorded_moment_exactly_and_live_comes_back() {
+        let mut app = app();
+        run(&mut app, 80);
+        let (len, frame) = {
+            let sim = app.world().resource::<Sim>();
+            (sim.history.len(), sim.history.frame(30).cloned().unwrap())
+        };
+        assert!(len >= 80, "{len} frames");
+        let live = shown(&app);
+        send(&mut app, TimelineCmd::Show(30));
+        let (q, t, phase, cube, tool) = shown(&app);
+        assert_eq!(q, frame.row.q);
+        assert_eq!(t, frame.row.t);
+        assert_eq!(phase, format!("{:?}", frame.phase));
+        let c = frame.cube.unwrap().translation;
+        assert_eq!(cube, Some([c.x, c.y, c.z]));
+        // The kinematics' tool is the physics tool of that moment (to the FK's rounding).
+        for k in 0..3 {
+            assert!((tool[k] - frame.row.tool[k]).abs() < 1e-9, "{tool:?}");
+        }
+        // Shown moments stay put: the live run waits.
+        run(&mut app, 10);
+        assert_eq!(shown(&app).0, frame.row.q);
+        assert_eq!(app.world().resource::<Sim>().history.len(), len);
+        // Steps back and forward, by one period and (Shift) by a second.
+        send(&mut app, TimelineCmd::Step(-1));
+        assert_eq!(
+            app.world().resource::<Sim>().viewed().map(|v| v.0),
+            Some(29)
+        );
+        send(&mut app, TimelineCmd::Seconds(1.0));
+        assert_eq!(
+            app.world().resource::<Sim>().viewed().map(|v| v.0),
+            Some(49)
+        );
+        send(&mut app, TimelineCmd::Live);
+        assert_eq!(shown(&app), live);
+        app.world_mut()
+            .write_message(Action::Shortcut(super::super::ui::Shortcut::PlayPause));
+        run(&mut app, 5);
+        assert!(app.world().resource::<Sim>().history.len() > len);
+    }
+
+    /// Two apps branch from the same moment: the same future, and the one recorded.
+    #[test]
+    fn branching_from_a_moment_continues_deterministically() {
+        let branch = || {
+            let mut app = app();
+            run(&mut app, 120);
+            let recorded: Vec<Vec<f64>> = app
+                .world()
+                .resource::<Sim>()
+                .history
+                .frames()
+                .skip(61)
+                .take(40)
+                .map(|f| f.row.q.clone())
+                .collect();
+            send(&mut app, TimelineCmd::Show(60));
+            send(&mut app, TimelineCmd::Branch);
+            let sim = app.world().resource::<Sim>();
+            assert!(sim.viewed().is_none() && sim.playing);
+            assert_eq!(sim.history.len(), 62, "frames after the moment are gone");
+            run(&mut app, 40);
+            let after: Vec<Vec<f64>> = app
+                .world()
+                .resource::<Sim>()
+                .history
+                .frames()
+                .skip(61)
+                .take(40)
+                .map(|f| f.row.q.clone())
+                .collect();
+            (recorded, after)
+        };
+        let (recorded, a) = branch();
+        let (_, b) = branch();
+        assert_eq!(a.len(), 40);
+        assert_eq!(a, b);
+        assert_eq!(a, recorded);
+    }
+
+    #[test]
+    fn teach_mode_is_recorded_and_scrubbing_holds_the_users_arm_aside() {
+        let mut app = app();
+        app.world_mut()
+            .write_message(Action::Drive(DriveMode::Teach));
+        run(&mut app, 3);
+        let dof = app.world().resource::<Robot>().q.len();
+        let first = app.world().resource::<Robot>().q.clone();
+        for k in 1..=10 {
+            let mut q = first.clone();
+            q[0] += 0.02 * k as f64;
+            app.world_mut().write_message(Action::Joint(0, q[0]));
+            app.update();
+        }
+        let mine = app.world().resource::<Robot>().q.clone();
+        assert_eq!(mine.len(), dof);
+        let (index, frame) = {
+            let sim = app.world().resource::<Sim>();
+            let i = sim
+                .history
+                .frames()
+                .position(|f| f.source == Source::Teach)
+                .unwrap();
+            (i, sim.history.frame(i).cloned().unwrap())
+        };
+        assert_eq!(frame.row.q, first);
+        send(&mut app, TimelineCmd::Show(index));
+        assert_eq!(app.world().resource::<Robot>().q, first);
+        send(&mut app, TimelineCmd::Live);
+        assert_eq!(app.world().resource::<Robot>().q, mine);
+        // Branching from a teach moment takes that pose up.
+        send(&mut app, TimelineCmd::Show(index + 3));
+        let then = app.world().resource::<Robot>().q.clone();
+        send(&mut app, TimelineCmd::Branch);
+        app.update();
+        assert_eq!(app.world().resource::<Robot>().q, then);
+        assert!(app.world().resource::<Sim>().viewed().is_none());
+    }
+
+    #[test]
+    fn the_csv_export_has_a_row_per_period_and_reads_back() {
+        let mut app = app();
+        run(&mut app, 30);
+        let (sim, robot) = (
+            app.world().resource::<Sim>(),
+            app.world().resource::<Robot>(),
+        );
+        let csv = timeline_csv(sim, robot);
+        let (names, rows) = crate::sim::history::parse_csv(&csv).unwrap();
+        assert_eq!(names.len(), robot.model.dof());
+        assert_eq!(rows.len(), sim.history.len());
+        assert_eq!(
+            rows.last().map(|r| r.q.clone()),
+            sim.history.last().map(|f| f.row.q.clone())
+        );
+    }
+
+    #[test]
+    fn file_names_are_not_reused() {
+        let taken = ["shot-1.png", "shot-2.png"];
+        let p = free_name("shot", "png", |p| {
+            taken.iter().any(|t| p == std::path::Path::new(t))
+        });
+        assert_eq!(p, std::path::PathBuf::from("shot-3.png"));
+    }
+}
