@@ -1,12 +1,14 @@
 //! One physics step of the Panda under the PD + gravity controller (torques from our RNEA and
 //! CRBA, then a rapier step at 240 Hz); one step of the passive iiwa 14 falling at 1000 Hz (the
 //! `simulate --passive` default); and a whole scripted pick-and-place episode (table, cube,
-//! grasp), whose physics step count is printed so the time per step can be read off.
+//! grasp), whose physics step count is printed so the time per step can be read off; and the
+//! timeline's cost of showing a past moment (a checkpoint copied and stepped to the moment).
 //! Run: `cargo bench --no-default-features --features sim --bench sim`.
 //! Simulated seconds per wall second = (1/240 s) / (time per step).
 
 use armtutor::robot::Model;
-use armtutor::sim::policy::{PickPlaceConfig, run_episode};
+use armtutor::sim::history::History;
+use armtutor::sim::policy::{Episode, PickPlaceConfig, run_episode};
 use armtutor::sim::{ArmWorld, JointPd};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -78,6 +80,25 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("panda_pick_place_episode_seed0", |b| {
         b.iter(|| run_episode(&model, 0, &cfg).expect("episode"))
+    });
+    g.finish();
+
+    // The timeline: showing a moment copies the checkpoint before it and steps to it. The
+    // worst case is the period just before the next checkpoint (39 periods of replay).
+    let mut history = History::default();
+    let mut episode = Episode::new(&model, 0, &cfg).expect("episode");
+    let run = history.start_run(&episode, 0);
+    for _ in 0..120 {
+        episode.step_period().expect("step");
+        history.record(run, &episode, 0);
+    }
+    let mut g = c.benchmark_group("timeline");
+    g.sample_size(10);
+    g.bench_function("show_moment_on_a_checkpoint", |b| {
+        b.iter(|| history.episode_at(80).expect("kept"))
+    });
+    g.bench_function("show_moment_worst_case", |b| {
+        b.iter(|| history.episode_at(79).expect("kept"))
     });
     g.finish();
 }
