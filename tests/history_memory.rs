@@ -63,7 +63,11 @@ fn the_timeline_stays_bounded_and_five_minutes_take_under_64_mb() {
     let one = bytes_after(&model, History::new(400, 40), 60.0);
     let three = bytes_after(&model, History::new(400, 40), 180.0);
     let mb = |b: usize| b as f64 / 1e6;
-    eprintln!("20 s ring: {:.2} MB after 1 min, {:.2} MB after 3 min", mb(one), mb(three));
+    eprintln!(
+        "20 s ring: {:.2} MB after 1 min, {:.2} MB after 3 min",
+        mb(one),
+        mb(three)
+    );
     assert!(
         (three as f64) < 1.3 * one as f64 && (one as f64) < 1.3 * three as f64,
         "{one} vs {three} bytes"

@@ -76,6 +76,7 @@ pub struct Targets<'w, 's> {
     next_mode: Option<ResMut<'w, NextState<DriveMode>>>,
     pending: ResMut<'w, PendingPose>,
     held: Option<ResMut<'w, timeline::Held>>,
+    pinned: Option<ResMut<'w, timeline::Pinned>>,
     notice: Option<ResMut<'w, Notice>>,
     time: Option<Res<'w, Time>>,
     commands: Commands<'w, 's>,
@@ -218,6 +219,29 @@ impl Targets<'_, '_> {
                     Err(e) => self.post("notice_not_saved", e),
                 }
             }
+            TimelineCmd::Pin => {
+                let Some(run) = timeline::run_to_pin(&self.sim) else {
+                    return;
+                };
+                let kept = timeline::PinnedRun::from_history(&self.sim.history, run);
+                let seed = kept.as_ref().and_then(|k| k.seed);
+                if let Some(pinned) = &mut self.pinned {
+                    pinned.0 = kept;
+                }
+                // The same seed again, and again after it ends, so a changed setting is
+                // compared on the same scene.
+                if let Some(seed) = seed {
+                    self.sim.repeat_seed = true;
+                    let _ = self.sim.restart(&self.robot.model, seed);
+                    self.set_mode(DriveMode::Simulate);
+                }
+            }
+            TimelineCmd::Unpin => {
+                if let Some(pinned) = &mut self.pinned {
+                    pinned.0 = None;
+                }
+                self.sim.repeat_seed = false;
+            }
             TimelineCmd::Screenshot => {
                 let now = self.time.as_ref().map_or(0.0, |t| t.elapsed_secs_f64());
                 if let Some(notice) = &mut self.notice {
@@ -248,6 +272,14 @@ impl Targets<'_, '_> {
             Shortcut::Back => sim.step_timeline(-1),
             Shortcut::Branch => self.timeline(TimelineCmd::Branch),
             Shortcut::Screenshot => self.timeline(TimelineCmd::Screenshot),
+            Shortcut::Pin => {
+                let pinned = self.pinned.as_ref().is_some_and(|p| p.0.is_some());
+                self.timeline(if pinned {
+                    TimelineCmd::Unpin
+                } else {
+                    TimelineCmd::Pin
+                });
+            }
             Shortcut::Reset => {
                 let seed = sim.seed;
                 let _ = sim.restart(&self.robot.model, seed);

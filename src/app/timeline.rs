@@ -30,6 +30,67 @@ pub enum TimelineCmd {
     ExportCsv,
     /// Save a PNG of the window.
     Screenshot,
+    /// Keep a run aside and replay its seed: the kept run is drawn as a ghost beside the new one
+    /// (A/B). Pins the run of the moment shown, else the last finished run, else the live one.
+    Pin,
+    /// Drop the kept run.
+    Unpin,
+}
+
+/// A run kept aside for comparison: its arm and cube at every control period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PinnedRun {
+    pub seed: Option<u64>,
+    /// (time in the run, joint values, cube pose), one per period.
+    pub frames: Vec<(f64, Vec<f64>, Option<crate::math::Transform>)>,
+}
+
+impl PinnedRun {
+    /// The frames of `run` in `history`.
+    pub fn from_history(history: &crate::sim::history::History, run: u64) -> Option<PinnedRun> {
+        let frames: Vec<_> = history
+            .frames()
+            .filter(|f| f.run == run)
+            .map(|f| (f.row.t, f.row.q.clone(), f.cube))
+            .collect();
+        let seed = history.frames().find(|f| f.run == run)?.seed;
+        Some(PinnedRun { seed, frames })
+    }
+
+    /// The kept arm `t` seconds into its run: the last period at or before `t` (its end after it
+    /// ended, its start before it began).
+    pub fn at(&self, t: f64) -> Option<&(f64, Vec<f64>, Option<crate::math::Transform>)> {
+        let i = self.frames.partition_point(|f| f.0 <= t + 1e-9);
+        self.frames.get(i.saturating_sub(1))
+    }
+
+    /// How long the kept run lasted (s).
+    pub fn duration(&self) -> f64 {
+        self.frames.last().map_or(0.0, |f| f.0)
+    }
+}
+
+/// The run kept for A/B, if any.
+#[derive(Resource, Default)]
+pub struct Pinned(pub Option<PinnedRun>);
+
+/// The colour of the kept run's ghost.
+pub const PINNED_COLOR: Color = Color::srgb(1.0, 0.35, 0.85);
+
+/// The run `Pin` keeps: the moment shown's, else the newest run that has ended (not the live
+/// one), else the live one.
+pub fn run_to_pin(sim: &Sim) -> Option<u64> {
+    if let Some((_, f)) = sim.viewed() {
+        return Some(f.run);
+    }
+    let live = sim.live_run();
+    sim.history
+        .frames()
+        .rev()
+        .filter(|f| f.source == Source::Physics)
+        .map(|f| f.run)
+        .find(|&r| Some(r) != live)
+        .or(live)
 }
 
 /// Teach mode records at the task's control rate (20 Hz).
@@ -41,6 +102,14 @@ impl Plugin for TimelinePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<TeachClock>()
             .init_resource::<Held>()
+            .init_resource::<Pinned>()
+            // Drawn where gizmos exist (not in the headless tests).
+            .add_systems(
+                Update,
+                draw_pinned
+                    .in_set(ArmSet::Views)
+                    .run_if(resource_exists::<bevy::gizmos::config::GizmoConfigStore>),
+            )
             .add_systems(
                 Update,
                 (record_teach.run_if(in_state(DriveMode::Teach)), show_viewed)
@@ -106,6 +175,24 @@ fn show_viewed(
     }
 }
 
+/// The kept run's arm (and cube) at the time of the episode shown, beside it.
+fn draw_pinned(pinned: Res<Pinned>, sim: Res<Sim>, robot: Res<Robot>, mut gizmos: Gizmos) {
+    let Some(run) = &pinned.0 else { return };
+    let Some((_, q, cube)) = run.at(sim.time()) else {
+        return;
+    };
+    if q.len() != robot.model.dof() {
+        return;
+    }
+    super::visuals::draw_skeleton(&mut gizmos, &robot.model, q, PINNED_COLOR);
+    let side = sim.episode().map_or(0.04, |e| e.scenario.cube_side) as f32;
+    if let Some(c) = cube {
+        let mut t = super::convert::transform(c);
+        t.scale = Vec3::splat(side);
+        gizmos.cube(t, PINNED_COLOR);
+    }
+}
+
 /// The scrub bar's length on screen (points).
 const SLIDER_WIDTH: f32 = 420.0;
 
@@ -128,7 +215,13 @@ fn run_starts(sim: &Sim) -> Vec<usize> {
 }
 
 /// The scrub bar: a row of the transport window. Its controls send [`Action::Timeline`].
-pub fn scrub_row(ui: &mut egui::Ui, l: Lang, sim: &Sim, actions: &mut MessageWriter<Action>) {
+pub fn scrub_row(
+    ui: &mut egui::Ui,
+    l: Lang,
+    sim: &Sim,
+    pinned: &Pinned,
+    actions: &mut MessageWriter<Action>,
+) {
     let len = sim.history.len();
     if len == 0 {
         return;
@@ -202,6 +295,32 @@ pub fn scrub_row(ui: &mut egui::Ui, l: Lang, sim: &Sim, actions: &mut MessageWri
             }
         }
         ui.separator();
+        match &pinned.0 {
+            None => {
+                if ui
+                    .button(l.t("timeline_pin"))
+                    .on_hover_text(l.t("timeline_pin_tip"))
+                    .clicked()
+                {
+                    send(TimelineCmd::Pin);
+                }
+            }
+            Some(run) => {
+                let seed = run.seed.map_or(String::new(), |s| format!(" {s}"));
+                ui.colored_label(
+                    super::super::kit::widgets::egui_color(PINNED_COLOR),
+                    format!("{}{seed}", l.t("timeline_pinned")),
+                )
+                .on_hover_text(l.t("timeline_pinned_tip"));
+                if ui
+                    .small_button("✖")
+                    .on_hover_text(l.t("timeline_unpin"))
+                    .clicked()
+                {
+                    send(TimelineCmd::Unpin);
+                }
+            }
+        }
         if ui
             .button("CSV")
             .on_hover_text(l.t("timeline_csv_tip"))
@@ -474,6 +593,49 @@ mod tests {
             rows.last().map(|r| r.q.clone()),
             sim.history.last().map(|f| f.row.q.clone())
         );
+    }
+
+    /// Pinning a finished run replays its seed; with the same settings the live arm is the
+    /// ghost at every period, with another action space it is not.
+    #[test]
+    fn a_pinned_run_is_the_ghost_of_its_replay() {
+        for switch in [false, true] {
+            let mut app = app();
+            app.world_mut().resource_mut::<Sim>().speed = 4.0;
+            while app.world().resource::<Sim>().episodes == 0 {
+                app.update();
+            }
+            run(&mut app, 40);
+            let first = app.world().resource::<Sim>().history.frame(0).unwrap().run;
+            assert_eq!(run_to_pin(app.world().resource::<Sim>()), Some(first));
+            send(&mut app, TimelineCmd::Pin);
+            let (pinned, recorded) = {
+                let sim = app.world().resource::<Sim>();
+                assert_eq!(sim.seed, 1);
+                assert!(sim.repeat_seed);
+                let pinned = app.world().resource::<Pinned>().0.clone().unwrap();
+                let recorded = sim.history.frames().filter(|f| f.run == first).count();
+                (pinned, recorded)
+            };
+            assert_eq!(pinned.frames.len(), recorded);
+            if switch {
+                app.world_mut()
+                    .write_message(Action::ActionSpace(crate::sim::policy::ActionMode::Joint));
+            }
+            let mut differs = false;
+            for _ in 0..40 {
+                app.update();
+                let sim = app.world().resource::<Sim>();
+                let live = sim.live_episode().unwrap();
+                let (t, q, _) = pinned.at(live.arm.time()).unwrap();
+                assert!((t - live.arm.time()).abs() < 1e-9);
+                differs |= *q != live.arm.q();
+            }
+            assert_eq!(differs, switch);
+            send(&mut app, TimelineCmd::Unpin);
+            assert!(app.world().resource::<Pinned>().0.is_none());
+            assert!(!app.world().resource::<Sim>().repeat_seed);
+        }
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub enum Shortcut {
     Back,
     Branch,
     Screenshot,
+    Pin,
 }
 
 /// Every shortcut: key, what it does, and the key of its description in the string table.
@@ -59,6 +60,7 @@ pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::Comma, ",", Shortcut::Back, "key_back"),
     (KeyCode::KeyB, "B", Shortcut::Branch, "key_branch"),
     (KeyCode::F12, "F12", Shortcut::Screenshot, "key_screenshot"),
+    (KeyCode::KeyA, "A", Shortcut::Pin, "key_pin"),
     (KeyCode::KeyR, "R", Shortcut::Reset, "key_reset"),
     (KeyCode::KeyN, "N", Shortcut::NextSeed, "key_seed"),
     (KeyCode::BracketLeft, "[", Shortcut::Slower, "key_slower"),
@@ -332,6 +334,7 @@ fn transport_bar(
     mode: Res<State<DriveMode>>,
     notice: Res<Notice>,
     time: Res<Time>,
+    pinned: Res<super::timeline::Pinned>,
     mut actions: MessageWriter<Action>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -344,7 +347,7 @@ fn transport_bar(
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -8.0])
         .show(ctx, |ui| {
             if !presenter || sim.viewed().is_some() {
-                super::timeline::scrub_row(ui, l, &sim, &mut actions);
+                super::timeline::scrub_row(ui, l, &sim, &pinned, &mut actions);
             }
             ui.horizontal(|ui| {
                 let teach = *mode.get() == DriveMode::Teach;

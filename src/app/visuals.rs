@@ -33,6 +33,22 @@ impl Plugin for VisualsPlugin {
 }
 
 /// A triangle mesh in robot coordinates turned into a Bevy mesh (Y up), scaled.
+/// An arm at `q` drawn as a skeleton in `color`: a line from each joint to the next and a dot
+/// at each joint (ghost arms: another solution, a compared run).
+pub fn draw_skeleton(gizmos: &mut Gizmos, model: &Model, q: &[f64], color: Color) {
+    let poses = model.link_poses(q);
+    for j in &model.joints {
+        let (a, b) = (
+            convert::point(&poses[j.parent].translation),
+            convert::point(&poses[j.child].translation),
+        );
+        gizmos.line(a, b, color);
+        if a.distance(b) > 1e-4 {
+            gizmos.sphere(Isometry3d::from_translation(b), 0.012, color);
+        }
+    }
+}
+
 pub fn mesh_from_triangles(
     positions: &[[f32; 3]],
     normals: Option<&[[f32; 3]]>,

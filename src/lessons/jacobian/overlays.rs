@@ -67,14 +67,7 @@ pub const JOINT_COLORS: [Color; 8] = [
 ];
 
 pub(super) fn draw_skeleton(gizmos: &mut Gizmos, robot: &Robot, q: &[f64], color: Color) {
-    let poses = robot.model.link_poses(q);
-    for j in &robot.model.joints {
-        gizmos.line(
-            convert::point(&poses[j.parent].translation),
-            convert::point(&poses[j.child].translation),
-            color,
-        );
-    }
+    crate::app::visuals::draw_skeleton(gizmos, &robot.model, q, color);
 }
 
 /// How far ahead the ghost arms look: q + h·q̇.
