@@ -77,6 +77,7 @@ pub struct Targets<'w, 's> {
     pending: ResMut<'w, PendingPose>,
     held: Option<ResMut<'w, timeline::Held>>,
     pinned: Option<ResMut<'w, timeline::Pinned>>,
+    frame_times: Option<ResMut<'w, super::profiler::FrameTimes>>,
     notice: Option<ResMut<'w, Notice>>,
     time: Option<Res<'w, Time>>,
     commands: Commands<'w, 's>,
@@ -272,6 +273,11 @@ impl Targets<'_, '_> {
             Shortcut::Back => sim.step_timeline(-1),
             Shortcut::Branch => self.timeline(TimelineCmd::Branch),
             Shortcut::Screenshot => self.timeline(TimelineCmd::Screenshot),
+            Shortcut::Profiler => {
+                if let Some(t) = &mut self.frame_times {
+                    t.shown = !t.shown;
+                }
+            }
             Shortcut::Pin => {
                 let pinned = self.pinned.as_ref().is_some_and(|p| p.0.is_some());
                 self.timeline(if pinned {

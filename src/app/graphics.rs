@@ -176,7 +176,9 @@ fn apply_graphics(
 }
 
 /// The transform gizmo's overlay camera (the 3D camera that is not the main view) draws only
-/// while something has the handle.
+/// while something has the handle, and draws over the view without clearing it first: it is
+/// spawned with the default clear, which without multisampling (light graphics) wiped the 3D
+/// view whenever a handle was shown (only multisampling's write-back had hidden it).
 fn overlay_camera_only_with_a_handle(
     focus: Query<(), With<TransformGizmoFocus>>,
     mut overlays: Query<&mut Camera, (With<Camera3d>, Without<TransformGizmoCamera>)>,
@@ -185,6 +187,9 @@ fn overlay_camera_only_with_a_handle(
     for mut camera in &mut overlays {
         if camera.is_active != on {
             camera.is_active = on;
+        }
+        if !matches!(camera.clear_color, ClearColorConfig::None) {
+            camera.clear_color = ClearColorConfig::None;
         }
     }
 }
@@ -275,6 +280,13 @@ mod tests {
         app.update();
         assert_eq!(active(&app, overlay), Some(false));
         assert_eq!(active(&app, view), Some(true), "the main view always draws");
+        let clears = |app: &App, e| {
+            app.world()
+                .get::<Camera>(e)
+                .is_some_and(|c| !matches!(c.clear_color, ClearColorConfig::None))
+        };
+        assert!(!clears(&app, overlay), "the overlay draws over the view");
+        assert!(clears(&app, view));
         let target = app.world_mut().spawn(TransformGizmoFocus).id();
         app.update();
         assert_eq!(active(&app, overlay), Some(true));

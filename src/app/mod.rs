@@ -9,6 +9,7 @@ pub mod address;
 pub mod capture;
 pub mod convert;
 pub mod graphics;
+pub mod profiler;
 pub mod robot;
 pub mod scene;
 pub mod sim;
@@ -180,6 +181,7 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
         ui::UiPlugin {
             presenter: opts.args.presenter,
         },
+        profiler::ProfilerPlugin,
     ));
     if opts.args.teach {
         app.insert_state(sim::DriveMode::Teach);

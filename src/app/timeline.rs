@@ -638,6 +638,24 @@ mod tests {
         }
     }
 
+    /// Shift steps go by seconds of recorded time, whatever the frame rate was.
+    #[test]
+    fn a_second_back_is_a_second_of_recorded_time_at_any_frame_rate() {
+        let mut app = app();
+        app.insert_resource(TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(310),
+        ));
+        app.world_mut()
+            .write_message(Action::Drive(DriveMode::Teach));
+        run(&mut app, 30);
+        send(&mut app, TimelineCmd::Seconds(-1.0));
+        send(&mut app, TimelineCmd::Seconds(-1.0));
+        let sim = app.world().resource::<Sim>();
+        let (i, _) = sim.viewed().unwrap();
+        let back = sim.history.seconds_back(i);
+        assert!((back - 2.0).abs() <= 0.31, "{back} s back");
+    }
+
     #[test]
     fn file_names_are_not_reused() {
         let taken = ["shot-1.png", "shot-2.png"];

@@ -49,12 +49,14 @@ pub enum Shortcut {
     Branch,
     Screenshot,
     Pin,
+    Profiler,
 }
 
 /// Every shortcut: key, what it does, and the key of its description in the string table.
 /// The F1 sheet and the README list this table.
 pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::F1, "F1", Shortcut::Help, "key_help"),
+    (KeyCode::F2, "F2", Shortcut::Profiler, "key_profiler"),
     (KeyCode::Space, "Space", Shortcut::PlayPause, "key_play"),
     (KeyCode::Period, ".", Shortcut::Step, "key_step"),
     (KeyCode::Comma, ",", Shortcut::Back, "key_back"),
