@@ -86,6 +86,26 @@ fn the_screenshot_shows_the_arm_and_the_lessons() {
     let colors = distinct_colors(&arm);
     assert!(colors > 200, "only {colors} colours: is it blank?");
 
+    // In teach mode the drag handle's overlay camera draws over the 3D view; it once cleared
+    // it: the table must be there.
+    let (teach, ..) = shoot(dir.path(), "teach.png", &["--teach"]);
+    let table = teach
+        .chunks_exact(3)
+        .filter(|p| {
+            let (r, g, b) = (p[0], p[1], p[2]);
+            (85..=150).contains(&r)
+                && (65..=120).contains(&g)
+                && (45..=95).contains(&b)
+                && r > g
+                && g > b
+                && r - b >= 25
+        })
+        .count();
+    assert!(
+        table > 500,
+        "only {table} table-brown pixels: is the 3D view drawn?"
+    );
+
     let (stage, ..) = shoot(
         dir.path(),
         "empty.png",

@@ -196,7 +196,9 @@ fn draw_pinned(pinned: Res<Pinned>, sim: Res<Sim>, robot: Res<Robot>, mut gizmos
 /// The scrub bar's length on screen (points).
 const SLIDER_WIDTH: f32 = 420.0;
 
-/// Monospaced text that is never wrapped (a number in a row must not break).
+/// Monospaced text that is never wrapped (a number in a row must not break). Callers give it
+/// a fixed width: text whose width changes moves by fractions of a pixel, and each new glyph
+/// position is a new font-atlas entry that shows only from the next frame.
 fn fixed(ui: &mut egui::Ui, text: String) {
     ui.add(egui::Label::new(egui::RichText::new(text).monospace()).extend());
 }
@@ -260,7 +262,7 @@ pub fn scrub_row(
         }
         match viewed {
             Some((i, frame)) => {
-                fixed(ui, format!("−{:.2} s", sim.history.seconds_back(i)));
+                fixed(ui, format!("−{:6.2} s", sim.history.seconds_back(i)));
                 let what = match (frame.source, frame.seed) {
                     (Source::Physics, Some(seed)) => {
                         format!("{} {seed} · t = {:.2} s", l.t("seed"), frame.row.t)
@@ -287,7 +289,7 @@ pub fn scrub_row(
                 fixed(
                     ui,
                     format!(
-                        "{} {:.0} s",
+                        "{} {:3.0} s",
                         l.t("timeline_kept"),
                         sim.history.seconds_back(0)
                     ),
