@@ -78,6 +78,8 @@ pub struct Targets<'w, 's> {
     held: Option<ResMut<'w, timeline::Held>>,
     pinned: Option<ResMut<'w, timeline::Pinned>>,
     frame_times: Option<ResMut<'w, super::profiler::FrameTimes>>,
+    clip: Option<ResMut<'w, super::clip::Clip>>,
+    strategy: Option<ResMut<'w, bevy::time::TimeUpdateStrategy>>,
     notice: Option<ResMut<'w, Notice>>,
     time: Option<Res<'w, Time>>,
     commands: Commands<'w, 's>,
@@ -237,6 +239,25 @@ impl Targets<'_, '_> {
                     self.set_mode(DriveMode::Simulate);
                 }
             }
+            TimelineCmd::Clip => {
+                let started = match (&mut self.clip, &mut self.strategy) {
+                    (Some(clip), Some(strategy)) if !clip.recording() => {
+                        let seconds = clip.seconds;
+                        Some(super::clip::start(
+                            clip,
+                            strategy,
+                            seconds,
+                            std::path::Path::new("."),
+                        ))
+                    }
+                    _ => None,
+                };
+                match started {
+                    Some(Ok(dir)) => self.post("notice_clip_started", dir.display().to_string()),
+                    Some(Err(e)) => self.post("notice_not_saved", e),
+                    None => {}
+                }
+            }
             TimelineCmd::Unpin => {
                 if let Some(pinned) = &mut self.pinned {
                     pinned.0 = None;
@@ -273,6 +294,7 @@ impl Targets<'_, '_> {
             Shortcut::Back => sim.step_timeline(-1),
             Shortcut::Branch => self.timeline(TimelineCmd::Branch),
             Shortcut::Screenshot => self.timeline(TimelineCmd::Screenshot),
+            Shortcut::Clip => self.timeline(TimelineCmd::Clip),
             Shortcut::Profiler => {
                 if let Some(t) = &mut self.frame_times {
                     t.shown = !t.shown;

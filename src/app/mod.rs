@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod address;
 pub mod capture;
+pub mod clip;
 pub mod convert;
 pub mod graphics;
 pub mod profiler;
@@ -183,6 +184,8 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
         },
         profiler::ProfilerPlugin,
     ));
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_plugins(clip::ClipPlugin);
     if opts.args.teach {
         app.insert_state(sim::DriveMode::Teach);
     }

@@ -35,6 +35,8 @@ pub enum TimelineCmd {
     Pin,
     /// Drop the kept run.
     Unpin,
+    /// Save the next seconds as numbered PNG frames (desktop).
+    Clip,
 }
 
 /// A run kept aside for comparison: its arm and cube at every control period.
@@ -222,6 +224,7 @@ pub fn scrub_row(
     l: Lang,
     sim: &Sim,
     pinned: &Pinned,
+    clip: Option<&mut super::clip::Clip>,
     actions: &mut MessageWriter<Action>,
 ) {
     let len = sim.history.len();
@@ -336,6 +339,26 @@ pub fn scrub_row(
             .clicked()
         {
             send(TimelineCmd::Screenshot);
+        }
+        // Clips are saved as files: the desktop only (the browser would download each frame).
+        if let Some(clip) = clip {
+            if clip.recording() {
+                ui.colored_label(
+                    egui::Color32::from_rgb(255, 90, 90),
+                    format!("⏺ {:4}", clip.left),
+                );
+            } else {
+                if ui.button("⏺").on_hover_text(l.t("clip_tip")).clicked() {
+                    send(TimelineCmd::Clip);
+                }
+                ui.add(
+                    egui::DragValue::new(&mut clip.seconds)
+                        .range(1.0..=60.0)
+                        .speed(0.2)
+                        .max_decimals(0)
+                        .suffix(" s"),
+                );
+            }
         }
     });
 }

@@ -50,6 +50,7 @@ pub enum Shortcut {
     Screenshot,
     Pin,
     Profiler,
+    Clip,
 }
 
 /// Every shortcut: key, what it does, and the key of its description in the string table.
@@ -62,6 +63,7 @@ pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::Comma, ",", Shortcut::Back, "key_back"),
     (KeyCode::KeyB, "B", Shortcut::Branch, "key_branch"),
     (KeyCode::F12, "F12", Shortcut::Screenshot, "key_screenshot"),
+    (KeyCode::F10, "F10", Shortcut::Clip, "key_clip"),
     (KeyCode::KeyA, "A", Shortcut::Pin, "key_pin"),
     (KeyCode::KeyR, "R", Shortcut::Reset, "key_reset"),
     (KeyCode::KeyN, "N", Shortcut::NextSeed, "key_seed"),
@@ -337,6 +339,7 @@ fn transport_bar(
     notice: Res<Notice>,
     time: Res<Time>,
     pinned: Res<super::timeline::Pinned>,
+    mut clip: Option<ResMut<super::clip::Clip>>,
     mut actions: MessageWriter<Action>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -349,7 +352,7 @@ fn transport_bar(
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -8.0])
         .show(ctx, |ui| {
             if !presenter || sim.viewed().is_some() {
-                super::timeline::scrub_row(ui, l, &sim, &pinned, &mut actions);
+                super::timeline::scrub_row(ui, l, &sim, &pinned, clip.as_deref_mut(), &mut actions);
             }
             ui.horizontal(|ui| {
                 let teach = *mode.get() == DriveMode::Teach;

@@ -354,6 +354,22 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "Means over the last 60 frames; the plot stacks the last 240 frames' phases. Rendering is not among the phases (it runs after Last: on a thread of its own on the desktop, on the same thread in the browser); the time per frame includes any wait for it.",
         "最近 60 帧的平均值；图中叠加显示最近 240 帧的各阶段。渲染不在这些阶段之内（它在 Last 之后运行：桌面版在单独的线程上，浏览器中在同一线程上）；每帧时间包含等待渲染的时间。",
     ),
+    (
+        "clip_tip",
+        "Record a clip: the next seconds (set beside) as numbered PNG frames at 30 per second, in a new folder armtutor-clip-N (the README says how to make a video of them)",
+        "录制短片：接下来的若干秒（在旁边设置）保存为每秒 30 帧的编号 PNG，放在新文件夹 armtutor-clip-N 中（README 说明如何制成视频）",
+    ),
+    (
+        "key_clip",
+        "Record a clip of the next seconds as PNG frames (desktop)",
+        "将接下来的几秒录制为 PNG 帧序列（桌面版）",
+    ),
+    (
+        "notice_clip_started",
+        "Recording a clip into",
+        "正在录制短片到",
+    ),
+    ("notice_clip_saved", "Clip saved:", "短片已保存："),
     ("notice_saved", "Saved:", "已保存："),
     ("notice_not_saved", "Not saved:", "未保存："),
     ("key_reset", "Reset the episode", "重置本回合"),
