@@ -151,7 +151,11 @@ impl Robot {
     /// slider has a range.
     pub fn slider_range(&self, i: usize) -> (f64, f64) {
         let (lo, hi) = self.model.joints[self.model.dof_joints[i]].limits;
-        (lo.max(-std::f64::consts::PI), hi.min(std::f64::consts::PI))
+        let pi = std::f64::consts::PI;
+        (
+            if lo.is_finite() { lo } else { -pi },
+            if hi.is_finite() { hi } else { pi },
+        )
     }
 }
 
@@ -334,6 +338,25 @@ mod tests {
 
     fn panda() -> Model {
         Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
+    }
+
+    /// The sliders span the real limits (the Panda's joint 6 goes to 3.75 rad, past π); only
+    /// an unbounded joint gets ±π.
+    #[test]
+    fn sliders_span_the_joint_limits() {
+        let robot = Robot::new(panda());
+        let (lo, hi) = robot.slider_range(5);
+        assert!(
+            (lo + 0.0175).abs() < 1e-9 && (hi - 3.7525).abs() < 1e-9,
+            "{lo} {hi}"
+        );
+        let spin = Model::from_urdf_str(
+            r#"<robot name="s"><link name="a"/><link name="b"/>
+            <joint name="j" type="continuous"><parent link="a"/><child link="b"/></joint></robot>"#,
+        )
+        .unwrap();
+        let pi = std::f64::consts::PI;
+        assert_eq!(Robot::new(spin).slider_range(0), (-pi, pi));
     }
 
     #[test]

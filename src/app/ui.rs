@@ -9,6 +9,7 @@ use super::teach::Teach;
 use crate::kit::i18n::{self, Lang};
 use crate::kit::widgets::{Labels, UiState, note};
 use crate::kit::{ActiveLesson, LessonRegistry, StepCommand};
+use crate::robot::JointKind;
 use crate::sim::policy::ActionMode;
 use bevy::gizmos::transform_gizmo::{
     TransformGizmoMode, TransformGizmoSettings, TransformGizmoState,
@@ -488,6 +489,20 @@ fn transport_bar(
     Ok(())
 }
 
+/// The unit a joint's value is in.
+pub fn joint_unit(kind: JointKind) -> &'static str {
+    match kind {
+        JointKind::Prismatic => "m",
+        _ => "rad",
+    }
+}
+
+/// Within 5 % of the range from either limit: the joint is about to stop.
+pub fn near_limit(v: f64, lo: f64, hi: f64) -> bool {
+    let margin = 0.05 * (hi - lo);
+    v <= lo + margin || v >= hi - margin
+}
+
 /// The colour of notices and load warnings below and over the view.
 const NOTICE_AMBER: egui::Color32 = egui::Color32::from_rgb(255, 200, 90);
 
@@ -638,24 +653,67 @@ fn arm_panel(
             }
             tool_picker(ui, l, &robot, &mut actions);
             ui.separator();
-            ui.spacing_mut().slider_width = 130.0;
+            ui.spacing_mut().slider_width = 96.0;
             let mut changed = None;
             let prefix = format!("{}_", robot.model.name);
-            for i in 0..robot.q.len() {
-                let name = &robot.model.joints[robot.model.dof_joints[i]].name;
-                let short = name.strip_prefix(&prefix).unwrap_or(name).to_string();
-                let (lo, hi) = robot.slider_range(i);
-                let mut v = robot.q[i];
-                let r = ui.add_enabled(
-                    teaching,
-                    egui::Slider::new(&mut v, lo..=hi)
-                        .text(short)
-                        .fixed_decimals(3),
-                );
-                if r.changed() {
-                    changed = Some((i, v));
-                }
-            }
+            egui::Grid::new("joints")
+                .spacing([4.0, 2.0])
+                .show(ui, |ui| {
+                    for i in 0..robot.q.len() {
+                        let joint = &robot.model.joints[robot.model.dof_joints[i]];
+                        let short = joint.name.strip_prefix(&prefix).unwrap_or(&joint.name);
+                        let (lo, hi) = robot.slider_range(i);
+                        let unit = joint_unit(joint.kind);
+                        let mut v = robot.q[i];
+                        let near = near_limit(v, lo, hi);
+                        let weak = ui.visuals().weak_text_color();
+                        let small =
+                            |x: f64| egui::RichText::new(format!("{x:.2}")).small().color(weak);
+                        ui.label(small(lo));
+                        let slider = ui.add_enabled(
+                            teaching,
+                            egui::Slider::new(&mut v, lo..=hi).show_value(false),
+                        );
+                        ui.label(small(hi));
+                        // The value: typed in (click it) or dragged; amber near a limit.
+                        let value = ui.scope(|ui| {
+                            if near {
+                                ui.visuals_mut().override_text_color = Some(NOTICE_AMBER);
+                            }
+                            ui.add_enabled(
+                                teaching,
+                                egui::DragValue::new(&mut v)
+                                    .range(lo..=hi)
+                                    .speed((hi - lo) / 500.0)
+                                    .fixed_decimals(3)
+                                    .suffix(format!(" {unit}")),
+                            )
+                        });
+                        let name = if near {
+                            egui::RichText::new(short).color(NOTICE_AMBER)
+                        } else {
+                            egui::RichText::new(short)
+                        };
+                        let tip = match joint.kind {
+                            JointKind::Prismatic => {
+                                format!("{short}: {lo:.3} … {hi:.3} m ({})", l.t("joint_type_tip"))
+                            }
+                            _ => format!(
+                                "{short}: {lo:.3} … {hi:.3} rad = {:.1}° … {:.1}°, {} {:.1}° ({})",
+                                lo.to_degrees(),
+                                hi.to_degrees(),
+                                l.t("joint_now"),
+                                v.to_degrees(),
+                                l.t("joint_type_tip")
+                            ),
+                        };
+                        ui.label(name).on_hover_text(tip);
+                        ui.end_row();
+                        if slider.changed() || value.inner.changed() {
+                            changed = Some((i, v));
+                        }
+                    }
+                });
             if let Some((i, v)) = changed {
                 actions.write(Action::Joint(i, v));
             }
@@ -834,6 +892,17 @@ mod tests {
         assert_eq!(view_width(800.0, Some(300.0)), 800.0);
         assert_eq!(view_width(800.0, Some(340.0)), 340.0);
         assert_eq!(view_width(800.0, Some(900.0)), 800.0);
+    }
+
+    #[test]
+    fn a_joint_is_near_its_limit_within_five_percent_of_its_range() {
+        assert!(near_limit(-2.8, -2.9, 2.9));
+        assert!(near_limit(2.62, -2.9, 2.9));
+        assert!(!near_limit(2.6, -2.9, 2.9));
+        assert!(!near_limit(0.0, -2.9, 2.9));
+        assert!(near_limit(0.039, 0.0, 0.04), "a finger at its stop");
+        assert_eq!(joint_unit(JointKind::Prismatic), "m");
+        assert_eq!(joint_unit(JointKind::Revolute), "rad");
     }
 
     #[test]

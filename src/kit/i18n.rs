@@ -222,6 +222,12 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "任务和叠加图把该连杆视为工具（自动选择：按名称找 TCP 连杆，否则取机械臂末端）",
     ),
     ("links", "links", "个连杆"),
+    ("joint_now", "now", "当前"),
+    (
+        "joint_type_tip",
+        "its limits either side of the slider; click the value to type one; amber within 5 % of a limit",
+        "滑块两侧为其限位；点击数值可直接输入；距限位 5 % 以内时显示为琥珀色",
+    ),
     (
         "teach_hint",
         "Drag the sliders, or drag the handle at the tool: IK (damped least squares) follows.",
