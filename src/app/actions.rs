@@ -45,6 +45,12 @@ pub enum Action {
     Tool(usize),
     /// The timeline: show a moment, step, go live, branch, export.
     Timeline(TimelineCmd),
+    /// Save text as a new file `stem-N.ext` (a download in the browser).
+    Save {
+        stem: &'static str,
+        ext: &'static str,
+        text: String,
+    },
 }
 
 pub struct ActionsPlugin;
@@ -178,6 +184,12 @@ impl Targets<'_, '_> {
                 }
             }
             Action::Timeline(cmd) => self.timeline(cmd),
+            Action::Save { stem, ext, text } => {
+                match timeline::save_file(stem, ext, text.as_bytes()) {
+                    Ok(place) => self.post("notice_saved", place),
+                    Err(e) => self.post("notice_not_saved", e),
+                }
+            }
         }
     }
 

@@ -232,6 +232,7 @@ pub fn scrub_row(
         return;
     }
     let viewed = sim.viewed();
+    let mut plots = None;
     let mut send = |cmd| {
         actions.write(Action::Timeline(cmd));
     };
@@ -333,6 +334,14 @@ pub fn scrub_row(
         {
             send(TimelineCmd::ExportCsv);
         }
+        if crate::kit::widgets::has_plots(ui.ctx())
+            && ui
+                .button(l.t("plots_csv"))
+                .on_hover_text(l.t("plots_csv_tip"))
+                .clicked()
+        {
+            plots = crate::kit::widgets::plots_csv(ui.ctx());
+        }
         if ui
             .button("📷")
             .on_hover_text(l.t("screenshot_tip"))
@@ -361,6 +370,13 @@ pub fn scrub_row(
             }
         }
     });
+    if let Some(text) = plots {
+        actions.write(Action::Save {
+            stem: "armtutor-plots",
+            ext: "csv",
+            text,
+        });
+    }
 }
 
 /// The timeline as CSV, with the robot's joint names in the header.

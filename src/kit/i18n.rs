@@ -376,6 +376,12 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "正在录制短片到",
     ),
     ("notice_clip_saved", "Clip saved:", "短片已保存："),
+    ("plots_csv", "Plots CSV", "图表 CSV"),
+    (
+        "plots_csv_tip",
+        "Save the lesson panel's plots as CSV: one row per point (plot, series, x, y)",
+        "将课程面板中的图表保存为 CSV：每个数据点一行（图表、序列、x、y）",
+    ),
     ("notice_saved", "Saved:", "已保存："),
     ("notice_not_saved", "Not saved:", "未保存："),
     ("key_reset", "Reset the episode", "重置本回合"),

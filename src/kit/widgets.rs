@@ -32,6 +32,129 @@ pub fn fixed_plot(id: &str, height: f32) -> egui_plot::Plot<'static> {
         .allow_scroll(false)
 }
 
+/// A plot being drawn, with every line and point series it gets kept (for "plots as CSV").
+/// It derefs to egui_plot's `PlotUi`, so everything else is drawn as usual.
+pub struct Logged<'a, 'b> {
+    plot: &'a mut egui_plot::PlotUi<'b>,
+    series: Series,
+}
+
+impl<'b> std::ops::Deref for Logged<'_, 'b> {
+    type Target = egui_plot::PlotUi<'b>;
+    fn deref(&self) -> &Self::Target {
+        self.plot
+    }
+}
+
+impl std::ops::DerefMut for Logged<'_, '_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.plot
+    }
+}
+
+impl<'b> Logged<'_, 'b> {
+    fn keep(&mut self, item: &impl egui_plot::PlotItem) {
+        if let egui_plot::PlotGeometry::Points(points) = item.geometry() {
+            let xy = points.iter().map(|p| [p.x, p.y]).collect();
+            self.series.push((item.name().to_string(), xy));
+        }
+    }
+
+    pub fn line(&mut self, line: egui_plot::Line<'b>) {
+        self.keep(&line);
+        self.plot.line(line);
+    }
+
+    pub fn points(&mut self, points: egui_plot::Points<'b>) {
+        self.keep(&points);
+        self.plot.points(points);
+    }
+}
+
+/// A plot's named series of (x, y) points.
+pub type Series = Vec<(String, Vec<[f64; 2]>)>;
+
+/// The series of every plot drawn lately: plot id → (the egui pass it was drawn in, its series).
+#[derive(Clone, Default)]
+pub struct PlotLog(pub std::collections::BTreeMap<String, (u64, Series)>);
+
+fn plot_log_id() -> egui::Id {
+    egui::Id::new("armtutor_plot_log")
+}
+
+/// `Plot::show` that keeps what was drawn, under `id`, for [`plots_csv`].
+pub trait ShowLogged {
+    fn show_logged<R>(
+        self,
+        ui: &mut egui::Ui,
+        id: &str,
+        add: impl FnOnce(&mut Logged<'_, '_>) -> R,
+    ) -> egui_plot::PlotResponse<R>;
+}
+
+impl ShowLogged for egui_plot::Plot<'_> {
+    fn show_logged<R>(
+        self,
+        ui: &mut egui::Ui,
+        id: &str,
+        add: impl FnOnce(&mut Logged<'_, '_>) -> R,
+    ) -> egui_plot::PlotResponse<R> {
+        let ctx = ui.ctx().clone();
+        self.show(ui, |plot| {
+            let mut logged = Logged {
+                plot,
+                series: Vec::new(),
+            };
+            let r = add(&mut logged);
+            let pass = ctx.cumulative_pass_nr();
+            let series = logged.series;
+            ctx.data_mut(|d| {
+                d.get_temp_mut_or_default::<PlotLog>(plot_log_id())
+                    .0
+                    .insert(id.to_string(), (pass, series));
+            });
+            r
+        })
+    }
+}
+
+/// Whether a plot was drawn in the last two passes.
+pub fn has_plots(ctx: &egui::Context) -> bool {
+    let now = ctx.cumulative_pass_nr();
+    ctx.data(|d| {
+        d.get_temp::<PlotLog>(plot_log_id())
+            .is_some_and(|log| log.0.values().any(|(pass, _)| pass + 2 >= now))
+    })
+}
+
+/// Every line and point series of the plots drawn in the last two passes (the panel shown
+/// now), as CSV: `plot,series,x,y`, one row per point. `None` when no plot is shown.
+pub fn plots_csv(ctx: &egui::Context) -> Option<String> {
+    let now = ctx.cumulative_pass_nr();
+    let log = ctx.data(|d| d.get_temp::<PlotLog>(plot_log_id()))?;
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from("plot,series,x,y\n");
+    let mut any = false;
+    for (plot, (pass, series)) in &log.0 {
+        if pass + 2 < now {
+            continue;
+        }
+        for (name, points) in series {
+            for [x, y] in points {
+                any = true;
+                out.push_str(&format!("{},{},{x},{y}\n", quote(plot), quote(name)));
+            }
+        }
+    }
+    any.then_some(out)
+}
+
 /// The colour of the timeline's cursor in every plot over time.
 pub const MOMENT_COLOR: egui::Color32 = egui::Color32::from_rgb(255, 200, 90);
 
@@ -104,5 +227,43 @@ pub fn tally_table(
     });
     if ui.button(l.t("reset_tallies")).clicked() {
         tallies.0.retain(|(n, _)| !keys.contains(n));
+    }
+}
+
+#[cfg(test)]
+mod plot_log_tests {
+    use super::*;
+
+    /// What a panel plots is kept and written as CSV; a plot no longer shown is not.
+    #[test]
+    fn the_plots_shown_export_as_csv() {
+        let ctx = egui::Context::default();
+        let frame = |ctx: &egui::Context, show: bool| {
+            let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+                if show {
+                    fixed_plot("speeds", 100.0).show_logged(ui, "speeds", |p| {
+                        p.line(egui_plot::Line::new(
+                            "q̇, joint 1",
+                            vec![[0.0, 1.0], [0.5, 2.0]],
+                        ));
+                        p.points(egui_plot::Points::new("peaks", vec![[0.25, 3.0]]));
+                        moment_line(p, 0.25);
+                    });
+                }
+            });
+            out.textures_delta.clear();
+        };
+        frame(&ctx, true);
+        assert!(has_plots(&ctx));
+        let csv = plots_csv(&ctx).unwrap();
+        assert_eq!(
+            csv,
+            "plot,series,x,y\nspeeds,\"q̇, joint 1\",0,1\nspeeds,\"q̇, joint 1\",0.5,2\nspeeds,peaks,0.25,3\n"
+        );
+        for _ in 0..3 {
+            frame(&ctx, false);
+        }
+        assert!(!has_plots(&ctx));
+        assert_eq!(plots_csv(&ctx), None);
     }
 }

@@ -4,6 +4,7 @@ use super::task::Results;
 use super::*;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::proportion;
 use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
@@ -240,7 +241,7 @@ fn rate_section(
     let [target, tracked, measured] = joint_lines(pe, state.joint, plots.moment);
     fixed_plot("actions_joint", 150.0)
         .legend(Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "actions_joint", |p| {
             plots.cursor(p);
             p.line(Line::new(l.t("act_line_target"), target).color(egui::Color32::WHITE));
             p.line(
@@ -289,7 +290,7 @@ fn ensemble_section(
             .collect();
         fixed_plot("actions_weights", 110.0)
             .include_y(0.0)
-            .show(ui, |p| {
+            .show_logged(ui, "actions_weights", |p| {
                 p.bar_chart(BarChart::new("w", bars).color(egui_color(EXECUTED_COLOR)));
             });
     }
@@ -374,7 +375,7 @@ fn smooth_section(
         fixed_plot("actions_jerk", 130.0)
             .include_y(0.0)
             .legend(Legend::default())
-            .show(ui, |p| {
+            .show_logged(ui, "actions_jerk", |p| {
                 plots.cursor(p);
                 p.line(
                     Line::new(l.t("act_line_tracked"), command)

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note, tally_table};
 use crate::sim::course::Demo;
 use bevy_egui::{EguiContexts, egui};
@@ -109,7 +110,7 @@ pub(super) fn field_section(ui: &mut egui::Ui, state: &mut GenerativeState, l: L
         .collect();
     fixed_plot("loss_plot", 110.0)
         .legend(egui_plot::Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "loss_plot", |p| {
             p.line(Line::new(l.t("loss_flow"), flow).color(egui::Color32::LIGHT_BLUE));
             p.line(Line::new(l.t("loss_regression"), reg).color(egui_color(REGRESSION_COLOR)));
         });
@@ -227,7 +228,7 @@ pub(super) fn pca_plot(ui: &mut egui::Ui, state: &GenerativeState, l: Lang) {
     ui.label(l.t("pca_title"));
     fixed_plot("pca_plot", 170.0)
         .data_aspect(1.0)
-        .show(ui, |p| {
+        .show_logged(ui, "pca_plot", |p| {
             if let Some(run) = &state.run {
                 let shown = state.shown.min(run.done_steps());
                 for ghosts in &state.views.ghosts {

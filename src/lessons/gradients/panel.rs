@@ -9,6 +9,7 @@ use crate::app::actions::Action;
 use crate::app::robot::{Robot, start_configuration};
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{UiState, fixed_plot, lesson_panel, note};
 use crate::math::backprop::{Regime, depth_profile, regime, regime_bounds};
 use crate::math::bc::{ClipRun, clip_experiment, unit_mixup};
@@ -198,7 +199,7 @@ fn descent_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
     fixed_plot("grad_descent_plot", 130.0)
         .x_axis_label(l.t("grad_step_axis"))
         .y_axis_label("log₁₀ L")
-        .show(ui, |p| {
+        .show_logged(ui, "grad_descent_plot", |p| {
             p.line(Line::new("L", pts).color(color));
             p.points(
                 Points::new("", vec![now])
@@ -264,7 +265,7 @@ fn linear_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
     fixed_plot("grad_linear_plot", 120.0)
         .x_axis_label("‖Δw‖")
         .legend(egui_plot::Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "grad_linear_plot", |p| {
             p.line(
                 Line::new(l.t("grad_true_loss"), curve(|t, s| t.along_descent(s).0)).color(TEAL),
             );
@@ -475,7 +476,7 @@ fn depth_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
     fixed_plot("grad_depth_plot", 140.0)
         .x_axis_label(l.t("grad_layer_axis"))
         .y_axis_label("log₁₀ ‖δₗ‖")
-        .show(ui, |p| {
+        .show_logged(ui, "grad_depth_plot", |p| {
             p.line(Line::new("‖δ‖", pts.clone()).color(color));
             p.points(Points::new("", pts).radius(2.0).color(color));
         });
@@ -540,7 +541,7 @@ fn clip_section(
         .x_axis_label(l.t("grad_step_axis"))
         .y_axis_label("log₁₀ L")
         .legend(egui_plot::Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "grad_clip_plot", |p| {
             p.line(Line::new(l.t("grad_no_clip"), curve(free)).color(RED));
             p.line(Line::new(l.t("grad_with_clip"), curve(clipped)).color(TEAL));
             p.vline(VLine::new(l.t("grad_outlier"), CLIP_BEFORE as f64).color(GOLD));
@@ -634,7 +635,7 @@ fn arm_section(
     fixed_plot("grad_arm_bars", 90.0)
         .show_x(false)
         .y_axis_label("m")
-        .show(ui, |p| {
+        .show_logged(ui, "grad_arm_bars", |p| {
             p.bar_chart(BarChart::new("Jᵀ(x − x*)", bars).color(GOLD));
         });
     if descent.losses.len() > 1 {
@@ -647,7 +648,7 @@ fn arm_section(
         fixed_plot("grad_arm_loss", 90.0)
             .x_axis_label(l.t("grad_step_axis"))
             .y_axis_label("log₁₀ L")
-            .show(ui, |p| {
+            .show_logged(ui, "grad_arm_loss", |p| {
                 p.line(Line::new("L", pts).color(TEAL));
             });
     }
@@ -706,7 +707,7 @@ fn clone_section(
             .x_axis_label(l.t("grad_step_axis"))
             .y_axis_label("log₁₀ L")
             .include_x(TRAIN_STEPS as f64)
-            .show(ui, |p| {
+            .show_logged(ui, "grad_bc_loss", |p| {
                 p.line(Line::new("L", pts).color(TEAL));
             });
     }

@@ -7,6 +7,7 @@ use super::lowrank::{LowRankData, REACH_TOL, Reach, SHIFT, TUNE_STEPS};
 use super::panel::GOLD;
 use super::state::MAX_RANK;
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, note};
 use crate::lessons::gradients::policy::PolicyData;
 use crate::math::lowrank::{
@@ -89,7 +90,7 @@ pub(super) fn section(
         .y_axis_label("log₁₀ L")
         .include_x(TUNE_STEPS as f64)
         .legend(egui_plot::Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "loss_lr_curves", |p| {
             for r in &lr.runs {
                 if r.tuning != Tuning::Full && r.tuning != chosen {
                     p.line(Line::new("", curve(r)).color(GREY).width(1.0));
@@ -130,7 +131,7 @@ pub(super) fn section(
                 .x_axis_label("r")
                 .y_axis_label("log₁₀ L")
                 .width(w)
-                .show(ui, |p| {
+                .show_logged(ui, "loss_lr_by_rank", |p| {
                     let pts: Vec<[f64; 2]> = ranked
                         .iter()
                         .filter(|(_, r, _)| r.last_loss() > 0.0)
@@ -151,7 +152,7 @@ pub(super) fn section(
                 .y_axis_label(l.t("loss_lr_miss_axis"))
                 .include_y(0.0)
                 .width(w)
-                .show(ui, |p| {
+                .show_logged(ui, "loss_lr_reach", |p| {
                     let bars: Vec<Bar> = ranked
                         .iter()
                         .filter_map(|(k, _, x)| x.map(|x| (k, x.miss)))
@@ -248,7 +249,7 @@ pub(super) fn section(
         .y_axis_label("σ")
         .show_x(false)
         .legend(egui_plot::Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "loss_lr_sigma", |p| {
             for b in bars {
                 p.bar_chart(b);
             }
@@ -284,7 +285,7 @@ pub(super) fn section(
             .y_axis_label("% ‖ΔW‖²")
             .include_y(0.0)
             .include_y(100.0)
-            .show(ui, |p| {
+            .show_logged(ui, "loss_lr_energy", |p| {
                 for (k, pts) in lines {
                     p.line(
                         Line::new(format!("ΔW{}", k + 1), pts)

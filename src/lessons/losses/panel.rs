@@ -7,6 +7,7 @@ use super::*;
 use crate::app::robot::Robot;
 use crate::app::sim::{Sim, Tallies};
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{
     BASELINE_COLOR, SIDE_COLORS, UiState, egui_color, fixed_plot, lesson_panel, note, tally_table,
 };
@@ -207,7 +208,7 @@ fn offsets_plot(id: &str, l: Lang) -> egui_plot::Plot<'static> {
 fn data_section(ui: &mut egui::Ui, data: &CourseData, l: Lang) {
     note(ui, l.t("loss_data_intro"));
     let (near_side, far_side) = data.sides();
-    offsets_plot("loss_data_plot", l).show(ui, |p| {
+    offsets_plot("loss_data_plot", l).show_logged(ui, "loss_data_plot", |p| {
         for b in data_bars(data, 1.0) {
             p.bar_chart(b);
         }
@@ -234,7 +235,7 @@ fn gaussian_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseDat
     let (mu, sigma) = data.gaussian();
     let (grid, _) = data.density();
     let fitted = grid.tabulate(|x| gaussian_pdf(x, mu, sigma));
-    offsets_plot("loss_gauss_plot", l).show(ui, |p| {
+    offsets_plot("loss_gauss_plot", l).show_logged(ui, "loss_gauss_plot", |p| {
         for b in data_bars(data, 0.8) {
             p.bar_chart(b);
         }
@@ -277,7 +278,7 @@ fn gaussian_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseDat
     fixed_plot("loss_nll_mu", 110.0)
         .x_axis_label("μ (cm)")
         .y_axis_label("NLL")
-        .show(ui, |p| {
+        .show_logged(ui, "loss_nll_mu", |p| {
             p.line(Line::new("NLL(μ)", curve).color(GOLD));
             p.points(
                 Points::new("", vec![[cm(m), nll]])
@@ -314,7 +315,7 @@ fn tokens_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseData,
         .x_axis_label(l.t("loss_offset_axis"))
         .y_axis_label("p (%)")
         .include_y(0.0)
-        .show(ui, |pl| {
+        .show_logged(ui, "loss_tokens_plot", |pl| {
             pl.bar_chart(BarChart::new("p(token)", bars));
             pl.vline(VLine::new("", -3.0).color(GREY));
             pl.vline(VLine::new("", 3.0).color(GREY));
@@ -361,7 +362,7 @@ fn mixture_section(ui: &mut egui::Ui, data: &CourseData, l: Lang) {
     let comps = data.mixture();
     let (grid, _) = data.density();
     let mix = grid.tabulate(|x| mixture_pdf(x, &comps));
-    offsets_plot("loss_mix_plot", l).show(ui, |p| {
+    offsets_plot("loss_mix_plot", l).show_logged(ui, "loss_mix_plot", |p| {
         for b in data_bars(data, 0.6) {
             p.bar_chart(b);
         }
@@ -412,7 +413,7 @@ fn kl_section(
         return;
     };
     let q = |mu: f64, s: f64| grid.tabulate(|x| gaussian_pdf(x, mu, s));
-    offsets_plot("loss_kl_plot", l).show(ui, |pl| {
+    offsets_plot("loss_kl_plot", l).show_logged(ui, "loss_kl_plot", |pl| {
         pl.line(density_line("p", &grid, &p, egui::Color32::WHITE));
         pl.line(density_line("KL(p‖q)", &grid, &q(fwd.mu, fwd.sigma), SKY));
         pl.line(density_line("KL(q‖p)", &grid, &q(rev.mu, rev.sigma), GOLD));
@@ -478,7 +479,7 @@ fn base_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseData, l
     let base = grid.tabulate(|x| mixture_pdf(x, &comps));
     let reward = grid.tabulate(|x| REWARD_PER_M * x);
     let q = tilt(&grid, &base, &reward, state.beta);
-    offsets_plot("loss_base_plot", l).show(ui, |p| {
+    offsets_plot("loss_base_plot", l).show_logged(ui, "loss_base_plot", |p| {
         p.line(density_line("π_base", &grid, &base, GREY));
         p.line(density_line("π_β", &grid, &q, GOLD));
     });
@@ -524,7 +525,7 @@ fn clip_section(ui: &mut egui::Ui, state: &mut LossesState, l: Lang) {
         // right).
         .include_y(3.2)
         .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
-        .show(ui, |p| {
+        .show_logged(ui, "loss_clip_plot", |p| {
             p.line(Line::new("A = +1", curve(1.0)).color(near()).width(2.5));
             p.line(Line::new("A = −1", curve(-1.0)).color(far()).width(2.5));
             p.line(
@@ -611,7 +612,7 @@ fn ppo_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut PpoCache,
         .x_axis_label(l.t("loss_iteration"))
         .y_axis_label("μ (cm)")
         .legend(egui_plot::Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "loss_ppo_mu", |p| {
             p.line(
                 Line::new(l.t("loss_with_clip"), means(clipped))
                     .color(near())
@@ -634,7 +635,7 @@ fn ppo_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut PpoCache,
     fixed_plot("loss_ppo_ratio", 110.0)
         .x_axis_label(l.t("loss_iteration"))
         .y_axis_label("log₁₀ max r")
-        .show(ui, |p| {
+        .show_logged(ui, "loss_ppo_ratio", |p| {
             p.line(Line::new("", ratios(clipped)).color(near()).width(2.0));
             p.line(Line::new("", ratios(free)).color(red()).width(2.0));
             p.hline(egui_plot::HLine::new("1 + ε", (1.0 + state.eps).log10()).color(GOLD));
@@ -775,7 +776,7 @@ fn reparam_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut DrawC
             .include_y(0.0)
             .include_y(1.8 * tallest)
             .legend(egui_plot::Legend::default().position(corner))
-            .show(ui, |p| {
+            .show_logged(ui, &format!("loss_reparam_{k}"), |p| {
                 p.bar_chart(hist(&score_counts, red(), l.t("loss_score")));
                 p.bar_chart(hist(&reparam_counts, near(), l.t("loss_reparam_word")));
                 p.vline(VLine::new(l.t("loss_exact"), exact[k]).color(GOLD));
@@ -845,7 +846,7 @@ fn attention_section(
         .include_y(0.0)
         .include_y(1.7 * tallest)
         .legend(egui_plot::Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "loss_att_plot", |p| {
             p.bar_chart(BarChart::new(name, bars).color(near()));
             p.points(
                 Points::new(l.t("loss_kernel"), kernel)

@@ -1,6 +1,7 @@
 //! The lesson panel, one function per section.
 
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::TrackingRun;
@@ -151,7 +152,7 @@ pub(super) fn gimbal_section(ui: &mut egui::Ui, state: &mut RotationsState, l: L
         .include_y(0.0)
         .include_y(2.0)
         .show_x(false)
-        .show(ui, |p| {
+        .show_logged(ui, "e_sigma", |p| {
             p.bar_chart(BarChart::new("σ(E)", bars).color(egui::Color32::from_rgb(255, 170, 80)))
         });
     ui.monospace(format!(
@@ -194,7 +195,7 @@ pub(super) fn lost_axis_section(ui: &mut egui::Ui, state: &mut RotationsState, l
     fixed_plot("lost_axis_rates", 140.0)
         .include_y(0.0)
         .legend(Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "lost_axis_rates", |p| {
             for (i, color) in RING_COLORS.iter().enumerate() {
                 p.line(Line::new(format!("|dθ{}/dt|", i + 1), series(i)).color(egui_color(*color)));
             }
@@ -256,7 +257,7 @@ pub(super) fn interpolation_section(ui: &mut egui::Ui, state: &mut RotationsStat
     ui.label(l.t("speed_along_path"));
     fixed_plot("interp_speed", 110.0)
         .include_y(0.0)
-        .show(ui, |p| {
+        .show_logged(ui, "interp_speed", |p| {
             for (k, pts) in lines.into_iter().enumerate() {
                 if state.show[k] {
                     p.line(Line::new(l.t(METHOD_KEYS[k]), pts).color(egui_color(METHOD_COLORS[k])));
@@ -334,7 +335,7 @@ pub(super) fn integration_section(ui: &mut egui::Ui, state: &mut RotationsState,
     fixed_plot("drift_plot", 110.0)
         .legend(Legend::default())
         .include_y(0.0)
-        .show(ui, |p| {
+        .show_logged(ui, "drift_plot", |p| {
             for (k, ((_, key), run)) in schemes.iter().zip(&runs).enumerate().skip(1) {
                 let pts: Vec<[f64; 2]> = (0..=50)
                     .map(|i| {
@@ -362,7 +363,7 @@ pub(super) fn continuity_section(ui: &mut egui::Ui, state: &RotationsState, l: L
     let plot =
         |ui: &mut egui::Ui, id: &str, title: &str, n: usize, get: &dyn Fn(usize, usize) -> f64| {
             ui.label(title);
-            fixed_plot(id, 80.0).show(ui, |p| {
+            fixed_plot(id, 80.0).show_logged(ui, id, |p| {
                 for c in 0..n {
                     let pts: Vec<[f64; 2]> = (0..samples.len())
                         .map(|k| [samples[k].0, get(k, c)])
@@ -441,7 +442,7 @@ pub(super) fn arm_section(
     fixed_plot("arm_demo_speed", 120.0)
         .include_y(0.0)
         .legend(Legend::default())
-        .show(ui, |p| {
+        .show_logged(ui, "arm_demo_speed", |p| {
             p.line(Line::new("Euler", series(&demo.euler)).color(egui_color(METHOD_COLORS[0])));
             p.line(
                 Line::new(l.t("rotvec_controller"), series(&demo.rotation_vector))
