@@ -9,6 +9,7 @@ pub mod address;
 pub mod capture;
 pub mod clip;
 pub mod convert;
+pub mod geometry_view;
 pub mod graphics;
 pub mod profiler;
 pub mod robot;
@@ -179,6 +180,7 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
             asked: opts.args.graphics,
         },
         visuals::VisualsPlugin,
+        geometry_view::GeometryViewPlugin,
         ui::UiPlugin {
             presenter: opts.args.presenter,
         },

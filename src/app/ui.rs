@@ -625,7 +625,10 @@ fn arm_panel(
     robot: Res<Robot>,
     mut teach: ResMut<Teach>,
     mode: Res<State<DriveMode>>,
-    mut handle: ResMut<TransformGizmoSettings>,
+    (mut handle, mut view): (
+        ResMut<TransformGizmoSettings>,
+        Option<ResMut<super::geometry_view::GeometryView>>,
+    ),
     mut actions: MessageWriter<Action>,
 ) -> Result {
     if ui_state.hide_panels {
@@ -652,6 +655,27 @@ fn arm_panel(
                 note(ui, l.t("teach_hint"));
             }
             tool_picker(ui, l, &robot, &mut actions);
+            if let Some(view) = view.as_deref_mut() {
+                use super::geometry_view::Geometry;
+                ui.horizontal(|ui| {
+                    ui.label(l.t("geometry_show"));
+                    ui.selectable_value(
+                        &mut view.geometry,
+                        Geometry::Visual,
+                        l.t("geometry_visual"),
+                    )
+                    .on_hover_text(l.t("geometry_visual_tip"));
+                    ui.selectable_value(
+                        &mut view.geometry,
+                        Geometry::Collision,
+                        l.t("geometry_collision"),
+                    )
+                    .on_hover_text(l.t("geometry_collision_tip"));
+                    ui.selectable_value(&mut view.geometry, Geometry::Both, l.t("geometry_both"));
+                });
+                ui.checkbox(&mut view.contacts, l.t("geometry_contacts"))
+                    .on_hover_text(l.t("geometry_contacts_tip"));
+            }
             ui.separator();
             ui.spacing_mut().slider_width = 96.0;
             let mut changed = None;

@@ -223,6 +223,30 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("links", "links", "个连杆"),
     ("joint_now", "now", "当前"),
+    ("geometry_show", "Show", "显示"),
+    ("geometry_visual", "visual", "外观"),
+    (
+        "geometry_visual_tip",
+        "The shapes the URDF gives for looking at (<visual>)",
+        "URDF 中用于显示的形状（<visual>）",
+    ),
+    ("geometry_collision", "collision", "碰撞"),
+    (
+        "geometry_collision_tip",
+        "The shapes the physics collides (<collision>), as green wireframes; mesh collision shapes are not simulated and not drawn",
+        "物理仿真用来碰撞的形状（<collision>），以绿色线框显示；网格碰撞形状不参与仿真，也不显示",
+    ),
+    ("geometry_both", "both", "两者"),
+    (
+        "geometry_contacts",
+        "Contacts with the cube",
+        "与方块的接触",
+    ),
+    (
+        "geometry_contacts_tip",
+        "Where the arm touches the cube: a yellow dot on the arm's surface and the normal into the cube (at the moment shown)",
+        "机械臂接触方块之处：机械臂表面上的黄点，以及指向方块内部的法线（所示时刻）",
+    ),
     (
         "joint_type_tip",
         "its limits either side of the slider; click the value to type one; amber within 5 % of a limit",

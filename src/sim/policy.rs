@@ -874,6 +874,11 @@ impl Episode {
         self.planner.phase
     }
 
+    /// Where the arm touches the cube (the fingers' or the cup's contacts while it holds it).
+    pub fn gripper_contacts(&self) -> Vec<super::world::Contact> {
+        self.arm.contacts_with(self.cube)
+    }
+
     /// The action space the planner sends its actions in.
     pub fn mode(&self) -> ActionMode {
         self.planner.mode
@@ -1747,5 +1752,56 @@ mod clone_tests {
         let (b, ob) = run(copy);
         assert_eq!(a, b);
         assert_eq!(oa, ob);
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    /// While the fingers carry the cube, the arm touches it in every period, on the cube's
+    /// surface, and at times the two fingers press from opposite sides. (At other times one
+    /// finger carries it while the other is up to a centimetre off: the coupled fingers stop
+    /// where the first one meets the cube, and the cube sits off centre between them.)
+    #[test]
+    fn the_fingers_touch_the_cube_while_they_carry_it() {
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let mut e = Episode::new(&model, 4, &PickPlaceConfig::default()).unwrap();
+        assert!(
+            e.gripper_contacts().is_empty(),
+            "nothing touches at the start"
+        );
+        // Until the cube is off the table by 2 cm (the planner's phase runs ahead of the
+        // actions executed, so the phase cannot say when).
+        let z0 = e.arm.body_pose(e.cube).unwrap().translation.z;
+        while e.arm.body_pose(e.cube).unwrap().translation.z < z0 + 0.02 {
+            assert!(!e.finished(), "the cube was never lifted");
+            e.step_period().unwrap();
+        }
+        let half = e.scenario.cube_side / 2.0;
+        let mut opposite = 0;
+        for _ in 0..40 {
+            e.step_period().unwrap();
+            let contacts = e.gripper_contacts();
+            assert!(
+                !contacts.is_empty(),
+                "the cube is carried without a contact"
+            );
+            let cube = e.arm.body_pose(e.cube).unwrap();
+            for c in &contacts {
+                assert!((c.normal.norm() - 1.0).abs() < 1e-9);
+                assert!(c.depth > -5e-4 && c.depth < 0.01, "{c:?}");
+                let local = cube.inverse().transform_point(&c.point);
+                assert!(local.amax() < half + 0.002, "{local:?} outside the cube");
+            }
+            if contacts
+                .iter()
+                .any(|a| contacts.iter().any(|b| a.normal.dot(&b.normal) < -0.9))
+            {
+                opposite += 1;
+            }
+        }
+        eprintln!("both fingers in {opposite} of 40 periods");
+        assert!(opposite > 0, "the fingers never pressed from both sides");
     }
 }

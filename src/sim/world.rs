@@ -122,6 +122,17 @@ struct SimJoint {
     axis_in_child: Vec3,
 }
 
+/// A point where the arm touches an object.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Contact {
+    /// On the arm's surface (world, m).
+    pub point: Vec3,
+    /// Unit normal from the arm into the object.
+    pub normal: Vec3,
+    /// How far the two surfaces overlap (m).
+    pub depth: f64,
+}
+
 /// The arm in a rapier world, with a fixed base at the world origin.
 pub struct ArmWorld {
     pub world: PhysicsWorld,
@@ -685,6 +696,46 @@ impl ArmWorld {
             .friction(FRICTION)
             .collision_groups(ENVIRONMENT_GROUPS);
         self.world.insert_collider(c, None)
+    }
+
+    /// The arm's contacts with `body` (an object it holds or pushes), from the bodies' poses
+    /// now: for each arm collider touching it (within 0.5 mm), the deepest point on the arm's
+    /// surface and the normal from the arm into the object.
+    pub fn contacts_with(&self, body: RigidBodyHandle) -> Vec<Contact> {
+        /// Surfaces this close count as touching (the solver keeps resting contacts within
+        /// about this gap).
+        const TOUCH: f64 = 5e-4;
+        let Some(rb) = self.world.bodies.get(body) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &object in rb.colliders() {
+            let Some(obj) = self.world.colliders.get(object) else {
+                continue;
+            };
+            for (_, arm) in self.world.colliders.iter() {
+                if !arm.parent().is_some_and(|b| self.bodies.contains(&b)) {
+                    continue;
+                }
+                let Ok(Some(c)) = rapier3d_f64::parry::query::contact(
+                    arm.position(),
+                    arm.shape(),
+                    obj.position(),
+                    obj.shape(),
+                    TOUCH,
+                ) else {
+                    continue;
+                };
+                if c.dist <= TOUCH {
+                    out.push(Contact {
+                        point: Vec3::new(c.point1.x, c.point1.y, c.point1.z),
+                        normal: Vec3::new(c.normal1.x, c.normal1.y, c.normal1.z),
+                        depth: -c.dist,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// True while anything (a link, an object) is in contact with the collider.
