@@ -295,7 +295,7 @@ impl Targets<'_, '_> {
             }
             Shortcut::PlayPause => {
                 if sim.viewed().is_some() {
-                    // Play resumes the live run (B plays on from the moment shown instead).
+                    // Play resumes the live run (Enter plays on from the moment shown instead).
                     sim.go_live();
                     sim.playing = true;
                 } else {

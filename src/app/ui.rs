@@ -62,7 +62,7 @@ pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::Space, "Space", Shortcut::PlayPause, "key_play"),
     (KeyCode::Period, ".", Shortcut::Step, "key_step"),
     (KeyCode::Comma, ",", Shortcut::Back, "key_back"),
-    (KeyCode::KeyB, "B", Shortcut::Branch, "key_branch"),
+    (KeyCode::Enter, "Enter", Shortcut::Branch, "key_branch"),
     (KeyCode::F12, "F12", Shortcut::Screenshot, "key_screenshot"),
     (KeyCode::F10, "F10", Shortcut::Clip, "key_clip"),
     (KeyCode::KeyA, "A", Shortcut::Pin, "key_pin"),

@@ -325,8 +325,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("timeline_branch", "Play from here", "从此处运行"),
     (
         "timeline_branch_tip",
-        "Go on from this moment: the physics restarts from the state shown, exactly (B)",
-        "从此刻继续：物理仿真从所示状态精确地重新开始（B）",
+        "Go on from this moment: the physics restarts from the state shown, exactly (Enter)",
+        "从此刻继续：物理仿真从所示状态精确地重新开始（Enter）",
     ),
     ("timeline_kept", "kept:", "已记录："),
     (
