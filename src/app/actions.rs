@@ -86,6 +86,8 @@ pub struct Targets<'w, 's> {
     frame_times: Option<ResMut<'w, super::profiler::FrameTimes>>,
     clip: Option<ResMut<'w, super::clip::Clip>>,
     strategy: Option<ResMut<'w, bevy::time::TimeUpdateStrategy>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    dialog: Option<ResMut<'w, super::open_dialog::OpenDialog>>,
     notice: Option<ResMut<'w, Notice>>,
     time: Option<Res<'w, Time>>,
     commands: Commands<'w, 's>,
@@ -307,6 +309,20 @@ impl Targets<'_, '_> {
             Shortcut::Branch => self.timeline(TimelineCmd::Branch),
             Shortcut::Screenshot => self.timeline(TimelineCmd::Screenshot),
             Shortcut::Clip => self.timeline(TimelineCmd::Clip),
+            Shortcut::OpenUrdf => {
+                #[cfg(not(target_arch = "wasm32"))]
+                if let Some(dialog) = &mut self.dialog {
+                    let title = self
+                        .lang
+                        .as_deref()
+                        .copied()
+                        .unwrap_or(Lang::En)
+                        .t("open_urdf");
+                    super::open_dialog::ask(dialog, title);
+                }
+                #[cfg(target_arch = "wasm32")]
+                super::web::open_file_picker();
+            }
             Shortcut::Profiler => {
                 if let Some(t) = &mut self.frame_times {
                     t.shown = !t.shown;

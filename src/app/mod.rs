@@ -11,6 +11,8 @@ pub mod clip;
 pub mod convert;
 pub mod geometry_view;
 pub mod graphics;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod open_dialog;
 pub mod profiler;
 pub mod robot;
 pub mod scene;
@@ -187,7 +189,7 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
         profiler::ProfilerPlugin,
     ));
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins(clip::ClipPlugin);
+    app.add_plugins((clip::ClipPlugin, open_dialog::OpenDialogPlugin));
     if opts.args.teach {
         app.insert_state(sim::DriveMode::Teach);
     }

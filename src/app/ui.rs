@@ -52,6 +52,7 @@ pub enum Shortcut {
     Pin,
     Profiler,
     Clip,
+    OpenUrdf,
 }
 
 /// Every shortcut: key, what it does, and the key of its description in the string table.
@@ -65,6 +66,7 @@ pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::Enter, "Enter", Shortcut::Branch, "key_branch"),
     (KeyCode::F12, "F12", Shortcut::Screenshot, "key_screenshot"),
     (KeyCode::F10, "F10", Shortcut::Clip, "key_clip"),
+    (KeyCode::KeyO, "O", Shortcut::OpenUrdf, "key_open_urdf"),
     (KeyCode::KeyA, "A", Shortcut::Pin, "key_pin"),
     (KeyCode::KeyR, "R", Shortcut::Reset, "key_reset"),
     (KeyCode::KeyN, "N", Shortcut::NextSeed, "key_seed"),
@@ -469,14 +471,14 @@ fn transport_bar(
                 if ui.button(l.t("copy_link")).clicked() {
                     super::web::copy_link();
                 }
-                // In the browser there is no path to drop: pick the URDF and its meshes.
-                #[cfg(target_arch = "wasm32")]
+                // The system's dialog on the desktop; in the browser (no paths) the page's
+                // picker, for the URDF and its meshes together.
                 if ui
                     .button(l.t("open_urdf"))
                     .on_hover_text(l.t("open_urdf_tip"))
                     .clicked()
                 {
-                    super::web::open_file_picker();
+                    pressed = Some(Shortcut::OpenUrdf);
                 }
             });
             if !presenter {

@@ -496,9 +496,15 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("open_urdf", "Open URDF…", "打开 URDF…"),
     (
         "open_urdf_tip",
-        "Choose a .urdf file and the mesh files it names (STL, OBJ, DAE), or drop them on the page",
-        "选择一个 .urdf 文件及其引用的网格文件（STL、OBJ、DAE），或把它们拖放到页面上",
+        "Choose a .urdf file (O); in the browser choose the mesh files it names (STL, OBJ, DAE) with it. Dropping the files on the window works too.",
+        "选择一个 .urdf 文件（O）；在浏览器中请同时选择它引用的网格文件（STL、OBJ、DAE）。也可以把文件拖放到窗口上。",
     ),
+    (
+        "key_open_urdf",
+        "Open a URDF (the system's file dialog; in the browser, the page's)",
+        "打开 URDF（系统的文件对话框；浏览器中为页面的选择框）",
+    ),
+    ("notice_no_dialog", "No file dialog:", "没有文件对话框："),
 ];
 
 /// The characters of `text` that the app's fonts cannot draw (per family), and any
