@@ -552,6 +552,9 @@ fn restart_on_new_model(
         return;
     }
     *seen = robot.generation;
+    // The timeline's moments are the old robot's: forget them.
+    sim.go_live();
+    sim.history.clear();
     let seed = sim.seed;
     // A tool link chosen on the old robot means nothing on the new one.
     sim.set_tool(None);

@@ -105,6 +105,7 @@ impl Plugin for TimelinePlugin {
         app.init_resource::<TeachClock>()
             .init_resource::<Held>()
             .init_resource::<Pinned>()
+            .add_systems(Update, forget_pinned_on_new_model.in_set(ArmSet::Actions))
             // Drawn where gizmos exist (not in the headless tests).
             .add_systems(
                 Update,
@@ -174,6 +175,14 @@ fn show_viewed(
                 robot.set_q(&q);
             }
         }
+    }
+}
+
+/// A pinned run of another robot means nothing on a new one.
+fn forget_pinned_on_new_model(robot: Res<Robot>, mut pinned: ResMut<Pinned>, mut seen: Local<u32>) {
+    if robot.generation != *seen {
+        *seen = robot.generation;
+        pinned.0 = None;
     }
 }
 
@@ -695,6 +704,26 @@ mod tests {
         let (i, _) = sim.viewed().unwrap();
         let back = sim.history.seconds_back(i);
         assert!((back - 2.0).abs() <= 0.31, "{back} s back");
+    }
+
+    /// A new robot starts a new timeline: the old robot's moments and pinned run are dropped.
+    #[test]
+    fn a_new_robot_starts_a_new_timeline() {
+        let mut app = app();
+        run(&mut app, 30);
+        send(&mut app, TimelineCmd::Pin);
+        send(&mut app, TimelineCmd::Show(10));
+        assert!(app.world().resource::<Pinned>().0.is_some());
+        let iiwa = crate::robot::Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf"))
+            .unwrap();
+        app.world_mut().resource_mut::<Robot>().replace_model(iiwa);
+        run(&mut app, 2);
+        let sim = app.world().resource::<Sim>();
+        assert!(sim.viewed().is_none());
+        assert!(app.world().resource::<Pinned>().0.is_none());
+        let dof = app.world().resource::<Robot>().model.dof();
+        assert!(sim.history.len() <= 3, "{}", sim.history.len());
+        assert!(sim.history.frames().all(|f| f.row.q.len() == dof));
     }
 
     #[test]
