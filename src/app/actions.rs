@@ -230,11 +230,12 @@ impl Targets<'_, '_> {
                 }
             }
             TimelineCmd::ExportCsv => {
-                let csv = timeline::timeline_csv(&self.sim, &self.robot);
-                match timeline::save_file("armtutor-timeline", "csv", csv.as_bytes()) {
-                    Ok(place) => self.post("notice_saved", place),
-                    Err(e) => self.post("notice_not_saved", e),
-                }
+                let text = timeline::timeline_csv(&self.sim, &self.robot);
+                self.apply(Action::Save {
+                    stem: "armtutor-timeline",
+                    ext: "csv",
+                    text,
+                });
             }
             TimelineCmd::Pin => {
                 let Some(run) = timeline::run_to_pin(&self.sim) else {

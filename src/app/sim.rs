@@ -255,8 +255,8 @@ impl Sim {
     /// Shows the moment at `index` of the history (pausing the physics); an index past the
     /// newest frame goes back to the live run.
     pub fn show(&mut self, index: usize) {
-        if index + 1 >= self.history.len() && self.episode.is_some() {
-            // The newest frame is the live run's present.
+        if index + 1 >= self.history.len() {
+            // The newest frame is the present of the live run (or of teach mode).
             self.view = None;
             return;
         }
@@ -286,10 +286,8 @@ impl Sim {
         if self.view.is_none() && frames > 0 {
             self.playing = false;
             self.request_step();
-        } else if to + 1 >= len {
-            self.view = None;
         } else {
-            self.show(to);
+            self.move_view(to);
         }
     }
 
@@ -300,10 +298,12 @@ impl Sim {
             return;
         }
         let now = self.viewed().map_or(len - 1, |(i, _)| i);
-        let to = self.history.index_after_seconds(now, seconds);
-        if to + 1 >= len {
-            self.view = None;
-        } else if to != now || self.view.is_none() {
+        self.move_view(self.history.index_after_seconds(now, seconds));
+    }
+
+    /// Shows the moment at `to` unless it is already shown (showing replays the episode).
+    fn move_view(&mut self, to: usize) {
+        if self.viewed().map(|(i, _)| i) != Some(to) {
             self.show(to);
         }
     }

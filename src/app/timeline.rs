@@ -410,33 +410,41 @@ pub fn save_file(stem: &str, ext: &str, bytes: &[u8]) -> Result<String, String> 
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let path = free_name(stem, ext, |p| p.exists());
+        let path = free_name(std::path::Path::new(""), stem, ext, |p| p.exists());
         std::fs::write(&path, bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(path.display().to_string())
     }
 }
 
-/// `stem-N.ext` for the first N from 1 that `taken` says is free.
+/// `stem-N.ext` in `base` for the first N from 1 that `taken` says is free (`stem-N`, a
+/// folder name, when `ext` is empty).
 pub fn free_name(
+    base: &std::path::Path,
     stem: &str,
     ext: &str,
     taken: impl Fn(&std::path::Path) -> bool,
 ) -> std::path::PathBuf {
+    let dot = if ext.is_empty() { "" } else { "." };
     (1u32..)
-        .map(|n| std::path::PathBuf::from(format!("{stem}-{n}.{ext}")))
+        .map(|n| base.join(format!("{stem}-{n}{dot}{ext}")))
         .find(|p| !taken(p))
-        .unwrap_or_else(|| format!("{stem}.{ext}").into())
+        .unwrap_or_else(|| base.join(format!("{stem}{dot}{ext}")))
 }
 
 /// Asks Bevy for a PNG of the window: a new file on the desktop, a download in the browser.
 pub fn take_screenshot(commands: &mut Commands, notice: &mut Notice, now: f64) {
-    use bevy::render::view::screenshot::{Screenshot, save_to_disk};
     #[cfg(target_arch = "wasm32")]
     let path = std::path::PathBuf::from("armtutor.png");
     #[cfg(not(target_arch = "wasm32"))]
-    let path = free_name("armtutor", "png", |p| p.exists());
+    let path = free_name(std::path::Path::new(""), "armtutor", "png", |p| p.exists());
     notice.post("notice_saved", path.display().to_string(), now);
+    save_screenshot(commands, path);
+}
+
+/// The window's next frame as a PNG at `path` (a download in the browser).
+pub fn save_screenshot(commands: &mut Commands, path: std::path::PathBuf) {
+    use bevy::render::view::screenshot::{Screenshot, save_to_disk};
     commands
         .spawn(Screenshot::primary_window())
         .observe(save_to_disk(path));
@@ -549,36 +557,32 @@ mod tests {
         assert!(app.world().resource::<Sim>().history.len() > len);
     }
 
+    /// The joint values of `n` recorded periods from index `from`.
+    fn joints(app: &App, from: usize, n: usize) -> Vec<Vec<f64>> {
+        app.world()
+            .resource::<Sim>()
+            .history
+            .frames()
+            .skip(from)
+            .take(n)
+            .map(|f| f.row.q.clone())
+            .collect()
+    }
+
     /// Two apps branch from the same moment: the same future, and the one recorded.
     #[test]
     fn branching_from_a_moment_continues_deterministically() {
         let branch = || {
             let mut app = app();
             run(&mut app, 120);
-            let recorded: Vec<Vec<f64>> = app
-                .world()
-                .resource::<Sim>()
-                .history
-                .frames()
-                .skip(61)
-                .take(40)
-                .map(|f| f.row.q.clone())
-                .collect();
+            let recorded = joints(&app, 61, 40);
             send(&mut app, TimelineCmd::Show(60));
             send(&mut app, TimelineCmd::Branch);
             let sim = app.world().resource::<Sim>();
             assert!(sim.viewed().is_none() && sim.playing);
             assert_eq!(sim.history.len(), 62, "frames after the moment are gone");
             run(&mut app, 40);
-            let after: Vec<Vec<f64>> = app
-                .world()
-                .resource::<Sim>()
-                .history
-                .frames()
-                .skip(61)
-                .take(40)
-                .map(|f| f.row.q.clone())
-                .collect();
+            let after = joints(&app, 61, 40);
             (recorded, after)
         };
         let (recorded, a) = branch();
@@ -729,7 +733,7 @@ mod tests {
     #[test]
     fn file_names_are_not_reused() {
         let taken = ["shot-1.png", "shot-2.png"];
-        let p = free_name("shot", "png", |p| {
+        let p = free_name(std::path::Path::new(""), "shot", "png", |p| {
             taken.iter().any(|t| p == std::path::Path::new(t))
         });
         assert_eq!(p, std::path::PathBuf::from("shot-3.png"));
