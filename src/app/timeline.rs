@@ -349,8 +349,10 @@ pub fn scrub_row(
                 .on_hover_text(l.t("plots_csv_tip"))
                 .clicked()
         {
-            plots = crate::kit::widgets::plots_csv(ui.ctx());
+            // The plots copy their series only from now on, for the next pass.
+            crate::kit::widgets::request_plots_csv(ui.ctx());
         }
+        plots = crate::kit::widgets::take_plots_csv(ui.ctx());
         if ui
             .button("📷")
             .on_hover_text(l.t("screenshot_tip"))

@@ -32,11 +32,13 @@ pub fn fixed_plot(id: &str, height: f32) -> egui_plot::Plot<'static> {
         .allow_scroll(false)
 }
 
-/// A plot being drawn, with every line and point series it gets kept (for "plots as CSV").
-/// It derefs to egui_plot's `PlotUi`, so everything else is drawn as usual.
+/// A plot being drawn. While an export is asked for ([`request_plots_csv`]) it keeps every line
+/// and point series it gets; otherwise it only passes them on. It derefs to egui_plot's
+/// `PlotUi`, so everything else is drawn as usual.
 pub struct Logged<'a, 'b> {
     plot: &'a mut egui_plot::PlotUi<'b>,
-    series: Series,
+    /// `None`: nothing asked for, nothing copied.
+    series: Option<Series>,
 }
 
 impl<'b> std::ops::Deref for Logged<'_, 'b> {
@@ -54,9 +56,11 @@ impl std::ops::DerefMut for Logged<'_, '_> {
 
 impl<'b> Logged<'_, 'b> {
     fn keep(&mut self, item: &impl egui_plot::PlotItem) {
-        if let egui_plot::PlotGeometry::Points(points) = item.geometry() {
+        if let (Some(series), egui_plot::PlotGeometry::Points(points)) =
+            (&mut self.series, item.geometry())
+        {
             let xy = points.iter().map(|p| [p.x, p.y]).collect();
-            self.series.push((item.name().to_string(), xy));
+            series.push((item.name().to_string(), xy));
         }
     }
 
@@ -74,15 +78,20 @@ impl<'b> Logged<'_, 'b> {
 /// A plot's named series of (x, y) points.
 pub type Series = Vec<(String, Vec<[f64; 2]>)>;
 
-/// The series of every plot drawn lately: plot id → (the egui pass it was drawn in, its series).
+/// What the plots drew lately: the last egui pass any plot was drawn in and, while an export
+/// is asked for (since the pass in `requested`), every plot's series by plot id.
 #[derive(Clone, Default)]
-pub struct PlotLog(pub std::collections::BTreeMap<String, (u64, Series)>);
+struct PlotLog {
+    drawn: Option<u64>,
+    requested: Option<u64>,
+    plots: std::collections::BTreeMap<String, (u64, Series)>,
+}
 
 fn plot_log_id() -> egui::Id {
     egui::Id::new("armtutor_plot_log")
 }
 
-/// `Plot::show` that keeps what was drawn, under `id`, for [`plots_csv`].
+/// `Plot::show` that can keep what was drawn, under `id`, for [`take_plots_csv`].
 pub trait ShowLogged {
     fn show_logged<R>(
         self,
@@ -100,18 +109,25 @@ impl ShowLogged for egui_plot::Plot<'_> {
         add: impl FnOnce(&mut Logged<'_, '_>) -> R,
     ) -> egui_plot::PlotResponse<R> {
         let ctx = ui.ctx().clone();
+        let collect = ctx.data_mut(|d| {
+            d.get_temp_mut_or_default::<PlotLog>(plot_log_id())
+                .requested
+                .is_some()
+        });
         self.show(ui, |plot| {
             let mut logged = Logged {
                 plot,
-                series: Vec::new(),
+                series: collect.then(Vec::new),
             };
             let r = add(&mut logged);
             let pass = ctx.cumulative_pass_nr();
             let series = logged.series;
             ctx.data_mut(|d| {
-                d.get_temp_mut_or_default::<PlotLog>(plot_log_id())
-                    .0
-                    .insert(id.to_string(), (pass, series));
+                let log = d.get_temp_mut_or_default::<PlotLog>(plot_log_id());
+                log.drawn = Some(pass);
+                if let Some(series) = series {
+                    log.plots.insert(id.to_string(), (pass, series));
+                }
             });
             r
         })
@@ -121,17 +137,42 @@ impl ShowLogged for egui_plot::Plot<'_> {
 /// Whether a plot was drawn in the last two passes.
 pub fn has_plots(ctx: &egui::Context) -> bool {
     let now = ctx.cumulative_pass_nr();
-    ctx.data(|d| {
-        d.get_temp::<PlotLog>(plot_log_id())
-            .is_some_and(|log| log.0.values().any(|(pass, _)| pass + 2 >= now))
+    ctx.data_mut(|d| {
+        d.get_temp_mut_or_default::<PlotLog>(plot_log_id())
+            .drawn
+            .is_some_and(|pass| pass + 2 >= now)
     })
 }
 
-/// Every line and point series of the plots drawn in the last two passes (the panel shown
-/// now), as CSV: `plot,series,x,y`, one row per point. `None` when no plot is shown.
-pub fn plots_csv(ctx: &egui::Context) -> Option<String> {
+/// Asks the plots to keep their series from the next pass on, for [`take_plots_csv`].
+pub fn request_plots_csv(ctx: &egui::Context) {
     let now = ctx.cumulative_pass_nr();
-    let log = ctx.data(|d| d.get_temp::<PlotLog>(plot_log_id()))?;
+    ctx.data_mut(|d| {
+        let log = d.get_temp_mut_or_default::<PlotLog>(plot_log_id());
+        log.requested = Some(now);
+        log.plots.clear();
+    });
+}
+
+/// Once a whole pass has drawn since [`request_plots_csv`]: every line and point series of the
+/// plots drawn since (the panel shown), as CSV: `plot,series,x,y`, one row per point; `None`
+/// when no plot was drawn. The request is then done. `None` before that, or without a request.
+pub fn take_plots_csv(ctx: &egui::Context) -> Option<String> {
+    let now = ctx.cumulative_pass_nr();
+    let plots = ctx.data_mut(|d| {
+        let log = d.get_temp_mut_or_default::<PlotLog>(plot_log_id());
+        let asked = log.requested?;
+        if now <= asked + 1 {
+            return None;
+        }
+        log.requested = None;
+        Some(
+            std::mem::take(&mut log.plots)
+                .into_iter()
+                .filter(|(_, (pass, _))| *pass > asked)
+                .collect::<Vec<_>>(),
+        )
+    })?;
     let quote = |s: &str| {
         if s.contains([',', '"', '\n']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -141,10 +182,7 @@ pub fn plots_csv(ctx: &egui::Context) -> Option<String> {
     };
     let mut out = String::from("plot,series,x,y\n");
     let mut any = false;
-    for (plot, (pass, series)) in &log.0 {
-        if pass + 2 < now {
-            continue;
-        }
+    for (plot, (_, series)) in &plots {
         for (name, points) in series {
             for [x, y] in points {
                 any = true;
@@ -255,15 +293,25 @@ mod plot_log_tests {
         };
         frame(&ctx, true);
         assert!(has_plots(&ctx));
-        let csv = plots_csv(&ctx).unwrap();
+        // Nothing is copied until an export is asked for; it is ready a whole pass later.
+        assert_eq!(take_plots_csv(&ctx), None);
+        request_plots_csv(&ctx);
+        frame(&ctx, true);
+        assert_eq!(take_plots_csv(&ctx), None);
+        frame(&ctx, true);
+        let csv = take_plots_csv(&ctx).unwrap();
         assert_eq!(
             csv,
             "plot,series,x,y\nspeeds,\"q̇, joint 1\",0,1\nspeeds,\"q̇, joint 1\",0.5,2\nspeeds,peaks,0.25,3\n"
         );
+        assert_eq!(take_plots_csv(&ctx), None, "one file per request");
         for _ in 0..3 {
             frame(&ctx, false);
         }
         assert!(!has_plots(&ctx));
-        assert_eq!(plots_csv(&ctx), None);
+        request_plots_csv(&ctx);
+        frame(&ctx, false);
+        frame(&ctx, false);
+        assert_eq!(take_plots_csv(&ctx), None);
     }
 }
