@@ -393,11 +393,7 @@ pub fn scrub_row(
 /// The timeline as CSV, with the robot's joint names in the header.
 pub fn timeline_csv(sim: &Sim, robot: &Robot) -> String {
     let m = &robot.model;
-    let names: Vec<&str> = m
-        .dof_joints
-        .iter()
-        .map(|&j| m.joints[j].name.as_str())
-        .collect();
+    let names: Vec<&str> = m.dof_joint_names();
     sim.history.to_csv(&names)
 }
 

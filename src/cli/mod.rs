@@ -438,11 +438,7 @@ fn write_trace(
     m: &Model,
     rows: &[crate::sim::policy::TraceRow],
 ) -> Result<(), String> {
-    let names: Vec<&str> = m
-        .dof_joints
-        .iter()
-        .map(|&ji| m.joints[ji].name.as_str())
-        .collect();
+    let names: Vec<&str> = m.dof_joint_names();
     let mut out = crate::sim::history::csv_header(&names);
     out.push('\n');
     for r in rows {
@@ -497,11 +493,7 @@ fn passive(a: &SimulateArgs) -> Result<String, String> {
         }
     }
     let m = &arm.model;
-    let names: Vec<&str> = m
-        .dof_joints
-        .iter()
-        .map(|&ji| m.joints[ji].name.as_str())
-        .collect();
+    let names: Vec<&str> = m.dof_joint_names();
     if a.json {
         let doc = PassiveJson {
             schema: "armtutor.passive/1",
@@ -799,11 +791,7 @@ fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
     let n = m.dof();
     let qd_vec = nalgebra::DVector::from_column_slice(&qd);
     let kinetic = 0.5 * qd_vec.dot(&(&mm * &qd_vec));
-    let names: Vec<&str> = m
-        .dof_joints
-        .iter()
-        .map(|&ji| m.joints[ji].name.as_str())
-        .collect();
+    let names: Vec<&str> = m.dof_joint_names();
     if a.json {
         let doc = DynamicsJson {
             schema: "armtutor.dynamics/1",
@@ -944,11 +932,7 @@ fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
             robot: &m.name,
             base: &m.links[0].name,
             tip: &m.links[tip].name,
-            joint_names: m
-                .dof_joints
-                .iter()
-                .map(|&ji| m.joints[ji].name.as_str())
-                .collect(),
+            joint_names: m.dof_joint_names(),
             q: q_model.clone(),
             links: m
                 .links

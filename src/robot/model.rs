@@ -521,6 +521,14 @@ impl Model {
         self.dof_joints.len()
     }
 
+    /// The names of the joints `q` holds, in its order.
+    pub fn dof_joint_names(&self) -> Vec<&str> {
+        self.dof_joints
+            .iter()
+            .map(|&j| self.joints[j].name.as_str())
+            .collect()
+    }
+
     pub fn link_index(&self, name: &str) -> Option<usize> {
         self.links.iter().position(|l| l.name == name)
     }

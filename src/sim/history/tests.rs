@@ -149,11 +149,7 @@ fn csv_export_round_trips() {
     recorded(&mut h, 1, None);
     let m = panda();
     h.record_pose(&vec![0.5; m.dof()], 0.05);
-    let names: Vec<&str> = m
-        .dof_joints
-        .iter()
-        .map(|&j| m.joints[j].name.as_str())
-        .collect();
+    let names: Vec<&str> = m.dof_joint_names();
     let text = h.to_csv(&names);
     let (read_names, rows) = parse_csv(&text).unwrap();
     assert_eq!(read_names, names);
