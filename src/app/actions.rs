@@ -209,14 +209,15 @@ impl Targets<'_, '_> {
             TimelineCmd::Seconds(s) => self.sim.step_timeline_seconds(s),
             TimelineCmd::Live => self.sim.go_live(),
             TimelineCmd::Branch => {
-                let Some((_, frame)) = self.sim.viewed() else {
+                let Some((index, frame)) = self.sim.viewed() else {
                     return;
                 };
                 match frame.source {
                     Source::Physics => {
-                        if self.sim.branch() {
-                            self.set_mode(DriveMode::Simulate);
+                        if !self.sim.branch() {
+                            return;
                         }
+                        self.set_mode(DriveMode::Simulate);
                     }
                     Source::Teach => {
                         // The user's arm goes on from the pose shown.
@@ -227,7 +228,13 @@ impl Targets<'_, '_> {
                         }
                         self.apply(Action::Pose { q, teach: true });
                     }
+                    Source::Lesson => {
+                        // The lesson's animation goes on from the moment shown.
+                        self.sim.history.truncate_after(index);
+                        self.sim.go_live();
+                    }
                 }
+                self.sim.branches += 1;
             }
             TimelineCmd::ExportCsv => {
                 let text = timeline::timeline_csv(&self.sim, &self.robot);

@@ -18,6 +18,7 @@ pub mod robot;
 pub mod scene;
 pub mod sim;
 pub mod steps;
+pub mod tape;
 pub mod teach;
 pub mod timeline;
 pub mod ui;

@@ -168,6 +168,9 @@ pub struct Sim {
     run: Option<u64>,
     /// The moment shown instead of the live run, while the timeline is scrubbed.
     view: Option<View>,
+    /// Branches taken from the timeline so far: a lesson's state shown at that moment then
+    /// becomes its live state (see `app::tape`).
+    pub branches: u64,
 }
 
 impl Default for Sim {
@@ -194,6 +197,7 @@ impl Default for Sim {
             history: History::default(),
             run: None,
             view: None,
+            branches: 0,
         }
     }
 }
@@ -265,7 +269,7 @@ impl Sim {
         };
         let episode = match frame.source {
             Source::Physics => self.history.episode_at(index).ok(),
-            Source::Teach => None,
+            Source::Teach | Source::Lesson => None,
         };
         self.playing = false;
         self.view = Some(View {

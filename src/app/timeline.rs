@@ -280,6 +280,9 @@ pub fn scrub_row(
                     (Source::Physics, Some(seed)) => {
                         format!("{} {seed} · t = {:.2} s", l.t("seed"), frame.row.t)
                     }
+                    (Source::Lesson, _) => {
+                        format!("{} · t = {:.2} s", l.t("timeline_lesson"), frame.row.t)
+                    }
                     _ => format!("{} · t = {:.2} s", l.t("teach"), frame.row.t),
                 };
                 ui.label(what);

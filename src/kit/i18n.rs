@@ -317,6 +317,7 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "最近五分钟：拖动以查看任一时刻（机械臂、方块和读数都回到当时）",
     ),
     ("timeline_live", "Live", "实时"),
+    ("timeline_lesson", "Lesson animation", "课程动画"),
     (
         "timeline_live_tip",
         "Back to the present of the running episode (Space plays it)",

@@ -18,6 +18,9 @@ pub enum Source {
     Physics,
     /// The user, in teach mode.
     Teach,
+    /// A lesson's own animation (the arm at rest while the physics waits): the lesson keeps
+    /// what it shows beside each such frame.
+    Lesson,
 }
 
 /// One control period of a run, as it ended.
@@ -39,6 +42,9 @@ pub struct Frame {
     /// Seconds of recorded time up to this frame, over all runs (a run's start adds none): what
     /// the scrub bar measures in, whatever each run's control rate.
     pub clock: f64,
+    /// A number no other frame of this history ever has (not even one recorded after a branch
+    /// forgot this one): what the lessons key what they showed at this frame by.
+    pub serial: u64,
 }
 
 /// A run's seed and the action spaces it was told to use, from which period on.
@@ -64,6 +70,8 @@ pub struct History {
     next_run: u64,
     /// Frames ever dropped from the front, so a frame keeps one number for its whole life.
     dropped: u64,
+    /// Frames ever recorded.
+    recorded: u64,
 }
 
 /// Frames kept by default: five minutes at the task's 20 Hz control rate.
@@ -90,6 +98,7 @@ impl History {
             checkpoint_every: checkpoint_every.max(1),
             next_run: 0,
             dropped: 0,
+            recorded: 0,
         }
     }
 
@@ -122,6 +131,12 @@ impl History {
     /// have smaller numbers).
     pub fn number(&self, index: usize) -> u64 {
         self.dropped + index as u64
+    }
+
+    /// The index of the frame with serial `serial`, if it is still kept.
+    pub fn index_of_serial(&self, serial: u64) -> Option<usize> {
+        // Serials increase along the ring: frames are only added at the back.
+        self.frames.binary_search_by_key(&serial, |f| f.serial).ok()
     }
 
     /// The index of the frame numbered `number`, if it is still kept.
@@ -198,8 +213,18 @@ impl History {
     /// Records the arm at `q` in teach mode, `dt` seconds after the previous frame. A new teach
     /// run (its `t` from 0) starts unless the last frame is of teach mode.
     pub fn record_pose(&mut self, q: &[f64], dt: f64) {
+        self.record_arm(Source::Teach, q, dt);
+    }
+
+    /// Records a period of a lesson's own animation while the physics waits (the arm at `q`),
+    /// `dt` seconds after the previous frame; a new run starts unless the last frame is one.
+    pub fn record_lesson(&mut self, q: &[f64], dt: f64) {
+        self.record_arm(Source::Lesson, q, dt);
+    }
+
+    fn record_arm(&mut self, source: Source, q: &[f64], dt: f64) {
         let (run, period, t, qd) = match self.frames.back() {
-            Some(f) if f.source == Source::Teach && f.row.q.len() == q.len() => {
+            Some(f) if f.source == source && f.row.q.len() == q.len() => {
                 let qd = if dt > 0.0 {
                     q.iter().zip(&f.row.q).map(|(a, b)| (a - b) / dt).collect()
                 } else {
@@ -212,7 +237,7 @@ impl History {
         self.push(Frame {
             run,
             period,
-            source: Source::Teach,
+            source,
             row: TraceRow {
                 t,
                 q: q.to_vec(),
@@ -228,6 +253,7 @@ impl History {
             phase: None,
             seed: None,
             clock: 0.0,
+            serial: 0,
         });
     }
 
@@ -236,7 +262,7 @@ impl History {
     pub fn episode_at(&self, index: usize) -> Result<Episode, String> {
         let frame = self.frames.get(index).ok_or("no such moment")?;
         if frame.source != Source::Physics {
-            return Err("a moment of teach mode has no physics".into());
+            return Err("a moment of teach mode or of a lesson's animation has no physics".into());
         }
         let checkpoint = self
             .checkpoints
@@ -307,6 +333,8 @@ impl History {
     }
 
     fn push(&mut self, mut frame: Frame) {
+        frame.serial = self.recorded;
+        self.recorded += 1;
         frame.clock = match self.frames.back() {
             Some(last) if last.run == frame.run => last.clock + (frame.row.t - last.row.t).max(0.0),
             Some(last) => last.clock,
@@ -348,6 +376,7 @@ fn physics_frame(run: u64, episode: &Episode, seed: u64) -> Frame {
         phase: Some(episode.phase()),
         seed: Some(seed),
         clock: 0.0,
+        serial: 0,
     }
 }
 

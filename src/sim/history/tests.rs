@@ -143,6 +143,40 @@ fn teach_mode_is_recorded_as_poses_with_speeds_by_difference() {
     assert_eq!(h.frame(99).unwrap().row.q[0], 71_999.0);
 }
 
+/// A lesson's animation and teach mode are separate runs, each with its own clock from 0.
+#[test]
+fn lesson_frames_are_runs_of_their_own() {
+    let mut h = History::new(100, 40);
+    h.record_pose(&[0.0], 0.0);
+    h.record_pose(&[0.1], 0.05);
+    h.record_lesson(&[0.1], 0.3);
+    h.record_lesson(&[0.1], 0.05);
+    let (teach, lesson, next) = (
+        h.frame(1).unwrap(),
+        h.frame(2).unwrap(),
+        h.frame(3).unwrap(),
+    );
+    assert_eq!(
+        (lesson.source, next.source),
+        (Source::Lesson, Source::Lesson)
+    );
+    assert_ne!(lesson.run, teach.run);
+    assert_eq!((lesson.period, lesson.row.t), (0, 0.0));
+    assert_eq!((next.run, next.period, next.row.t), (lesson.run, 1, 0.05));
+    // A run's start adds no recorded time.
+    assert!((next.clock - 0.1).abs() < 1e-12, "{}", next.clock);
+    assert!(h.episode_at(3).is_err());
+    // Serials are never reused, not even after a branch forgot frames.
+    let last = h.last().unwrap().serial;
+    h.truncate_after(1);
+    h.record_lesson(&[0.2], 0.05);
+    assert_eq!(h.len(), 3);
+    let newest = h.last().unwrap().serial;
+    assert!(newest > last);
+    assert_eq!(h.index_of_serial(newest), Some(2));
+    assert_eq!(h.index_of_serial(last), None);
+}
+
 #[test]
 fn csv_export_round_trips() {
     let mut h = History::new(10_000, 40);
