@@ -7,6 +7,7 @@
 //! target. The math is in `crate::math::{euler, rotation, rotation_paths}`.
 
 use crate::app::robot::ArmSet;
+use crate::app::tape::live;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -15,6 +16,7 @@ mod arm_demo;
 mod overlays;
 mod panel;
 mod state;
+mod tape;
 
 pub use arm_demo::*;
 pub use overlays::*;
@@ -41,13 +43,18 @@ fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         (
-            (show_everything, spin.run_if(lesson_is(ID)), play_arm_demo),
+            (
+                show_everything,
+                spin.run_if(lesson_is(ID)).run_if(live),
+                play_arm_demo.run_if(live),
+            ),
             draw.run_if(lesson_is(ID)),
         )
             .chain()
             .in_set(ArmSet::Views),
     )
     .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+    crate::app::tape::tape::<RotationsState>(app, ID);
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<RotationsState>) {

@@ -2,7 +2,7 @@
 
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::ShowLogged;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note};
+use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::TrackingRun;
 use crate::math::rotation::Quat as RQuat;
@@ -200,6 +200,9 @@ pub(super) fn lost_axis_section(ui: &mut egui::Ui, state: &mut RotationsState, l
                 p.line(Line::new(format!("|dθ{}/dt|", i + 1), series(i)).color(egui_color(*color)));
             }
             p.line(Line::new("|dq/dt|", q).color(egui::Color32::WHITE));
+            if state.past {
+                moment_line(p, spin.t);
+            }
         });
     if let Some((_, r, _)) = spin.history.back() {
         ui.monospace(format!(
@@ -411,6 +414,7 @@ pub(super) fn arm_section(
             }
         }
     }
+    let past = state.past;
     let Some(demo) = &mut state.arm else {
         return false;
     };
@@ -448,6 +452,9 @@ pub(super) fn arm_section(
                 Line::new(l.t("rotvec_controller"), series(&demo.rotation_vector))
                     .color(egui_color(METHOD_COLORS[3])),
             );
+            if let (true, Some((_, t))) = (past, demo.playing) {
+                moment_line(p, t);
+            }
         });
     note(ui, l.t("arm_demo_note"));
     started

@@ -52,6 +52,8 @@ pub struct RotationsState {
     pub omega: [f64; 3],
     pub dt: f64,
     pub arm: Option<ArmDemo>,
+    /// True while the timeline shows a past moment (the plots mark it).
+    pub past: bool,
 }
 
 impl Default for RotationsState {
@@ -73,6 +75,7 @@ impl Default for RotationsState {
             omega: [0.4, -1.0, 0.7],
             dt: 0.05,
             arm: None,
+            past: false,
         }
     }
 }
