@@ -8,6 +8,7 @@
 //! physics. The math is in `crate::math::{generative, chunks, mlp}` and `crate::sim::course`.
 
 use crate::app::robot::ArmSet;
+use crate::app::tape::live;
 use crate::kit::{LessonInfo, ShowEverything, lesson_is};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -18,6 +19,7 @@ mod panel;
 mod state;
 mod steps;
 mod strings;
+mod tape;
 mod task;
 
 pub use crate::app::sim::{Tallies, Tally};
@@ -43,13 +45,14 @@ fn plugin(app: &mut App) {
         Update,
         (
             show_everything.before(ArmSet::Actions),
-            (record_demos, train, animate, draw)
+            (record_demos, train.run_if(live), animate.run_if(live), draw)
                 .chain()
                 .run_if(lesson_is(ID))
                 .in_set(ArmSet::Views),
         ),
     )
     .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+    crate::app::tape::tape::<GenerativeState>(app, ID);
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<GenerativeState>) {

@@ -3,7 +3,9 @@
 use super::*;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::ShowLogged;
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, note, tally_table};
+use crate::kit::widgets::{
+    UiState, egui_color, fixed_plot, lesson_panel, moment_line, note, tally_table,
+};
 use crate::sim::course::Demo;
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Line, Points};
@@ -90,13 +92,12 @@ pub(super) fn field_section(ui: &mut egui::Ui, state: &mut GenerativeState, l: L
         ui.label(l.t("untrained"));
         return;
     };
+    // At a past moment of the timeline: the step training had reached then.
+    let step = state.past_train_step().unwrap_or(trainer.step);
     ui.add(
-        egui::ProgressBar::new(trainer.progress() as f32).text(format!(
-            "{} {}/{}",
-            l.t("train_step"),
-            trainer.step,
-            trainer.cfg.steps
-        )),
+        egui::ProgressBar::new((step as f64 / trainer.cfg.steps.max(1) as f64) as f32).text(
+            format!("{} {}/{}", l.t("train_step"), step, trainer.cfg.steps),
+        ),
     );
     let flow: Vec<[f64; 2]> = trainer
         .losses
@@ -113,6 +114,9 @@ pub(super) fn field_section(ui: &mut egui::Ui, state: &mut GenerativeState, l: L
         .show_logged(ui, "loss_plot", |p| {
             p.line(Line::new(l.t("loss_flow"), flow).color(egui::Color32::LIGHT_BLUE));
             p.line(Line::new(l.t("loss_regression"), reg).color(egui_color(REGRESSION_COLOR)));
+            if let Some(step) = state.past_train_step() {
+                moment_line(p, step as f64);
+            }
         });
     if state.trained.is_none() {
         ui.label(l.t("untrained"));

@@ -94,6 +94,9 @@ pub struct GenerativeState {
     pub policy_log: Arc<Mutex<Vec<Vec<RVec3>>>>,
     /// Set when the run must be recomputed (a setting changed).
     pub(super) dirty: bool,
+    /// True while the timeline shows a past moment, and the training step reached then.
+    pub(super) past: bool,
+    pub(super) past_step: Option<usize>,
     /// Record every demonstration in one frame (headless runs).
     pub(super) record_at_once: bool,
     /// Train the network as soon as the demonstrations are in (a link asked for it).
@@ -154,6 +157,8 @@ impl Default for GenerativeState {
             driver: DriverChoice::Scripted,
             policy_log: Arc::default(),
             dirty: true,
+            past: false,
+            past_step: None,
             record_at_once: false,
             train_when_ready: false,
             recording_since: None,
