@@ -23,9 +23,23 @@ pub const STEP_COLOR: Color = Color::srgba(1.0, 0.85, 0.25, 0.8);
 
 #[derive(Resource, Default, Debug, Clone)]
 pub struct Descent {
-    /// `½‖x − x*‖²` after each step taken.
+    /// `½‖x − x*‖²` after each step taken (the last [`HISTORY`]).
     pub losses: Vec<f64>,
+    /// Steps taken in all.
+    pub steps: u64,
+    /// The steps taken at the moment the timeline shows (`None` while live).
+    pub past: Option<u64>,
     accumulator: f64,
+}
+
+impl Descent {
+    /// Where the loss plot marks the moment the timeline shows: the index in `losses` of the
+    /// last step taken then.
+    pub fn cursor(&self) -> Option<f64> {
+        let first = self.steps - self.losses.len() as u64;
+        let n = self.past?;
+        (n > first).then(|| (n - first - 1) as f64)
+    }
 }
 
 /// The tool's position error `x − x*` (m) and the gradient `Jᵀ(x − x*)` (m per rad) for the
@@ -77,6 +91,7 @@ pub(super) fn descend(
         })
         .collect();
     descent.losses.push(0.5 * e.norm_squared());
+    descent.steps += 1;
     if descent.losses.len() > HISTORY {
         descent.losses.remove(0);
     }

@@ -9,6 +9,7 @@
 
 use crate::app::robot::ArmSet;
 use crate::app::sim::Sim;
+use crate::app::tape::live;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -21,6 +22,7 @@ pub mod policy;
 mod state;
 mod steps;
 mod strings;
+mod tape;
 
 pub use state::*;
 
@@ -49,7 +51,7 @@ fn plugin(app: &mut App) {
         .init_resource::<arm::Descent>()
         .add_systems(
             Update,
-            (keys, arm::descend)
+            (keys, arm::descend.run_if(live))
                 .chain()
                 .run_if(lesson_is(ID))
                 .before(ArmSet::Actions),
@@ -64,6 +66,8 @@ fn plugin(app: &mut App) {
                 .in_set(ArmSet::Views),
         )
         .add_systems(EguiPrimaryContextPass, panel::panel.run_if(lesson_is(ID)));
+    crate::app::tape::tape::<arm::Descent>(app, ID);
+    crate::app::tape::tape::<policy::PolicyData>(app, ID);
 }
 
 /// B steps the pass through the network forward, Shift+B back (on the graph).

@@ -10,7 +10,7 @@ use crate::app::robot::{Robot, start_configuration};
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::ShowLogged;
-use crate::kit::widgets::{UiState, fixed_plot, lesson_panel, note};
+use crate::kit::widgets::{UiState, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::backprop::{Regime, depth_profile, regime, regime_bounds};
 use crate::math::bc::{ClipRun, clip_experiment, unit_mixup};
 use crate::sim::reach::{DEMO_EPISODES, TRAIN_STEPS, policy_config};
@@ -650,6 +650,9 @@ fn arm_section(
             .y_axis_label("log₁₀ L")
             .show_logged(ui, "grad_arm_loss", |p| {
                 p.line(Line::new("L", pts).color(TEAL));
+                if let Some(x) = descent.cursor() {
+                    moment_line(p, x);
+                }
             });
     }
     note(ui, l.t("grad_arm_note"));
@@ -709,6 +712,9 @@ fn clone_section(
             .include_x(TRAIN_STEPS as f64)
             .show_logged(ui, "grad_bc_loss", |p| {
                 p.line(Line::new("L", pts).color(TEAL));
+                if let Some(step) = data.past_step {
+                    moment_line(p, step as f64);
+                }
             });
     }
     ui.label(l.t("grad_driver"));

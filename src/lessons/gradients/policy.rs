@@ -8,6 +8,7 @@ use crate::app::actions::Action;
 use crate::app::capture::Headless;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{EpisodeEnded, Scenario, Sim};
+use crate::app::tape::live;
 use crate::kit::{frame_budget_ms, lesson_is, lesson_state};
 use crate::math::bc::{BcTrainer, Demos};
 use crate::robot::panda;
@@ -41,6 +42,8 @@ pub struct PolicyData {
     pub generation: u32,
     /// Why there is no data (another robot), shown in the panel.
     pub unavailable: bool,
+    /// The training steps taken at the moment the timeline shows (`None` while live).
+    pub past_step: Option<usize>,
 }
 
 impl PolicyData {
@@ -230,7 +233,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnExit(lesson_state(ID)), leave)
         .add_systems(
             Update,
-            (record, train, follow_the_choice, tally)
+            (record, train.run_if(live), follow_the_choice, tally)
                 .chain()
                 .run_if(lesson_is(ID))
                 .before(ArmSet::Actions),
