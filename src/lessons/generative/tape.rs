@@ -109,7 +109,11 @@ mod tests {
             app.update();
             let state = app.world().resource::<GenerativeState>();
             let now = drawn(state);
-            assert_eq!((&now.0, now.1, &now.2), (&then.0, then.1, &then.2), "moment {k}");
+            assert_eq!(
+                (&now.0, now.1, &now.2),
+                (&then.0, then.1, &then.2),
+                "moment {k}"
+            );
             // The loss plot's cursor: the training step reached then.
             assert_eq!(state.past_train_step(), Some(then.3.unwrap_or(0)));
         }

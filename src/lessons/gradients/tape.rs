@@ -105,7 +105,11 @@ mod tests {
         app.update();
         let d = app.world().resource::<arm::Descent>();
         assert_eq!(d.past, None);
-        assert!(d.steps <= steps + 1, "{} after branching at {steps}", d.steps);
+        assert!(
+            d.steps <= steps + 1,
+            "{} after branching at {steps}",
+            d.steps
+        );
         assert_eq!(d.losses.len() as u64, d.steps);
         assert_eq!(d.losses.get(steps as usize - 1).copied(), loss);
     }

@@ -184,6 +184,18 @@ pub struct KlLive {
     pub start: f64,
     /// (μ, σ) after every move, per search.
     pub paths: [Vec<(f64, f64)>; 2],
+    /// Whether a search moved this frame.
+    pub moving: bool,
+    /// The paths' lengths at the moment the timeline shows (`None` while live).
+    pub past_lens: Option<[usize; 2]>,
+}
+
+impl KlLive {
+    /// Moves search `i` had made (at the moment the timeline shows).
+    pub fn moves(&self, i: usize) -> usize {
+        let len = self.past_lens.map_or(self.paths[i].len(), |l| l[i]);
+        len.saturating_sub(1)
+    }
 }
 
 pub(super) fn advance_kl(
@@ -192,6 +204,7 @@ pub(super) fn advance_kl(
     headless: Option<Res<Headless>>,
     mut live: ResMut<KlLive>,
 ) {
+    live.moving = false;
     if state.section != Section::Kl || !data.ready() {
         return;
     }
@@ -211,6 +224,7 @@ pub(super) fn advance_kl(
     for _ in 0..moves {
         for (fit, path) in fits.iter_mut().zip(&mut live.paths) {
             if !fit.converged() {
+                live.moving = true;
                 fit.iterate(&grid, &p);
                 if path.last() != Some(&(fit.mu, fit.sigma)) {
                     path.push((fit.mu, fit.sigma));

@@ -56,11 +56,19 @@ pub struct LowRankData {
     pub base_old_reached: usize,
     /// Do everything in one frame (tests).
     pub at_once: bool,
+    /// Steps each run had trained at the moment the timeline shows (`None` while live).
+    pub past: Option<Vec<usize>>,
 }
 
 impl LowRankData {
     pub fn finished(&self) -> bool {
         !self.runs.is_empty() && self.reaches.iter().all(Option::is_some)
+    }
+
+    /// Steps the run of `tuning` had trained at the moment the timeline shows.
+    pub fn past_steps(&self, tuning: Tuning) -> Option<usize> {
+        let k = self.runs.iter().position(|r| r.tuning == tuning)?;
+        self.past.as_ref()?.get(k).copied()
     }
 
     /// The run of a tuning, if it exists.
@@ -79,7 +87,10 @@ impl LowRankData {
 
     /// Steps taken over steps to take, all runs together.
     pub fn progress(&self) -> f32 {
-        let done: usize = self.runs.iter().map(|r| r.steps).sum();
+        let done: usize = match &self.past {
+            Some(steps) => steps.iter().sum(),
+            None => self.runs.iter().map(|r| r.steps).sum(),
+        };
         done as f32 / (self.runs.len().max(1) * TUNE_STEPS) as f32
     }
 

@@ -8,7 +8,7 @@ use super::panel::GOLD;
 use super::state::MAX_RANK;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::ShowLogged;
-use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, note};
+use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, moment_line, note};
 use crate::lessons::gradients::policy::PolicyData;
 use crate::math::lowrank::{
     FineTune, Tuning, energy_rank, full_params, lora_params, singular_values,
@@ -109,6 +109,9 @@ pub(super) fn section(
                         .color(full_color())
                         .width(2.5),
                 );
+            }
+            if let Some(steps) = lr.past_steps(chosen) {
+                moment_line(p, steps as f64);
             }
         });
     // The loss and the reaches against r, full fine-tuning as a line.

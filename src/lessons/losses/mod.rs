@@ -12,6 +12,7 @@
 //! transport policy are `crate::sim::course`.
 
 use crate::app::robot::ArmSet;
+use crate::app::tape::live;
 use crate::lessons::{LessonInfo, ShowEverything, gradients, lesson_is};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -25,6 +26,7 @@ mod panel;
 mod state;
 mod steps;
 mod strings;
+mod tape;
 pub mod task;
 
 pub use state::*;
@@ -55,8 +57,8 @@ fn plugin(app: &mut App) {
                 // lesson (the same data and network), once the course is in.
                 (
                     gradients::policy::record,
-                    gradients::policy::train,
-                    lowrank::advance,
+                    gradients::policy::train.run_if(live),
+                    lowrank::advance.run_if(live),
                 )
                     .chain()
                     .run_if(lesson_is(ID))
@@ -64,7 +66,7 @@ fn plugin(app: &mut App) {
                     .before(ArmSet::Actions),
                 (
                     data::record,
-                    data::advance_kl,
+                    data::advance_kl.run_if(live),
                     overlays::draw,
                     lowrank::draw,
                 )
@@ -74,6 +76,8 @@ fn plugin(app: &mut App) {
             ),
         )
         .add_systems(EguiPrimaryContextPass, panel::panel.run_if(lesson_is(ID)));
+    crate::app::tape::tape::<data::KlLive>(app, ID);
+    crate::app::tape::tape::<lowrank::LowRankData>(app, ID);
 }
 
 /// The most drawn at once: attention over every window, its heaviest chunks in the scene.

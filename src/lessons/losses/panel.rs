@@ -436,7 +436,7 @@ fn kl_section(
             cm(fwd.mu),
             cm(fwd.sigma),
             fwd.cost,
-            status(fwd, live.paths[0].len() - 1)
+            status(fwd, live.moves(0))
         ),
     );
     ui.colored_label(
@@ -447,7 +447,7 @@ fn kl_section(
             cm(rev.mu),
             cm(rev.sigma),
             rev.cost,
-            status(rev, live.paths[1].len() - 1)
+            status(rev, live.moves(1))
         ),
     );
     ui.monospace(format!(

@@ -89,7 +89,9 @@ mod tests {
         let mut app = crate::lessons::physics_app::physics_app(ID);
         app.update();
         app.world_mut().resource_mut::<Sim>().playing = false;
-        app.world_mut().resource_mut::<RotationsState>().start_spin();
+        app.world_mut()
+            .resource_mut::<RotationsState>()
+            .start_spin();
         let mut seen: Vec<(u64, Mat3, [f64; 3])> = Vec::new();
         for _ in 0..30 {
             app.update();
@@ -98,7 +100,12 @@ mod tests {
             let spin = state.spin.as_ref().unwrap();
             seen.push((serial, spin.rotation, state.angles_deg));
         }
-        let live = app.world().resource::<RotationsState>().spin.clone().unwrap();
+        let live = app
+            .world()
+            .resource::<RotationsState>()
+            .spin
+            .clone()
+            .unwrap();
         let (serial, rotation, angles) = seen[12];
         let index = app
             .world()
@@ -124,6 +131,11 @@ mod tests {
         let spin = state.spin.as_ref().unwrap();
         assert!(!state.past);
         // The live spin comes back and turns on for one more update.
-        assert!((spin.t - live.t - 0.1).abs() < 1e-9, "{} {}", spin.t, live.t);
+        assert!(
+            (spin.t - live.t - 0.1).abs() < 1e-9,
+            "{} {}",
+            spin.t,
+            live.t
+        );
     }
 }
