@@ -73,6 +73,42 @@ impl<'b> Logged<'_, 'b> {
         self.keep(&points);
         self.plot.points(points);
     }
+
+    /// A bar chart; an export keeps each bar as (its argument, its value).
+    pub fn bars(&mut self, bars: Bars) {
+        if let Some(series) = &mut self.series {
+            let xy = bars.bars.iter().map(|b| [b.argument, b.value]).collect();
+            series.push((bars.name.clone(), xy));
+        }
+        let mut chart = egui_plot::BarChart::new(bars.name, bars.bars);
+        if let Some(color) = bars.color {
+            chart = chart.color(color);
+        }
+        self.plot.bar_chart(chart);
+    }
+}
+
+/// A bar chart to draw with [`Logged::bars`] (egui_plot's own chart keeps its bars to itself,
+/// so an export could not read them back).
+pub struct Bars {
+    name: String,
+    bars: Vec<egui_plot::Bar>,
+    color: Option<egui::Color32>,
+}
+
+impl Bars {
+    pub fn new(name: impl Into<String>, bars: Vec<egui_plot::Bar>) -> Bars {
+        Bars {
+            name: name.into(),
+            bars,
+            color: None,
+        }
+    }
+
+    pub fn color(mut self, color: impl Into<egui::Color32>) -> Bars {
+        self.color = Some(color.into());
+        self
+    }
 }
 
 /// A plot's named series of (x, y) points.
@@ -154,7 +190,7 @@ pub fn request_plots_csv(ctx: &egui::Context) {
     });
 }
 
-/// Once a whole pass has drawn since [`request_plots_csv`]: every line and point series of the
+/// Once a whole pass has drawn since [`request_plots_csv`]: every line, point and bar series of the
 /// plots drawn since (the panel shown), as CSV: `plot,series,x,y`, one row per point; `None`
 /// when no plot was drawn. The request is then done. `None` before that, or without a request.
 pub fn take_plots_csv(ctx: &egui::Context) -> Option<String> {
@@ -285,6 +321,13 @@ mod plot_log_tests {
                             vec![[0.0, 1.0], [0.5, 2.0]],
                         ));
                         p.points(egui_plot::Points::new("peaks", vec![[0.25, 3.0]]));
+                        p.bars(Bars::new(
+                            "σ",
+                            vec![
+                                egui_plot::Bar::new(1.0, 0.5),
+                                egui_plot::Bar::new(2.0, 0.25),
+                            ],
+                        ));
                         moment_line(p, 0.25);
                     });
                 }
@@ -302,7 +345,7 @@ mod plot_log_tests {
         let csv = take_plots_csv(&ctx).unwrap();
         assert_eq!(
             csv,
-            "plot,series,x,y\nspeeds,\"q̇, joint 1\",0,1\nspeeds,\"q̇, joint 1\",0.5,2\nspeeds,peaks,0.25,3\n"
+            "plot,series,x,y\nspeeds,\"q̇, joint 1\",0,1\nspeeds,\"q̇, joint 1\",0.5,2\nspeeds,peaks,0.25,3\nspeeds,σ,1,0.5\nspeeds,σ,2,0.25\n"
         );
         assert_eq!(take_plots_csv(&ctx), None, "one file per request");
         for _ in 0..3 {

@@ -4,12 +4,12 @@ use super::task::Results;
 use super::*;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::ShowLogged;
+use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::proportion;
 use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
 use bevy_egui::{EguiContexts, egui};
-use egui_plot::{Bar, BarChart, Legend, Line};
+use egui_plot::{Bar, Legend, Line};
 
 /// Seconds of joint signal plotted.
 const PLOT_SECONDS: f64 = 3.0;
@@ -291,7 +291,7 @@ fn ensemble_section(
         fixed_plot("actions_weights", 110.0)
             .include_y(0.0)
             .show_logged(ui, "actions_weights", |p| {
-                p.bar_chart(BarChart::new("w", bars).color(egui_color(EXECUTED_COLOR)));
+                p.bars(Bars::new("w", bars).color(egui_color(EXECUTED_COLOR)));
             });
     }
     note(ui, l.t("act_ensemble_note"));

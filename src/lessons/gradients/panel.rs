@@ -9,13 +9,13 @@ use crate::app::actions::Action;
 use crate::app::robot::{Robot, start_configuration};
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::ShowLogged;
+use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{UiState, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::backprop::{Regime, depth_profile, regime, regime_bounds};
 use crate::math::bc::{ClipRun, clip_experiment, unit_mixup};
 use crate::sim::reach::{DEMO_EPISODES, TRAIN_STEPS, policy_config};
 use bevy_egui::{EguiContexts, egui};
-use egui_plot::{Bar, BarChart, Line, Points, VLine};
+use egui_plot::{Bar, Line, Points, VLine};
 
 const TEAL: egui::Color32 = egui::Color32::from_rgb(60, 200, 190);
 const RED: egui::Color32 = egui::Color32::from_rgb(235, 70, 60);
@@ -636,7 +636,7 @@ fn arm_section(
         .show_x(false)
         .y_axis_label("m")
         .show_logged(ui, "grad_arm_bars", |p| {
-            p.bar_chart(BarChart::new("Jᵀ(x − x*)", bars).color(GOLD));
+            p.bars(Bars::new("Jᵀ(x − x*)", bars).color(GOLD));
         });
     if descent.losses.len() > 1 {
         let pts: Vec<[f64; 2]> = descent

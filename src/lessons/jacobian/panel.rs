@@ -4,12 +4,12 @@ use crate::app::actions::Action;
 use crate::app::robot::Robot;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::ShowLogged;
+use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::Vec3 as RVec3;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
-use egui_plot::{Bar, BarChart, Line};
+use egui_plot::{Bar, Line};
 
 use super::*;
 
@@ -81,9 +81,7 @@ pub(super) fn sigma_bars(ui: &mut egui::Ui, id: &str, sigma: &[f64], color: egui
     fixed_plot(id, 70.0)
         .include_y(0.0)
         .show_x(false)
-        .show_logged(ui, id, |p| {
-            p.bar_chart(BarChart::new("σ", bars).color(color))
-        });
+        .show_logged(ui, id, |p| p.bars(Bars::new("σ", bars).color(color)));
 }
 
 pub(super) fn history_plot(
@@ -263,8 +261,8 @@ pub(super) fn speed_bars(ui: &mut egui::Ui, c: &Comparison) {
     fixed_plot("speed_bars", 120.0)
         .legend(egui_plot::Legend::default())
         .show_logged(ui, "speed_bars", |p| {
-            p.bar_chart(BarChart::new("J⁺", pinv).color(egui::Color32::from_rgb(255, 90, 90)));
-            p.bar_chart(BarChart::new("DLS", dls).color(egui::Color32::from_rgb(90, 230, 120)));
+            p.bars(Bars::new("J⁺", pinv).color(egui::Color32::from_rgb(255, 90, 90)));
+            p.bars(Bars::new("DLS", dls).color(egui::Color32::from_rgb(90, 230, 120)));
         });
 }
 

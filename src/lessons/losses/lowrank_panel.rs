@@ -7,15 +7,15 @@ use super::lowrank::{LowRankData, REACH_TOL, Reach, SHIFT, TUNE_STEPS};
 use super::panel::GOLD;
 use super::state::MAX_RANK;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, moment_line, note};
+use crate::kit::widgets::{Bars, ShowLogged};
 use crate::lessons::gradients::policy::PolicyData;
 use crate::math::lowrank::{
     FineTune, Tuning, energy_rank, full_params, lora_params, singular_values,
 };
 use crate::sim::reach::{DEMO_EPISODES, TRAIN_STEPS};
 use bevy_egui::egui;
-use egui_plot::{Bar, BarChart, HLine, Line, Points, VLine};
+use egui_plot::{Bar, HLine, Line, Points, VLine};
 
 /// A large model's projection for scale: 4096 × 4096 at rank 16.
 pub const VLA_WIDTH: usize = 4096;
@@ -165,7 +165,7 @@ pub(super) fn section(
                             Bar::new(*k as f64, 1000.0 * m).width(0.7).fill(c)
                         })
                         .collect();
-                    p.bar_chart(BarChart::new("", bars));
+                    p.bars(Bars::new("", bars));
                     if let Some(x) = full_reach {
                         p.hline(HLine::new("", 1000.0 * x.miss).color(full_color()));
                     }
@@ -245,7 +245,7 @@ pub(super) fn section(
         x += s.len() as f64 + 1.5;
         shapes.push(format!("{}×{}", w[1], w[0]));
         bars.push(
-            BarChart::new(format!("W{} ({})", k + 1, shapes[k]), layer).color(LAYER_COLORS[k % 3]),
+            Bars::new(format!("W{} ({})", k + 1, shapes[k]), layer).color(LAYER_COLORS[k % 3]),
         );
     }
     fixed_plot("loss_lr_sigma", 110.0)
@@ -254,7 +254,7 @@ pub(super) fn section(
         .legend(egui_plot::Legend::default())
         .show_logged(ui, "loss_lr_sigma", |p| {
             for b in bars {
-                p.bar_chart(b);
+                p.bars(b);
             }
         });
     // The full fine-tune's update: how much of ‖ΔW‖² its first k directions hold.

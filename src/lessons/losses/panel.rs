@@ -7,17 +7,17 @@ use super::*;
 use crate::app::robot::Robot;
 use crate::app::sim::{Sim, Tallies};
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::ShowLogged;
 use crate::kit::widgets::{
     BASELINE_COLOR, SIDE_COLORS, UiState, egui_color, fixed_plot, lesson_panel, note, tally_table,
 };
+use crate::kit::widgets::{Bars, ShowLogged};
 use crate::math::losses::{
     Component, Grid, PpoConfig, PpoIter, cross_entropy, expectation, gaussian_pdf,
     gradient_estimates, half_log_tau, kl, mean_nll, mean_var, mixture_nll, mixture_pdf, peaks,
     ppo_clip, ppo_run, tilt,
 };
 use bevy_egui::{EguiContexts, egui};
-use egui_plot::{Bar, BarChart, Line, LineStyle, Points, VLine};
+use egui_plot::{Bar, Line, LineStyle, Points, VLine};
 
 pub(super) const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 215, 60);
 const SKY: egui::Color32 = egui::Color32::from_rgb(120, 170, 255);
@@ -157,7 +157,7 @@ fn drivers(
 
 /// The demonstrations' offsets as a histogram of 1 cm bins, as a density per cm, each side in
 /// its colour.
-fn data_bars(data: &CourseData, alpha: f32) -> [BarChart; 2] {
+fn data_bars(data: &CourseData, alpha: f32) -> [Bars; 2] {
     let n = data.offsets.len().max(1) as f64;
     let mut counts = std::collections::BTreeMap::<i64, f64>::new();
     for d in &data.offsets {
@@ -171,8 +171,8 @@ fn data_bars(data: &CourseData, alpha: f32) -> [BarChart; 2] {
             .collect()
     };
     [
-        BarChart::new(l_none(), bars(true)).color(near().gamma_multiply(alpha)),
-        BarChart::new(l_none(), bars(false)).color(far().gamma_multiply(alpha)),
+        Bars::new(l_none(), bars(true)).color(near().gamma_multiply(alpha)),
+        Bars::new(l_none(), bars(false)).color(far().gamma_multiply(alpha)),
     ]
 }
 
@@ -210,7 +210,7 @@ fn data_section(ui: &mut egui::Ui, data: &CourseData, l: Lang) {
     let (near_side, far_side) = data.sides();
     offsets_plot("loss_data_plot", l).show_logged(ui, "loss_data_plot", |p| {
         for b in data_bars(data, 1.0) {
-            p.bar_chart(b);
+            p.bars(b);
         }
         p.vline(VLine::new(l.t("loss_post"), -3.0).color(GREY));
         p.vline(VLine::new("", 3.0).color(GREY));
@@ -237,7 +237,7 @@ fn gaussian_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseDat
     let fitted = grid.tabulate(|x| gaussian_pdf(x, mu, sigma));
     offsets_plot("loss_gauss_plot", l).show_logged(ui, "loss_gauss_plot", |p| {
         for b in data_bars(data, 0.8) {
-            p.bar_chart(b);
+            p.bars(b);
         }
         p.line(density_line("N(μ_fit, σ_fit²)", &grid, &fitted, red()));
         p.vline(VLine::new("μ_fit", cm(mu)).color(red()));
@@ -316,7 +316,7 @@ fn tokens_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseData,
         .y_axis_label("p (%)")
         .include_y(0.0)
         .show_logged(ui, "loss_tokens_plot", |pl| {
-            pl.bar_chart(BarChart::new("p(token)", bars));
+            pl.bars(Bars::new("p(token)", bars));
             pl.vline(VLine::new("", -3.0).color(GREY));
             pl.vline(VLine::new("", 3.0).color(GREY));
         });
@@ -364,7 +364,7 @@ fn mixture_section(ui: &mut egui::Ui, data: &CourseData, l: Lang) {
     let mix = grid.tabulate(|x| mixture_pdf(x, &comps));
     offsets_plot("loss_mix_plot", l).show_logged(ui, "loss_mix_plot", |p| {
         for b in data_bars(data, 0.6) {
-            p.bar_chart(b);
+            p.bars(b);
         }
         p.line(density_line(l.t("loss_mixture_word"), &grid, &mix, GOLD));
         for c in &comps {
@@ -749,7 +749,7 @@ fn reparam_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut DrawC
             counts
         };
         let hist = |counts: &[f64], color: egui::Color32, name: &str| {
-            BarChart::new(
+            Bars::new(
                 name,
                 counts
                     .iter()
@@ -777,8 +777,8 @@ fn reparam_section(ui: &mut egui::Ui, state: &mut LossesState, cache: &mut DrawC
             .include_y(1.8 * tallest)
             .legend(egui_plot::Legend::default().position(corner))
             .show_logged(ui, &format!("loss_reparam_{k}"), |p| {
-                p.bar_chart(hist(&score_counts, red(), l.t("loss_score")));
-                p.bar_chart(hist(&reparam_counts, near(), l.t("loss_reparam_word")));
+                p.bars(hist(&score_counts, red(), l.t("loss_score")));
+                p.bars(hist(&reparam_counts, near(), l.t("loss_reparam_word")));
                 p.vline(VLine::new(l.t("loss_exact"), exact[k]).color(GOLD));
             });
         ui.monospace(format!(
@@ -847,7 +847,7 @@ fn attention_section(
         .include_y(1.7 * tallest)
         .legend(egui_plot::Legend::default())
         .show_logged(ui, "loss_att_plot", |p| {
-            p.bar_chart(BarChart::new(name, bars).color(near()));
+            p.bars(Bars::new(name, bars).color(near()));
             p.points(
                 Points::new(l.t("loss_kernel"), kernel)
                     .radius(4.0)

@@ -1,7 +1,7 @@
 //! The lesson panel, one function per section.
 
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::ShowLogged;
+use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::TrackingRun;
@@ -12,7 +12,7 @@ use crate::math::rotation_paths::{
 use crate::math::{Vec3 as RVec3, so3};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
-use egui_plot::{Bar, BarChart, Legend, Line};
+use egui_plot::{Bar, Legend, Line};
 
 use super::*;
 
@@ -153,7 +153,7 @@ pub(super) fn gimbal_section(ui: &mut egui::Ui, state: &mut RotationsState, l: L
         .include_y(2.0)
         .show_x(false)
         .show_logged(ui, "e_sigma", |p| {
-            p.bar_chart(BarChart::new("σ(E)", bars).color(egui::Color32::from_rgb(255, 170, 80)))
+            p.bars(Bars::new("σ(E)", bars).color(egui::Color32::from_rgb(255, 170, 80)))
         });
     ui.monospace(format!(
         "σ(E) = {:.3}, {:.3}, {:.3}",
