@@ -204,7 +204,13 @@ pub(super) fn lost_axis_section(ui: &mut egui::Ui, state: &mut RotationsState, l
                 moment_line(p, spin.t);
             }
         });
-    if let Some((_, r, _)) = spin.history.back() {
+    // The rates at the spin's clock: the newest, or those of the moment the timeline shows.
+    if let Some((_, r, _)) = spin
+        .history
+        .iter()
+        .rev()
+        .find(|(t, _, _)| *t <= spin.t + 1e-9)
+    {
         ui.monospace(format!(
             "|dθ/dt| = {:.2}, {:.2}, {:.2} rad/s",
             r[0], r[1], r[2]
