@@ -688,9 +688,10 @@ fn clone_section(
     if !data.training && ui.button(label).clicked() {
         data.start_training();
     }
-    let steps = data.steps();
+    // At a past moment of the timeline: the step training had reached then.
+    let steps = data.past_step.unwrap_or(data.steps());
     ui.add(
-        egui::ProgressBar::new(data.progress() as f32)
+        egui::ProgressBar::new(steps as f32 / TRAIN_STEPS as f32)
             .text(format!("{} {steps}/{TRAIN_STEPS}", l.t("grad_train_step"))),
     );
     let losses = data.record().map(|t| &t.losses);
