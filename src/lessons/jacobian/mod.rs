@@ -217,7 +217,7 @@ mod tests {
         let mut state = JacobianState::default();
         for k in 0..10 {
             sim.advance(0.05, 8);
-            let newest = sim.history.number(sim.history.len() - 1);
+            let newest = sim.history.last().unwrap().serial;
             state.history.push_back(super::state::Sample {
                 t: 100.0 + k as f64,
                 moment: Some(newest),

@@ -106,12 +106,12 @@ pub(super) fn history_plot(
 /// Where the moment the timeline shows falls in the plotted history (seconds from its end).
 pub(super) fn moment_x(state: &JacobianState, sim: Option<&Sim>, t0: f64) -> Option<f64> {
     let sim = sim?;
-    let (i, _) = sim.viewed()?;
-    let number = sim.history.number(i);
+    let (_, frame) = sim.viewed()?;
+    let serial = frame.serial;
     state
         .history
         .iter()
-        .find(|s| s.moment.is_some_and(|m| m >= number))
+        .find(|s| s.moment.is_some_and(|m| m >= serial))
         .map(|s| s.t - t0)
 }
 

@@ -32,7 +32,7 @@ pub enum Demand {
 #[derive(Clone, Copy, Debug)]
 pub struct Sample {
     pub t: f64,
-    /// The newest moment of the timeline when the sample was taken (its number).
+    /// The newest frame of the timeline when the sample was taken (its serial).
     pub moment: Option<u64>,
     pub sigma: [f64; 6],
     pub w: f64,
@@ -196,7 +196,7 @@ pub(super) fn record(
     }
     let moment = sim
         .as_ref()
-        .and_then(|s| s.history.len().checked_sub(1).map(|i| s.history.number(i)));
+        .and_then(|s| s.history.last().map(|f| f.serial));
     let t = time.elapsed_secs_f64();
     state.history.push_back(Sample {
         t,
