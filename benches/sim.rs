@@ -2,11 +2,13 @@
 //! CRBA, then a rapier step at 240 Hz); one step of the passive iiwa 14 falling at 1000 Hz (the
 //! `simulate --passive` default); and a whole scripted pick-and-place episode (table, cube,
 //! grasp), whose physics step count is printed so the time per step can be read off; and the
-//! timeline's cost of showing a past moment (a checkpoint copied and stepped to the moment).
+//! timeline's cost of showing a past moment (a checkpoint copied and stepped to the moment);
+//! and the 24 course demonstrations two lessons record, on one thread and on every core.
 //! Run: `cargo bench --no-default-features --features sim --bench sim`.
 //! Simulated seconds per wall second = (1/240 s) / (time per step).
 
 use armtutor::robot::Model;
+use armtutor::sim::course;
 use armtutor::sim::history::History;
 use armtutor::sim::policy::{Episode, PickPlaceConfig, run_episode};
 use armtutor::sim::{ArmWorld, JointPd};
@@ -80,6 +82,19 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("panda_pick_place_episode_seed0", |b| {
         b.iter(|| run_episode(&model, 0, &cfg).expect("episode"))
+    });
+    g.finish();
+
+    // The generative and losses lessons' 24 course demonstrations: one after another, and on
+    // every core (as the desktop app records them).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut g = c.benchmark_group("course_demos");
+    g.sample_size(10);
+    g.bench_function("24_demos_one_thread", |b| {
+        b.iter(|| course::record_all(&model, 0..24, 1).expect("demos"))
+    });
+    g.bench_function(format!("24_demos_{cores}_threads"), |b| {
+        b.iter(|| course::record_all(&model, 0..24, cores).expect("demos"))
     });
     g.finish();
 

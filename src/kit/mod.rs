@@ -219,6 +219,98 @@ pub fn frame_budget_ms(base: f64, last_frame_s: f64) -> f64 {
     (0.5 * last_frame_s * 1e3).clamp(base, MAX_FRAME_BUDGET_MS)
 }
 
+/// Work too long for a frame, done on the other threads of the desktop app (the browser has
+/// one thread: there a lesson spreads its work over frames with [`frame_budget_ms`]).
+pub struct Background<T>(Option<bevy::tasks::Task<T>>);
+
+impl<T> Default for Background<T> {
+    fn default() -> Self {
+        Background(None)
+    }
+}
+
+impl<T: Send + 'static> Background<T> {
+    /// Starts `work` on Bevy's compute threads (unless some is running already).
+    pub fn start(&mut self, work: impl FnOnce() -> T + Send + 'static) {
+        if self.0.is_none() {
+            let pool = bevy::tasks::AsyncComputeTaskPool::get();
+            self.0 = Some(pool.spawn(async move { work() }));
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The work's result once it is done (then nothing is running).
+    pub fn poll(&mut self) -> Option<T> {
+        let done = bevy::tasks::futures::check_ready(self.0.as_mut()?)?;
+        self.0 = None;
+        Some(done)
+    }
+}
+
+/// Threads for background work: every core (the work is short, and waited for).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Where a lesson's scripted course demonstrations are being recorded.
+#[derive(Default)]
+pub struct CourseRecorder {
+    /// The unfinished episode, when recording a period at a time (the browser).
+    #[cfg(target_arch = "wasm32")]
+    recording: Option<crate::sim::course::Recording>,
+    /// The demonstrations being recorded on other threads (desktop).
+    #[cfg(not(target_arch = "wasm32"))]
+    background: Background<Result<Vec<crate::sim::course::Demo>, crate::sim::SimError>>,
+}
+
+impl CourseRecorder {
+    /// Records the demonstrations of seeds `demos.len()`, … up to `total` on `model`. On the
+    /// desktop on every core: `at_once` waits for them (headless runs), else they arrive in a
+    /// later frame while the frames go on. In the browser a control period at a time while
+    /// `more()` allows (all at once with `at_once`).
+    pub fn advance(
+        &mut self,
+        model: &crate::robot::Model,
+        demos: &mut Vec<crate::sim::course::Demo>,
+        total: u64,
+        at_once: bool,
+        more: impl FnMut() -> bool,
+    ) -> Result<(), crate::sim::SimError> {
+        use crate::sim::course;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = more;
+            let from = demos.len() as u64;
+            if from >= total {
+                return Ok(());
+            }
+            if at_once {
+                demos.extend(course::record_all(model, from..total, cores())?);
+                return Ok(());
+            }
+            match self.background.poll() {
+                Some(recorded) => demos.extend(recorded?),
+                None => {
+                    let model = model.clone();
+                    self.background
+                        .start(move || course::record_all(&model, from..total, cores()));
+                }
+            }
+            Ok(())
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            let mut more = more;
+            course::record(model, demos, &mut self.recording, total, || {
+                at_once || more()
+            })
+        }
+    }
+}
+
 /// Sent to turn on every overlay of every lesson (the frame-time bench, a demo).
 #[derive(Message, Debug, Clone, Copy)]
 pub struct ShowEverything;

@@ -138,6 +138,50 @@ pub fn record(
     Ok(())
 }
 
+/// Records the demonstrations of `seeds` on `threads` threads at once, each one as
+/// [`record`] would (so the same demonstrations, in seed order), for an app that can wait for
+/// them on other threads. Not in the browser, which has one thread.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn record_all(
+    model: &Model,
+    seeds: std::ops::Range<u64>,
+    threads: usize,
+) -> Result<Vec<Demo>, SimError> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let next = AtomicU64::new(seeds.start);
+    let done: Mutex<Vec<Result<Demo, SimError>>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let seed = next.fetch_add(1, Ordering::Relaxed);
+                    if seed >= seeds.end {
+                        break;
+                    }
+                    let demo = Recording::new(model, seed).map(|mut rec| {
+                        loop {
+                            if let Some(demo) = rec.step() {
+                                break demo;
+                            }
+                        }
+                    });
+                    if let Ok(mut done) = done.lock() {
+                        done.push(demo);
+                    }
+                }
+            });
+        }
+    });
+    let mut demos = done
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    demos.sort_by_key(|d| d.seed);
+    Ok(demos)
+}
+
 /// Pseudo-counts added to every token's count, so no log-probability is infinite; small, so
 /// a draw almost never lands between the modes.
 pub const TOKEN_SMOOTHING: f64 = 1e-3;
@@ -360,6 +404,18 @@ mod tests {
 
     fn panda() -> Model {
         Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
+    }
+
+    /// Recorded on several threads, the demonstrations are those recorded a period at a time.
+    #[test]
+    fn recording_on_threads_gives_the_same_demonstrations() {
+        let m = panda();
+        let mut one_by_one = Vec::new();
+        let mut current = None;
+        record(&m, &mut one_by_one, &mut current, 5, || true).unwrap();
+        let threaded = record_all(&m, 0..5, 3).unwrap();
+        assert_eq!(threaded, one_by_one);
+        assert_eq!(record_all(&m, 2..4, 8).unwrap(), one_by_one[2..4].to_vec());
     }
 
     #[test]

@@ -5,7 +5,6 @@ use super::*;
 use crate::app::capture::Headless;
 use crate::app::robot::Robot;
 use crate::robot::panda;
-use crate::sim::course;
 use bevy::platform::time::Instant;
 use std::sync::Arc;
 
@@ -35,15 +34,11 @@ pub(super) fn record_demos(
     let clock = Instant::now();
     let since = *state.recording_since.get_or_insert(clock);
     let state = &mut *state;
-    let more = || at_once || clock.elapsed().as_secs_f64() * 1e3 < budget;
-    if course::record(
-        &robot.model,
-        &mut state.demos,
-        &mut state.recording,
-        DEMOS,
-        more,
-    )
-    .is_err()
+    let more = || clock.elapsed().as_secs_f64() * 1e3 < budget;
+    if state
+        .recorder
+        .advance(&robot.model, &mut state.demos, DEMOS, at_once, more)
+        .is_err()
     {
         return;
     }

@@ -63,7 +63,7 @@ pub struct Metrics {
 #[derive(Resource)]
 pub struct GenerativeState {
     pub demos: Vec<Demo>,
-    pub(super) recording: Option<crate::sim::course::Recording>,
+    pub(super) recorder: crate::kit::CourseRecorder,
     pub set: Option<Arc<ChunkSet>>,
     pub plane: Option<Plane>,
     pub trainer: Option<Trainer>,
@@ -133,7 +133,7 @@ impl Default for GenerativeState {
     fn default() -> Self {
         GenerativeState {
             demos: Vec::new(),
-            recording: None,
+            recorder: Default::default(),
             set: None,
             plane: None,
             trainer: None,

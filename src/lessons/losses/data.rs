@@ -10,7 +10,7 @@ use crate::math::losses::{
     Bins, Component, Grid, KlFit, Lateral, fit_categorical, fit_gaussian, fit_mixture, gaussian_pdf,
 };
 use crate::robot::panda;
-use crate::sim::course::{self, Demo, Recording, TOKEN_SMOOTHING};
+use crate::sim::course::{self, Demo, TOKEN_SMOOTHING};
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -34,7 +34,7 @@ pub const MIN_SIGMA: f64 = 0.005;
 #[derive(Resource, Default)]
 pub struct CourseData {
     pub demos: Vec<Demo>,
-    recording: Option<Recording>,
+    recorder: crate::kit::CourseRecorder,
     /// Record everything in one frame (tests).
     pub at_once: bool,
     /// The successful demonstrations' lateral offsets (m), once all are recorded.
@@ -152,15 +152,11 @@ pub(super) fn record(
     let budget = frame_budget_ms(BUDGET_MS, time.delta_secs_f64());
     let clock = Instant::now();
     let data = &mut *data;
-    let more = || at_once || clock.elapsed().as_secs_f64() * 1e3 < budget;
-    if course::record(
-        &robot.model,
-        &mut data.demos,
-        &mut data.recording,
-        DEMOS,
-        more,
-    )
-    .is_err()
+    let more = || clock.elapsed().as_secs_f64() * 1e3 < budget;
+    if data
+        .recorder
+        .advance(&robot.model, &mut data.demos, DEMOS, at_once, more)
+        .is_err()
     {
         data.unavailable = true;
         return;
