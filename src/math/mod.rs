@@ -14,8 +14,10 @@
 pub mod backprop;
 pub mod bc;
 pub mod chunks;
+pub mod curved;
 pub mod ellipsoid;
 pub mod euler;
+pub mod free_body;
 pub mod generative;
 pub mod ik;
 pub mod losses;

@@ -189,6 +189,20 @@ mod tests {
         }
     }
 
+    /// A twist's Euclidean length mixes metres per second with radians per second, and the
+    /// same motion seen from another frame has another length: only the pairing with a wrench
+    /// (power) is the same in every frame.
+    #[test]
+    fn a_twists_length_depends_on_the_frame_and_power_does_not() {
+        let v = Twist::new(Vec3::new(0.2, 0.0, 0.0), Vec3::new(0.0, 0.0, 1.0));
+        let f = Wrench::new(Vec3::new(1.0, 2.0, 0.0), Vec3::new(0.0, 0.5, 3.0));
+        let t = Transform::new(so3::rot_x(0.4), Vec3::new(0.0, 1.5, 0.3));
+        let (va, fa) = (v.transform(&t), f.transform(&t));
+        let (n, na) = (v.to_vec6().norm(), va.to_vec6().norm());
+        assert!((n - na).abs() > 0.5, "{n} vs {na}");
+        assert_relative_eq!(va.power(&fa), v.power(&f), epsilon = 1e-12);
+    }
+
     #[test]
     fn crf_is_minus_crm_transpose() {
         let v = Vec6::new(0.1, 0.2, 0.3, -0.4, 0.5, 0.6);
