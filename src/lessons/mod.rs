@@ -3,6 +3,7 @@
 //! once, in [`ALL`]: adding one is a new folder plus one line there.
 
 pub mod actions;
+pub mod dynamics;
 pub mod frames;
 pub mod generative;
 pub mod gradients;
@@ -33,6 +34,7 @@ pub const ALL: &[LessonInfo] = &[
     actions::LESSON,
     gradients::LESSON,
     losses::LESSON,
+    dynamics::LESSON,
 ];
 
 /// The lesson names the command line and links accept, in picker order.

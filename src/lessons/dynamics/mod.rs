@@ -1,0 +1,72 @@
+//! Lesson: motion on curved spaces — the Jacobian's determinant as a local area scale,
+//! Newton's method, rotations integrated by the exponential map, why `exp(a)·exp(b)` is not
+//! `exp(a + b)`, twists and wrenches as dual vectors, and the rigid body's equation of motion
+//! (the tennis-racket flip). The math is in `crate::math::{curved, free_body, spatial}`.
+
+use crate::app::robot::ArmSet;
+use crate::app::tape::live;
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
+use bevy::prelude::*;
+use bevy_egui::EguiPrimaryContextPass;
+
+mod overlays;
+mod panel;
+mod state;
+mod steps;
+mod strings;
+mod tape;
+#[cfg(test)]
+mod tests;
+
+pub use state::*;
+
+pub const ID: &str = "dynamics";
+
+/// The lesson, declared once (listed in `crate::lessons::ALL`).
+pub const LESSON: LessonInfo = LessonInfo {
+    id: ID,
+    title: "lesson_dynamics",
+    steps: steps::STEPS,
+    strings: strings::STRINGS,
+    plugin,
+};
+
+fn plugin(app: &mut App) {
+    crate::kit::add_settings::<DynamicsState>(app, ID);
+    app.add_systems(
+        Update,
+        (
+            show_everything,
+            animate.run_if(lesson_is(ID)).run_if(live),
+            overlays::draw.run_if(lesson_is(ID)),
+        )
+            .chain()
+            .in_set(ArmSet::Views),
+    )
+    .add_systems(EguiPrimaryContextPass, panel::panel.run_if(lesson_is(ID)));
+    crate::app::tape::tape::<DynamicsState>(app, ID);
+}
+
+/// The most drawn at once: the exponential map turning (the frame-time bench).
+fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<DynamicsState>) {
+    if msgs.read().count() > 0 {
+        state.section = Section::Exp;
+        state.spinning = true;
+    }
+}
+
+/// Advances the exponential map's clock and the free body by the frame's time (at most 0.1 s,
+/// so a stalled frame does not jump).
+fn animate(mut state: ResMut<DynamicsState>, time: Res<Time>) {
+    let dt = time.delta_secs_f64().min(0.1);
+    match state.section {
+        Section::Exp if state.spinning => state.spin_t += dt,
+        Section::Body => {
+            if state.body.is_none() {
+                state.launch();
+            }
+            state.advance_body(dt);
+        }
+        _ => {}
+    }
+}

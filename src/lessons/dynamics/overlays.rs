@@ -1,0 +1,85 @@
+//! Drawn over the scene: the exponential map's two motions (a triad turned at the body rate
+//! and one at the world rate, with the paths their x axes trace) and the free body spinning
+//! above the table, with its principal axes.
+
+use super::panel::PATH_COLORS;
+use super::*;
+use crate::app::convert;
+use crate::app::scene::AXIS_COLORS;
+use crate::math::{Mat3, Vec3 as RVec3};
+
+/// Where the exponential map's triads turn, and the free body spins (base frame, m).
+pub const EXP_AT: [f64; 3] = [-0.1, -0.75, 0.6];
+pub const BODY_AT: [f64; 3] = [-0.1, 0.75, 0.6];
+/// The triads' axis length (m).
+const TRIAD: f64 = 0.15;
+
+fn triad(gizmos: &mut Gizmos, at: &RVec3, r: &Mat3, len: f64, alpha: f32) {
+    for (k, color) in AXIS_COLORS.iter().enumerate() {
+        let tip = at + r.column(k) * len;
+        gizmos.line(
+            convert::point(at),
+            convert::point(&tip),
+            color.with_alpha(alpha),
+        );
+    }
+}
+
+pub(super) fn draw(state: Res<DynamicsState>, mut gizmos: Gizmos) {
+    match state.section {
+        Section::Exp => draw_exp(&state, &mut gizmos),
+        Section::Body => draw_body(&state, &mut gizmos),
+        _ => {}
+    }
+}
+
+fn draw_exp(state: &DynamicsState, gizmos: &mut Gizmos) {
+    let at = RVec3::from(EXP_AT);
+    // The x axis's tip over the time turned so far (both motions), then the two triads.
+    let n = ((state.spin_t / 0.05).ceil() as usize).clamp(1, 1200);
+    for (which, color) in PATH_COLORS.iter().enumerate() {
+        let pts = (0..=n).map(|i| {
+            let (body, world) = turned(state.spin_t * i as f64 / n as f64);
+            let r = if which == 0 { body } else { world };
+            convert::point(&(at + r.column(0) * TRIAD))
+        });
+        gizmos.linestrip(pts, *color);
+    }
+    let (body, world) = turned(state.spin_t);
+    triad(gizmos, &at, &start_rotation(), TRIAD, 0.25);
+    triad(gizmos, &at, &body, TRIAD, 1.0);
+    triad(gizmos, &at, &world, TRIAD * 0.8, 0.6);
+    gizmos.sphere(
+        Isometry3d::from_translation(convert::point(&(at + body.column(0) * TRIAD))),
+        0.012,
+        PATH_COLORS[0],
+    );
+    gizmos.sphere(
+        Isometry3d::from_translation(convert::point(&(at + world.column(0) * TRIAD * 0.8))),
+        0.012,
+        PATH_COLORS[1],
+    );
+}
+
+fn draw_body(state: &DynamicsState, gizmos: &mut Gizmos) {
+    let at = RVec3::from(BODY_AT);
+    let r = state.body.as_ref().map_or(Mat3::identity(), |b| b.rotation);
+    let half = RVec3::from(BODY_SIDES) * 0.5;
+    let corner = |i: usize| {
+        let s = |bit: usize| if i & bit == 0 { -1.0 } else { 1.0 };
+        at + r * RVec3::new(s(1) * half.x, s(2) * half.y, s(4) * half.z)
+    };
+    let white = Color::srgb(0.9, 0.9, 0.9);
+    for i in 0..8usize {
+        for bit in [1usize, 2, 4] {
+            if i & bit == 0 {
+                gizmos.line(
+                    convert::point(&corner(i)),
+                    convert::point(&corner(i | bit)),
+                    white,
+                );
+            }
+        }
+    }
+    triad(gizmos, &at, &r, 0.25, 1.0);
+}

@@ -1,0 +1,316 @@
+//! The lesson panel, one function per section.
+
+use crate::kit::i18n::Lang;
+use crate::kit::widgets::{
+    Bars, ShowLogged, UiState, egui_color, fixed_plot, lesson_panel, moment_line, note,
+};
+use crate::math::Vec3 as RVec3;
+use crate::math::curved;
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+use egui_plot::{Bar, Legend, Line, PlotPoints, Points, Polygon};
+
+use super::*;
+
+/// Body-rate and world-rate paths: teal and orange, as the two modes elsewhere.
+pub use crate::kit::widgets::SIDE_COLORS as PATH_COLORS;
+const AMBER: egui::Color32 = egui::Color32::from_rgb(255, 190, 60);
+const AXIS: [egui::Color32; 3] = [
+    egui::Color32::from_rgb(230, 70, 70),
+    egui::Color32::from_rgb(80, 200, 90),
+    egui::Color32::from_rgb(80, 140, 255),
+];
+
+pub(super) fn panel(
+    mut contexts: EguiContexts,
+    mut state: ResMut<DynamicsState>,
+    lang: Res<Lang>,
+    ui_state: Res<UiState>,
+) -> Result {
+    if ui_state.hide_panels {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let l = *lang;
+    lesson_panel(ctx, l.t("lesson_dynamics"), |ui| {
+        ui.horizontal_wrapped(|ui| {
+            for (s, _, key) in Section::ALL {
+                ui.selectable_value(&mut state.section, s, l.t(key));
+            }
+        });
+        ui.separator();
+        match state.section {
+            Section::Area => area_section(ui, &mut state, l),
+            Section::Newton => newton_section(ui, &mut state, l),
+            Section::Exp => exp_section(ui, &mut state, l),
+            Section::Bch => bch_section(ui, &mut state, l),
+            Section::Spatial => spatial_section(ui, &mut state, l),
+            Section::Body => body_section(ui, &mut state, l),
+        }
+    });
+    Ok(())
+}
+
+fn area_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
+    ui.label(l.t("dyn_area_intro"));
+    ui.add(egui::Slider::new(&mut state.q1_deg, -90.0..=90.0).text(l.t("dyn_q1")));
+    ui.add(egui::Slider::new(&mut state.q2_deg, -180.0..=180.0).text(l.t("dyn_q2")));
+    let (q1, q2) = (state.q1_deg, state.q2_deg);
+    // The grid: q₁ over 80° round the arm's, q₂ over the half-turn on the elbow's side.
+    let sign = if q2 < 0.0 { -1.0 } else { 1.0 };
+    let q1s: Vec<f64> = (-4..=4).map(|k| q1 + 10.0 * k as f64).collect();
+    let q2s: Vec<f64> = (0..=18).map(|k| sign * 10.0 * k as f64).collect();
+    let tip = |a: f64, b: f64| {
+        let p = ARM.tip(a.to_radians(), b.to_radians());
+        [p[0], p[1]]
+    };
+    let cell = ARM.cell_outline(
+        (q1 - 5.0).to_radians(),
+        (q2 - 5.0).to_radians(),
+        CELL,
+        CELL,
+        8,
+    );
+    let elbow = [
+        ARM.l1 * q1.to_radians().cos(),
+        ARM.l1 * q1.to_radians().sin(),
+    ];
+    fixed_plot("dyn_area_plot", 230.0)
+        .data_aspect(1.0)
+        .show_logged(ui, "dyn_area_plot", |p| {
+            for &b in &q2s {
+                // Brighter where |det J| is larger.
+                let shade = (40.0 + 200.0 * b.to_radians().sin().abs()) as u8;
+                let pts: Vec<[f64; 2]> = (0..=40)
+                    .map(|i| tip(q1s[0] + 80.0 * i as f64 / 40.0, b))
+                    .collect();
+                p.line(Line::new("", pts).color(egui::Color32::from_rgb(shade, shade, 255)));
+            }
+            for &a in &q1s {
+                let pts: Vec<[f64; 2]> = (0..=90).map(|i| tip(a, sign * 2.0 * i as f64)).collect();
+                p.line(Line::new("", pts).color(egui::Color32::from_gray(110)));
+            }
+            p.polygon(
+                Polygon::new("", PlotPoints::from(cell))
+                    .fill_color(AMBER.gamma_multiply(0.6))
+                    .stroke(egui::Stroke::new(1.5, AMBER)),
+            );
+            let arm = vec![[0.0, 0.0], elbow, tip(q1, q2)];
+            p.line(Line::new("arm", arm).color(egui::Color32::WHITE).width(3.0));
+        });
+    let (det, measured) = area_readout(q1, q2);
+    ui.monospace(format!(
+        "det J = l₁l₂ sin q₂ = {det:+.4} m²   |det J| = {:.4} m²",
+        det.abs()
+    ));
+    ui.monospace(format!("{}: {measured:.4} m²", l.t("dyn_area_measured")));
+    note(ui, l.t("dyn_area_note"));
+}
+
+fn newton_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
+    ui.label(l.t("dyn_newton_intro"));
+    ui.add(egui::Slider::new(&mut state.x0, -1.0..=4.0).text(l.t("dyn_x0")));
+    ui.horizontal(|ui| {
+        if ui.button("◀").clicked() {
+            state.shown = state.shown.saturating_sub(1);
+        }
+        ui.monospace(format!("{} {}", l.t("dyn_iteration"), state.shown));
+        if ui.button("▶").clicked() {
+            state.shown = (state.shown + 1).min(NEWTON_STEPS);
+        }
+    });
+    let xs = newton_iterates(state.x0);
+    let shown = state.shown.min(xs.len() - 1);
+    let f = curved::newton_curve;
+    let curve: Vec<[f64; 2]> = (0..=200)
+        .map(|i| {
+            let x = -1.0 + 5.0 * i as f64 / 200.0;
+            [x, f(x)]
+        })
+        .collect();
+    fixed_plot("dyn_newton_plot", 200.0)
+        .include_x(-1.0)
+        .include_x(4.0)
+        .include_y(-10.0)
+        .include_y(30.0)
+        .show_logged(ui, "dyn_newton_plot", |p| {
+            p.hline(egui_plot::HLine::new("", 0.0).color(egui::Color32::from_gray(100)));
+            p.line(Line::new("f(x) = x³ − 2x − 5", curve).color(egui::Color32::WHITE));
+            for k in 0..shown {
+                let (a, b) = (xs[k], xs[k + 1]);
+                p.line(Line::new("", vec![[a, f(a)], [b, 0.0]]).color(AMBER));
+                p.line(
+                    Line::new("", vec![[b, 0.0], [b, f(b)]])
+                        .color(AMBER.gamma_multiply(0.5))
+                        .style(egui_plot::LineStyle::dashed_dense()),
+                );
+            }
+            let dots: Vec<[f64; 2]> = xs[..=shown].iter().map(|&x| [x, f(x)]).collect();
+            p.points(Points::new("xₖ", dots).radius(4.0).color(AMBER));
+            p.points(
+                Points::new("root", vec![[NEWTON_ROOT, 0.0]])
+                    .radius(4.0)
+                    .color(egui_color(PATH_COLORS[0])),
+            );
+        });
+    ui.monospace(format!(
+        "k   xₖ                 {}",
+        l.t("dyn_newton_error")
+    ));
+    for (k, x) in xs[..=shown].iter().enumerate() {
+        ui.monospace(format!("{k}   {x:<18.15} {:.2e}", (x - NEWTON_ROOT).abs()));
+    }
+    let e: Vec<f64> = xs.iter().map(|x| (x - NEWTON_ROOT).abs()).collect();
+    if shown >= 2 && e[shown - 1] > 1e-7 {
+        let c = 6.0 * NEWTON_ROOT / (2.0 * curved::newton_curve_slope(NEWTON_ROOT));
+        ui.monospace(format!(
+            "{}: {:.3}   |f″/2f′| = {c:.3}",
+            l.t("dyn_newton_ratio"),
+            e[shown] / (e[shown - 1] * e[shown - 1])
+        ));
+    }
+    note(ui, l.t("dyn_newton_note"));
+}
+
+fn exp_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
+    ui.label(l.t("dyn_exp_intro"));
+    ui.horizontal(|ui| {
+        let label = if state.spinning {
+            l.t("dyn_stop")
+        } else {
+            l.t("dyn_spin")
+        };
+        if ui.button(label).clicked() {
+            state.spinning = !state.spinning;
+        }
+        if ui.button(l.t("dyn_reset")).clicked() {
+            state.spin_t = 0.0;
+        }
+        ui.add(
+            egui::DragValue::new(&mut state.spin_t)
+                .range(0.0..=60.0)
+                .speed(0.05)
+                .prefix("t = ")
+                .suffix(" s"),
+        );
+    });
+    ui.colored_label(egui_color(PATH_COLORS[0]), l.t("dyn_body_path"));
+    ui.colored_label(egui_color(PATH_COLORS[1]), l.t("dyn_world_path"));
+    let w = RVec3::from(OMEGA);
+    ui.monospace(format!(
+        "ω = ({:.1}, {:.1}, {:.1}) rad/s   |ω t| = {:.3} rad",
+        w.x,
+        w.y,
+        w.z,
+        w.norm() * state.spin_t
+    ));
+    let (gap, log, euler) = exp_readout(state.spin_t);
+    ui.monospace(format!("‖R₀e^(ωt) − e^(ωt)R₀‖ = {gap:.4}"));
+    ui.monospace(format!(
+        "{}: ({:+.3}, {:+.3}, {:+.3}) rad",
+        l.t("dyn_exp_log"),
+        log.x,
+        log.y,
+        log.z
+    ));
+    ui.monospace(format!("{}: {euler:.2e}", l.t("dyn_exp_euler")));
+    note(ui, l.t("dyn_exp_note"));
+}
+
+fn bch_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
+    ui.label(l.t("dyn_bch_intro"));
+    ui.add(egui::Slider::new(&mut state.a_deg, 0.0..=120.0).text(l.t("dyn_a")));
+    ui.add(egui::Slider::new(&mut state.b_deg, 0.0..=120.0).text(l.t("dyn_b")));
+    ui.add(egui::Slider::new(&mut state.between_deg, 0.0..=180.0).text(l.t("dyn_between")));
+    let (a, b) = bch_vectors(state.a_deg, state.b_deg, state.between_deg);
+    let r = bch_readout(&a, &b);
+    ui.monospace(format!("{}: {:.4} rad", l.t("dyn_bch_naive"), r.naive));
+    ui.monospace(format!("{}: {:.4} rad", l.t("dyn_bch_half"), r.half_cross));
+    ui.monospace(format!(
+        "{}: {:.4} rad",
+        l.t("dyn_bch_second"),
+        r.second_order
+    ));
+    ui.label(l.t("dyn_bch_before"));
+    ui.monospace(format!(
+        "a + b: {:.4} rad    a + J_l(a)⁻¹ b: {:.4} rad",
+        r.before_naive, r.before_jacobian
+    ));
+    let bars = vec![
+        Bar::new(0.0, r.naive).name("a + b"),
+        Bar::new(1.0, r.second_order).name("+ ½ a×b"),
+        Bar::new(2.0, r.before_naive).name("a + b (b first)"),
+        Bar::new(3.0, r.before_jacobian).name("a + J_l⁻¹ b"),
+    ];
+    fixed_plot("dyn_bch_bars", 110.0)
+        .include_y(0.0)
+        .show_x(false)
+        .show_logged(ui, "dyn_bch_bars", |p| {
+            p.bars(Bars::new("error (rad)", bars).color(AMBER));
+        });
+    ui.monospace("0: a + b   1: a + b + ½ a×b   2: a + b (b first)   3: a + J_l(a)⁻¹ b");
+    note(ui, l.t("dyn_bch_note"));
+}
+
+fn spatial_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
+    ui.label(l.t("dyn_spatial_intro"));
+    ui.add(egui::Slider::new(&mut state.offset, -1.5..=1.5).text(l.t("dyn_offset")));
+    let (v, f) = spatial_pair();
+    let to_b = frame_b(state.offset).inverse();
+    let (vb, fb) = (v.transform(&to_b), f.transform(&to_b));
+    let six = |x: crate::math::Vec6| {
+        format!(
+            "({:+.2}, {:+.2}, {:+.2} | {:+.2}, {:+.2}, {:+.2})",
+            x[0], x[1], x[2], x[3], x[4], x[5]
+        )
+    };
+    let (a, b) = (l.t("dyn_in_a"), l.t("dyn_in_b"));
+    ui.monospace(format!("V (m/s | rad/s), {a}: {}", six(v.to_vec6())));
+    ui.monospace(format!("V (m/s | rad/s), {b}: {}", six(vb.to_vec6())));
+    ui.monospace(format!("F (N | N·m), {a}: {}", six(f.to_vec6())));
+    ui.monospace(format!("F (N | N·m), {b}: {}", six(fb.to_vec6())));
+    let (na, nb, pa, pb) = spatial_readout(state.offset);
+    ui.monospace(format!("{}: {na:.3} → {nb:.3}", l.t("dyn_length")));
+    ui.monospace(format!("{}: {pa:.4} → {pb:.4}", l.t("dyn_power")));
+    note(ui, l.t("dyn_spatial_note"));
+}
+
+fn body_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
+    ui.label(l.t("dyn_body_intro"));
+    ui.horizontal_wrapped(|ui| {
+        for (k, key) in ["dyn_axis_large", "dyn_axis_middle", "dyn_axis_small"]
+            .into_iter()
+            .enumerate()
+        {
+            if ui.selectable_label(state.axis == k, l.t(key)).clicked() {
+                state.axis = k;
+                state.launch();
+            }
+        }
+    });
+    if ui.button(l.t("dyn_launch")).clicked() {
+        state.launch();
+    }
+    let series =
+        |k: usize| -> Vec<[f64; 2]> { state.trace.iter().map(|(t, w)| [*t, w[k]]).collect() };
+    fixed_plot("dyn_body_plot", 150.0)
+        .include_y(-BODY_SPIN)
+        .include_y(BODY_SPIN)
+        .legend(Legend::default())
+        .show_logged(ui, "dyn_body_plot", |p| {
+            for (k, name) in ["ω_x", "ω_y", "ω_z"].into_iter().enumerate() {
+                p.line(Line::new(name, series(k)).color(AXIS[k]));
+            }
+            if state.past {
+                moment_line(p, state.body_t);
+            }
+        });
+    if let Some((e, h)) = state.drift() {
+        ui.monospace(format!(
+            "t = {:.1} s   {}: {e:.1e}, {h:.1e}",
+            state.body_t,
+            l.t("dyn_drift")
+        ));
+    }
+    note(ui, l.t("dyn_body_note"));
+}
