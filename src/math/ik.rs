@@ -207,18 +207,7 @@ impl IkSolver {
             if it == self.max_iterations {
                 break;
             }
-            chain.tip_jacobian(&q, &mut j);
-            self.step(&j, &e, &q, &mut dq);
-            let biggest = dq.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-            let scale = if biggest > self.max_step {
-                self.max_step / biggest
-            } else {
-                1.0
-            };
-            for (qi, d) in q.iter_mut().zip(&dq) {
-                *qi += d * scale;
-            }
-            self.clamp(chain, &mut q);
+            self.advance(chain, &mut q, &e, &mut j, &mut dq);
         }
         Err(IkError::NotConverged {
             iterations: self.max_iterations,
@@ -226,6 +215,58 @@ impl IkSolver {
             orientation_error: best.3,
             q: best.1,
         })
+    }
+
+    /// Moves `q` by one step for the pose error `e` at `q`: the step scaled down to
+    /// `max_step`, then clamped into the limits.
+    fn advance(
+        &self,
+        chain: &impl KinematicChain,
+        q: &mut [f64],
+        e: &Vec6,
+        j: &mut Jacobian,
+        dq: &mut [f64],
+    ) {
+        chain.tip_jacobian(q, j);
+        self.step(j, e, q, dq);
+        let biggest = dq.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let scale = if biggest > self.max_step {
+            self.max_step / biggest
+        } else {
+            1.0
+        };
+        for (qi, d) in q.iter_mut().zip(dq.iter()) {
+            *qi += d * scale;
+        }
+        self.clamp(chain, q);
+    }
+
+    /// The iterates [`IkSolver::solve`] would take, all of them: `q0` and `iterations` more,
+    /// each with the norm of its whole pose error `‖e‖` (m and rad together, as the solver
+    /// drives them). Empty for a wrong joint count or a non-finite input.
+    pub fn trace(
+        &self,
+        chain: &impl KinematicChain,
+        target: &Transform,
+        q0: &[f64],
+        iterations: usize,
+    ) -> Vec<(Vec<f64>, f64)> {
+        let n = chain.dof();
+        if q0.len() != n || !target.is_finite() || q0.iter().any(|x| !x.is_finite()) {
+            return Vec::new();
+        }
+        let mut q = q0.to_vec();
+        self.clamp(chain, &mut q);
+        let (mut j, mut dq) = (Jacobian::zeros(n), vec![0.0; n]);
+        let mut out = Vec::with_capacity(iterations + 1);
+        for it in 0..=iterations {
+            let e = pose_error(&chain.tip_pose(&q), target);
+            out.push((q.clone(), e.norm()));
+            if it < iterations {
+                self.advance(chain, &mut q, &e, &mut j, &mut dq);
+            }
+        }
+        out
     }
 
     /// One Newton step for the current Jacobian and error, including the null-space term.
@@ -358,6 +399,19 @@ mod tests {
         let lambda = 0.5;
         let damped = dls_step(&j, &e, lambda);
         assert!(damped.norm() <= e.norm() / (2.0 * lambda) + 1e-12);
+    }
+
+    /// The traced iterates are the solver's: they reach its solution in as many steps.
+    #[test]
+    fn the_trace_follows_the_solver() {
+        let target = Planar3.tip_pose(&[0.4, -0.9, 0.7]);
+        let solver = IkSolver::default();
+        let sol = solver.solve(&Planar3, &target, &[0.0, 0.1, 0.0]).unwrap();
+        let trace = solver.trace(&Planar3, &target, &[0.0, 0.1, 0.0], sol.iterations);
+        assert_eq!(trace.len(), sol.iterations + 1);
+        assert_eq!(trace.last().unwrap().0, sol.q);
+        assert!(trace[0].1 > 0.1 && trace.last().unwrap().1 < 2e-6);
+        assert!(solver.trace(&Planar3, &target, &[0.0], 3).is_empty());
     }
 
     #[test]

@@ -37,6 +37,7 @@ fn plugin(app: &mut App) {
         Update,
         (
             show_everything,
+            compute_ik.run_if(lesson_is(ID)),
             animate.run_if(lesson_is(ID)).run_if(live),
             overlays::draw.run_if(lesson_is(ID)),
         )
@@ -53,6 +54,30 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Dy
         state.section = Section::Exp;
         state.spinning = true;
     }
+}
+
+/// Solves the arm's inverse kinematics both ways when the section opens or the robot changes:
+/// from the Panda's ready pose, or another robot's pose of the moment.
+fn compute_ik(mut state: ResMut<DynamicsState>, robot: Option<Res<crate::app::robot::Robot>>) {
+    let Some(robot) = robot else { return };
+    if state.section != Section::Ik
+        || state
+            .ik
+            .as_ref()
+            .is_some_and(|r| r.generation == robot.generation)
+    {
+        return;
+    }
+    let (Some(chain), Some(kin)) = (&robot.chain, &robot.kin) else {
+        state.ik = None;
+        return;
+    };
+    let q0 = if crate::robot::panda::is_bundled(&robot.model) {
+        chain.q_from_model(&robot.model, &crate::robot::panda::READY)
+    } else {
+        kin.q_chain.clone()
+    };
+    state.ik = Some(ik_runs(chain, &q0, robot.generation));
 }
 
 /// Advances the exponential map's clock and the free body by the frame's time (at most 0.1 s,

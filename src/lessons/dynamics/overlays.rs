@@ -25,12 +25,59 @@ fn triad(gizmos: &mut Gizmos, at: &RVec3, r: &Mat3, len: f64, alpha: f32) {
     }
 }
 
-pub(super) fn draw(state: Res<DynamicsState>, mut gizmos: Gizmos) {
+pub(super) fn draw(
+    state: Res<DynamicsState>,
+    robot: Option<Res<crate::app::robot::Robot>>,
+    mut gizmos: Gizmos,
+) {
     match state.section {
+        Section::Ik => {
+            if let Some(robot) = robot {
+                draw_ik(&state, &robot, &mut gizmos);
+            }
+        }
         Section::Exp => draw_exp(&state, &mut gizmos),
         Section::Body => draw_body(&state, &mut gizmos),
         _ => {}
     }
+}
+
+/// The iterates up to the one shown as ghost arms (fainter the older), and the target's axes.
+fn draw_ik(state: &DynamicsState, robot: &crate::app::robot::Robot, gizmos: &mut Gizmos) {
+    let Some(runs) = &state.ik else { return };
+    if runs.generation != robot.generation {
+        return;
+    }
+    let run = if state.ik_dls {
+        &runs.dls
+    } else {
+        &runs.newton
+    };
+    let color = if state.ik_dls {
+        PATH_COLORS[0]
+    } else {
+        Color::srgb(1.0, 0.75, 0.25)
+    };
+    let shown = state.ik_shown.min(run.len().saturating_sub(1));
+    for (k, (q, _)) in run.iter().enumerate().take(shown + 1) {
+        let alpha = if k == shown { 1.0 } else { 0.25 };
+        let full = robot.q_with_chain(q);
+        if full.len() == robot.model.dof() {
+            crate::app::visuals::draw_skeleton(
+                gizmos,
+                &robot.model,
+                &full,
+                color.with_alpha(alpha),
+            );
+        }
+    }
+    triad(
+        gizmos,
+        &runs.target.translation,
+        &runs.target.rotation,
+        0.1,
+        1.0,
+    );
 }
 
 fn draw_exp(state: &DynamicsState, gizmos: &mut Gizmos) {

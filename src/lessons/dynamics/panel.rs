@@ -42,6 +42,7 @@ pub(super) fn panel(
         match state.section {
             Section::Area => area_section(ui, &mut state, l),
             Section::Newton => newton_section(ui, &mut state, l),
+            Section::Ik => ik_section(ui, &mut state, l),
             Section::Exp => exp_section(ui, &mut state, l),
             Section::Bch => bch_section(ui, &mut state, l),
             Section::Spatial => spatial_section(ui, &mut state, l),
@@ -170,6 +171,73 @@ fn newton_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
         ));
     }
     note(ui, l.t("dyn_newton_note"));
+}
+
+fn ik_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
+    ui.label(l.t("dyn_ik_intro"));
+    let Some(runs) = state.ik.clone() else {
+        ui.label(l.t("dyn_ik_none"));
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut state.ik_dls, false, l.t("dyn_ik_newton"));
+        ui.selectable_value(&mut state.ik_dls, true, l.t("dyn_ik_dls"));
+    });
+    ui.horizontal(|ui| {
+        if ui.button("◀").clicked() {
+            state.ik_shown = state.ik_shown.saturating_sub(1);
+        }
+        ui.monospace(format!("{} {}", l.t("dyn_iteration"), state.ik_shown));
+        if ui.button("▶").clicked() {
+            state.ik_shown = (state.ik_shown + 1).min(IK_STEPS);
+        }
+    });
+    let log = |run: &[(Vec<f64>, f64)]| -> Vec<[f64; 2]> {
+        run.iter()
+            .enumerate()
+            .map(|(k, (_, e))| [k as f64, e.max(1e-16).log10()])
+            .collect()
+    };
+    let shown = state.ik_shown.min(IK_STEPS);
+    fixed_plot("dyn_ik_plot", 150.0)
+        .x_axis_label(l.t("dyn_ik_step_axis"))
+        .y_axis_label("log₁₀ ‖e‖")
+        .legend(Legend::default())
+        .show_logged(ui, "dyn_ik_plot", |p| {
+            p.line(Line::new(l.t("dyn_ik_newton"), log(&runs.newton)).color(AMBER));
+            p.line(Line::new(l.t("dyn_ik_dls"), log(&runs.dls)).color(egui_color(PATH_COLORS[0])));
+            p.vline(egui_plot::VLine::new("", shown as f64).color(egui::Color32::from_gray(140)));
+        });
+    let run = if state.ik_dls {
+        &runs.dls
+    } else {
+        &runs.newton
+    };
+    let e: Vec<f64> = run.iter().map(|r| r.1).collect();
+    for (k, ek) in e.iter().enumerate().take(shown + 1) {
+        let ratio = match k {
+            0 => String::new(),
+            _ if state.ik_dls => format!("   eₖ/eₖ₋₁ = {:.2}", ek / e[k - 1]),
+            _ if e[k - 1] > 1e-6 => format!("   eₖ/eₖ₋₁² = {:.2}", ek / (e[k - 1] * e[k - 1])),
+            _ => String::new(),
+        };
+        ui.monospace(format!("{k:>2}  ‖e‖ = {ek:.2e}{ratio}"));
+    }
+    let first_step = |run: &[(Vec<f64>, f64)]| {
+        run.get(1).map_or(0.0, |(q1, _)| {
+            q1.iter()
+                .zip(&run[0].0)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max)
+        })
+    };
+    ui.monospace(format!(
+        "{}: {:.3} / {:.3} rad",
+        l.t("dyn_ik_first_step"),
+        first_step(&runs.newton),
+        first_step(&runs.dls)
+    ));
+    note(ui, l.t("dyn_ik_note"));
 }
 
 fn exp_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {

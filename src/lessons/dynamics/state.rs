@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, VecDeque};
 pub enum Section {
     Area,
     Newton,
+    Ik,
     Exp,
     Bch,
     Spatial,
@@ -22,16 +23,17 @@ pub enum Section {
 
 impl Section {
     /// Each section with its name in a link and its tab's string key, in tab order.
-    pub const ALL: [(Section, &'static str, &'static str); 6] = [
+    pub const ALL: [(Section, &'static str, &'static str); 7] = [
         (Section::Area, "area", "dyn_sec_area"),
         (Section::Newton, "newton", "dyn_sec_newton"),
+        (Section::Ik, "ik", "dyn_sec_ik"),
         (Section::Exp, "exp", "dyn_sec_exp"),
         (Section::Bch, "bch", "dyn_sec_bch"),
         (Section::Spatial, "spatial", "dyn_sec_spatial"),
         (Section::Body, "body", "dyn_sec_body"),
     ];
 
-    fn link_names() -> [(Section, &'static str); 6] {
+    fn link_names() -> [(Section, &'static str); 7] {
         Section::ALL.map(|(s, n, _)| (s, n))
     }
 }
@@ -44,6 +46,57 @@ pub const CELL: f64 = 10.0 * std::f64::consts::PI / 180.0;
 pub const NEWTON_STEPS: usize = 8;
 /// The one root of `x³ − 2x − 5` (checked against bisection in the math tests).
 pub const NEWTON_ROOT: f64 = 2.094_551_481_542_326_5;
+/// Newton on the arm: iterations computed, and the damping of the damped least squares.
+pub const IK_STEPS: usize = 10;
+pub const IK_LAMBDA: f64 = 0.1;
+
+/// The arm's inverse kinematics to one target, solved two ways from the same start.
+#[derive(Clone, Debug)]
+pub struct IkRuns {
+    /// The robot it was computed for.
+    pub generation: u32,
+    pub target: Transform,
+    /// (chain joint values, ‖e‖) per iterate: Newton's full step `Δq = J⁺e`, and damped least
+    /// squares `Δq = Jᵀ(JJᵀ + λ²I)⁻¹e`.
+    pub newton: Vec<(Vec<f64>, f64)>,
+    pub dls: Vec<(Vec<f64>, f64)>,
+}
+
+/// From `q0`, the target is the tool's pose moved by (0.1, −0.15, −0.1) m and turned 0.5 rad
+/// about the vertical; both solvers take [`IK_STEPS`] steps towards it, without step limit.
+pub fn ik_runs(
+    chain: &impl crate::math::ik::KinematicChain,
+    q0: &[f64],
+    generation: u32,
+) -> IkRuns {
+    use crate::math::ik::{IkMethod, IkSolver};
+    let start = chain.tip_pose(q0);
+    let target = Transform::new(
+        so3::rot_z(0.5) * start.rotation,
+        start.translation + RVec3::new(0.1, -0.15, -0.1),
+    );
+    let solver = |method| IkSolver {
+        method,
+        max_step: f64::INFINITY,
+        respect_limits: false,
+        rest: None,
+        ..IkSolver::default()
+    };
+    let newton = solver(IkMethod::PseudoInverse).trace(chain, &target, q0, IK_STEPS);
+    // An ε no σ reaches: the damping is λ throughout.
+    let dls = solver(IkMethod::DampedLeastSquares {
+        epsilon: f64::MAX,
+        lambda_max: IK_LAMBDA,
+    })
+    .trace(chain, &target, q0, IK_STEPS);
+    IkRuns {
+        generation,
+        target,
+        newton,
+        dls,
+    }
+}
+
 /// The exponential map's constant body rate (rad/s) and start orientation.
 pub const OMEGA: [f64; 3] = [0.4, -1.0, 0.7];
 pub fn start_rotation() -> Mat3 {
@@ -69,6 +122,10 @@ pub struct DynamicsState {
     /// Newton: the start and how many iterations are drawn.
     pub x0: f64,
     pub shown: usize,
+    /// Newton on the arm: both runs, which one is drawn, and how many iterates.
+    pub ik: Option<IkRuns>,
+    pub ik_dls: bool,
+    pub ik_shown: usize,
     /// The exponential map: seconds turned, and whether the clock runs.
     pub spin_t: f64,
     pub spinning: bool,
@@ -100,6 +157,9 @@ impl Default for DynamicsState {
             q2_deg: 60.0,
             x0: 3.0,
             shown: 3,
+            ik: None,
+            ik_dls: false,
+            ik_shown: 2,
             spin_t: 0.0,
             spinning: false,
             a_deg: 30.0,
@@ -117,8 +177,9 @@ impl Default for DynamicsState {
     }
 }
 
-/// `section=area|newton|exp|bch|spatial|body`, `q1=`, `q2=` (degrees), `x0=`, `shown=`,
-/// `a=`, `b=`, `between=` (degrees), `offset=` (m), `axis=0|1|2`.
+/// `section=area|newton|ik|exp|bch|spatial|body`, `q1=`, `q2=` (degrees), `x0=`, `shown=`,
+/// `method=newton|dls`, `iterate=`, `a=`, `b=`, `between=` (degrees), `offset=` (m),
+/// `axis=0|1|2`.
 impl LessonSettings for DynamicsState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
         if let Some(s) = param_choice(
@@ -133,6 +194,12 @@ impl LessonSettings for DynamicsState {
         let mut shown = self.shown as f64;
         param_f64(given, "shown", &mut shown, 0.0, NEWTON_STEPS as f64);
         self.shown = shown.round() as usize;
+        let mut ik_shown = self.ik_shown as f64;
+        param_f64(given, "iterate", &mut ik_shown, 0.0, IK_STEPS as f64);
+        self.ik_shown = ik_shown.round() as usize;
+        if let Some(m) = given.get("method") {
+            self.ik_dls = m.trim() == "dls";
+        }
         param_f64(given, "a", &mut self.a_deg, 0.0, 170.0);
         param_f64(given, "b", &mut self.b_deg, 0.0, 170.0);
         param_f64(given, "between", &mut self.between_deg, 0.0, 180.0);
@@ -162,6 +229,9 @@ impl LessonSettings for DynamicsState {
             out.insert(k.into(), round(v));
         }
         out.insert("shown".into(), self.shown.to_string());
+        out.insert("iterate".into(), self.ik_shown.to_string());
+        let method = if self.ik_dls { "dls" } else { "newton" };
+        out.insert("method".into(), method.into());
         out.insert("axis".into(), self.axis.to_string());
     }
 }

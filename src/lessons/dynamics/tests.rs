@@ -225,3 +225,48 @@ fn in_the_app_the_free_body_is_on_the_timeline() {
     assert!(state.past);
     assert!(state.body_t < seen[29].2);
 }
+
+fn panda_runs() -> IkRuns {
+    let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+    let chain = crate::robot::Chain::new(&model, crate::robot::start_pose::tool_link(&model));
+    let q0 = chain.q_from_model(&model, &crate::robot::panda::READY);
+    ik_runs(&chain, &q0, 0)
+}
+
+/// The prompt quotes Newton's errors on the Panda (0.54, 0.10, 0.015, 6e-5, 3e-9) and says
+/// damping divides the error by about 4 per step.
+#[test]
+fn newton_on_the_arm_is_quadratic_and_damping_is_linear() {
+    let r = panda_runs();
+    let e: Vec<f64> = r.newton.iter().map(|x| x.1).collect();
+    let quoted = [0.54, 0.10, 0.015, 6e-5, 3e-9];
+    for (k, q) in quoted.iter().enumerate() {
+        assert!((0.85..1.15).contains(&(e[k] / q)), "e{k} = {} vs {q}", e[k]);
+    }
+    assert!(e[5] < 1e-14, "{e:?}");
+    for k in 1..4 {
+        let c = e[k + 1] / (e[k] * e[k]);
+        assert!(c < 3.0, "e{} / e{k}² = {c}", k + 1);
+    }
+    let d: Vec<f64> = r.dls.iter().map(|x| x.1).collect();
+    for k in 4..IK_STEPS {
+        let factor = d[k] / d[k + 1];
+        assert!((3.5..5.0).contains(&factor), "step {k}: ÷{factor}");
+    }
+    assert!(d[IK_STEPS] > 1e-8, "damping is still short of the solution");
+    // The damped step's bound, ‖Δq‖ ≤ ‖e‖ / 2λ.
+    let dq: f64 = r.dls[1]
+        .0
+        .iter()
+        .zip(&r.dls[0].0)
+        .map(|(a, b)| (a - b).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    assert!(dq <= d[0] / (2.0 * IK_LAMBDA) + 1e-12, "{dq}");
+    // The target is where Newton ends.
+    let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+    let chain = crate::robot::Chain::new(&model, crate::robot::start_pose::tool_link(&model));
+    use crate::math::ik::KinematicChain;
+    let end = chain.tip_pose(&r.newton[IK_STEPS].0);
+    assert!((end.translation - r.target.translation).norm() < 1e-12);
+}
