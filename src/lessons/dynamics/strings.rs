@@ -54,8 +54,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "dyn_area_note",
-        "At q₂ = 0 (stretched) and q₂ = ±180° (folded) the cells collapse to lines: there the tip cannot move across the line, whatever the joints do. The same determinant, for the arm's whole 6 × 7 Jacobian, is the manipulability w of the Jacobian lesson.",
-        "在 q₂ = 0（伸直）和 q₂ = ±180°（折叠）处，格子塌缩成线：无论关节怎么动，末端都无法垂直于这条线移动。对机械臂完整的 6 × 7 雅可比，同样的量就是雅可比课中的可操作度 w。",
+        "At q₂ = 0 (stretched) and q₂ = ±180° (folded) the cells collapse to lines: there the tip cannot move across the line, whatever the joints do. For the arm's whole 6 × 7 Jacobian, which has no determinant, the same measure is the manipulability w = √det(J Jᵀ) of the Jacobian lesson (for a square J, w = |det J|).",
+        "在 q₂ = 0（伸直）和 q₂ = ±180°（折叠）处，格子塌缩成线：无论关节怎么动，末端都无法垂直于这条线移动。机械臂完整的 6 × 7 雅可比没有行列式，对应的量是雅可比课中的可操作度 w = √det(J Jᵀ)（对方阵 J，w = |det J|）。",
     ),
     (
         "dyn_newton_intro",

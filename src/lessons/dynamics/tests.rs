@@ -266,7 +266,15 @@ fn newton_on_the_arm_is_quadratic_and_damping_is_linear() {
     // The target is where Newton ends.
     let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
     let chain = crate::robot::Chain::new(&model, crate::robot::start_pose::tool_link(&model));
-    use crate::math::ik::KinematicChain;
     let end = chain.tip_pose(&r.newton[IK_STEPS].0);
     assert!((end.translation - r.target.translation).norm() < 1e-12);
+}
+
+/// The area note: for a square Jacobian the manipulability √det(J Jᵀ) is |det J|.
+#[test]
+fn for_a_square_jacobian_the_manipulability_is_det_j() {
+    let j = ARM.jacobian(0.3, 1.1);
+    let m = nalgebra::Matrix2::new(j[0][0], j[0][1], j[1][0], j[1][1]);
+    let w = (m * m.transpose()).determinant().sqrt();
+    assert!((w - ARM.det_j(1.1).abs()).abs() < 1e-12, "{w}");
 }
