@@ -59,6 +59,32 @@ pub fn inverse_dynamics(
     qdd: &[f64],
     gravity: &Vec3,
 ) -> Vec<f64> {
+    rnea_passes(model, q, qd, qdd, gravity).tau
+}
+
+/// What the recursive Newton–Euler algorithm computes on its way, per link, each a spatial
+/// vector in the link's own frame (linear part first): the outward pass's velocity `v` and
+/// acceleration `a` (gravity enters as the base accelerating upwards at `−g`), the force `f`
+/// each link needs for its own motion (`I a + v ×* I v`), the force `f_joint` its parent
+/// joint transmits once the inward pass has added the children's, and the joint torques.
+#[derive(Clone, Debug)]
+pub struct RneaPasses {
+    pub v: Vec<Vec6>,
+    pub a: Vec<Vec6>,
+    pub f: Vec<Vec6>,
+    pub f_joint: Vec<Vec6>,
+    pub tau: Vec<f64>,
+}
+
+/// The RNEA with its intermediate results (see [`RneaPasses`]); `tau` is
+/// [`inverse_dynamics`].
+pub fn rnea_passes(
+    model: &Model,
+    q: &[f64],
+    qd: &[f64],
+    qdd: &[f64],
+    gravity: &Vec3,
+) -> RneaPasses {
     let kin = kinematics(model, q);
     let n = model.links.len();
     let mut v = vec![Vec6::zeros(); n];
@@ -73,16 +99,23 @@ pub fn inverse_dynamics(
         let inertia = model.links[c].inertia.to_matrix();
         f[c] = inertia * a[c] + crf(&v[c]) * (inertia * v[c]);
     }
+    let mut f_joint = f.clone();
     let mut tau = vec![0.0; model.dof()];
     for (ji, j) in model.joints.iter().enumerate().rev() {
         let c = j.child;
         if let Some((i, k)) = model.driver(ji) {
-            tau[i] += k * kin.s[c].dot(&f[c]);
+            tau[i] += k * kin.s[c].dot(&f_joint[c]);
         }
-        let up = kin.x_up[c].transpose() * f[c];
-        f[j.parent] += up;
+        let up = kin.x_up[c].transpose() * f_joint[c];
+        f_joint[j.parent] += up;
     }
-    tau
+    RneaPasses {
+        v,
+        a,
+        f,
+        f_joint,
+        tau,
+    }
 }
 
 /// The torques that hold configuration `q` still against `gravity`: `g(q)`.

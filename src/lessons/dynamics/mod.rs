@@ -37,7 +37,7 @@ fn plugin(app: &mut App) {
         Update,
         (
             show_everything,
-            compute_ik.run_if(lesson_is(ID)),
+            (walk_keys, compute_ik).run_if(lesson_is(ID)),
             animate.run_if(lesson_is(ID)).run_if(live),
             overlays::draw.run_if(lesson_is(ID)),
         )
@@ -53,6 +53,30 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Dy
     if msgs.read().count() > 0 {
         state.section = Section::Exp;
         state.spinning = true;
+    }
+}
+
+/// W walks the Newton–Euler passes one joint on, Shift+W one back (in that section).
+fn walk_keys(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    mut state: ResMut<DynamicsState>,
+    robot: Option<Res<crate::app::robot::Robot>>,
+    egui_input: Option<Res<bevy_egui::input::EguiWantsInput>>,
+) {
+    let (Some(keys), Some(robot)) = (keys, robot) else {
+        return;
+    };
+    if !keys.just_pressed(KeyCode::KeyW) || state.section != Section::Rnea {
+        return;
+    }
+    // Typing in a text field is not a key press for the lesson.
+    if egui_input.is_some_and(|e| e.wants_any_keyboard_input()) {
+        return;
+    }
+    if keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]) {
+        state.rnea_stage = state.rnea_stage.saturating_sub(1);
+    } else {
+        state.rnea_stage = (state.rnea_stage + 1).min(2 * robot.model.joints.len());
     }
 }
 

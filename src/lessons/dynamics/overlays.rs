@@ -36,6 +36,11 @@ pub(super) fn draw(
                 draw_ik(&state, &robot, &mut gizmos);
             }
         }
+        Section::Rnea => {
+            if let Some(robot) = robot {
+                draw_rnea(&state, &robot, &mut gizmos);
+            }
+        }
         Section::Exp => draw_exp(&state, &mut gizmos),
         Section::Body => draw_body(&state, &mut gizmos),
         _ => {}
@@ -78,6 +83,50 @@ fn draw_ik(state: &DynamicsState, robot: &crate::app::robot::Robot, gizmos: &mut
         0.1,
         1.0,
     );
+}
+
+/// Metres of arrow per m/s² of acceleration and per newton of force.
+const ACCEL_SCALE: f64 = 0.02;
+const FORCE_SCALE: f64 = 0.004;
+
+/// The walk so far: each reached link's acceleration (amber) at its origin, then, on the way
+/// back, the force its joint transmits (red).
+fn draw_rnea(state: &DynamicsState, robot: &crate::app::robot::Robot, gizmos: &mut Gizmos) {
+    let model = &robot.model;
+    if robot.q.len() != model.dof() {
+        return;
+    }
+    let walk = rnea_walk(model, &robot.q, state.rnea_stage);
+    let poses = model.link_poses(&robot.q);
+    let n = model.joints.len();
+    let arrow = |gizmos: &mut Gizmos, c: usize, v: &RVec3, scale: f64, color: Color| {
+        let at = poses[c].translation;
+        let world = poses[c].rotation * v;
+        if world.norm() * scale > 1e-4 {
+            gizmos.arrow(
+                convert::point(&at),
+                convert::point(&(at + world * scale)),
+                color,
+            );
+        }
+    };
+    for j in model.joints.iter().take(walk.outward) {
+        let a = walk.passes.a[j.child];
+        let linear = RVec3::new(a[0], a[1], a[2]);
+        let color = Color::srgba(1.0, 0.75, 0.25, if walk.inward > 0 { 0.2 } else { 1.0 });
+        arrow(gizmos, j.child, &linear, ACCEL_SCALE, color);
+    }
+    for j in model.joints.iter().skip(n - walk.inward) {
+        let f = walk.passes.f_joint[j.child];
+        let linear = RVec3::new(f[0], f[1], f[2]);
+        arrow(
+            gizmos,
+            j.child,
+            &linear,
+            FORCE_SCALE,
+            Color::srgb(0.95, 0.25, 0.2),
+        );
+    }
 }
 
 fn draw_exp(state: &DynamicsState, gizmos: &mut Gizmos) {

@@ -24,6 +24,7 @@ const AXIS: [egui::Color32; 3] = [
 pub(super) fn panel(
     mut contexts: EguiContexts,
     mut state: ResMut<DynamicsState>,
+    robot: Option<Res<crate::app::robot::Robot>>,
     lang: Res<Lang>,
     ui_state: Res<UiState>,
 ) -> Result {
@@ -47,6 +48,11 @@ pub(super) fn panel(
             Section::Bch => bch_section(ui, &mut state, l),
             Section::Spatial => spatial_section(ui, &mut state, l),
             Section::Body => body_section(ui, &mut state, l),
+            Section::Rnea => {
+                if let Some(robot) = &robot {
+                    rnea_section(ui, &mut state, robot, l);
+                }
+            }
         }
     });
     Ok(())
@@ -381,4 +387,64 @@ fn body_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
         ));
     }
     note(ui, l.t("dyn_body_note"));
+}
+
+fn rnea_section(
+    ui: &mut egui::Ui,
+    state: &mut DynamicsState,
+    robot: &crate::app::robot::Robot,
+    l: Lang,
+) {
+    ui.label(l.t("dyn_rnea_intro"));
+    let model = &robot.model;
+    let n = model.joints.len();
+    ui.horizontal(|ui| {
+        if ui.button("◀").clicked() {
+            state.rnea_stage = state.rnea_stage.saturating_sub(1);
+        }
+        if ui.button("▶").clicked() {
+            state.rnea_stage = (state.rnea_stage + 1).min(2 * n);
+        }
+        if ui.button(l.t("dyn_rnea_restart")).clicked() {
+            state.rnea_stage = 0;
+        }
+    });
+    state.rnea_stage = state.rnea_stage.min(2 * n);
+    let walk = rnea_walk(model, &robot.q, state.rnea_stage);
+    let (what, joint) = if walk.inward > 0 {
+        (l.t("dyn_rnea_inward"), n - walk.inward)
+    } else {
+        (l.t("dyn_rnea_outward"), walk.outward.saturating_sub(1))
+    };
+    if state.rnea_stage > 0 {
+        let j = &model.joints[joint];
+        ui.monospace(format!(
+            "{what}: {} → {}",
+            j.name, model.links[j.child].name
+        ));
+        let c = j.child;
+        let (a, f) = (walk.passes.a[c], walk.passes.f_joint[c]);
+        if walk.inward > 0 {
+            ui.monospace(format!(
+                "f = ({:+.1}, {:+.1}, {:+.1}) N   n = ({:+.2}, {:+.2}, {:+.2}) N·m",
+                f[0], f[1], f[2], f[3], f[4], f[5]
+            ));
+        } else {
+            ui.monospace(format!(
+                "a = ({:+.2}, {:+.2}, {:+.2}) m/s² | ({:+.2}, {:+.2}, {:+.2}) rad/s²",
+                a[0], a[1], a[2], a[3], a[4], a[5]
+            ));
+        }
+    }
+    ui.label(l.t("dyn_rnea_tau"));
+    let names = model.dof_joint_names();
+    for (i, t) in walk.tau.iter().enumerate() {
+        let value = t.map_or("—".to_string(), |t| format!("{t:+.3}"));
+        ui.monospace(format!(
+            "τ{} {:<16} {value}",
+            i + 1,
+            names.get(i).copied().unwrap_or("")
+        ));
+    }
+    note(ui, l.t("dyn_rnea_note"));
 }

@@ -19,11 +19,12 @@ pub enum Section {
     Bch,
     Spatial,
     Body,
+    Rnea,
 }
 
 impl Section {
     /// Each section with its name in a link and its tab's string key, in tab order.
-    pub const ALL: [(Section, &'static str, &'static str); 7] = [
+    pub const ALL: [(Section, &'static str, &'static str); 8] = [
         (Section::Area, "area", "dyn_sec_area"),
         (Section::Newton, "newton", "dyn_sec_newton"),
         (Section::Ik, "ik", "dyn_sec_ik"),
@@ -31,9 +32,10 @@ impl Section {
         (Section::Bch, "bch", "dyn_sec_bch"),
         (Section::Spatial, "spatial", "dyn_sec_spatial"),
         (Section::Body, "body", "dyn_sec_body"),
+        (Section::Rnea, "rnea", "dyn_sec_rnea"),
     ];
 
-    fn link_names() -> [(Section, &'static str); 7] {
+    fn link_names() -> [(Section, &'static str); 8] {
         Section::ALL.map(|(s, n, _)| (s, n))
     }
 }
@@ -143,6 +145,9 @@ pub struct DynamicsState {
     pub trace: VecDeque<(f64, RVec3)>,
     /// The body's energy and angular momentum (world) when it was set spinning.
     pub start: Option<(f64, RVec3)>,
+    /// The recursive Newton–Euler walk: how many joints the outward and then the inward pass
+    /// have visited (0 … 2 × joints).
+    pub rnea_stage: usize,
     /// True while the timeline shows a past moment (the plots mark it).
     pub past: bool,
     /// Time owed to the free body, less than one of its steps.
@@ -171,15 +176,16 @@ impl Default for DynamicsState {
             body_t: 0.0,
             trace: VecDeque::new(),
             start: None,
+            rnea_stage: 0,
             past: false,
             body_lag: 0.0,
         }
     }
 }
 
-/// `section=area|newton|ik|exp|bch|spatial|body`, `q1=`, `q2=` (degrees), `x0=`, `shown=`,
+/// `section=area|newton|ik|exp|bch|spatial|body|rnea`, `q1=`, `q2=` (degrees), `x0=`, `shown=`,
 /// `method=newton|dls`, `iterate=`, `a=`, `b=`, `between=` (degrees), `offset=` (m),
-/// `axis=0|1|2`.
+/// `axis=0|1|2`, `stage=` (the Newton–Euler walk's, 0 … twice the joints).
 impl LessonSettings for DynamicsState {
     fn apply_params(&mut self, given: &BTreeMap<String, String>) {
         if let Some(s) = param_choice(
@@ -200,6 +206,9 @@ impl LessonSettings for DynamicsState {
         if let Some(m) = given.get("method") {
             self.ik_dls = m.trim() == "dls";
         }
+        let mut stage = self.rnea_stage as f64;
+        param_f64(given, "stage", &mut stage, 0.0, 200.0);
+        self.rnea_stage = stage.round() as usize;
         param_f64(given, "a", &mut self.a_deg, 0.0, 170.0);
         param_f64(given, "b", &mut self.b_deg, 0.0, 170.0);
         param_f64(given, "between", &mut self.between_deg, 0.0, 180.0);
@@ -233,6 +242,7 @@ impl LessonSettings for DynamicsState {
         let method = if self.ik_dls { "dls" } else { "newton" };
         out.insert("method".into(), method.into());
         out.insert("axis".into(), self.axis.to_string());
+        out.insert("stage".into(), self.rnea_stage.to_string());
     }
 }
 
@@ -391,5 +401,45 @@ impl DynamicsState {
             (body.energy() - e0).abs() / e0,
             (body.angular_momentum_world() - h0).norm() / h0.norm(),
         ))
+    }
+}
+
+/// The Newton–Euler walk at `stage` on the arm at rest in `q` (gravity only: the torques the
+/// controller adds to hold the arm): which joints' accelerations the outward pass has reached,
+/// which joints' transmitted forces the inward pass has, and the torques found so far (`None`
+/// for a joint not reached yet).
+pub struct RneaWalk {
+    pub passes: crate::robot::dynamics::RneaPasses,
+    /// Joints (in model order) whose child link's acceleration is drawn.
+    pub outward: usize,
+    /// Joints, counted from the last, whose transmitted force is drawn.
+    pub inward: usize,
+    pub tau: Vec<Option<f64>>,
+}
+
+pub fn rnea_walk(model: &crate::robot::Model, q: &[f64], stage: usize) -> RneaWalk {
+    use crate::robot::dynamics::{GRAVITY, rnea_passes};
+    let n = model.joints.len();
+    let zero = vec![0.0; model.dof()];
+    let passes = rnea_passes(model, q, &zero, &zero, &GRAVITY);
+    let stage = stage.min(2 * n);
+    let (outward, inward) = (stage.min(n), stage.saturating_sub(n));
+    let mut tau = vec![None; model.dof()];
+    for ji in (n - inward)..n {
+        if let Some((i, _)) = model.driver(ji) {
+            // A mimic joint adds to its master's torque: the sum is whole only when both are in.
+            let done = (0..n)
+                .filter(|&k| model.driver(k).is_some_and(|(m, _)| m == i))
+                .all(|k| k >= n - inward);
+            if done {
+                tau[i] = Some(passes.tau[i]);
+            }
+        }
+    }
+    RneaWalk {
+        passes,
+        outward,
+        inward,
+        tau,
     }
 }

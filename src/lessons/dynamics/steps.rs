@@ -146,6 +146,21 @@ pub const STEPS: &[Step] = &[
         sim: SimSetup::NONE,
     },
     Step {
+        title: tr("Newton–Euler, link by link", "牛顿–欧拉，逐个连杆"),
+        body: tr(
+            "The recursive Newton–Euler algorithm finds the joint torques in two passes. Outward from the base it carries each link's velocity and acceleration; inward from the tip it adds up the force each joint must transmit, and reads each torque off as τ = Sᵀ f. At rest it gives g(q), what the controller adds to hold the arm.",
+            "递归牛顿–欧拉算法用两遍求出关节力矩。向外从基座开始，逐个传递连杆的速度和加速度；向内从末端开始，累加每个关节必须传递的力，并由 τ = Sᵀ f 读出各关节力矩。静止时它给出 g(q)，即控制器为保持机械臂而加上的力矩。",
+        ),
+        formula: "out: aᵢ = Xᵢ aₚ + …    in: fₚ += Xᵢᵀ fᵢ,   τᵢ = Sᵢᵀ fᵢ",
+        try_this: tr(
+            "Press W to walk out: every amber arrow is 9.81 m/s² up. Walk back: the red force at the base grows to 165 N, the arm's weight, and τ₂ settles at −20.2 N·m.",
+            "按 W 向外走：每个琥珀色箭头都是向上的 9.81 m/s²。再往回走：基座处的红色力增长到 165 N，即机械臂的重量，τ₂ 最终为 −20.2 N·m。",
+        ),
+        shot: ARM,
+        params: &[("section", "rnea"), ("stage", "0")],
+        sim: READY_TEACH,
+    },
+    Step {
         title: tr("Rotations in a policy's actions", "策略动作中的旋转"),
         body: tr(
             "A policy that outputs rotation changes composes them with exp, in the frame it was trained in: Δφ on the right is a body-frame change, on the left a world-frame one. Adding rotation vectors is exact only for parallel ones, and close only for small ones. Every section stays one tab away.",

@@ -40,6 +40,25 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("dyn_sec_bch", "BCH", "BCH"),
     ("dyn_sec_spatial", "Spatial vectors", "空间向量"),
     ("dyn_sec_body", "Free body", "自由刚体"),
+    ("dyn_sec_rnea", "Newton–Euler", "牛顿–欧拉"),
+    (
+        "dyn_rnea_intro",
+        "The recursive Newton–Euler algorithm on the arm at rest, link by link (▶, or W; Shift+W back). Outward, from the base: each link's velocity and acceleration from its parent's (amber arrows, 0.02 m per m/s²). Inward, from the tip: each joint's force, its link's own f = I a + v ×* I v plus what its children pass back (red, 0.004 m per N), and the joint's torque τ = Sᵀ f.",
+        "在静止的机械臂上逐个连杆执行递归牛顿–欧拉算法（▶ 或 W；Shift+W 后退）。向外，从基座开始：由父连杆求出每个连杆的速度和加速度（琥珀色箭头，每 m/s² 0.02 m）。向内，从末端开始：每个关节的力等于本连杆自身的 f = I a + v ×* I v 加上子连杆传回的力（红色，每 N 0.004 m），关节力矩为 τ = Sᵀ f。",
+    ),
+    ("dyn_rnea_outward", "outward", "向外"),
+    ("dyn_rnea_restart", "Start again", "重新开始"),
+    ("dyn_rnea_inward", "inward", "向内"),
+    (
+        "dyn_rnea_tau",
+        "joint torques found so far (N·m, or N for the fingers)",
+        "目前求得的关节力矩（N·m；手指为 N）",
+    ),
+    (
+        "dyn_rnea_note",
+        "At rest every velocity is zero, and gravity enters as the base accelerating upwards at 9.81 m/s²: every amber arrow is that same acceleration. The torques at the end are g(q), what the controller adds every step to hold the arm against gravity.",
+        "静止时所有速度为零，重力以基座向上 9.81 m/s² 的加速度进入：每个琥珀色箭头都是这个加速度。最后得到的力矩就是 g(q)，即控制器每一步为抵抗重力保持机械臂而加上的力矩。",
+    ),
     (
         "dyn_area_intro",
         "A planar two-link arm, l₁ = 0.4 m and l₂ = 0.3 m. The grid is joint space mapped into the plane: every cell is 10° × 10° of (q₁, q₂). A cell's area in the plane is |det J| times its area in joint space, so the cells shrink to slivers where det J = 0.",

@@ -278,3 +278,88 @@ fn for_a_square_jacobian_the_manipulability_is_det_j() {
     let w = (m * m.transpose()).determinant().sqrt();
     assert!((w - ARM.det_j(1.1).abs()).abs() < 1e-12, "{w}");
 }
+
+/// The walk at rest: every link's acceleration is g upwards (seen in the world); the force
+/// the first joint transmits is the weight of everything it carries (the prompt's 165 N); the
+/// torques are the controller's g(q) (the prompt's τ₂ = −20.2 N·m), and appear only once the
+/// inward pass has reached them.
+#[test]
+fn the_newton_euler_walk_ends_in_the_gravity_torques() {
+    let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+    let q = crate::robot::panda::READY;
+    let n = model.joints.len();
+    let poses = model.link_poses(&q);
+    let walk = rnea_walk(&model, &q, 2 * n);
+    for j in &model.joints {
+        let a = walk.passes.a[j.child];
+        let up = poses[j.child].rotation * RVec3::new(a[0], a[1], a[2]);
+        assert!(
+            (up - RVec3::new(0.0, 0.0, 9.81)).norm() < 1e-9,
+            "{}: {up}",
+            j.name
+        );
+    }
+    let mass: f64 = model.links.iter().skip(1).map(|l| l.inertia.mass).sum();
+    let f = walk.passes.f_joint[model.joints[0].child];
+    let weight = mass * 9.81;
+    let base = poses[model.joints[0].child].rotation * RVec3::new(f[0], f[1], f[2]);
+    assert!(
+        (base - RVec3::new(0.0, 0.0, weight)).norm() < 1e-9,
+        "{base}"
+    );
+    assert!((weight - 165.0).abs() < 0.5, "{weight}");
+    let g = crate::robot::dynamics::gravity_torques(&model, &q, &crate::robot::dynamics::GRAVITY);
+    let tau: Vec<f64> = walk.tau.iter().map(|t| t.unwrap()).collect();
+    assert_eq!(tau, g);
+    assert!((tau[1] + 20.2).abs() < 0.05, "{}", tau[1]);
+    // Halfway back only the joints nearest the tip have their torque.
+    let half = rnea_walk(&model, &q, n + 6);
+    assert!(half.tau[0].is_none() && half.tau[5].is_none());
+    assert!(half.tau[6].is_some() && half.tau[7].is_some());
+    let start = rnea_walk(&model, &q, 0);
+    assert!(start.tau.iter().all(Option::is_none));
+    assert_eq!((start.outward, start.inward), (0, 0));
+}
+
+/// The W key, in the app: W walks the Newton–Euler passes one joint on, Shift+W one back, never
+/// past the end, and outside that section it does nothing.
+#[test]
+fn the_w_key_walks_the_passes() {
+    let mut app = crate::lessons::physics_app::physics_app(ID);
+    app.init_resource::<ButtonInput<KeyCode>>();
+    app.world_mut().resource_mut::<DynamicsState>().section = Section::Rnea;
+    app.update();
+    let press = |app: &mut App, keys: &[KeyCode]| {
+        {
+            let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+            input.reset_all();
+            for k in keys {
+                input.press(*k);
+            }
+        }
+        app.update();
+        let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        input.release_all();
+        input.clear();
+    };
+    let stage = |app: &App| app.world().resource::<DynamicsState>().rnea_stage;
+    press(&mut app, &[KeyCode::KeyW]);
+    press(&mut app, &[KeyCode::KeyW]);
+    assert_eq!(stage(&app), 2);
+    press(&mut app, &[KeyCode::ShiftLeft, KeyCode::KeyW]);
+    assert_eq!(stage(&app), 1);
+    let joints = app
+        .world()
+        .resource::<crate::app::robot::Robot>()
+        .model
+        .joints
+        .len();
+    for _ in 0..3 * joints {
+        press(&mut app, &[KeyCode::KeyW]);
+    }
+    assert_eq!(stage(&app), 2 * joints);
+    app.world_mut().resource_mut::<DynamicsState>().section = Section::Bch;
+    app.update();
+    press(&mut app, &[KeyCode::ShiftLeft, KeyCode::KeyW]);
+    assert_eq!(stage(&app), 2 * joints, "W means nothing outside the walk");
+}
