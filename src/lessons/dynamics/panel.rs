@@ -71,13 +71,13 @@ fn area_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
         let p = ARM.tip(a.to_radians(), b.to_radians());
         [p[0], p[1]]
     };
-    let cell = ARM.cell_outline(
+    let cell = counter_clockwise(ARM.cell_outline(
         (q1 - 5.0).to_radians(),
         (q2 - 5.0).to_radians(),
         CELL,
         CELL,
         8,
-    );
+    ));
     let elbow = [
         ARM.l1 * q1.to_radians().cos(),
         ARM.l1 * q1.to_radians().sin(),
@@ -85,17 +85,39 @@ fn area_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     fixed_plot("dyn_area_plot", 230.0)
         .data_aspect(1.0)
         .show_logged(ui, "dyn_area_plot", |p| {
-            for &b in &q2s {
-                // Brighter where |det J| is larger.
-                let shade = (40.0 + 200.0 * b.to_radians().sin().abs()) as u8;
-                let pts: Vec<[f64; 2]> = (0..=40)
-                    .map(|i| tip(q1s[0] + 80.0 * i as f64 / 40.0, b))
-                    .collect();
-                p.line(Line::new("", pts).color(egui::Color32::from_rgb(shade, shade, 255)));
-            }
-            for &a in &q1s {
-                let pts: Vec<[f64; 2]> = (0..=90).map(|i| tip(a, sign * 2.0 * i as f64)).collect();
-                p.line(Line::new("", pts).color(egui::Color32::from_gray(110)));
+            // Each cell filled by |det J| at its centre: bright where the map stretches area,
+            // dark where it crushes it. Drawn through its four corners: egui fills convex
+            // shapes only, and a cell's curved edges can make it concave.
+            for &a in &q1s[..q1s.len() - 1] {
+                for &b in &q2s[..q2s.len() - 1] {
+                    let centre = (b + sign * 5.0).to_radians();
+                    let scale = ARM.det_j(centre).abs() / (ARM.l1 * ARM.l2);
+                    let fill = egui::Color32::from_rgb(
+                        (30.0 + 60.0 * scale) as u8,
+                        (40.0 + 110.0 * scale) as u8,
+                        (70.0 + 185.0 * scale) as u8,
+                    );
+                    let outline = counter_clockwise(ARM.cell_outline(
+                        a.to_radians(),
+                        b.to_radians(),
+                        CELL,
+                        sign * CELL,
+                        1,
+                    ));
+                    if scale < 0.25 {
+                        // Nearly flat cells as outlines: filled, egui's anti-aliasing of a
+                        // sliver draws spikes across the plot.
+                        let mut ring = outline.clone();
+                        ring.push(outline[0]);
+                        p.line(Line::new("", ring).color(fill).width(1.0));
+                    } else {
+                        p.polygon(
+                            Polygon::new("", PlotPoints::from(outline))
+                                .fill_color(fill.gamma_multiply(0.8))
+                                .stroke(egui::Stroke::new(0.5, egui::Color32::from_gray(20))),
+                        );
+                    }
+                }
             }
             p.polygon(
                 Polygon::new("", PlotPoints::from(cell))
@@ -112,6 +134,15 @@ fn area_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     ));
     ui.monospace(format!("{}: {measured:.4} m²", l.t("dyn_area_measured")));
     note(ui, l.t("dyn_area_note"));
+}
+
+/// The outline in counter-clockwise order (the cells' images wind either way with the sign of
+/// det J; egui's fill expects one).
+fn counter_clockwise(mut outline: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
+    if curved::polygon_area(&outline) < 0.0 {
+        outline.reverse();
+    }
+    outline
 }
 
 fn newton_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {

@@ -61,8 +61,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "dyn_area_intro",
-        "A planar two-link arm, l₁ = 0.4 m and l₂ = 0.3 m. The grid is joint space mapped into the plane: every cell is 10° × 10° of (q₁, q₂). A cell's area in the plane is |det J| times its area in joint space, so the cells shrink to slivers where det J = 0.",
-        "一个平面二连杆机械臂，l₁ = 0.4 m，l₂ = 0.3 m。网格是关节空间映射到平面上的样子：每个格子是 (q₁, q₂) 的 10° × 10°。格子在平面上的面积等于 |det J| 乘以它在关节空间的面积，所以在 det J = 0 处格子缩成细条。",
+        "A planar two-link arm, l₁ = 0.4 m and l₂ = 0.3 m. The grid is joint space mapped into the plane: every cell is 10° × 10° of (q₁, q₂), brighter the larger |det J|. A cell's area in the plane is |det J| times its area in joint space, so the cells shrink to slivers where det J = 0.",
+        "一个平面二连杆机械臂，l₁ = 0.4 m，l₂ = 0.3 m。网格是关节空间映射到平面上的样子：每个格子是 (q₁, q₂) 的 10° × 10°，|det J| 越大颜色越亮。格子在平面上的面积等于 |det J| 乘以它在关节空间的面积，所以在 det J = 0 处格子缩成细条。",
     ),
     ("dyn_q1", "q₁ (°)", "q₁（°）"),
     ("dyn_q2", "q₂ (°)", "q₂（°）"),
