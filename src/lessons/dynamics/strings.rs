@@ -172,8 +172,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("dyn_power", "power Vᵀ F (W)", "功率 Vᵀ F（W）"),
     (
         "dyn_spatial_note",
-        "The cross products follow the same duality: v× moves motion vectors and v×* = −(v×)ᵀ force vectors carried by a frame moving at v, and (v×m)ᵀf + mᵀ(v×*f) = 0: their power does not change as the frame moves.",
-        "叉积也遵循这种对偶：对以 v 运动的坐标系所携带的向量，v× 给出运动向量的变化，v×* = −(v×)ᵀ 给出力向量的变化，且 (v×m)ᵀf + mᵀ(v×*f) = 0：坐标系运动时二者的功率不变。",
+        "The cross products follow the same duality: v× moves motion vectors and v×* = −(v×)ᵀ force vectors carried by a frame moving at v, and (v×m)ᵀf + mᵀ(v×*f) = 0: their power does not change as the frame moves. The bases are dual too: a wrench's six numbers are its power against the six unit twists (1 m/s along, 1 rad/s about x, y, z), which is why they change by X⁻ᵀ when twists change by X.",
+        "叉积也遵循这种对偶：对以 v 运动的坐标系所携带的向量，v× 给出运动向量的变化，v×* = −(v×)ᵀ 给出力向量的变化，且 (v×m)ᵀf + mᵀ(v×*f) = 0：坐标系运动时二者的功率不变。两组基也互为对偶：力旋量的六个分量就是它对六个单位运动旋量（沿 x、y、z 的 1 m/s，绕 x、y、z 的 1 rad/s）的功率，因此运动旋量按 X 变换时，力旋量按 X⁻ᵀ 变换。",
     ),
     (
         "dyn_body_intro",

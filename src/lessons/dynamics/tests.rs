@@ -95,6 +95,21 @@ fn the_power_is_the_same_in_every_frame_and_the_length_is_not() {
     let f = crate::math::Vec6::new(2.0, -1.0, 0.5, 0.3, 0.8, -0.2);
     let rate = (crm(&v) * m).dot(&f) + m.dot(&(crf(&v) * f));
     assert!(rate.abs() < 1e-14, "{rate}");
+    // The dual basis: in frame B, the wrench's components are its power against B's unit
+    // twists, each of them a twist of A carried into B.
+    let (_, wrench) = spatial_pair();
+    let t = frame_b(0.5);
+    let fb = wrench.transform(&t.inverse());
+    for k in 0..6 {
+        let mut e = crate::math::Vec6::zeros();
+        e[k] = 1.0;
+        let unit_b = crate::math::Twist::from_vec6(&e);
+        let unit_a = unit_b.transform(&t);
+        assert!(
+            (unit_a.power(&wrench) - fb.to_vec6()[k]).abs() < 1e-12,
+            "{k}"
+        );
+    }
 }
 
 /// The prompt: about the middle axis ω_y swings between +5 and −5 rad/s and the energy drift
