@@ -78,7 +78,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "dyn_newton_intro",
-        "Newton's method replaces the curve by its tangent and jumps to where the tangent crosses zero. The curve is x³ − 2x − 5, the example Newton himself used; its root is 2.0945514815….",
+        "Newton's method replaces the curve by its tangent and jumps to where the tangent crosses zero. The curve is x³ − 2x − 5, the example Newton himself used; its root is 2.0945514815…",
         "牛顿法用切线代替曲线，跳到切线与零轴的交点。这里的曲线是 x³ − 2x − 5，正是牛顿本人用过的例子；它的根是 2.0945514815…。",
     ),
     ("dyn_x0", "start x₀", "起点 x₀"),
