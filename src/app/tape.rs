@@ -269,8 +269,6 @@ mod tests {
     use crate::app::timeline::TimelineCmd;
     use crate::kit::ActiveLesson;
     use crate::sim::history::History;
-    use bevy::state::app::StatesPlugin;
-    use bevy::time::TimeUpdateStrategy;
 
     /// A lesson's state that turns by its own clock while it runs.
     #[derive(Resource, Default)]
@@ -302,28 +300,12 @@ mod tests {
 
     /// The app's timeline on `MinimalPlugins` with the dial's lesson open, 50 ms per update.
     fn app(physics: bool) -> App {
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, StatesPlugin));
-        let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
-        crate::kit::register_lessons(&mut app, &[], None);
-        app.insert_resource(Robot::new(model))
-            .insert_resource(crate::kit::i18n::Lang::En)
-            .init_resource::<super::super::robot::Notice>()
-            .insert_resource(TimeUpdateStrategy::ManualDuration(
-                std::time::Duration::from_millis(50),
-            ))
-            .add_plugins((
-                super::super::robot::RobotPlugin,
-                super::super::sim::SimPlugin,
-                super::super::teach::TeachPlugin,
-                super::super::timeline::TimelinePlugin,
-                super::super::actions::ActionsPlugin,
-            ))
-            .insert_resource(Dial {
-                running: true,
-                ..default()
-            })
-            .add_systems(Update, turn.run_if(live).in_set(ArmSet::Views));
+        let mut app = super::super::timeline::test_app();
+        app.insert_resource(Dial {
+            running: true,
+            ..default()
+        })
+        .add_systems(Update, turn.run_if(live).in_set(ArmSet::Views));
         tape::<Dial>(&mut app, "dial");
         app.world_mut()
             .resource_mut::<NextState<ActiveLesson>>()

@@ -451,40 +451,44 @@ pub fn save_screenshot(commands: &mut Commands, path: std::path::PathBuf) {
         .observe(save_to_disk(path));
 }
 
+/// The app's drive and timeline on `MinimalPlugins`, one control period (50 ms) per update
+/// (for the timeline's tests and the lessons' tapes).
+#[cfg(test)]
+pub(crate) fn test_app() -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin));
+    let model =
+        crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).expect("the bundled Panda");
+    crate::kit::register_lessons(&mut app, &[], None);
+    app.insert_resource(Robot::new(model))
+        .insert_resource(Lang::En)
+        .insert_resource(crate::kit::widgets::UiState {
+            presenter: false,
+            help: false,
+            hide_panels: false,
+        })
+        .init_resource::<Notice>()
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(50),
+        ))
+        .add_plugins((
+            super::robot::RobotPlugin,
+            super::sim::SimPlugin,
+            super::teach::TeachPlugin,
+            TimelinePlugin,
+            super::actions::ActionsPlugin,
+        ));
+    app.update();
+    app
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::widgets::UiState;
-    use crate::robot::Model;
-    use bevy::state::app::StatesPlugin;
     use bevy::time::TimeUpdateStrategy;
 
-    /// The app's drive on `MinimalPlugins`, one control period (50 ms) per update.
     fn app() -> App {
-        let mut app = App::new();
-        app.add_plugins((MinimalPlugins, StatesPlugin));
-        let model = Model::from_urdf_str(crate::robot::panda::URDF).expect("the bundled Panda");
-        crate::kit::register_lessons(&mut app, &[], None);
-        app.insert_resource(Robot::new(model))
-            .insert_resource(Lang::En)
-            .insert_resource(UiState {
-                presenter: false,
-                help: false,
-                hide_panels: false,
-            })
-            .init_resource::<Notice>()
-            .insert_resource(TimeUpdateStrategy::ManualDuration(
-                std::time::Duration::from_millis(50),
-            ))
-            .add_plugins((
-                super::super::robot::RobotPlugin,
-                super::super::sim::SimPlugin,
-                super::super::teach::TeachPlugin,
-                TimelinePlugin,
-                super::super::actions::ActionsPlugin,
-            ));
-        app.update();
-        app
+        test_app()
     }
 
     fn send(app: &mut App, cmd: TimelineCmd) {

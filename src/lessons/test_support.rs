@@ -30,3 +30,36 @@ pub fn assert_steps_open_valid_settings<S: LessonSettings>(steps: &[Step]) {
         }
     }
 }
+
+/// Shows the timeline's frame with serial `serial`, as a drag of the scrub bar would, and
+/// runs one update.
+pub fn show_serial(app: &mut bevy::prelude::App, serial: u64) {
+    use crate::app::actions::Action;
+    use crate::app::timeline::TimelineCmd;
+    let index = app
+        .world()
+        .resource::<crate::app::sim::Sim>()
+        .history
+        .index_of_serial(serial)
+        .expect("the frame is still kept");
+    app.world_mut()
+        .write_message(Action::Timeline(TimelineCmd::Show(index)));
+    app.update();
+}
+
+/// Holds `keys` down for one update, then releases them (the app needs a
+/// `ButtonInput<KeyCode>` resource).
+pub fn press(app: &mut bevy::prelude::App, keys: &[bevy::prelude::KeyCode]) {
+    use bevy::prelude::{ButtonInput, KeyCode};
+    {
+        let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        input.reset_all();
+        for k in keys {
+            input.press(*k);
+        }
+    }
+    app.update();
+    let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+    input.release_all();
+    input.clear();
+}

@@ -183,36 +183,14 @@ fn the_settings_round_trip_through_a_link() {
 
 #[test]
 fn every_step_opens_valid_settings() {
-    for (i, step) in LESSON.steps.iter().enumerate() {
-        let given: BTreeMap<String, String> = step
-            .params
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let mut state = DynamicsState::default();
-        state.apply_params(&given);
-        let mut out = BTreeMap::new();
-        state.write_params(&mut out);
-        for (k, v) in step.params {
-            let written: f64 = out[*k].parse().unwrap_or(f64::NAN);
-            let wanted: f64 = v.parse().unwrap_or(f64::NAN);
-            assert!(
-                out[*k] == *v || (written - wanted).abs() < 1e-9,
-                "step {}: {k}={v} became {}",
-                i + 1,
-                out[*k]
-            );
-        }
-    }
+    crate::lessons::test_support::assert_steps_open_valid_settings::<DynamicsState>(LESSON.steps);
 }
 
 /// In the app: the body section spins the slab by the frame's clock, the timeline keeps its
 /// moments, and a scrubbed moment shows the slab as it was.
 #[test]
 fn in_the_app_the_free_body_is_on_the_timeline() {
-    use crate::app::actions::Action;
     use crate::app::sim::Sim;
-    use crate::app::timeline::TimelineCmd;
     let mut app = crate::lessons::physics_app::physics_app(ID);
     app.update();
     app.world_mut().resource_mut::<Sim>().playing = false;
@@ -225,15 +203,7 @@ fn in_the_app_the_free_body_is_on_the_timeline() {
         seen.push((serial, state.body.as_ref().unwrap().rotation, state.body_t));
     }
     let (serial, rotation, t) = seen[10];
-    let index = app
-        .world()
-        .resource::<Sim>()
-        .history
-        .index_of_serial(serial)
-        .unwrap();
-    app.world_mut()
-        .write_message(Action::Timeline(TimelineCmd::Show(index)));
-    app.update();
+    crate::lessons::test_support::show_serial(&mut app, serial);
     let state = app.world().resource::<DynamicsState>();
     assert_eq!(state.body.as_ref().unwrap().rotation, rotation);
     assert_eq!(state.body_t, t);
@@ -344,19 +314,7 @@ fn the_w_key_walks_the_passes() {
     app.init_resource::<ButtonInput<KeyCode>>();
     app.world_mut().resource_mut::<DynamicsState>().section = Section::Rnea;
     app.update();
-    let press = |app: &mut App, keys: &[KeyCode]| {
-        {
-            let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
-            input.reset_all();
-            for k in keys {
-                input.press(*k);
-            }
-        }
-        app.update();
-        let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
-        input.release_all();
-        input.clear();
-    };
+    let press = crate::lessons::test_support::press;
     let stage = |app: &App| app.world().resource::<DynamicsState>().rnea_stage;
     press(&mut app, &[KeyCode::KeyW]);
     press(&mut app, &[KeyCode::KeyW]);

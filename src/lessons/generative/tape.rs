@@ -98,15 +98,7 @@ mod tests {
         assert!(steps.first() < steps.last(), "training went on: {steps:?}");
         for k in [5, 20, 38, 60] {
             let (serial, then) = &seen[k];
-            let index = app
-                .world()
-                .resource::<Sim>()
-                .history
-                .index_of_serial(*serial)
-                .unwrap();
-            app.world_mut()
-                .write_message(Action::Timeline(TimelineCmd::Show(index)));
-            app.update();
+            crate::lessons::test_support::show_serial(&mut app, *serial);
             let state = app.world().resource::<GenerativeState>();
             let now = drawn(state);
             assert_eq!(

@@ -53,18 +53,6 @@ mod tests {
     use crate::app::sim::Sim;
     use crate::app::timeline::TimelineCmd;
 
-    fn show_serial(app: &mut App, serial: u64) {
-        let index = app
-            .world()
-            .resource::<Sim>()
-            .history
-            .index_of_serial(serial)
-            .unwrap();
-        app.world_mut()
-            .write_message(Action::Timeline(TimelineCmd::Show(index)));
-        app.update();
-    }
-
     /// The arm descends in teach mode; a scrubbed moment shows the arm of then and the loss
     /// plot's cursor on the step taken then; branching from it forgets the later losses.
     #[test]
@@ -88,7 +76,7 @@ mod tests {
         let live = app.world().resource::<arm::Descent>().clone();
         assert!(live.steps >= 25, "{} steps", live.steps);
         let (serial, steps, loss, q) = seen[10].clone();
-        show_serial(&mut app, serial);
+        crate::lessons::test_support::show_serial(&mut app, serial);
         let d = app.world().resource::<arm::Descent>();
         assert_eq!(d.past, Some(steps));
         let x = d.cursor().unwrap();

@@ -275,19 +275,7 @@ fn the_b_key_steps_the_pass() {
     app.world_mut().resource_mut::<PolicyData>().at_once = true;
     app.world_mut().resource_mut::<GradientsState>().section = Section::Graph;
     app.update();
-    let press = |app: &mut App, keys: &[KeyCode]| {
-        {
-            let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
-            input.reset_all();
-            for k in keys {
-                input.press(*k);
-            }
-        }
-        app.update();
-        let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
-        input.release_all();
-        input.clear();
-    };
+    let press = crate::lessons::test_support::press;
     let stage = |app: &App| app.world().resource::<GradientsState>().stage;
     press(&mut app, &[KeyCode::KeyB]);
     assert_eq!(stage(&app), 1);

@@ -91,15 +91,7 @@ mod tests {
         };
         let (serial, fits, moves) = seen[6].clone();
         assert!(fits.is_some() && moves != live.1, "{moves:?} {:?}", live.1);
-        let index = app
-            .world()
-            .resource::<Sim>()
-            .history
-            .index_of_serial(serial)
-            .unwrap();
-        app.world_mut()
-            .write_message(Action::Timeline(TimelineCmd::Show(index)));
-        app.update();
+        crate::lessons::test_support::show_serial(&mut app, serial);
         let kl = app.world().resource::<data::KlLive>();
         assert_eq!(kl.fits, fits);
         assert_eq!([kl.moves(0), kl.moves(1)], moves);

@@ -107,15 +107,7 @@ mod tests {
             .clone()
             .unwrap();
         let (serial, rotation, angles) = seen[12];
-        let index = app
-            .world()
-            .resource::<Sim>()
-            .history
-            .index_of_serial(serial)
-            .unwrap();
-        app.world_mut()
-            .write_message(Action::Timeline(TimelineCmd::Show(index)));
-        app.update();
+        crate::lessons::test_support::show_serial(&mut app, serial);
         let state = app.world().resource::<RotationsState>();
         let spin = state.spin.as_ref().unwrap();
         assert_eq!(spin.rotation, rotation);
