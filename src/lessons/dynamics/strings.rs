@@ -91,8 +91,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "dyn_newton_note",
-        "Near the root the error is squared at every step: the correct digits double. From x₀ = 0.82, where the tangent is almost flat, the first step throws x far away and many steps pass before that regime begins. On the arm, inverse kinematics is this iteration with J in place of f′ (J Δq = −e); damped least squares trades the quadratic speed for steps that stay bounded near singular J.",
-        "在根附近，每一步误差都被平方：正确的位数翻倍。从 x₀ = 0.82 出发时切线几乎水平，第一步把 x 甩到很远，要过许多步才进入这个阶段。在机械臂上，逆运动学就是这种迭代，只是用 J 代替 f′（J Δq = −e）；阻尼最小二乘放弃了二次收敛，换来在 J 接近奇异时依然有界的步长。",
+        "Near the root the error is squared at every step: the correct digits double. From x₀ = 0.82, where the tangent is almost flat, the first step throws x far away and many steps pass before that regime begins. On the arm, inverse kinematics is this iteration with J in place of f′ (J Δq = e, e the error to the target); damped least squares trades the quadratic speed for steps that stay bounded near singular J.",
+        "在根附近，每一步误差都被平方：正确的位数翻倍。从 x₀ = 0.82 出发时切线几乎水平，第一步把 x 甩到很远，要过许多步才进入这个阶段。在机械臂上，逆运动学就是这种迭代，只是用 J 代替 f′（J Δq = e，e 为到目标的误差）；阻尼最小二乘放弃了二次收敛，换来在 J 接近奇异时依然有界的步长。",
     ),
     (
         "dyn_exp_intro",
