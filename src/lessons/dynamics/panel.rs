@@ -145,17 +145,29 @@ fn counter_clockwise(mut outline: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
     outline
 }
 
+/// ◀ and ▶ moving `value` within `0..=max`, with `label` and the value between them.
+fn stepper(ui: &mut egui::Ui, value: &mut usize, max: usize, label: Option<&str>) {
+    if ui.button("◀").clicked() {
+        *value = value.saturating_sub(1);
+    }
+    if let Some(label) = label {
+        ui.monospace(format!("{label} {value}"));
+    }
+    if ui.button("▶").clicked() {
+        *value = (*value + 1).min(max);
+    }
+}
+
 fn newton_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     ui.label(l.t("dyn_newton_intro"));
     ui.add(egui::Slider::new(&mut state.x0, -1.0..=4.0).text(l.t("dyn_x0")));
     ui.horizontal(|ui| {
-        if ui.button("◀").clicked() {
-            state.shown = state.shown.saturating_sub(1);
-        }
-        ui.monospace(format!("{} {}", l.t("dyn_iteration"), state.shown));
-        if ui.button("▶").clicked() {
-            state.shown = (state.shown + 1).min(NEWTON_STEPS);
-        }
+        stepper(
+            ui,
+            &mut state.shown,
+            NEWTON_STEPS,
+            Some(l.t("dyn_iteration")),
+        );
     });
     let xs = newton_iterates(state.x0);
     let shown = state.shown.min(xs.len() - 1);
@@ -212,23 +224,23 @@ fn newton_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
 
 fn ik_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     ui.label(l.t("dyn_ik_intro"));
-    let Some(runs) = state.ik.clone() else {
+    if state.ik.is_none() {
         ui.label(l.t("dyn_ik_none"));
         return;
-    };
+    }
     ui.horizontal(|ui| {
         ui.selectable_value(&mut state.ik_dls, false, l.t("dyn_ik_newton"));
         ui.selectable_value(&mut state.ik_dls, true, l.t("dyn_ik_dls"));
     });
     ui.horizontal(|ui| {
-        if ui.button("◀").clicked() {
-            state.ik_shown = state.ik_shown.saturating_sub(1);
-        }
-        ui.monospace(format!("{} {}", l.t("dyn_iteration"), state.ik_shown));
-        if ui.button("▶").clicked() {
-            state.ik_shown = (state.ik_shown + 1).min(IK_STEPS);
-        }
+        stepper(
+            ui,
+            &mut state.ik_shown,
+            IK_STEPS,
+            Some(l.t("dyn_iteration")),
+        );
     });
+    let Some(runs) = &state.ik else { return };
     let log = |run: &[(Vec<f64>, f64)]| -> Vec<[f64; 2]> {
         run.iter()
             .enumerate()
@@ -430,12 +442,7 @@ fn rnea_section(
     let model = &robot.model;
     let n = model.joints.len();
     ui.horizontal(|ui| {
-        if ui.button("◀").clicked() {
-            state.rnea_stage = state.rnea_stage.saturating_sub(1);
-        }
-        if ui.button("▶").clicked() {
-            state.rnea_stage = (state.rnea_stage + 1).min(2 * n);
-        }
+        stepper(ui, &mut state.rnea_stage, 2 * n, None);
         if ui.button(l.t("dyn_rnea_restart")).clicked() {
             state.rnea_stage = 0;
         }
