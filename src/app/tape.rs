@@ -265,7 +265,6 @@ fn skip<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<Tape<R>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::actions::Action;
     use crate::app::timeline::TimelineCmd;
     use crate::kit::ActiveLesson;
     use crate::sim::history::History;
@@ -315,16 +314,7 @@ mod tests {
         app
     }
 
-    fn send(app: &mut App, cmd: TimelineCmd) {
-        app.world_mut().write_message(Action::Timeline(cmd));
-        app.update();
-    }
-
-    fn run(app: &mut App, updates: usize) {
-        for _ in 0..updates {
-            app.update();
-        }
-    }
+    use crate::app::timeline::{run, send};
 
     fn angle(app: &App) -> (f64, bool) {
         let d = app.world().resource::<Dial>();

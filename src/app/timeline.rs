@@ -482,6 +482,21 @@ pub(crate) fn test_app() -> App {
     app
 }
 
+/// Sends a timeline command, as a control would, and runs one update.
+#[cfg(test)]
+pub(crate) fn send(app: &mut App, cmd: TimelineCmd) {
+    app.world_mut().write_message(Action::Timeline(cmd));
+    app.update();
+}
+
+/// Runs `updates` updates.
+#[cfg(test)]
+pub(crate) fn run(app: &mut App, updates: usize) {
+    for _ in 0..updates {
+        app.update();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,16 +506,7 @@ mod tests {
         test_app()
     }
 
-    fn send(app: &mut App, cmd: TimelineCmd) {
-        app.world_mut().write_message(Action::Timeline(cmd));
-        app.update();
-    }
-
-    fn run(app: &mut App, updates: usize) {
-        for _ in 0..updates {
-            app.update();
-        }
-    }
+    use super::{run, send};
 
     /// What the app shows: the arm, the episode's clock and phase, the cube, the tool pose the
     /// kinematics computed from the arm (what the lessons' readouts start from).
