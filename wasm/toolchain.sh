@@ -42,7 +42,11 @@ if [ "$ROUTE" = debian ]; then
     # This route's compiler takes unstable flags, which make the module smaller: no file and
     # line in panic messages, and (unless WASM_PANIC_MESSAGES=1) panics that stop at once
     # without formatting a message; the page says the app stopped either way.
-    SMALL="-Zlocation-detail=none"
+    # Derived Debug output is only the type's or variant's name ({:?} of numbers and strings
+    # is unchanged; nothing on screen formats a struct with it), and std's sorts and other
+    # generics in their small forms.
+    SMALL="-Zlocation-detail=none -Zfmt-debug=shallow"
+    STD_FEATURES="optimize_for_size"
     [ -n "${WASM_PANIC_MESSAGES:-}" ] || SMALL="$SMALL -Zunstable-options -Cpanic=immediate-abort"
 fi
 
@@ -55,6 +59,6 @@ wasm_cargo() {
             CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$LLD" \
             RUSTFLAGS="$WEB_RUSTFLAGS $SMALL" \
             /usr/bin/cargo "$sub" --target wasm32-unknown-unknown \
-            -Zbuild-std=std,panic_abort "$@"
+            -Zbuild-std=std,panic_abort -Zbuild-std-features="$STD_FEATURES" "$@"
     fi
 }

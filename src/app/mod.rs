@@ -9,6 +9,7 @@ pub mod address;
 pub mod capture;
 pub mod clip;
 pub mod convert;
+pub mod engine;
 pub mod geometry_view;
 pub mod graphics;
 #[cfg(not(target_arch = "wasm32"))]
@@ -124,7 +125,7 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
     let headless_run = opts.args.screenshot.is_some() || opts.bench_frames.is_some();
     let mut app = App::new();
     app.add_plugins(
-        DefaultPlugins
+        engine::EnginePlugins
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: "armtutor".into(),
