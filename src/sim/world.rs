@@ -510,6 +510,17 @@ impl ArmWorld {
         mb.joint_velocity(l).get(0).copied().unwrap_or(0.0)
     }
 
+    /// Solver substeps per step from the next step on, 1 to 4 (a world starts with
+    /// [`solver_substeps`] of its step).
+    pub fn set_substeps(&mut self, n: usize) {
+        self.world.integration_parameters.num_solver_iterations = n.clamp(1, 4);
+    }
+
+    /// Solver substeps per step.
+    pub fn substeps(&self) -> usize {
+        self.world.integration_parameters.num_solver_iterations
+    }
+
     /// Joint values in [`Model`] order (mimic joints are not part of `q`).
     pub fn q(&self) -> Vec<f64> {
         let mut q = vec![0.0; self.model.dof()];
