@@ -23,10 +23,12 @@ pub fn lesson_panel(ctx: &egui::Context, title: &str, add_contents: impl FnOnce(
 }
 
 /// A plot that shows data rather than being explored: no drag, zoom or scroll, so the mouse
-/// wheel scrolls the panel it sits in.
+/// wheel scrolls the panel it sits in. Its y axis is wide enough for a label such as -10 in
+/// presenter mode's larger text (egui_plot's default cut the minus sign off).
 pub fn fixed_plot(id: &str, height: f32) -> egui_plot::Plot<'static> {
     egui_plot::Plot::new(id.to_string())
         .height(height)
+        .y_axis_min_width(40.0)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
