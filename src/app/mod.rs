@@ -144,10 +144,6 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
                 }),
                 ..default()
             })
-            .set(bevy::log::LogPlugin {
-                filter: "warn,armtutor=info".into(),
-                ..default()
-            })
             .set(bevy::render::RenderPlugin {
                 render_creation: bevy::render::settings::WgpuSettings {
                     // The bench without --render measures the app's own work only.
