@@ -22,6 +22,22 @@ pub fn lesson_panel(ctx: &egui::Context, title: &str, add_contents: impl FnOnce(
         });
 }
 
+/// A lesson's section tabs, one per entry of its `Section::ALL` (section, address name, string
+/// key), then a separator.
+pub fn section_tabs<S: PartialEq + Copy>(
+    ui: &mut egui::Ui,
+    current: &mut S,
+    all: &[(S, &str, &'static str)],
+    l: crate::kit::i18n::Lang,
+) {
+    ui.horizontal_wrapped(|ui| {
+        for &(s, _, key) in all {
+            ui.selectable_value(current, s, l.t(key));
+        }
+    });
+    ui.separator();
+}
+
 /// A plot that shows data rather than being explored: no drag, zoom or scroll, so the mouse
 /// wheel scrolls the panel it sits in. Its y axis is wide enough for a label such as -10 in
 /// presenter mode's larger text (egui_plot's default cut the minus sign off).

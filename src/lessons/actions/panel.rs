@@ -5,7 +5,9 @@ use super::*;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
+use crate::kit::widgets::{
+    UiState, egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs,
+};
 use crate::math::proportion;
 use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
 use bevy_egui::{EguiContexts, egui};
@@ -31,12 +33,7 @@ pub(super) fn panel(
     let plots = Plots::of(sim.as_deref());
     let mode = sim.as_ref().map_or(ActionMode::Task, |s| s.mode);
     lesson_panel(ctx, l.t("lesson_actions"), |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for (s, _, key) in Section::ALL {
-                ui.selectable_value(&mut state.section, s, l.t(key));
-            }
-        });
-        ui.separator();
+        section_tabs(ui, &mut state.section, &Section::ALL, l);
         ui.add(egui::Slider::new(&mut state.noise, 0.0..=0.6).text(l.t("act_noise")));
         let label = state.label();
         if let Some(row) = results

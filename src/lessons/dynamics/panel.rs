@@ -3,6 +3,7 @@
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{
     Bars, ShowLogged, UiState, egui_color, fixed_plot, lesson_panel, moment_line, note,
+    section_tabs,
 };
 use crate::math::Vec3 as RVec3;
 use crate::math::curved;
@@ -34,12 +35,7 @@ pub(super) fn panel(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_dynamics"), |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for (s, _, key) in Section::ALL {
-                ui.selectable_value(&mut state.section, s, l.t(key));
-            }
-        });
-        ui.separator();
+        section_tabs(ui, &mut state.section, &Section::ALL, l);
         match state.section {
             Section::Area => area_section(ui, &mut state, l),
             Section::Newton => newton_section(ui, &mut state, l),

@@ -10,7 +10,7 @@ use crate::app::robot::{Robot, start_configuration};
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{UiState, fixed_plot, lesson_panel, moment_line, note};
+use crate::kit::widgets::{UiState, fixed_plot, lesson_panel, moment_line, note, section_tabs};
 use crate::math::backprop::{Regime, depth_profile, regime, regime_bounds};
 use crate::math::bc::{ClipRun, clip_experiment, unit_mixup};
 use crate::sim::reach::{DEMO_EPISODES, TRAIN_STEPS, policy_config};
@@ -52,12 +52,7 @@ pub(super) fn panel(
     let l = *lang;
     let live = live_pair(sim.as_deref());
     lesson_panel(ctx, l.t("lesson_gradients"), |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for (s, _, key) in Section::ALL {
-                ui.selectable_value(&mut state.section, s, l.t(key));
-            }
-        });
-        ui.separator();
+        section_tabs(ui, &mut state.section, &Section::ALL, l);
         match state.section {
             Section::Toy => toy_section(ui, &mut state, l),
             Section::Descent => descent_section(ui, &mut state, l),

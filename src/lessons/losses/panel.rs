@@ -8,7 +8,8 @@ use crate::app::robot::Robot;
 use crate::app::sim::{Sim, Tallies};
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{
-    BASELINE_COLOR, SIDE_COLORS, UiState, egui_color, fixed_plot, lesson_panel, note, tally_table,
+    BASELINE_COLOR, SIDE_COLORS, UiState, egui_color, fixed_plot, lesson_panel, note, section_tabs,
+    tally_table,
 };
 use crate::kit::widgets::{Bars, ShowLogged};
 use crate::math::losses::{
@@ -81,12 +82,7 @@ pub(super) fn panel(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_losses"), |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for (s, _, key) in Section::ALL {
-                ui.selectable_value(&mut state.section, s, l.t(key));
-            }
-        });
-        ui.separator();
+        section_tabs(ui, &mut state.section, &Section::ALL, l);
         let needs_data = !matches!(
             state.section,
             Section::Clip | Section::Ppo | Section::Reparam | Section::LowRank

@@ -2,7 +2,9 @@
 
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
+use crate::kit::widgets::{
+    UiState, egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs,
+};
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::TrackingRun;
 use crate::math::rotation::Quat as RQuat;
@@ -30,12 +32,7 @@ pub(super) fn panel(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_rotations"), |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for (s, _, key) in Section::ALL {
-                ui.selectable_value(&mut state.section, s, l.t(key));
-            }
-        });
-        ui.separator();
+        section_tabs(ui, &mut state.section, &Section::ALL, l);
         match state.section {
             Section::Gimbal => gimbal_section(ui, &mut state, l),
             Section::LostAxis => lost_axis_section(ui, &mut state, l),
