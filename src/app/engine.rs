@@ -4,7 +4,8 @@
 //! MSAA. Listing the plugins instead of disabling two of `DefaultPlugins` keeps those groups'
 //! code and shaders out of the browser module (a disabled plugin is still built in): about
 //! 0.4 MB of code and 0.1 MB of shaders before compression. In the browser the logger is
-//! [`WebLogPlugin`].
+//! [`WebLogPlugin`]. (The web build also compiles Bevy's PBR and core-pipeline crates without
+//! the plugins that never run in WebGL2 or that no camera here uses: `wasm/lean/`.)
 
 use bevy::app::PluginGroupBuilder;
 use bevy::prelude::*;
@@ -49,7 +50,11 @@ impl PluginGroup for EnginePlugins {
         let group = group.add(bevy::render::pipelined_rendering::PipelinedRenderingPlugin);
         group
             .add(bevy::core_pipeline::CorePipelinePlugin)
-            .add(bevy::pbr::PbrPlugin::default())
+            // No deferred lighting pass: every camera renders forward.
+            .add(bevy::pbr::PbrPlugin {
+                add_default_deferred_lighting_plugin: false,
+                ..default()
+            })
             .add(bevy::gizmos::GizmoPlugin)
             .add(bevy::gizmos_render::GizmoRenderPlugin)
             .add(bevy::state::app::StatesPlugin)
