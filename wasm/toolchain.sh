@@ -53,13 +53,17 @@ fi
 # Bevy's PBR and core-pipeline crates without the plugins that never run in the page (each
 # patch in wasm/lean/ says which and why): patched copies of the registry's source, which cargo
 # builds in their place through a `paths` override (Cargo.lock and the desktop build are
-# untouched). About 0.2 MB of the gzipped module. WASM_STOCK_BEVY=1, or no `patch` program,
-# builds the stock crates.
+# untouched). About 0.2 MB of the gzipped module. WASM_STOCK_BEVY=1 builds the stock crates.
 LEAN_OVERRIDE=""
 lean_bevy() {
     [ -z "${WASM_STOCK_BEVY:-}" ] || return 0
-    if ! command -v patch >/dev/null; then
-        echo "wasm: no 'patch' program: building Bevy's stock crates (a larger module)" >&2
+    # `patch`, or git's (kept from looking for a repository above the copy).
+    if command -v patch >/dev/null; then
+        apply() { patch -p1 -s <"$1"; }
+    elif command -v git >/dev/null; then
+        apply() { GIT_CEILING_DIRECTORIES="$(dirname "$(pwd)")" git apply -p1 "$1"; }
+    else
+        echo "wasm: neither 'patch' nor 'git': building Bevy's stock crates (a larger module)" >&2
         return 0
     fi
     metadata=""
@@ -81,7 +85,7 @@ lean_bevy() {
             rm -rf "$lean_dir" "$lean_dir.patch"
             mkdir -p "$lean_dir"
             cp -R "$(dirname "$manifest")/." "$lean_dir/"
-            (cd "$lean_dir" && patch -p1 -s <"$lean_patch")
+            (cd "$lean_dir" && apply "$lean_patch")
             cp "$lean_patch" "$lean_dir.patch"
         fi
         dirs="$dirs${dirs:+,}\"$lean_dir\""
