@@ -70,16 +70,18 @@ lean_bevy() {
     dirs=""
     for lean_patch in "$(pwd)"/wasm/lean/*.patch; do
         crate=$(basename "$lean_patch" .patch)
-        lean_dir="$CARGO_TARGET_DIR/lean/$crate"
+        # The version in Cargo.lock (a patch written for another one fails to apply, loudly).
+        ver=$(awk -v n="name = \"$crate\"" '$0 == n { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+        lean_dir="$CARGO_TARGET_DIR/lean/$crate-$ver"
         if ! cmp -s "$lean_patch" "$lean_dir.patch" 2>/dev/null; then
             # Where cargo keeps the crate's source (fetched if it is not there yet).
             [ -n "$metadata" ] || metadata=$(cargo metadata --format-version 1 \
                 --filter-platform wasm32-unknown-unknown 2>/dev/null || true)
             manifest=$(printf '%s' "$metadata" |
-                grep -o "\"manifest_path\":\"[^\"]*$crate-0\\.19\\.1[/\\\\]*Cargo\\.toml\"" | head -1 |
+                grep -o "\"manifest_path\":\"[^\"]*$crate-$ver[/\\\\]*Cargo\\.toml\"" | head -1 |
                 sed -e 's/^"manifest_path":"//' -e 's/"$//' -e 's#\\\\#/#g')
-            if [ -z "$manifest" ]; then
-                echo "wasm: $crate 0.19.1 not found by cargo metadata: building the stock crates" >&2
+            if [ -z "$ver" ] || [ -z "$manifest" ]; then
+                echo "wasm: $crate ${ver:-?} not found by cargo metadata: building the stock crates" >&2
                 return 0
             fi
             rm -rf "$lean_dir" "$lean_dir.patch"
