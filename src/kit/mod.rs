@@ -76,6 +76,17 @@ pub fn lesson_is(id: &'static str) -> impl FnMut(Option<Res<State<ActiveLesson>>
     in_state(ActiveLesson(Some(id)))
 }
 
+/// Run condition for a lesson's panel: `id` is the active lesson and the panels are shown (the
+/// key that hides them sets [`widgets::UiState::hide_panels`]).
+pub fn lesson_panel_shown(
+    id: &'static str,
+) -> impl FnMut(Option<Res<State<ActiveLesson>>>, Option<Res<widgets::UiState>>) -> bool + Clone {
+    move |lesson, ui| {
+        lesson.is_some_and(|s| *s.get() == ActiveLesson(Some(id)))
+            && ui.is_some_and(|u| !u.hide_panels)
+    }
+}
+
 /// The state of lesson `id` (for `OnEnter`, `OnExit` and `DespawnOnExit`).
 pub fn lesson_state(id: &'static str) -> ActiveLesson {
     ActiveLesson(Some(id))
@@ -337,4 +348,37 @@ pub fn register_lessons(app: &mut App, lessons: &[LessonInfo], start: Option<&st
     }
     let start = start.and_then(|name| lessons.iter().find(|l| l.id == name));
     app.insert_state(ActiveLesson(start.map(|l| l.id)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::ecs::system::RunSystemOnce;
+
+    fn shown(world: &mut World) -> bool {
+        world
+            .run_system_once(lesson_panel_shown("frames"))
+            .expect("the condition runs")
+    }
+
+    #[test]
+    fn a_lessons_panel_shows_while_its_lesson_is_open_and_the_panels_are_not_hidden() {
+        let mut world = World::new();
+        let ui = |hide_panels| widgets::UiState {
+            presenter: false,
+            help: false,
+            hide_panels,
+        };
+        world.insert_resource(ui(false));
+        assert!(!shown(&mut world), "no lesson state yet");
+        world.insert_resource(State::new(ActiveLesson(Some("frames"))));
+        assert!(shown(&mut world));
+        world.insert_resource(ui(true));
+        assert!(!shown(&mut world), "H hides the panels");
+        world.insert_resource(ui(false));
+        world.insert_resource(State::new(ActiveLesson(Some("jacobian"))));
+        assert!(!shown(&mut world), "another lesson is open");
+        world.insert_resource(State::new(ActiveLesson(None)));
+        assert!(!shown(&mut world), "no lesson is open");
+    }
 }

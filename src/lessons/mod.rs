@@ -20,7 +20,7 @@ pub(crate) mod test_support;
 
 pub use crate::kit::{
     ActiveLesson, LessonInfo, LessonParams, LessonRegistry, LessonSettings, ShowEverything,
-    lesson_is, param_choice, param_flag, param_name, sync_params, write_flag,
+    lesson_is, lesson_panel_shown, param_choice, param_flag, param_name, sync_params, write_flag,
 };
 
 use bevy::prelude::*;

@@ -7,7 +7,7 @@
 //! penalty is `crate::math::smoothing`.
 
 use crate::app::robot::ArmSet;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -41,7 +41,10 @@ fn plugin(app: &mut App) {
             .chain()
             .in_set(ArmSet::Views),
     )
-    .add_systems(EguiPrimaryContextPass, panel::panel.run_if(lesson_is(ID)));
+    .add_systems(
+        EguiPrimaryContextPass,
+        panel::panel.run_if(lesson_panel_shown(ID)),
+    );
 }
 
 /// Every overlay on: the chunks, the paths, and ensembling (its predictions are drawn too).

@@ -5,9 +5,7 @@ use super::*;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{
-    UiState, egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs,
-};
+use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs};
 use crate::math::proportion;
 use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
 use bevy_egui::{EguiContexts, egui};
@@ -22,11 +20,7 @@ pub(super) fn panel(
     mut results: ResMut<Results>,
     sim: Option<Res<Sim>>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let episode = sim.as_ref().and_then(|s| s.episode());

@@ -5,7 +5,7 @@
 
 use crate::app::robot::ArmSet;
 use crate::app::tape::live;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -44,7 +44,10 @@ fn plugin(app: &mut App) {
             .chain()
             .in_set(ArmSet::Views),
     )
-    .add_systems(EguiPrimaryContextPass, panel::panel.run_if(lesson_is(ID)));
+    .add_systems(
+        EguiPrimaryContextPass,
+        panel::panel.run_if(lesson_panel_shown(ID)),
+    );
     crate::app::tape::tape::<DynamicsState>(app, ID);
 }
 

@@ -2,8 +2,7 @@
 
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{
-    Bars, ShowLogged, UiState, egui_color, fixed_plot, lesson_panel, moment_line, note,
-    section_tabs,
+    Bars, ShowLogged, egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs,
 };
 use crate::math::Vec3 as RVec3;
 use crate::math::curved;
@@ -27,11 +26,7 @@ pub(super) fn panel(
     mut state: ResMut<DynamicsState>,
     robot: Option<Res<crate::app::robot::Robot>>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_dynamics"), |ui| {

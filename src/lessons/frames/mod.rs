@@ -6,7 +6,7 @@
 //! the cube) and basis change versus coordinate change.
 
 use crate::app::robot::ArmSet;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -46,7 +46,7 @@ fn plugin(app: &mut App) {
             .chain()
             .in_set(ArmSet::Views),
     )
-    .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+    .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_panel_shown(ID)));
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<FramesState>) {

@@ -4,7 +4,7 @@ use crate::app::robot::Robot;
 use crate::app::scene::AXIS_COLORS;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{UiState, egui_color, lesson_panel};
+use crate::kit::widgets::{egui_color, lesson_panel};
 use crate::math::{Transform as Pose, Vec3 as RVec3};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
@@ -60,11 +60,7 @@ pub(super) fn panel(
     robot: Res<Robot>,
     sim: Option<Res<Sim>>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let frames = FramePoses::new(&robot, sim.as_deref());

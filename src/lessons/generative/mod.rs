@@ -9,7 +9,7 @@
 
 use crate::app::robot::ArmSet;
 use crate::app::tape::live;
-use crate::kit::{LessonInfo, ShowEverything, lesson_is};
+use crate::kit::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -51,7 +51,7 @@ fn plugin(app: &mut App) {
                 .in_set(ArmSet::Views),
         ),
     )
-    .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+    .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_panel_shown(ID)));
     crate::app::tape::tape::<GenerativeState>(app, ID);
 }
 

@@ -3,9 +3,7 @@
 use super::*;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::ShowLogged;
-use crate::kit::widgets::{
-    UiState, egui_color, fixed_plot, lesson_panel, moment_line, note, tally_table,
-};
+use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note, tally_table};
 use crate::sim::course::Demo;
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Line, Points};
@@ -15,11 +13,7 @@ pub(super) fn panel(
     mut state: ResMut<GenerativeState>,
     mut tallies: ResMut<Tallies>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_generative"), |ui| {

@@ -10,7 +10,7 @@ use crate::app::robot::{Robot, start_configuration};
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{UiState, fixed_plot, lesson_panel, moment_line, note, section_tabs};
+use crate::kit::widgets::{fixed_plot, lesson_panel, moment_line, note, section_tabs};
 use crate::math::backprop::{Regime, depth_profile, regime, regime_bounds};
 use crate::math::bc::{ClipRun, clip_experiment, unit_mixup};
 use crate::sim::reach::{DEMO_EPISODES, TRAIN_STEPS, policy_config};
@@ -41,13 +41,9 @@ pub(super) fn panel(
     robot: Option<Res<Robot>>,
     sim: Option<Res<Sim>>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
     mut clip_cache: Local<ClipCache>,
     mut actions: MessageWriter<Action>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let live = live_pair(sim.as_deref());

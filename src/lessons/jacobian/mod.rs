@@ -7,7 +7,7 @@
 //! Twists and wrenches change frame with X = Ad_T and X* = X⁻ᵀ, and their power is the same.
 
 use crate::app::robot::ArmSet;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -44,7 +44,7 @@ fn plugin(app: &mut App) {
             .chain()
             .in_set(ArmSet::Views),
     )
-    .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_is(ID)));
+    .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_panel_shown(ID)));
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<JacobianState>) {

@@ -5,7 +5,7 @@ use crate::app::robot::Robot;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{UiState, egui_color, fixed_plot, lesson_panel, moment_line, note};
+use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note};
 use crate::math::Vec3 as RVec3;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
@@ -18,13 +18,9 @@ pub(super) fn panel(
     mut state: ResMut<JacobianState>,
     robot: Res<Robot>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
     mut actions: MessageWriter<Action>,
     sim: Option<Res<Sim>>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let Some(kin) = robot.kin.clone() else {

@@ -13,7 +13,7 @@
 
 use crate::app::robot::ArmSet;
 use crate::app::tape::live;
-use crate::lessons::{LessonInfo, ShowEverything, gradients, lesson_is};
+use crate::lessons::{LessonInfo, ShowEverything, gradients, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -75,7 +75,10 @@ fn plugin(app: &mut App) {
                     .in_set(ArmSet::Views),
             ),
         )
-        .add_systems(EguiPrimaryContextPass, panel::panel.run_if(lesson_is(ID)));
+        .add_systems(
+            EguiPrimaryContextPass,
+            panel::panel.run_if(lesson_panel_shown(ID)),
+        );
     crate::app::tape::tape::<data::KlLive>(app, ID);
     crate::app::tape::tape::<lowrank::LowRankData>(app, ID);
 }

@@ -8,7 +8,7 @@ use crate::app::robot::Robot;
 use crate::app::sim::{Sim, Tallies};
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{
-    BASELINE_COLOR, SIDE_COLORS, UiState, egui_color, fixed_plot, lesson_panel, note, section_tabs,
+    BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, lesson_panel, note, section_tabs,
     tally_table,
 };
 use crate::kit::widgets::{Bars, ShowLogged};
@@ -70,15 +70,11 @@ pub(super) fn panel(
     robot: Option<Res<Robot>>,
     sim: Option<Res<Sim>>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
     mut ppo: Local<PpoCache>,
     mut draws: Local<DrawCache>,
     lr: Res<super::lowrank::LowRankData>,
     policy: Res<crate::lessons::gradients::policy::PolicyData>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_losses"), |ui| {

@@ -2,9 +2,7 @@
 
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{
-    UiState, egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs,
-};
+use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs};
 use crate::math::euler::{EulerSequence, rate_singular_values};
 use crate::math::orientation_control::TrackingRun;
 use crate::math::rotation::Quat as RQuat;
@@ -22,13 +20,9 @@ pub(super) fn panel(
     mut contexts: EguiContexts,
     mut state: ResMut<RotationsState>,
     lang: Res<Lang>,
-    ui_state: Res<UiState>,
     robot: Res<crate::app::robot::Robot>,
     mut actions: MessageWriter<crate::app::actions::Action>,
 ) -> Result {
-    if ui_state.hide_panels {
-        return Ok(());
-    }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     lesson_panel(ctx, l.t("lesson_rotations"), |ui| {
