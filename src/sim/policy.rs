@@ -1747,6 +1747,32 @@ mod clone_tests {
     }
 
     #[test]
+    fn limits_left_out_away_from_them_change_no_episode() {
+        // The world switches a joint's limit on only near it; with every limit on in every
+        // step, whole episodes (grasp, transport, release; both action spaces, the course)
+        // come out bit for bit the same.
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let joint = PickPlaceConfig {
+            mode: ActionMode::Joint,
+            record_trace: true,
+            ..PickPlaceConfig::default()
+        };
+        let course = PickPlaceConfig {
+            record_trace: true,
+            ..crate::sim::course::config()
+        };
+        for (seed, cfg) in [(0, &joint), (3, &course), (21, &course)] {
+            let episode = Episode::new(&model, seed, cfg).unwrap();
+            let mut every = episode.clone();
+            every.arm.all_limits = true;
+            let (a, oa) = run(episode);
+            let (b, ob) = run(every);
+            assert!(a == b, "seed {seed}: the paths differ");
+            assert!(oa == ob, "seed {seed}: the outcomes differ");
+        }
+    }
+
+    #[test]
     fn a_copy_of_a_sampling_policy_draws_the_same_chunks() {
         use crate::sim::course;
         let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
