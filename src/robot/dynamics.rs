@@ -5,7 +5,8 @@
 //!   joint's contribution `S·q̇`; gravity enters as a base acceleration of `−g`. Inward, each
 //!   link's net wrench `I·a + v×*·I·v` is passed to its parent by `Xᵀ` and projected onto the
 //!   joint axis, `τ = Sᵀf`.
-//! * [`gravity_torques`]: RNEA at rest, the torques that hold a pose against gravity.
+//! * [`gravity_torques`]: RNEA at rest, the torques that hold a pose against gravity;
+//!   [`inverse_dynamics_at_rest`]: `M(q)·q̈ + g(q)` in the same single pass.
 //! * [`mass_matrix`]: the composite rigid-body algorithm (CRBA): `M(q)` with kinetic energy
 //!   `½q̇ᵀMq̇`.
 //!
@@ -116,6 +117,32 @@ pub fn rnea_passes(
         f_joint,
         tau,
     }
+}
+
+/// `M(q)·q̈ + g(q)`: the inverse dynamics of the arm at rest (`q̇ = 0`), the velocity terms
+/// left out rather than multiplied by zero. A controller that wants a mass-weighted
+/// acceleration plus the gravity load gets both from this one O(n) pass.
+pub fn inverse_dynamics_at_rest(model: &Model, q: &[f64], qdd: &[f64], gravity: &Vec3) -> Vec<f64> {
+    let kin = kinematics(model, q);
+    let n = model.links.len();
+    let mut a = vec![Vec6::zeros(); n];
+    let mut f = vec![Vec6::zeros(); n];
+    a[0] = Vec6::new(-gravity.x, -gravity.y, -gravity.z, 0.0, 0.0, 0.0);
+    for (ji, j) in model.joints.iter().enumerate() {
+        let (c, p) = (j.child, j.parent);
+        a[c] = kin.x_up[c] * a[p] + kin.s[c] * joint_rate(model, ji, qdd);
+        f[c] = model.links[c].inertia.to_matrix() * a[c];
+    }
+    let mut tau = vec![0.0; model.dof()];
+    for (ji, j) in model.joints.iter().enumerate().rev() {
+        let c = j.child;
+        if let Some((i, k)) = model.driver(ji) {
+            tau[i] += k * kin.s[c].dot(&f[c]);
+        }
+        let up = kin.x_up[c].transpose() * f[c];
+        f[j.parent] += up;
+    }
+    tau
 }
 
 /// The torques that hold configuration `q` still against `gravity`: `g(q)`.
@@ -306,6 +333,23 @@ mod tests {
                 for r in 0..model.dof() {
                     assert!((m[(r, i)] - col[r]).abs() < 1e-12);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn at_rest_the_inverse_dynamics_is_the_mass_matrix_times_the_acceleration_plus_gravity() {
+        // The oracle: CRBA's M(q), checked against the kinetic energy above, and g(q), checked
+        // against the gradient of the potential energy.
+        let model = panda();
+        let all = configs(&model, 40);
+        for k in 0..20 {
+            let (q, qdd) = (&all[k], &all[k + 20]);
+            let tau = inverse_dynamics_at_rest(&model, q, qdd, &GRAVITY);
+            let want = mass_matrix(&model, q) * nalgebra::DVector::from_column_slice(qdd);
+            let g = gravity_torques(&model, q, &GRAVITY);
+            for i in 0..model.dof() {
+                assert!((tau[i] - want[i] - g[i]).abs() < 1e-10, "{i}");
             }
         }
     }

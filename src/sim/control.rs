@@ -10,8 +10,7 @@
 //! the torque limits.
 
 use crate::robot::Model;
-use crate::robot::dynamics::{GRAVITY, gravity_torques, mass_matrix};
-use nalgebra::DVector;
+use crate::robot::dynamics::{GRAVITY, inverse_dynamics_at_rest};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct JointPd {
@@ -35,19 +34,21 @@ impl JointPd {
     /// Joint torques (one per [`Model::dof`]) that drive `q` towards `target`.
     pub fn torques(&self, model: &Model, q: &[f64], qd: &[f64], target: &[f64]) -> Vec<f64> {
         let n = model.dof();
-        let m = mass_matrix(model, q);
-        let g = gravity_torques(model, q, &GRAVITY);
-        let a = DVector::from_fn(n, |i, _| {
-            self.omega * self.omega * (target[i] - q[i]) - 2.0 * self.zeta * self.omega * qd[i]
-        });
-        let tau = m * a;
+        let a: Vec<f64> = (0..n)
+            .map(|i| {
+                self.omega * self.omega * (target[i] - q[i]) - 2.0 * self.zeta * self.omega * qd[i]
+            })
+            .collect();
+        // M(q)·a + g(q) is the inverse dynamics of acceleration a at rest: one O(n) RNEA pass
+        // instead of building the mass matrix.
+        let tau = inverse_dynamics_at_rest(model, q, &a, &GRAVITY);
         model
             .dof_joints
             .iter()
-            .enumerate()
-            .map(|(i, &ji)| {
+            .zip(tau)
+            .map(|(&ji, t)| {
                 let limit = model.joints[ji].effort;
-                (tau[i] + g[i]).clamp(-limit, limit)
+                t.clamp(-limit, limit)
             })
             .collect()
     }
@@ -98,5 +99,32 @@ mod tests {
         let err: f64 = (0..8).map(|i| (q[i] - target[i]).abs()).fold(0.0, f64::max);
         eprintln!("step of 0.3 rad: error after 2 s = {err:.2e} rad");
         assert!(err < 1e-3, "{err}");
+    }
+
+    #[test]
+    fn the_torques_are_the_mass_matrix_times_the_pd_acceleration_plus_gravity() {
+        // The controller computes M(q)·a + g(q) as one inverse-dynamics pass at rest; the
+        // oracle builds the mass matrix (CRBA) and the gravity torques separately.
+        use crate::robot::dynamics::{gravity_torques, mass_matrix};
+        let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let pd = JointPd::default();
+        let q = [0.3, -0.6, 0.4, -2.1, 0.2, 1.7, 0.9, 0.02];
+        let qd = [0.5, -0.2, 0.1, 0.4, -0.3, 0.2, 0.6, 0.01];
+        let target = [0.35, -0.55, 0.38, -2.0, 0.25, 1.72, 0.85, 0.03];
+        let a: Vec<f64> = (0..8)
+            .map(|i| pd.omega * pd.omega * (target[i] - q[i]) - 2.0 * pd.zeta * pd.omega * qd[i])
+            .collect();
+        let want = mass_matrix(&model, &q) * nalgebra::DVector::from_column_slice(&a);
+        let g = gravity_torques(&model, &q, &GRAVITY);
+        let got = pd.torques(&model, &q, &qd, &target);
+        for i in 0..8 {
+            let limit = model.joints[model.dof_joints[i]].effort;
+            let w = (want[i] + g[i]).clamp(-limit, limit);
+            assert!(
+                (got[i] - w).abs() < 1e-9 * (1.0 + w.abs()),
+                "{i}: {} vs {w}",
+                got[i]
+            );
+        }
     }
 }
