@@ -166,8 +166,15 @@ fn formula_size(formula: &str, sizes: &CardSizes) -> f32 {
         .max(sizes.body)
 }
 
+/// How far above the window's bottom edge the card sits: over the transport bar (points).
+fn above_bar(bar: Option<&super::ui::BarHeight>) -> f32 {
+    let height = bar.map_or(super::ui::BarHeight::default().0, |b| b.0);
+    height + super::ui::BAR_MARGIN + 4.0
+}
+
 /// The step card: "Step k of n", the title, the sentences, the formula large, the prompt,
 /// and the buttons; a lesson with steps and none chosen offers to start them.
+#[allow(clippy::too_many_arguments)]
 pub fn step_card(
     mut contexts: EguiContexts,
     ui_state: Res<UiState>,
@@ -175,6 +182,7 @@ pub fn step_card(
     state: Res<StepState>,
     active: Res<State<ActiveLesson>>,
     registry: Res<LessonRegistry>,
+    bar: Option<Res<super::ui::BarHeight>>,
     mut commands: MessageWriter<StepCommand>,
 ) -> Result {
     if ui_state.hide_panels {
@@ -190,7 +198,7 @@ pub fn step_card(
     let window = egui::Window::new("step_card")
         .title_bar(false)
         .resizable(false)
-        .anchor(egui::Align2::LEFT_BOTTOM, [8.0, -86.0]);
+        .anchor(egui::Align2::LEFT_BOTTOM, [8.0, -above_bar(bar.as_deref())]);
     let Some(i) = state.current.filter(|&i| i < steps.len()) else {
         window.show(ctx, |ui| {
             if ui
@@ -281,6 +289,23 @@ pub fn step_card(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_card_sits_above_the_bar_however_tall_it_is() {
+        use super::super::ui::{BAR_MARGIN, BarHeight};
+        // Before the bar is first drawn: where three rows of it end.
+        assert_eq!(above_bar(None), 86.0);
+        // A bar wrapped onto a fourth row pushes the card up by that row.
+        let (three, four) = (
+            above_bar(Some(&BarHeight(74.0))),
+            above_bar(Some(&BarHeight(97.0))),
+        );
+        assert_eq!(four - three, 23.0);
+        assert!(
+            three > 74.0 + BAR_MARGIN,
+            "a gap between the card and the bar"
+        );
+    }
 
     #[test]
     fn presenter_text_is_larger() {

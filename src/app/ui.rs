@@ -179,6 +179,7 @@ impl Plugin for UiPlugin {
             hide_panels: false,
         })
         .init_resource::<Labels>()
+        .init_resource::<BarHeight>()
         .add_systems(
             Update,
             (keyboard.before(ArmSet::Actions), camera_input_gate),
@@ -329,6 +330,42 @@ fn style(
     Ok(())
 }
 
+/// The bar's controls in one row: how wide they were, and for what (lesson, language,
+/// presenter mode, whether the physics runs).
+#[derive(Default)]
+struct BarFit {
+    key: Option<BarKey>,
+    width: f32,
+}
+
+type BarKey = (Option<&'static str>, Lang, bool, bool);
+
+impl BarFit {
+    /// Lay the controls out in one row (and measure it): while that row fits in `room`, and
+    /// whenever what it holds has changed since it was measured.
+    fn one_row(&self, key: BarKey, room: f32) -> bool {
+        self.key != Some(key) || self.width <= room
+    }
+}
+
+/// Space left between the bar and the window's edges (points).
+pub const BAR_MARGIN: f32 = 8.0;
+
+/// How tall the transport bar was drawn (points): what sits at the bottom of the screen (the
+/// step card) goes above it, however many rows the bar needed.
+#[derive(Resource)]
+pub struct BarHeight(pub f32);
+
+impl Default for BarHeight {
+    /// About three rows: the scrub bar, the controls and the status line.
+    fn default() -> Self {
+        BarHeight(74.0)
+    }
+}
+
+/// The width of the closed lesson box in the bar (points).
+const LESSON_BOX_WIDTH: f32 = 230.0;
+
 /// The row of controls along the bottom. Its buttons send [`Action`]s, like the keys.
 #[allow(clippy::too_many_arguments)]
 fn transport_bar(
@@ -344,20 +381,29 @@ fn transport_bar(
     pinned: Res<super::timeline::Pinned>,
     mut clip: Option<ResMut<super::clip::Clip>>,
     mut actions: MessageWriter<Action>,
+    mut fit: Local<BarFit>,
+    mut bar: ResMut<BarHeight>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let presenter = ui_state.presenter;
     let mut pressed = None;
-    egui::Window::new("transport")
+    // The room for the row: the window less the margins either side and the bar's own frame.
+    let room = ctx.content_rect().width() - 4.0 * BAR_MARGIN;
+    let key = (lesson.0, l, presenter, sim.available());
+    // One row while it fits the window; wrapped at the window's width when it does not.
+    // What the row holds changes with the lesson, the language and presenter mode, so it
+    // is measured again in one row whenever one of them changes.
+    let one_row = fit.one_row(key, room);
+    let shown = egui::Window::new("transport")
         .title_bar(false)
         .resizable(false)
-        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -8.0])
+        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -BAR_MARGIN])
         .show(ctx, |ui| {
             if !presenter || sim.viewed().is_some() {
                 super::timeline::scrub_row(ui, l, &sim, &pinned, clip.as_deref_mut(), &mut actions);
             }
-            ui.horizontal(|ui| {
+            let row = |ui: &mut egui::Ui| {
                 let teach = *mode.get() == DriveMode::Teach;
                 if sim.available() {
                     let play = if sim.playing { "⏸" } else { "⏵" };
@@ -437,14 +483,27 @@ fn transport_bar(
                     .and_then(|id| registry.get(id))
                     .map_or(l.t("no_lesson"), |info| l.t(info.title));
                 let mut pick = lesson.0;
-                egui::ComboBox::from_id_salt("lesson")
-                    .selected_text(current)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut pick, None, l.t("no_lesson"));
-                        for info in &registry.lessons {
-                            ui.selectable_value(&mut pick, Some(info.id), l.t(info.title));
-                        }
-                    });
+                // The longest titles would widen the whole bar past a 1280-pixel screen: the
+                // closed box is cut to a fixed width (the open list and the tooltip say it all).
+                // (A combo box's width is its least; the text is cut at the room it is given.)
+                let size = egui::vec2(LESSON_BOX_WIDTH, ui.spacing().interact_size.y);
+                ui.allocate_ui_with_layout(
+                    size,
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        egui::ComboBox::from_id_salt("lesson")
+                            .truncate()
+                            .selected_text(current)
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut pick, None, l.t("no_lesson"));
+                                for info in &registry.lessons {
+                                    ui.selectable_value(&mut pick, Some(info.id), l.t(info.title));
+                                }
+                            })
+                            .response
+                            .on_hover_text(current);
+                    },
+                );
                 if pick != lesson.0 {
                     actions.write(Action::Lesson(pick));
                 }
@@ -480,11 +539,26 @@ fn transport_bar(
                 {
                     pressed = Some(Shortcut::OpenUrdf);
                 }
-            });
+            };
+            if one_row {
+                let width = ui.horizontal(row).response.rect.width();
+                *fit = BarFit {
+                    key: Some(key),
+                    width,
+                };
+            } else {
+                // A small laptop, a projector's 1024 pixels, a zoomed page: the controls go
+                // on as a second row instead of both ends being cut off.
+                ui.set_width(room);
+                ui.horizontal_wrapped(row);
+            }
             if !presenter {
                 status_line(ui, l, &sim, &notice, time.elapsed_secs_f64());
             }
         });
+    if let Some(shown) = shown {
+        bar.0 = shown.response.rect.height();
+    }
     if let Some(shortcut) = pressed {
         actions.write(Action::Shortcut(shortcut));
     }
@@ -909,6 +983,24 @@ fn draw_labels(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bar_wraps_only_when_its_one_row_is_wider_than_the_window() {
+        let key: BarKey = (Some("gradients"), Lang::En, false, true);
+        let mut fit = BarFit::default();
+        // Never measured: one row, to measure it.
+        assert!(fit.one_row(key, 1000.0));
+        fit = BarFit {
+            key: Some(key),
+            width: 1100.0,
+        };
+        assert!(fit.one_row(key, 1248.0), "fits a 1280-point window");
+        assert!(!fit.one_row(key, 992.0), "wraps in a 1024-point one");
+        // Another lesson, the other language, presenter mode: measured again in one row.
+        assert!(fit.one_row((Some("frames"), Lang::En, false, true), 992.0));
+        assert!(fit.one_row((Some("gradients"), Lang::Zh, false, true), 992.0));
+        assert!(fit.one_row((Some("gradients"), Lang::En, true, true), 992.0));
+    }
 
     #[test]
     fn the_view_makes_room_for_the_lesson_panel() {
