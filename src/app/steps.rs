@@ -156,6 +156,24 @@ fn card_sizes(presenter: bool) -> CardSizes {
     }
 }
 
+/// The card's left edge, and the gap it keeps to the lesson panel (points).
+const CARD_LEFT: f32 = 8.0;
+const CARD_GAP: f32 = 8.0;
+/// Narrower than this the card's sentences would be a few words a line (points).
+const MIN_CARD_WIDTH: f32 = 300.0;
+
+/// The card's content width: what it wants, or what is left between its left edge and the
+/// lesson panel (`panel_left`, points) less its frame (`frame`, both sides), but not below
+/// [`MIN_CARD_WIDTH`].
+fn card_width(wanted: f32, panel_left: Option<f32>, frame: f32) -> f32 {
+    match panel_left {
+        Some(x) => (x - CARD_LEFT - CARD_GAP - frame)
+            .min(wanted)
+            .max(MIN_CARD_WIDTH.min(wanted)),
+        None => wanted,
+    }
+}
+
 /// The formula's size: as large as the card allows on one line (a DejaVu Sans character is
 /// at most about 0.6 em wide), but no larger than the card's formula size.
 fn formula_size(formula: &str, sizes: &CardSizes) -> f32 {
@@ -194,11 +212,21 @@ pub fn step_card(
     }
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
-    let sizes = card_sizes(ui_state.presenter);
+    let mut sizes = card_sizes(ui_state.presenter);
+    // Beside the lesson panel: on a projector's 1024 or 1280 pixels at the presenter zoom the
+    // card would run under the panel (and its buttons with it); it narrows instead.
+    let panel_left = ctx
+        .memory(|m| m.area_rect(egui::Id::new("lesson_panel")))
+        .map(|r| r.min.x);
+    let frame = ctx.global_style().spacing.window_margin.sum().x;
+    sizes.width = card_width(sizes.width, panel_left, frame);
     let window = egui::Window::new("step_card")
         .title_bar(false)
         .resizable(false)
-        .anchor(egui::Align2::LEFT_BOTTOM, [8.0, -above_bar(bar.as_deref())]);
+        .anchor(
+            egui::Align2::LEFT_BOTTOM,
+            [CARD_LEFT, -above_bar(bar.as_deref())],
+        );
     let Some(i) = state.current.filter(|&i| i < steps.len()) else {
         window.show(ctx, |ui| {
             if ui
@@ -289,6 +317,19 @@ pub fn step_card(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_card_narrows_to_stay_clear_of_the_lesson_panel() {
+        // No panel, or a panel far to the right: the card's own width.
+        assert_eq!(card_width(620.0, None, 12.0), 620.0);
+        assert_eq!(card_width(620.0, Some(1100.0), 12.0), 620.0);
+        // A panel from x = 600: the card ends 8 points short of it, frame included.
+        let w = card_width(620.0, Some(600.0), 12.0);
+        assert_eq!(CARD_LEFT + w + 12.0 + CARD_GAP, 600.0);
+        // Never narrower than the least readable width, nor wider than it wants.
+        assert_eq!(card_width(620.0, Some(200.0), 12.0), MIN_CARD_WIDTH);
+        assert_eq!(card_width(250.0, Some(200.0), 12.0), 250.0);
+    }
 
     #[test]
     fn the_card_sits_above_the_bar_however_tall_it_is() {
