@@ -101,15 +101,7 @@ pub fn rnea_passes(
         f[c] = inertia * a[c] + crf(&v[c]) * (inertia * v[c]);
     }
     let mut f_joint = f.clone();
-    let mut tau = vec![0.0; model.dof()];
-    for (ji, j) in model.joints.iter().enumerate().rev() {
-        let c = j.child;
-        if let Some((i, k)) = model.driver(ji) {
-            tau[i] += k * kin.s[c].dot(&f_joint[c]);
-        }
-        let up = kin.x_up[c].transpose() * f_joint[c];
-        f_joint[j.parent] += up;
-    }
+    let tau = inward_pass(model, &kin, &mut f_joint);
     RneaPasses {
         v,
         a,
@@ -133,6 +125,13 @@ pub fn inverse_dynamics_at_rest(model: &Model, q: &[f64], qdd: &[f64], gravity: 
         a[c] = kin.x_up[c] * a[p] + kin.s[c] * joint_rate(model, ji, qdd);
         f[c] = model.links[c].inertia.to_matrix() * a[c];
     }
+    inward_pass(model, &kin, &mut f)
+}
+
+/// RNEA's inward pass, leaves first: each link's force (`f`, its own on entry) passes to its
+/// parent by `Xᵀ` once its children's have been added, and its projection on the joint axis is
+/// the joint's generalized force (a mimic adds to its master's, times its multiplier).
+fn inward_pass(model: &Model, kin: &Kinematics, f: &mut [Vec6]) -> Vec<f64> {
     let mut tau = vec![0.0; model.dof()];
     for (ji, j) in model.joints.iter().enumerate().rev() {
         let c = j.child;
