@@ -200,6 +200,25 @@ impl Clone for ArmWorld {
     }
 }
 
+/// A joint's value in the multibody (rad, or m for a prismatic joint); 0 if rapier lost it.
+fn joint_value(set: &MultibodyJointSet, sj: &SimJoint) -> f64 {
+    let Some((mb, link)) = set.get(sj.handle) else {
+        return 0.0;
+    };
+    let Some(l) = mb.link(link) else { return 0.0 };
+    let c = l.joint().coords();
+    if sj.prismatic { c[0] } else { c[3] }
+}
+
+/// A joint's rate in the multibody; 0 if rapier lost it.
+fn joint_rate(set: &MultibodyJointSet, sj: &SimJoint) -> f64 {
+    let Some((mb, link)) = set.get(sj.handle) else {
+        return 0.0;
+    };
+    let Some(l) = mb.link(link) else { return 0.0 };
+    mb.joint_velocity(l).get(0).copied().unwrap_or(0.0)
+}
+
 fn vector(v: &Vec3) -> Vector {
     Vector::new(v.x, v.y, v.z)
 }
@@ -506,20 +525,11 @@ impl ArmWorld {
     }
 
     fn joint_value(&self, sj: &SimJoint) -> f64 {
-        let Some((mb, link)) = self.world.multibody_joints.get(sj.handle) else {
-            return 0.0;
-        };
-        let Some(l) = mb.link(link) else { return 0.0 };
-        let c = l.joint().coords();
-        if sj.prismatic { c[0] } else { c[3] }
+        joint_value(&self.world.multibody_joints, sj)
     }
 
     fn joint_rate(&self, sj: &SimJoint) -> f64 {
-        let Some((mb, link)) = self.world.multibody_joints.get(sj.handle) else {
-            return 0.0;
-        };
-        let Some(l) = mb.link(link) else { return 0.0 };
-        mb.joint_velocity(l).get(0).copied().unwrap_or(0.0)
+        joint_rate(&self.world.multibody_joints, sj)
     }
 
     /// Solver substeps per step from the next step on, 1 to 4 (a world starts with
@@ -680,26 +690,24 @@ impl ArmWorld {
     fn switch_limits(&mut self) {
         let dt = self.world.integration_parameters.dt;
         let all = self.all_limits;
+        let set = &mut self.world.multibody_joints;
         for sj in self.joints.iter().filter(|sj| sj.limited) {
-            let Some((mb, link)) = self.world.multibody_joints.get_mut(sj.handle) else {
-                continue;
-            };
-            let rate = mb
-                .link(link)
-                .and_then(|l| mb.joint_velocity(l).get(0).copied())
-                .unwrap_or(0.0);
-            let Some(l) = mb.link_mut(link) else { continue };
-            let (axis, mask, margin) = if sj.prismatic {
-                (0, JointAxesMask::LIN_X, LIMIT_MARGIN.1)
+            let (q, rate) = (joint_value(set, sj), joint_rate(set, sj));
+            let (lo, hi) = self.model.joints[sj.model_joint].limits;
+            let (mask, margin) = if sj.prismatic {
+                (JointAxesMask::LIN_X, LIMIT_MARGIN.1)
             } else {
-                (3, JointAxesMask::ANG_X, LIMIT_MARGIN.0)
+                (JointAxesMask::ANG_X, LIMIT_MARGIN.0)
             };
-            let q = l.joint.coords()[axis];
-            let lim = l.joint.data.limits[axis];
             let reach = margin + 2.0 * rate.abs() * dt;
             // A NaN anywhere keeps the limit on: the guard deals with it after the step.
-            let clear = q - reach > lim.min && q + reach < lim.max;
-            l.joint.data.limit_axes.set(mask, all || !clear);
+            let clear = q - reach > lo && q + reach < hi;
+            if let Some(l) = set
+                .get_mut(sj.handle)
+                .and_then(|(mb, link)| mb.link_mut(link))
+            {
+                l.joint.data.limit_axes.set(mask, all || !clear);
+            }
         }
     }
 
