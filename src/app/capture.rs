@@ -232,12 +232,9 @@ fn bench_frame_end(
     }
     if bench.samples.len() as u32 >= bench.frames {
         // The figure means something only if the lesson's panel was really laid out.
-        let drawn = contexts.ctx_mut().is_ok_and(|ctx| {
-            ctx.memory(|m| {
-                m.area_rect(bevy_egui::egui::Id::new("lesson_panel"))
-                    .is_some()
-            })
-        });
+        let drawn = contexts
+            .ctx_mut()
+            .is_ok_and(|ctx| crate::kit::widgets::lesson_panel_rect(ctx).is_some());
         if !drawn && bench.current.flatten().is_some() {
             report.set(Err(
                 "bench: the lesson panel was never drawn, so the figure would be meaningless"

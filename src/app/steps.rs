@@ -156,6 +156,9 @@ fn card_sizes(presenter: bool) -> CardSizes {
     }
 }
 
+/// The step card's window (its title, hidden, is its egui id).
+const STEP_CARD: &str = "step_card";
+
 /// The card's left edge, and the gap it keeps to the lesson panel (points).
 const CARD_LEFT: f32 = 8.0;
 const CARD_GAP: f32 = 8.0;
@@ -214,22 +217,17 @@ pub fn step_card(
     let l = *lang;
     let mut sizes = card_sizes(ui_state.presenter);
     // Beside the lesson panel: on a projector's 1024 or 1280 pixels at the presenter zoom the
-    // card would run under the panel (and its buttons with it); it narrows instead. (Judged
-    // against the card's last frame: a card that narrowed grew taller, so it widens again only
-    // once the panel is clear even of that; it cannot flicker between the two.)
-    // Only a panel that reaches down beside the card counts; a short one leaves it whole.
-    let (panel, card) = ctx.memory(|m| {
-        (
-            m.area_rect(egui::Id::new("lesson_panel")),
-            m.area_rect(egui::Id::new("step_card")),
-        )
-    });
-    let panel_left = panel
+    // card would run under the panel (and its buttons with it); it narrows instead. Only a
+    // panel that reaches down beside the card counts, judged against the card's last frame: a
+    // card that narrowed grew taller, so it widens again only once the panel is clear even of
+    // that, and cannot flicker between the two.
+    let card = ctx.memory(|m| m.area_rect(egui::Id::new(STEP_CARD)));
+    let panel_left = crate::kit::widgets::lesson_panel_rect(ctx)
         .filter(|p| card.is_none_or(|c| p.max.y + CARD_GAP > c.min.y))
         .map(|r| r.min.x);
     let frame = ctx.global_style().spacing.window_margin.sum().x;
     sizes.width = card_width(sizes.width, panel_left, frame);
-    let window = egui::Window::new("step_card")
+    let window = egui::Window::new(STEP_CARD)
         .title_bar(false)
         .resizable(false)
         .anchor(

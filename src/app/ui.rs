@@ -925,7 +925,7 @@ fn fit_viewport(
     };
     let zoom = ctx.zoom_factor();
     let panel_left = (lesson.0.is_some() && !ui_state.hide_panels)
-        .then(|| ctx.memory(|m| m.area_rect(egui::Id::new("lesson_panel"))))
+        .then(|| crate::kit::widgets::lesson_panel_rect(ctx))
         .flatten()
         .map(|r| (r.min.x - 8.0) * zoom);
     let width = view_width(window.width(), panel_left);

@@ -4,11 +4,14 @@
 use bevy::prelude::*;
 use bevy_egui::egui;
 
+/// The egui id of the lesson panel's window, whatever the lesson's title.
+const LESSON_PANEL: &str = "lesson_panel";
+
 /// The panel every lesson draws in: a window pinned top right (its id is what
 /// `fit_viewport` keeps the 3D view clear of), scrolling above the transport bar.
 pub fn lesson_panel(ctx: &egui::Context, title: &str, add_contents: impl FnOnce(&mut egui::Ui)) {
     egui::Window::new(title)
-        .id(egui::Id::new("lesson_panel"))
+        .id(egui::Id::new(LESSON_PANEL))
         .anchor(egui::Align2::RIGHT_TOP, [-8.0, 8.0])
         .default_width(390.0)
         .resizable(false)
@@ -20,6 +23,11 @@ pub fn lesson_panel(ctx: &egui::Context, title: &str, add_contents: impl FnOnce(
                 .min_scrolled_height(height)
                 .show(ui, add_contents);
         });
+}
+
+/// Where the lesson panel was last drawn (points); `None` before it has been.
+pub fn lesson_panel_rect(ctx: &egui::Context) -> Option<egui::Rect> {
+    ctx.memory(|m| m.area_rect(egui::Id::new(LESSON_PANEL)))
 }
 
 /// A lesson's section tabs, one per entry of its `Section::ALL` (section, address name, string
