@@ -104,8 +104,9 @@ mod tests {
     #[test]
     fn the_torques_are_the_mass_matrix_times_the_pd_acceleration_plus_gravity() {
         // The controller computes M(q)·a + g(q) as one inverse-dynamics pass at rest; the
-        // oracle builds the mass matrix (CRBA) and the gravity torques separately.
-        use crate::robot::dynamics::{gravity_torques, mass_matrix};
+        // oracle builds the mass matrix (CRBA) and the gravity torques (the full RNEA at zero
+        // rates) separately.
+        use crate::robot::dynamics::{inverse_dynamics, mass_matrix};
         let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
         let pd = JointPd::default();
         let q = [0.3, -0.6, 0.4, -2.1, 0.2, 1.7, 0.9, 0.02];
@@ -115,7 +116,7 @@ mod tests {
             .map(|i| pd.omega * pd.omega * (target[i] - q[i]) - 2.0 * pd.zeta * pd.omega * qd[i])
             .collect();
         let want = mass_matrix(&model, &q) * nalgebra::DVector::from_column_slice(&a);
-        let g = gravity_torques(&model, &q, &GRAVITY);
+        let g = inverse_dynamics(&model, &q, &[0.0; 8], &[0.0; 8], &GRAVITY);
         let got = pd.torques(&model, &q, &qd, &target);
         for i in 0..8 {
             let limit = model.joints[model.dof_joints[i]].effort;
