@@ -456,6 +456,12 @@ fn passive(a: &SimulateArgs) -> Result<String, String> {
     let m = load(file)?;
     let q0 = parse_q(a.q0.as_deref().unwrap_or("")).map_err(|e| e.replace("--q", "--q0"))?;
     m.check_q(&q0).map_err(|e| format!("--q0: {e}"))?;
+    // The physics would snap a joint outside its limits back at the first step: a different
+    // experiment from the one asked for, so it is refused rather than silently changed.
+    if let Some(w) = outside_limits(&m, &q0, "--q0") {
+        return Err(w.replace("computed as given", "the physics would snap them back"));
+    }
+    m.check_finite_poses(&q0).map_err(|e| e.to_string())?;
     let positive = |x: f64, name: &str| {
         if x.is_finite() && x > 0.0 {
             Ok(x)
@@ -602,6 +608,13 @@ fn inspect(a: &InspectArgs) -> Result<String, String> {
     let tip = &m.links[m.default_tip()].name;
     let tool = start_pose::tool_link(&m);
     let start = start_pose::for_model(&m);
+    // Beyond what loading repaired: meshes that cannot be drawn, and a start pose not searched.
+    let mut more = crate::robot::mesh_path::mesh_problems(&m);
+    more.extend(start.skipped.clone());
+    for w in &more {
+        eprintln!("armtutor: warning: {w}");
+    }
+    let warnings: Vec<String> = m.warnings.iter().chain(&more).cloned().collect();
     if a.json {
         let doc = InspectJson {
             schema: "armtutor.inspect/1",
@@ -612,7 +625,7 @@ fn inspect(a: &InspectArgs) -> Result<String, String> {
             default_tip: tip,
             tool: &m.links[tool].name,
             start_q: start.q.clone(),
-            warnings: &m.warnings,
+            warnings: &warnings,
             links: m
                 .links
                 .iter()
@@ -670,7 +683,7 @@ fn inspect(a: &InspectArgs) -> Result<String, String> {
         start.tool.z
     );
     let _ = writeln!(out);
-    tree(&m, 0, "", &mut out);
+    tree(&m, &mut out);
     let _ = writeln!(out);
     let _ = writeln!(out, "configuration order (--q for the whole robot):");
     for (i, &ji) in m.dof_joints.iter().enumerate() {
@@ -716,17 +729,39 @@ fn joint_summary(m: &Model, ji: usize) -> String {
     s
 }
 
-fn tree(m: &Model, link: usize, prefix: &str, out: &mut String) {
-    if link == 0 {
-        let _ = writeln!(
-            out,
-            "{} ({:.3} kg)",
-            m.links[0].name, m.links[0].inertia.mass
-        );
-    }
-    let kids = &m.links[link].child_joints;
-    for (k, &ji) in kids.iter().enumerate() {
-        let last = k + 1 == kids.len();
+/// Indentation stops growing at this depth (a chain of thousands of joints would otherwise
+/// print lines thousands of characters wide: output quadratic in the chain); deeper lines
+/// show their depth instead.
+const TREE_INDENT: usize = 24;
+
+/// The kinematic tree as an indented list, root first, depth first. Iterative: a chain of
+/// any length is printed without recursion.
+fn tree(m: &Model, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "{} ({:.3} kg)",
+        m.links[0].name, m.links[0].inertia.mass
+    );
+    // (joint, depth, last among its siblings); the prefix is rebuilt from the `last` flags of
+    // the joints above, kept for the current path only.
+    let mut stack: Vec<(usize, usize, bool)> = Vec::new();
+    let push_children = |stack: &mut Vec<(usize, usize, bool)>, link: usize, depth: usize| {
+        let kids = &m.links[link].child_joints;
+        for (k, &ji) in kids.iter().enumerate().rev() {
+            stack.push((ji, depth, k + 1 == kids.len()));
+        }
+    };
+    push_children(&mut stack, 0, 0);
+    let mut path_last: Vec<bool> = Vec::new();
+    while let Some((ji, depth, last)) = stack.pop() {
+        path_last.truncate(depth);
+        let mut prefix = String::new();
+        for &l in path_last.iter().take(TREE_INDENT) {
+            prefix.push_str(if l { "   " } else { "│  " });
+        }
+        if depth > TREE_INDENT {
+            let _ = write!(prefix, "[depth {}] ", depth + 1);
+        }
         let child = m.joints[ji].child;
         let _ = writeln!(
             out,
@@ -736,9 +771,58 @@ fn tree(m: &Model, link: usize, prefix: &str, out: &mut String) {
             m.links[child].name,
             m.links[child].inertia.mass
         );
-        let next = format!("{prefix}{}", if last { "   " } else { "│  " });
-        tree(m, child, &next, out);
+        path_last.push(last);
+        push_children(&mut stack, child, depth + 1);
     }
+}
+
+/// Joints whose value in `q` lies outside their limits, as one warning line (at most four
+/// named), or `None`.
+fn outside_limits(m: &Model, q: &[f64], flag: &str) -> Option<String> {
+    let outside: Vec<String> = m
+        .dof_joints
+        .iter()
+        .zip(q)
+        .filter_map(|(&ji, &v)| {
+            let j = &m.joints[ji];
+            let (lo, hi) = j.limits;
+            let unit = if j.kind == JointKind::Prismatic {
+                "m"
+            } else {
+                "rad"
+            };
+            (v < lo || v > hi).then(|| format!("'{}' = {v} ({lo}..{hi} {unit})", j.name))
+        })
+        .collect();
+    if outside.is_empty() {
+        return None;
+    }
+    let mut named = outside[..outside.len().min(4)].join(", ");
+    if outside.len() > 4 {
+        let _ = write!(named, " and {} more", outside.len() - 4);
+    }
+    Some(format!(
+        "{flag}: {} outside {} limits: {named}; computed as given",
+        if outside.len() == 1 {
+            "a joint is"
+        } else {
+            "joints are"
+        },
+        if outside.len() == 1 { "its" } else { "their" }
+    ))
+}
+
+/// `Err` naming where a result first became non-finite: each `(name, values)` is checked in
+/// order, so no output (text or JSON) ever holds `inf` or `NaN`.
+fn all_finite<'a>(parts: impl IntoIterator<Item = (String, &'a [f64])>) -> Result<(), String> {
+    for (name, values) in parts {
+        if values.iter().any(|x| !x.is_finite()) {
+            return Err(format!(
+                "{name} is not finite at this state (the numbers overflow); nothing was printed"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -762,6 +846,9 @@ struct DynamicsJson<'a> {
     kinetic_energy: f64,
 }
 
+/// The most movable joints `dynamics` takes (it prints the n × n mass matrix).
+pub const MAX_DYNAMICS_DOF: usize = 512;
+
 /// Parses an optional joint vector for `flag`, zeros when it is absent.
 fn joint_vector(m: &Model, text: Option<&str>, flag: &str) -> Result<Vec<f64>, String> {
     let Some(text) = text else {
@@ -781,10 +868,22 @@ fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
             a.file.display()
         ));
     }
+    if m.dof() > MAX_DYNAMICS_DOF {
+        return Err(format!(
+            "{}: the robot has {} movable joints; dynamics prints robots of up to {MAX_DYNAMICS_DOF} (its mass matrix alone would be {} numbers)",
+            a.file.display(),
+            m.dof(),
+            m.dof() * m.dof()
+        ));
+    }
     let q = parse_q(&a.q)?;
     m.check_q(&q).map_err(|e| format!("--q: {e}"))?;
     let qd = joint_vector(&m, a.qd.as_deref(), "--qd")?;
     let qdd = joint_vector(&m, a.qdd.as_deref(), "--qdd")?;
+    if let Some(w) = outside_limits(&m, &q, "--q") {
+        eprintln!("armtutor: warning: {w}");
+    }
+    m.check_finite_poses(&q).map_err(|e| e.to_string())?;
     let g = gravity_torques(&m, &q, &GRAVITY);
     let tau = inverse_dynamics(&m, &q, &qd, &qdd, &GRAVITY);
     let mm = mass_matrix(&m, &q);
@@ -792,6 +891,25 @@ fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
     let qd_vec = nalgebra::DVector::from_column_slice(&qd);
     let kinetic = 0.5 * qd_vec.dot(&(&mm * &qd_vec));
     let names: Vec<&str> = m.dof_joint_names();
+    // Huge but finite inputs (--qd 1e300) overflow here: refused like NaN, naming the joint.
+    let column: Vec<Vec<f64>> = (0..n)
+        .map(|c| (0..n).map(|r| mm[(r, c)]).collect())
+        .collect();
+    all_finite(
+        (0..n)
+            .map(|i| (format!("g(q) at joint '{}'", names[i]), &g[i..=i]))
+            .chain((0..n).map(|i| (format!("τ at joint '{}'", names[i]), &tau[i..=i])))
+            .chain((0..n).map(|i| {
+                (
+                    format!("M(q)'s column of joint '{}'", names[i]),
+                    &column[i][..],
+                )
+            }))
+            .chain(std::iter::once((
+                "the kinetic energy".to_string(),
+                std::slice::from_ref(&kinetic),
+            ))),
+    )?;
     if a.json {
         let doc = DynamicsJson {
             schema: "armtutor.dynamics/1",
@@ -920,11 +1038,44 @@ fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
             m.dof()
         ));
     };
+    if let Some(w) = outside_limits(&m, &q_model, "--q") {
+        eprintln!("armtutor: warning: {w}");
+    }
     let poses = m.link_poses(&q_model);
+    if let Some(l) = m.first_nonfinite_pose(&poses) {
+        return Err(format!(
+            "{} is not finite at this q (the numbers overflow); nothing was printed",
+            m.pose_name(l)
+        ));
+    }
     let q_chain = chain.q_from_model(&m, &q_model);
     let j = chain.jacobian(&q_chain);
     let jt = chain.jacobian_tip_frame(&q_chain);
     let tip_pose = chain.tip_pose(&q_chain);
+    let tip_matrix = tip_pose.to_matrix();
+    all_finite(
+        chain
+            .joint_names
+            .iter()
+            .enumerate()
+            .flat_map(|(c, name)| {
+                // Column-major 6 × n: column c is six numbers in a row.
+                [
+                    (
+                        format!("the Jacobian's column of joint '{name}'"),
+                        &j.as_slice()[6 * c..6 * c + 6],
+                    ),
+                    (
+                        format!("the tip-frame Jacobian's column of joint '{name}'"),
+                        &jt.as_slice()[6 * c..6 * c + 6],
+                    ),
+                ]
+            })
+            .chain(std::iter::once((
+                "the tip pose".to_string(),
+                tip_matrix.as_slice(),
+            ))),
+    )?;
     let svd = Manipulability::from_jacobian(&j);
     if a.json {
         let doc = KinematicsJson {

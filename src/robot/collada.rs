@@ -24,6 +24,7 @@ pub fn check_collada(text: &str) -> Result<(), String> {
             return Err(format!("the id \"{id}\" is used twice"));
         }
     }
+    check_counts(&doc, text.len() as u64)?;
     for mesh in doc.descendants().filter(|n| is(n, "mesh")) {
         // mesh-loader 0.1.13 loops forever on a name array with any text in it.
         if let Some(a) = mesh.descendants().find(|n| {
@@ -36,6 +37,56 @@ pub fn check_collada(text: &str) -> Result<(), String> {
             ));
         }
         check_mesh(mesh, &ids)?;
+    }
+    Ok(())
+}
+
+/// mesh-loader reserves memory for as many items as a file's `count` attributes (and
+/// `<vcount>` lists, and input offsets) say, before it reads them: a count the file's text
+/// could not hold (every item takes at least one character) would ask for gigabytes, and a
+/// failed allocation aborts the program. Such a header lies, and the file is refused.
+fn check_counts(doc: &roxmltree::Document, text_len: u64) -> Result<(), String> {
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let Some(count) = n.attribute("count") else {
+            continue;
+        };
+        let Ok(count) = count.trim().parse::<u64>() else {
+            continue; // mesh-loader reports a malformed number itself
+        };
+        if count > text_len {
+            return Err(format!(
+                "<{}> says it holds {count} items, more than its {text_len}-byte file can",
+                n.tag_name().name()
+            ));
+        }
+        if !PRIMITIVES.contains(&n.tag_name().name()) {
+            continue;
+        }
+        // Indices per item: the largest input offset plus one, times the vertices per item.
+        let mut stride = 1u64;
+        for input in n.children().filter(|c| is(c, "input")) {
+            if let Some(Ok(offset)) = input.attribute("offset").map(|o| o.trim().parse::<u64>()) {
+                stride = stride.max(offset.saturating_add(1));
+            }
+        }
+        let per_item = n
+            .children()
+            .find(|c| is(c, "vcount"))
+            .map(|v| {
+                v.text()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(|x| x.parse::<u64>().unwrap_or(0))
+                    .fold(0u64, u64::saturating_add)
+            })
+            .unwrap_or(count.saturating_mul(3));
+        if per_item.saturating_mul(stride) > text_len {
+            return Err(format!(
+                "<{}> says it has {} indices, more than its {text_len}-byte file can hold",
+                n.tag_name().name(),
+                per_item.saturating_mul(stride)
+            ));
+        }
     }
     Ok(())
 }
@@ -284,6 +335,31 @@ fn check_primitive(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_the_file_could_not_hold_are_refused_before_any_allocation() {
+        let array = |count: &str| {
+            format!(
+                r#"<COLLADA><library_geometries><geometry><mesh><source id="p"><float_array id="a" count="{count}">0 0 0</float_array></source></mesh></geometry></library_geometries></COLLADA>"#
+            )
+        };
+        let e = check_collada(&array("4000000000")).unwrap_err();
+        assert!(
+            e.contains("<float_array> says it holds 4000000000 items"),
+            "{e}"
+        );
+        assert!(check_collada(&array("3")).is_ok());
+        // A primitive whose offsets or vertex counts promise more indices than the file has.
+        let prim = |attrs: &str, vcount: &str| {
+            format!(
+                r##"<COLLADA><polylist count="1"><input semantic="VERTEX" source="#v" {attrs}/><vcount>{vcount}</vcount><p>0 0 0</p></polylist></COLLADA>"##
+            )
+        };
+        let e = check_collada(&prim(r#"offset="4000000000""#, "3")).unwrap_err();
+        assert!(e.contains("indices"), "{e}");
+        let e = check_collada(&prim(r#"offset="0""#, "4000000000")).unwrap_err();
+        assert!(e.contains("indices"), "{e}");
+    }
 
     const TRIANGLE: &str = include_str!("../../tests/data/triangle.dae");
 

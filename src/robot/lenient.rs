@@ -17,6 +17,12 @@ pub enum Cause {
     BrokenMimic,
     /// An inertia tensor slightly outside the positive semi-definite cone.
     InertiaProjected,
+    /// Principal moments no rigid body has: one larger than the other two together.
+    InertiaTriangle,
+    /// A revolute or prismatic joint without the `<limit>` URDF requires.
+    MissingLimit,
+    /// Joint limits so large that they mean "none".
+    HugeLimit,
 }
 
 impl Cause {
@@ -28,6 +34,13 @@ impl Cause {
             Cause::InertiaProjected => {
                 "not positive semi-definite; projected to the nearest valid inertia (negative principal moments set to 0)"
             }
+            Cause::InertiaTriangle => {
+                "principal moments break the triangle inequality (no rigid body has them); kept as given"
+            }
+            Cause::MissingLimit => {
+                "revolute or prismatic without the <limit> URDF requires; taken as unlimited, with no effort or velocity limit"
+            }
+            Cause::HugeLimit => "limits beyond ±1e6 taken as no limit",
         }
     }
 
@@ -39,6 +52,10 @@ impl Cause {
             (Cause::BrokenMimic, _) => "joints",
             (Cause::InertiaProjected, 1) => "inertia of link",
             (Cause::InertiaProjected, _) => "inertias of links",
+            (Cause::InertiaTriangle, 1) => "inertia of link",
+            (Cause::InertiaTriangle, _) => "inertias of links",
+            (Cause::MissingLimit | Cause::HugeLimit, 1) => "joint",
+            (Cause::MissingLimit | Cause::HugeLimit, _) => "joints",
         }
     }
 }
@@ -47,6 +64,8 @@ impl Cause {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Repairs {
     found: Vec<(Cause, String)>,
+    /// Joints whose element has no `<limit>` child (urdf-rs reads them as limited to 0..0).
+    limitless: std::collections::HashSet<String>,
 }
 
 /// At most this many places are named in one warning; the rest are counted.
@@ -60,6 +79,11 @@ impl Repairs {
 
     pub fn is_empty(&self) -> bool {
         self.found.is_empty()
+    }
+
+    /// Whether the joint named `joint` was written without a `<limit>` element.
+    pub fn lacks_limit(&self, joint: &str) -> bool {
+        self.limitless.contains(joint)
     }
 
     /// One line per cause, causes in a fixed order, places in file order.
@@ -103,6 +127,15 @@ pub fn prepare<'a>(text: &'a str, repairs: &mut Repairs) -> Cow<'a, str> {
         return Cow::Borrowed(text);
     };
     let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    let root = doc.root_element();
+    for joint in root.children().filter(|n| n.has_tag_name("joint")) {
+        let needs = matches!(joint.attribute("type"), Some("revolute" | "prismatic"));
+        if needs && !joint.children().any(|c| c.has_tag_name("limit")) {
+            if let Some(name) = joint.attribute("name") {
+                repairs.limitless.insert(name.to_string());
+            }
+        }
+    }
     for node in doc.descendants() {
         if node.has_tag_name("texture") && node.attribute("filename").is_none() {
             let material = node
@@ -166,6 +199,18 @@ pub fn check_inertia(tensor: &Mat3) -> InertiaCheck {
         tensor,
         min_eigenvalue: smallest,
     }
+}
+
+/// The principal moments `[a, b, c]` (ascending) when `a + b < c` beyond rounding: a body's
+/// moment about one axis is at most the sum of the other two (Σ m(y² + z²) ≤ Σ m(x² + z²) +
+/// Σ m(x² + y²)), with equality only for a flat body.
+pub fn triangle_violation(tensor: &Mat3) -> Option<[f64; 3]> {
+    let mut m: Vec<f64> = tensor.symmetric_eigenvalues().iter().copied().collect();
+    m.sort_by(f64::total_cmp);
+    let [a, b, c] = [m[0], m[1], m[2]];
+    // A file's moments are often rounded to three or four digits: 0.1 % of the largest is
+    // rounding, not physics.
+    (a + b < c - 1e-3 * c - 1e-12).then_some([a, b, c])
 }
 
 #[cfg(test)]
@@ -237,6 +282,27 @@ mod tests {
         assert!(eig.min() >= -1e-20, "{eig}");
         // Nearest in the Frobenius norm: the distance is |λ_min|, no more.
         assert!(((tensor - t).norm() - 2e-7).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_triangle_inequality_of_principal_moments() {
+        let d = |a: f64, b: f64, c: f64| Mat3::from_diagonal(&crate::math::Vec3::new(a, b, c));
+        // A solid box and a rod: fine; a flat plate sits on the boundary (a + b = c): fine.
+        assert_eq!(triangle_violation(&d(2.0, 3.0, 4.0)), None);
+        assert_eq!(triangle_violation(&d(1.0, 1.0, 0.0)), None);
+        assert_eq!(triangle_violation(&d(1.0, 2.0, 3.0)), None);
+        assert_eq!(triangle_violation(&d(1.0, 2.0, 3.002)), None);
+        // A point mass at the origin, and zero, are bodies too.
+        assert_eq!(triangle_violation(&Mat3::zeros()), None);
+        // No body: one moment larger than the other two together, in any axes.
+        assert_eq!(triangle_violation(&d(0.1, 0.1, 0.5)), Some([0.1, 0.1, 0.5]));
+        let r =
+            crate::math::so3::about_axis(&crate::math::Vec3::new(1.0, 2.0, 3.0).normalize(), 0.7);
+        let v = triangle_violation(&(r * d(0.1, 0.5, 0.1) * r.transpose())).expect("rotated");
+        assert!(
+            (v[2] - 0.5).abs() < 1e-12 && (v[0] - 0.1).abs() < 1e-12,
+            "{v:?}"
+        );
     }
 
     #[test]

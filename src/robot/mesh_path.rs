@@ -52,9 +52,63 @@ pub fn resolve_with(
     };
     if full.is_file() {
         Ok(full)
+    } else if full.exists() {
+        Err(format!(
+            "mesh {filename} is {}, not a mesh file",
+            if full.is_dir() {
+                "a folder"
+            } else {
+                "a device, pipe or socket"
+            }
+        ))
     } else {
         Err(not_found())
     }
+}
+
+/// The largest mesh file read, in bytes (a detailed arm link is a few MB).
+pub const MAX_MESH_BYTES: u64 = 256 << 20;
+
+/// Whether `path` may be read as a mesh: a regular file (a FIFO would block the reader
+/// forever, a device never ends) of at most [`MAX_MESH_BYTES`]. One line when not.
+pub fn check_mesh_file(path: &Path) -> Result<(), String> {
+    let name = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read mesh {name}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("mesh {name} is not a regular file"));
+    }
+    if meta.len() > MAX_MESH_BYTES {
+        return Err(format!(
+            "mesh {name} is {} MB; armtutor reads meshes of up to {} MB",
+            meta.len() >> 20,
+            MAX_MESH_BYTES >> 20
+        ));
+    }
+    Ok(())
+}
+
+/// What is wrong with the meshes a model names, one line per mesh file (each named once,
+/// with the first link that uses it), for a loader's warnings: the robot still loads, and
+/// those links are drawn without them.
+pub fn mesh_problems(model: &super::Model) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut problems = Vec::new();
+    for link in &model.links {
+        for g in link.visuals.iter().chain(&link.collisions) {
+            let super::Shape::Mesh { filename, .. } = &g.shape else {
+                continue;
+            };
+            if !seen.insert(filename.as_str()) {
+                continue;
+            }
+            let checked = resolve_mesh_path(filename, model.source_dir.as_deref())
+                .and_then(|p| check_mesh_file(&p));
+            if let Err(e) = checked {
+                problems.push(format!("link '{}': {e}; drawn without it", link.name));
+            }
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -105,5 +159,41 @@ mod tests {
             let e = resolve_with(name, Some(dir.path()), &[]).unwrap_err();
             assert!(e.contains(name) && !e.contains('\n'), "{e}");
         }
+    }
+
+    #[test]
+    fn folders_devices_pipes_and_huge_files_are_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("folder.stl")).unwrap();
+        let e = resolve_with("folder.stl", Some(d), &[]).unwrap_err();
+        assert!(e.contains("is a folder"), "{e}");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", d.join("zero.stl")).unwrap();
+            let e = resolve_with("zero.stl", Some(d), &[]).unwrap_err();
+            assert!(e.contains("device, pipe or socket"), "{e}");
+            // A named pipe: reading it would block until a writer came.
+            let made = std::process::Command::new("mkfifo")
+                .arg(d.join("pipe.stl"))
+                .status()
+                .is_ok_and(|s| s.success());
+            if made {
+                let e = resolve_with("pipe.stl", Some(d), &[]).unwrap_err();
+                assert!(e.contains("device, pipe or socket"), "{e}");
+                let e = check_mesh_file(&d.join("pipe.stl")).unwrap_err();
+                assert!(e.contains("not a regular file"), "{e}");
+            }
+        }
+        // A sparse file larger than the limit: refused by its size, not read.
+        let big = d.join("big.stl");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_MESH_BYTES + 1)
+            .unwrap();
+        let e = check_mesh_file(&big).unwrap_err();
+        assert!(e.contains("up to 256 MB"), "{e}");
+        std::fs::write(d.join("ok.stl"), b"solid x\nendsolid x\n").unwrap();
+        assert_eq!(check_mesh_file(&d.join("ok.stl")), Ok(()));
     }
 }

@@ -6,6 +6,7 @@
 pub mod chain;
 pub mod collada;
 pub mod dynamics;
+pub mod guard;
 pub mod lenient;
 pub mod mesh_path;
 pub mod model;

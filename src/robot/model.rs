@@ -7,6 +7,7 @@
 //! `<texture/>`, a mimic of a joint that cannot be mimicked, an inertia a little outside the
 //! physical cone) are repaired instead, each kind listed in one line of [`Model::warnings`].
 
+use super::guard::Refusal;
 use super::lenient::{self, Cause, InertiaCheck, Repairs};
 use crate::math::{Mat3, SpatialInertia, Transform, Vec3, so3};
 use std::collections::HashMap;
@@ -179,16 +180,47 @@ pub enum ModelError {
     NonFinite(String),
     #[error("link '{link}' has an invalid inertial: {reason}")]
     BadInertial { link: String, reason: String },
+    #[error("{source_name} was not read: {reason}")]
+    Refused { source_name: String, reason: String },
+    #[error("{what} is {value:e}, beyond the ±{limit:e} {unit} armtutor takes (a unit mistake?)")]
+    OutOfRange {
+        what: String,
+        value: f64,
+        limit: f64,
+        unit: &'static str,
+    },
+    #[error("{0} overflows: the numbers in the file are too large to compute with")]
+    Overflow(String),
+}
+
+/// The largest length (an origin, a box side, a radius, a mesh scale) armtutor takes, m.
+pub const MAX_LENGTH: f64 = 1e6;
+/// The largest mass of one link, kg.
+pub const MAX_MASS: f64 = 1e9;
+/// The largest entry of an inertia tensor, kg·m².
+pub const MAX_INERTIA: f64 = 1e12;
+/// Joint limits beyond this (rad or m) mean "no limit" in practice, and are taken as none.
+pub const MAX_LIMIT: f64 = 1e6;
+
+/// `Err` when `x` lies beyond `±limit`.
+fn within(x: f64, limit: f64, unit: &'static str, what: &str) -> Result<f64, ModelError> {
+    if x.abs() <= limit {
+        Ok(x)
+    } else {
+        Err(ModelError::OutOfRange {
+            what: what.to_string(),
+            value: x,
+            limit,
+            unit,
+        })
+    }
 }
 
 impl Model {
     /// Reads and validates a URDF file.
     pub fn from_urdf_file(path: impl AsRef<Path>) -> Result<Model, ModelError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ModelError::Io {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let text = read_robot_file(path)?;
         let mut model = Model::from_urdf_str_named(&text, &path.display().to_string())?;
         model.source_dir = path.parent().map(Path::to_path_buf);
         Ok(model)
@@ -202,6 +234,21 @@ impl Model {
     /// Reads and validates URDF text, naming it `source_name` in a parse error (an uploaded
     /// file's name).
     pub fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
+        // Before any parser: the parsers recurse, and a deep enough file would overflow the stack.
+        super::guard::check(text).map_err(|r| {
+            let (source_name, reason) = (source_name.to_string(), r.to_string());
+            match r {
+                // Text that is not XML at all is a parse error, as the parser would say.
+                Refusal::NoElement | Refusal::Unterminated { .. } => ModelError::Parse {
+                    source_name,
+                    reason,
+                },
+                _ => ModelError::Refused {
+                    source_name,
+                    reason,
+                },
+            }
+        })?;
         let mut repairs = Repairs::default();
         let text = lenient::prepare(text, &mut repairs);
         // urdf-rs (through serde) can panic on some malformed documents; a panic there must
@@ -301,9 +348,11 @@ impl Model {
             }
         }
         if order.len() != robot.links.len() {
-            let stray = (0..robot.links.len())
-                .find(|i| !order.contains(i))
-                .unwrap_or(0);
+            let mut reached = vec![false; robot.links.len()];
+            for &l in &order {
+                reached[l] = true;
+            }
+            let stray = reached.iter().position(|r| !r).unwrap_or(0);
             return Err(ModelError::Cycle(robot.links[stray].name.clone()));
         }
         // Joints in the order their child links were reached keeps parents first.
@@ -371,16 +420,39 @@ impl Model {
             let origin = pose(&j.origin, &what("origin"))?;
             let axis = finite3(j.axis.xyz.0, &what("axis"))?;
             let axis = if kind.is_movable() {
+                // Scaled by its largest entry first: the norm of (1e308, 1e308, 0) overflows,
+                // though it names a direction like any other.
                 let n = axis.norm();
                 if n < 1e-12 {
                     return Err(ModelError::ZeroAxis(j.name.clone()));
                 }
-                axis / n
+                if n.is_finite() {
+                    axis / n
+                } else {
+                    let scaled = axis / axis.amax();
+                    scaled / scaled.norm()
+                }
             } else {
                 Vec3::z()
             };
             let (mut lower, mut upper) = (j.limit.lower, j.limit.upper);
-            if kind == JointKind::Continuous {
+            let limitless = repairs.lacks_limit(&j.name)
+                && matches!(kind, JointKind::Revolute | JointKind::Prismatic);
+            if limitless {
+                repairs.add(Cause::MissingLimit, format!("'{}'", j.name));
+            }
+            if kind == JointKind::Continuous || limitless {
+                (lower, upper) = (f64::NEG_INFINITY, f64::INFINITY);
+            }
+            if kind.is_movable()
+                && lower.is_finite()
+                && upper.is_finite()
+                && (lower.abs() > MAX_LIMIT || upper.abs() > MAX_LIMIT)
+            {
+                repairs.add(
+                    Cause::HugeLimit,
+                    format!("'{}' ({lower:e}..{upper:e})", j.name),
+                );
                 (lower, upper) = (f64::NEG_INFINITY, f64::INFINITY);
             }
             if kind.is_movable() {
@@ -402,12 +474,12 @@ impl Model {
                     Ok(x)
                 }
             };
-            let effort = if j.limit.effort > 0.0 {
+            let effort = if j.limit.effort > 0.0 && !limitless {
                 j.limit.effort
             } else {
                 f64::INFINITY
             };
-            let velocity = if j.limit.velocity > 0.0 {
+            let velocity = if j.limit.velocity > 0.0 && !limitless {
                 j.limit.velocity
             } else {
                 f64::INFINITY
@@ -506,14 +578,48 @@ impl Model {
             links[j.child].parent_joint = Some(ji);
             links[j.parent].child_joints.push(ji);
         }
-        Ok(Model {
+        let model = Model {
             name: robot.name.clone(),
             links,
             joints,
             dof_joints,
             source_dir: None,
             warnings: repairs.lines(),
+        };
+        // Every number is within range, but long enough chains of them could still add up
+        // past the largest float: the robot as the file draws it must be computable.
+        model.check_finite_poses(&vec![0.0; model.dof()])?;
+        Ok(model)
+    }
+
+    /// `Err` naming the first link whose pose at `q` is not finite (numbers that overflow),
+    /// and the joint that carries it, so nothing downstream (an SVD, the physics, the
+    /// renderer) ever sees one.
+    pub fn check_finite_poses(&self, q: &[f64]) -> Result<(), ModelError> {
+        let poses = self.link_poses(q);
+        match self.first_nonfinite_pose(&poses) {
+            None => Ok(()),
+            Some(l) => Err(ModelError::Overflow(self.pose_name(l))),
+        }
+    }
+
+    /// The first link (in tree order) whose pose in `poses` has a non-finite entry.
+    pub fn first_nonfinite_pose(&self, poses: &[Transform]) -> Option<usize> {
+        poses.iter().position(|t| {
+            !(t.translation.iter().all(|x| x.is_finite())
+                && t.rotation.iter().all(|x| x.is_finite()))
         })
+    }
+
+    /// "the pose of link 'b' (below joint 'j')", for messages.
+    pub fn pose_name(&self, link: usize) -> String {
+        match self.links[link].parent_joint {
+            Some(j) => format!(
+                "the pose of link '{}' (below joint '{}')",
+                self.links[link].name, self.joints[j].name
+            ),
+            None => format!("the pose of link '{}'", self.links[link].name),
+        }
     }
 
     /// Number of independent joint variables (movable, non-mimic joints).
@@ -600,14 +706,15 @@ impl Model {
         if l != 0 {
             return l;
         }
+        // Movable joints above each link, in one pass down the tree (joints come parents
+        // first), rather than a walk up from every leaf.
+        let mut above = vec![0usize; self.links.len()];
+        for j in &self.joints {
+            above[j.child] = above[j.parent] + usize::from(j.kind.is_movable());
+        }
         self.leaves()
             .into_iter()
-            .max_by_key(|&leaf| {
-                self.path_to(leaf)
-                    .iter()
-                    .filter(|&&j| self.joints[j].kind.is_movable())
-                    .count()
-            })
+            .max_by_key(|&leaf| above[leaf])
             .unwrap_or(0)
     }
 
@@ -656,10 +763,61 @@ fn finite3(v: [f64; 3], what: &str) -> Result<Vec3, ModelError> {
     }
 }
 
+/// Three finite lengths, each within [`MAX_LENGTH`].
+fn length3(v: [f64; 3], what: &str) -> Result<Vec3, ModelError> {
+    let v = finite3(v, what)?;
+    for x in v.iter() {
+        within(*x, MAX_LENGTH, "m", what)?;
+    }
+    Ok(v)
+}
+
 fn pose(p: &urdf_rs::Pose, what: &str) -> Result<Transform, ModelError> {
-    let xyz = finite3(p.xyz.0, what)?;
+    let xyz = length3(p.xyz.0, what)?;
     let rpy = finite3(p.rpy.0, what)?;
     Ok(Transform::from_xyz_rpy(xyz.into(), rpy.into()))
+}
+
+/// Reads a robot file, refusing what is not a regular file (a directory, a device, a pipe
+/// that would block forever) and what is beyond [`super::guard::MAX_BYTES`], before reading.
+fn read_robot_file(path: &Path) -> Result<String, ModelError> {
+    use std::io::Read;
+    let io = |reason: String| ModelError::Io {
+        path: path.display().to_string(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(io("it is a folder, not a file".into()));
+    }
+    if !meta.is_file() {
+        return Err(io(
+            "it is not a regular file (a device, a pipe or a socket)".into(),
+        ));
+    }
+    let limit = super::guard::MAX_BYTES;
+    let too_large = |bytes: usize| ModelError::Refused {
+        source_name: path.display().to_string(),
+        reason: super::guard::Refusal::TooLarge { bytes }.to_string(),
+    };
+    if meta.len() > limit as u64 {
+        return Err(too_large(usize::try_from(meta.len()).unwrap_or(usize::MAX)));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io(e.to_string()))?;
+    // Read at most one byte past the limit, in case the file grew since it was measured.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io(e.to_string()))?;
+    if bytes.len() > limit {
+        return Err(too_large(bytes.len()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io(format!(
+            "it is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 fn inertial(l: &urdf_rs::Link, repairs: &mut Repairs) -> Result<SpatialInertia, ModelError> {
@@ -673,15 +831,27 @@ fn inertial(l: &urdf_rs::Link, repairs: &mut Repairs) -> Result<SpatialInertia, 
     if !m.is_finite() || m < 0.0 {
         return Err(bad("mass must be a finite number ≥ 0"));
     }
+    within(m, MAX_MASS, "kg", &format!("link '{}' mass", l.name))?;
     let t = &i.inertia;
     let vals = [t.ixx, t.ixy, t.ixz, t.iyy, t.iyz, t.izz];
     if vals.iter().any(|x| !x.is_finite()) {
         return Err(bad("inertia has a non-finite entry"));
     }
+    // Before the eigen-decomposition, which overflows (and may never converge) on huge entries.
+    for v in vals {
+        within(
+            v,
+            MAX_INERTIA,
+            "kg·m²",
+            &format!("link '{}' inertia", l.name),
+        )?;
+    }
     let tensor = Mat3::new(
         t.ixx, t.ixy, t.ixz, t.ixy, t.iyy, t.iyz, t.ixz, t.iyz, t.izz,
     );
-    let tensor = match lenient::check_inertia(&tensor) {
+    let check = lenient::check_inertia(&tensor);
+    let projected = matches!(check, InertiaCheck::Projected { .. });
+    let tensor = match check {
         InertiaCheck::Valid => tensor,
         InertiaCheck::Projected {
             tensor,
@@ -700,6 +870,13 @@ fn inertial(l: &urdf_rs::Link, repairs: &mut Repairs) -> Result<SpatialInertia, 
             return Err(bad("inertia tensor is not positive semi-definite"));
         }
     };
+    // (A projected tensor is already reported: the projection may leave it flat or worse.)
+    if let (false, Some([a, b, c])) = (projected, lenient::triangle_violation(&tensor)) {
+        repairs.add(
+            Cause::InertiaTriangle,
+            format!("'{}' ({a:.3e} + {b:.3e} < {c:.3e} kg·m²)", l.name),
+        );
+    }
     // The URDF inertia is about the centre of mass, in the axes of the inertial origin frame.
     let r = origin.rotation;
     Ok(SpatialInertia {
@@ -719,14 +896,14 @@ fn geometry(
     let what = format!("link '{link}' geometry");
     let positive = |x: f64| -> Result<f64, ModelError> {
         if x.is_finite() && x >= 0.0 {
-            Ok(x)
+            within(x, MAX_LENGTH, "m", &what)
         } else {
             Err(ModelError::NonFinite(what.clone()))
         }
     };
     let shape = match g {
         urdf_rs::Geometry::Box { size } => {
-            let s = finite3(size.0, &what)?;
+            let s = length3(size.0, &what)?;
             Shape::Box {
                 size: Vec3::new(positive(s.x)?, positive(s.y)?, positive(s.z)?),
             }
@@ -745,7 +922,7 @@ fn geometry(
         urdf_rs::Geometry::Mesh { filename, scale } => Shape::Mesh {
             filename: filename.clone(),
             scale: match scale {
-                Some(s) => finite3(s.0, &what)?,
+                Some(s) => length3(s.0, &what)?,
                 None => Vec3::new(1.0, 1.0, 1.0),
             },
         },

@@ -56,6 +56,8 @@ pub struct StartPose {
     pub closest: f64,
     /// The tool's position in the root frame (REP-103: x forward, z up).
     pub tool: Vec3,
+    /// Why the search was not run, when the robot is too large for it (a warning line).
+    pub skipped: Option<String>,
 }
 
 /// No moving point of the arm below `TABLE_CLEARANCE · reach` above the table…
@@ -68,6 +70,47 @@ pub const FRONT: f64 = 0.2;
 pub const LIMIT_MARGIN: f64 = 0.08;
 /// Beyond this, more distance from a singularity is not worth a less natural pose.
 const SIGMA_ENOUGH: f64 = 0.12;
+
+/// The search's work grows with the chain's joints (its local steps), the moving joints
+/// (their segments are checked in pairs) and the links (every pose scored places them all):
+/// beyond these it would take seconds to minutes, and no arm comes near them. A larger robot
+/// opens with its joints mid-range, and says so.
+pub const SEARCH_MAX_CHAIN: usize = 16;
+pub const SEARCH_MAX_MOVING: usize = 64;
+pub const SEARCH_MAX_LINKS: usize = 512;
+
+/// The joints whose child link moves (a movable joint at or above it).
+fn moving_joints(model: &Model) -> Vec<usize> {
+    let mut moves = vec![false; model.links.len()];
+    let mut moving = Vec::new();
+    for (ji, j) in model.joints.iter().enumerate() {
+        moves[j.child] = moves[j.parent] || j.kind.is_movable();
+        if moves[j.child] {
+            moving.push(ji);
+        }
+    }
+    moving
+}
+
+/// Why a robot is too large for the search, if it is.
+fn too_large(model: &Model, chain: &Chain, moving: usize) -> Option<String> {
+    let (what, n, limit) = if chain.dof() > SEARCH_MAX_CHAIN {
+        (
+            "joints on the chain to its tool",
+            chain.dof(),
+            SEARCH_MAX_CHAIN,
+        )
+    } else if moving > SEARCH_MAX_MOVING {
+        ("moving joints", moving, SEARCH_MAX_MOVING)
+    } else if model.links.len() > SEARCH_MAX_LINKS {
+        ("links", model.links.len(), SEARCH_MAX_LINKS)
+    } else {
+        return None;
+    };
+    Some(format!(
+        "start pose not searched: the robot has {n} {what}, and the search takes up to {limit}; every joint starts mid-range (0 where unbounded), and the arm's clearance from itself is not checked"
+    ))
+}
 
 /// The start configuration of `model` with `tool` as its tool link: the search described in
 /// the module documentation. Deterministic (a fixed seed), about 30 ms for a 7-joint arm.
@@ -116,6 +159,14 @@ pub fn start_pose(model: &Model, tool: usize) -> StartPose {
             )
         })
         .collect();
+    let moving = moving_joints(model).len();
+    if let Some(why) = too_large(model, &chain, moving) {
+        let mut pose = Judge::without_self_check(model, &chain, tool)
+            .evaluate(&base)
+            .1;
+        pose.skipped = Some(why);
+        return pose;
+    }
     let judge = Judge::new(model, &chain, tool);
     if slots.is_empty() || slots.len() != chain.dof() {
         return judge.evaluate(&base).1;
@@ -228,7 +279,17 @@ struct Judge<'a> {
 }
 
 impl<'a> Judge<'a> {
+    /// A judge that measures everything but the arm's clearance from itself (`closest` is
+    /// infinite): linear in the robot's size, for robots too large for the search.
+    fn without_self_check(model: &'a Model, chain: &'a Chain, tool: usize) -> Judge<'a> {
+        Judge::build(model, chain, tool, false)
+    }
+
     fn new(model: &'a Model, chain: &'a Chain, tool: usize) -> Judge<'a> {
+        Judge::build(model, chain, tool, true)
+    }
+
+    fn build(model: &'a Model, chain: &'a Chain, tool: usize, self_check: bool) -> Judge<'a> {
         let zero = model.link_poses(&vec![0.0; model.dof()]);
         let reach = model
             .path_to(tool)
@@ -256,15 +317,19 @@ impl<'a> Judge<'a> {
                 moving.push(ji);
             }
         }
-        let near = moving
-            .iter()
-            .map(|&a| {
-                moving
-                    .iter()
-                    .map(|&b| within_two_segments(model, reach, a, b))
-                    .collect()
-            })
-            .collect();
+        let near = if self_check {
+            moving
+                .iter()
+                .map(|&a| {
+                    moving
+                        .iter()
+                        .map(|&b| within_two_segments(model, reach, a, b))
+                        .collect()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Judge {
             model,
             chain,
@@ -292,7 +357,12 @@ impl<'a> Judge<'a> {
             lowest,
             closest,
             tool,
+            skipped: None,
         };
+        // (Models are checked finite at load; a pose beyond the floats is never preferred.)
+        if !(sigma_min.is_finite() && tool.iter().all(|x| x.is_finite())) {
+            return (f64::NEG_INFINITY, pose);
+        }
         // Hard rules, as shortfalls in units of the reach.
         let shortfall = (TABLE_CLEARANCE - lowest / l).max(0.0)
             + (SELF_CLEARANCE - closest / l).max(0.0)
@@ -350,6 +420,9 @@ impl<'a> Judge<'a> {
             }
         }
         let mut closest = f64::INFINITY;
+        if self.near.is_empty() {
+            return (lowest, closest);
+        }
         for (i, (a, b, ka)) in segments.iter().enumerate() {
             for (c, d, kb) in &segments[i + 1..] {
                 if self.near[*ka][*kb] {
@@ -410,6 +483,10 @@ pub fn scaled_sigma_min(j: &Jacobian, reach: f64) -> f64 {
         for c in 0..n {
             scaled[(r, c)] /= reach;
         }
+    }
+    // nalgebra's SVD iterates without bound on non-finite input.
+    if scaled.iter().any(|x| !x.is_finite()) {
+        return f64::NAN;
     }
     let mut sv: Vec<f64> = scaled
         .svd(false, false)

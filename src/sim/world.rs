@@ -23,6 +23,10 @@ pub enum SimError {
     WrongJointCount { expected: usize, got: usize },
     #[error("joint value {0} is not a finite number")]
     NonFinite(usize),
+    #[error(
+        "the robot has {links} links and {dof} movable joints; the physics runs robots of up to {MAX_PHYSICS_LINKS} links and {MAX_PHYSICS_DOF} joints"
+    )]
+    TooLarge { links: usize, dof: usize },
     #[error("rapier refused the joint '{0}'")]
     BadJoint(String),
     /// The task cannot run on this arm (too few joints, a mimic on the chain): the reason.
@@ -50,6 +54,12 @@ pub enum SimError {
         t: f64,
     },
 }
+
+/// The most links the physics builds: rapier's multibody factorizes a mass matrix as large as
+/// the robot's joints every substep (cubic in the joints), and every link is a collider.
+pub const MAX_PHYSICS_LINKS: usize = 256;
+/// The most movable joints the physics builds (see [`MAX_PHYSICS_LINKS`]).
+pub const MAX_PHYSICS_DOF: usize = 64;
 
 /// A backstop far above any real motion: a joint moving faster than this many times its URDF
 /// velocity limit has run away whatever the energy says (a passive fall can reach 15× a
@@ -299,6 +309,12 @@ pub fn solver_substeps(dt: f64) -> usize {
 impl ArmWorld {
     /// Builds the world with the arm at configuration `q0` (one value per [`Model::dof`]).
     pub fn new(model: Model, q0: &[f64], dt: f64) -> Result<ArmWorld, SimError> {
+        if model.links.len() > MAX_PHYSICS_LINKS || model.dof() > MAX_PHYSICS_DOF {
+            return Err(SimError::TooLarge {
+                links: model.links.len(),
+                dof: model.dof(),
+            });
+        }
         if q0.len() != model.dof() {
             return Err(SimError::WrongJointCount {
                 expected: model.dof(),

@@ -1,0 +1,361 @@
+//! Bounds on a robot file, checked before any XML parser sees it.
+//!
+//! The parsers behind the loader (urdf-rs through RustyXML and serde-xml-rs, roxmltree) build
+//! trees recursively: a file nested tens of thousands of levels deep overflows the stack, which
+//! aborts the program (the browser's page too). A flat scan over the bytes, with no recursion
+//! and constant memory, measures the size, the nesting depth, the number of elements and of
+//! attributes, finds entity declarations, and reads the root element's name, so that a file
+//! beyond any real robot description is refused with one line naming the limit, and a file that
+//! is not URDF (a xacro source, a MuJoCo model, an SDF world) is named for what it is.
+
+/// The largest robot file read, in bytes. URDF parsing (urdf-rs through two XML libraries and
+/// serde) takes about 0.1 s per MB and 9 µs per element in a release build here, so these two
+/// bounds keep any file's load within about 2 s; the largest published arms are under 1 MB and
+/// 5 000 elements.
+pub const MAX_BYTES: usize = 12 << 20;
+/// The deepest nesting of elements (a URDF needs six: robot, link, visual, geometry, mesh, and
+/// a vendor extension's one more).
+pub const MAX_DEPTH: usize = 64;
+/// The most elements in one file (a 10 000-link chain with inertias has 110 000).
+pub const MAX_ELEMENTS: usize = 120_000;
+/// The most attributes on one element (URDF's widest, `<inertia>`, has six).
+pub const MAX_ATTRIBUTES: usize = 256;
+
+/// Why a file was refused before parsing: one line, the limit named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    TooLarge { bytes: usize },
+    TooDeep { line: usize },
+    TooManyElements,
+    TooManyAttributes { element: String, line: usize },
+    Entities { line: usize },
+    Xacro,
+    NotRobot { root: String },
+    NoElement,
+    Unterminated { what: &'static str, line: usize },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::TooLarge { bytes } => write!(
+                f,
+                "the file is {:.1} MB; armtutor reads robot files of up to {} MB",
+                *bytes as f64 / (1 << 20) as f64,
+                MAX_BYTES >> 20
+            ),
+            Refusal::TooDeep { line } => write!(
+                f,
+                "its elements are nested more than {MAX_DEPTH} levels deep (line {line}); a URDF needs six"
+            ),
+            Refusal::TooManyElements => write!(
+                f,
+                "it has more than {MAX_ELEMENTS} elements, the most armtutor reads"
+            ),
+            Refusal::TooManyAttributes { element, line } => write!(
+                f,
+                "element <{element}> on line {line} has more than {MAX_ATTRIBUTES} attributes"
+            ),
+            Refusal::Entities { line } => write!(
+                f,
+                "it declares XML entities (<!ENTITY> on line {line}), which armtutor does not expand"
+            ),
+            Refusal::Xacro => write!(
+                f,
+                "it is a xacro file, not URDF: run xacro first (xacro FILE.urdf.xacro > FILE.urdf) and open its output"
+            ),
+            Refusal::NotRobot { root } => write!(
+                f,
+                "its root element is <{root}>, not <robot>: armtutor reads URDF robot descriptions"
+            ),
+            Refusal::NoElement => write!(f, "it holds no XML element"),
+            Refusal::Unterminated { what, line } => {
+                write!(f, "a {what} opened on line {line} is never closed")
+            }
+        }
+    }
+}
+
+/// What the scan found in a file that passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scan {
+    pub depth: usize,
+    pub elements: usize,
+}
+
+/// Scans `text` without parsing it into a tree: refuses what no parser should be given, and
+/// what is plainly not a URDF robot.
+pub fn check(text: &str) -> Result<Scan, Refusal> {
+    if text.len() > MAX_BYTES {
+        return Err(Refusal::TooLarge { bytes: text.len() });
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut elements = 0usize;
+    let mut root: Option<String> = None;
+    let mut xacro = false;
+    // Lines are counted only when a message needs one (rare), from the byte offset.
+    let line_at = |at: usize| 1 + b[..at.min(b.len())].iter().filter(|&&c| c == b'\n').count();
+    while i < b.len() {
+        let Some(off) = b[i..].iter().position(|&c| c == b'<') else {
+            break;
+        };
+        let start = i + off;
+        let rest = &b[start..];
+        if rest.starts_with(b"<!--") {
+            i = skip_past(b, start + 4, b"-->").ok_or_else(|| Refusal::Unterminated {
+                what: "comment",
+                line: line_at(start),
+            })?;
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = skip_past(b, start + 9, b"]]>").ok_or_else(|| Refusal::Unterminated {
+                what: "CDATA section",
+                line: line_at(start),
+            })?;
+        } else if rest.starts_with(b"<?") {
+            i = skip_past(b, start + 2, b"?>").ok_or_else(|| Refusal::Unterminated {
+                what: "processing instruction",
+                line: line_at(start),
+            })?;
+        } else if rest.starts_with(b"<!ENTITY") {
+            return Err(Refusal::Entities {
+                line: line_at(start),
+            });
+        } else if rest.starts_with(b"<!") {
+            // A document type declaration: its internal subset may hold entity declarations.
+            i = skip_declaration(b, start + 2).ok_or_else(|| Refusal::Unterminated {
+                what: "declaration",
+                line: line_at(start),
+            })?;
+            if b[start..i].windows(8).any(|w| w == b"<!ENTITY") {
+                return Err(Refusal::Entities {
+                    line: line_at(start),
+                });
+            }
+        } else if rest.starts_with(b"</") {
+            i = skip_past(b, start + 2, b">").ok_or_else(|| Refusal::Unterminated {
+                what: "closing tag",
+                line: line_at(start),
+            })?;
+            depth = depth.saturating_sub(1);
+        } else {
+            // An element's start tag: its name, then attributes up to `>` or `/>`, with quoted
+            // values skipped whole (they may hold `>`).
+            let name_end = start
+                + 1
+                + b[start + 1..]
+                    .iter()
+                    .position(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
+                    .unwrap_or(b.len() - start - 1);
+            let name = &text[start + 1..name_end];
+            if name.starts_with("xacro:") {
+                xacro = true;
+            }
+            let mut j = name_end;
+            let mut attributes = 0usize;
+            let closed_empty;
+            loop {
+                let Some(&c) = b.get(j) else {
+                    return Err(Refusal::Unterminated {
+                        what: "tag",
+                        line: line_at(start),
+                    });
+                };
+                match c {
+                    b'"' | b'\'' => {
+                        j = b[j + 1..]
+                            .iter()
+                            .position(|&d| d == c)
+                            .map(|p| j + 1 + p + 1)
+                            .ok_or_else(|| Refusal::Unterminated {
+                                what: "attribute value",
+                                line: line_at(start),
+                            })?;
+                    }
+                    b'=' => {
+                        attributes += 1;
+                        if attributes > MAX_ATTRIBUTES {
+                            return Err(Refusal::TooManyAttributes {
+                                element: short(name),
+                                line: line_at(start),
+                            });
+                        }
+                        j += 1;
+                    }
+                    b'>' => {
+                        closed_empty = j > name_end && b[j - 1] == b'/';
+                        j += 1;
+                        break;
+                    }
+                    _ => j += 1,
+                }
+            }
+            if depth == 0 && root.is_none() {
+                root = Some(short(name));
+                xacro |= text[name_end..j].contains("xmlns:xacro");
+            }
+            elements += 1;
+            if elements > MAX_ELEMENTS {
+                return Err(Refusal::TooManyElements);
+            }
+            if !closed_empty {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if depth > MAX_DEPTH {
+                    return Err(Refusal::TooDeep {
+                        line: line_at(start),
+                    });
+                }
+            }
+            i = j;
+        }
+    }
+    if xacro {
+        return Err(Refusal::Xacro);
+    }
+    match root {
+        None => Err(Refusal::NoElement),
+        Some(r) if r != "robot" => Err(Refusal::NotRobot { root: r }),
+        Some(_) => Ok(Scan {
+            depth: deepest,
+            elements,
+        }),
+    }
+}
+
+/// The index just past the first `end` at or after `from`.
+fn skip_past(b: &[u8], from: usize, end: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(end.len())
+        .position(|w| w == end)
+        .map(|p| from + p + end.len())
+}
+
+/// The index just past a `<!…>` declaration that starts before `from`, with its bracketed
+/// internal subset and quoted strings skipped whole.
+fn skip_declaration(b: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    let mut brackets = 0usize;
+    while let Some(&c) = b.get(j) {
+        match c {
+            b'"' | b'\'' => {
+                j += 1 + b.get(j + 1..)?.iter().position(|&d| d == c)?;
+            }
+            b'[' => brackets += 1,
+            b']' => brackets = brackets.saturating_sub(1),
+            b'>' if brackets == 0 => return Some(j + 1),
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
+/// A name as a message shows it: at most 40 characters.
+fn short(name: &str) -> String {
+    let mut s: String = name.chars().take(40).collect();
+    if name.chars().nth(40).is_some() {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_urdf_passes_with_its_depth_and_element_count() {
+        let text = r#"<?xml version="1.0"?>
+            <!-- a comment with <robot> in it -->
+            <!DOCTYPE robot>
+            <robot name="r"><link name="a"><visual><geometry><box size="1 1 1"/></geometry>
+            </visual></link><joint name="j" type="fixed"><parent link="a"/><child link="b"/>
+            </joint><link name="b"/></robot>"#;
+        assert_eq!(
+            check(text),
+            Ok(Scan {
+                depth: 4,
+                elements: 9
+            })
+        );
+    }
+
+    #[test]
+    fn a_quoted_angle_bracket_and_cdata_do_not_confuse_the_scan() {
+        let text = r#"<robot name="a > b"><link name='x/>'/><![CDATA[<link>]]></robot>"#;
+        assert_eq!(
+            check(text),
+            Ok(Scan {
+                depth: 1,
+                elements: 2
+            })
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_at_the_limit_and_not_before() {
+        let nest = |n: usize| {
+            format!(
+                "<robot name=\"r\">{}{}</robot>",
+                "<a>".repeat(n - 1),
+                "</a>".repeat(n - 1)
+            )
+        };
+        assert!(check(&nest(MAX_DEPTH)).is_ok());
+        assert_eq!(
+            check(&nest(MAX_DEPTH + 1)),
+            Err(Refusal::TooDeep { line: 1 })
+        );
+        // A hundred thousand levels: refused in one pass, no recursion.
+        let err = check(&nest(100_000)).unwrap_err();
+        assert!(err.to_string().contains("nested more than 64"), "{err}");
+    }
+
+    #[test]
+    fn what_is_not_a_urdf_is_named() {
+        let err = |t: &str| check(t).unwrap_err().to_string();
+        assert!(err("<mujoco model=\"m\"><worldbody/></mujoco>").contains("<mujoco>"));
+        assert!(
+            err("<robot xmlns:xacro=\"http://www.ros.org/wiki/xacro\" name=\"r\"/>")
+                .contains("run xacro first")
+        );
+        assert!(err("<robot name=\"r\"><xacro:include filename=\"x\"/></robot>").contains("xacro"));
+        assert_eq!(check("just text"), Err(Refusal::NoElement));
+        assert!(err("<robot name=\"r\"><link").contains("never closed"));
+        assert!(err("<robot name=\"r\"><!-- open").contains("comment"));
+    }
+
+    #[test]
+    fn entity_declarations_are_refused_before_any_expansion() {
+        let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE robot [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+]>
+<robot name="&b;"/>"#;
+        assert_eq!(check(laughs), Err(Refusal::Entities { line: 2 }));
+    }
+
+    #[test]
+    fn attribute_and_element_counts_are_bounded() {
+        let wide: String = (0..MAX_ATTRIBUTES + 1)
+            .map(|i| format!(" a{i}=\"1\""))
+            .collect();
+        let text = format!("<robot name=\"r\"><link{wide}/></robot>");
+        assert!(matches!(
+            check(&text),
+            Err(Refusal::TooManyAttributes { ref element, line: 1 }) if element == "link"
+        ));
+        let many = format!("<robot>{}</robot>", "<a/>".repeat(MAX_ELEMENTS));
+        assert_eq!(check(&many), Err(Refusal::TooManyElements));
+    }
+
+    #[test]
+    fn size_is_checked_first() {
+        let big = " ".repeat(MAX_BYTES + 1);
+        assert!(matches!(check(&big), Err(Refusal::TooLarge { .. })));
+    }
+}
