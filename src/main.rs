@@ -64,6 +64,7 @@ fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
         bench_json: bench.is_some_and(|b| b.json),
         bench_render: bench.is_some_and(|b| b.render),
         lessons: armtutor::lessons::ALL,
+        ignored: Vec::new(),
     };
     match armtutor::app::run(opts) {
         Ok(out) => emit(&out),

@@ -69,8 +69,32 @@ pub fn pairs(scene: &Scene) -> Vec<(String, String)> {
 }
 
 /// The start arguments an address asks for; anything missing or malformed keeps its
-/// default (an unknown lesson name is reported by `run`, as on the desktop).
+/// default (an unknown lesson name is handled by `run`).
 pub fn args(pairs: &[(String, String)]) -> AppArgs {
+    args_noting(pairs).0
+}
+
+/// [`args`], and the app keys whose value was malformed and fell back to the default, as
+/// `key=value` (the value cut short), for the notice the app opens with.
+pub fn args_noting(pairs: &[(String, String)]) -> (AppArgs, Vec<String>) {
+    let a = read_args(pairs);
+    let mut ignored = Vec::new();
+    for (k, v) in pairs {
+        let bad = match k.as_str() {
+            "step" => a.step.is_none(),
+            "seed" => a.seed.is_none(),
+            "lang" => !matches!(v.as_str(), "zh" | "en"),
+            "graphics" => GraphicsArg::from_str(v.trim(), false).is_err(),
+            _ => false,
+        };
+        if bad {
+            ignored.push(format!("{k}={}", v.chars().take(24).collect::<String>()));
+        }
+    }
+    (a, ignored)
+}
+
+fn read_args(pairs: &[(String, String)]) -> AppArgs {
     let get = |k: &str| {
         pairs
             .iter()
@@ -164,5 +188,48 @@ mod tests {
         assert_eq!(g("light"), GraphicsArg::Light);
         assert_eq!(g(" full"), GraphicsArg::Full);
         assert_eq!(g("ultra"), GraphicsArg::Auto, "unknown: the default");
+    }
+
+    /// Any value an address can hold: huge, negative, NaN, unicode, thousands of keys. Each
+    /// malformed app key falls back to its default and is named (short) for the notice.
+    #[test]
+    fn hostile_address_values_fall_back_and_are_named() {
+        let mut p = owned(&[
+            ("step", "99999999999999999999999"),
+            ("seed", "NaN"),
+            ("lang", "klingon"),
+            ("graphics", "ÿ̶̢"),
+            ("lesson", "jacobian"),
+        ]);
+        let long = "9".repeat(10_000);
+        p.push(("seed".into(), long.clone()));
+        for i in 0..5000 {
+            p.push((format!("k{i}"), "-1e308".into()));
+        }
+        let (a, ignored) = args_noting(&p);
+        assert_eq!((a.step, a.seed), (None, None));
+        assert_eq!(a.lang, LangArg::En);
+        assert_eq!(a.graphics, GraphicsArg::Auto);
+        assert_eq!(a.lesson.as_deref(), Some("jacobian"));
+        assert_eq!(a.params.len(), 5000, "the lesson's to judge");
+        assert_eq!(
+            &ignored[..4],
+            [
+                "step=99999999999999999999999".to_string(),
+                "seed=NaN".into(),
+                "lang=klingon".into(),
+                "graphics=ÿ̶̢".into()
+            ]
+        );
+        assert!(
+            ignored.iter().all(|l| l.chars().count() <= 40),
+            "{ignored:?}"
+        );
+        // A clean address names nothing.
+        assert!(
+            args_noting(&owned(&[("step", "2"), ("lang", "zh")]))
+                .1
+                .is_empty()
+        );
     }
 }

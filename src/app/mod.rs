@@ -47,6 +47,9 @@ pub struct StartOptions {
     /// The lessons to offer, in picker order (the app names none itself: the binary passes
     /// `crate::lessons::ALL`).
     pub lessons: &'static [LessonInfo],
+    /// What of the start options was not usable and fell back to its default (a hand-edited
+    /// address), `key=value` each: shown in the status line when the app opens.
+    pub ignored: Vec<String>,
 }
 
 /// Loads the URDF named on the command line, or the bundled Panda.
@@ -103,8 +106,22 @@ fn web_canvas() -> Option<String> {
 
 /// Opens the window (or renders a screenshot, or runs the frame-time bench). Returns what to
 /// print on standard output (the bench report), or a one-line error.
-pub fn run(opts: StartOptions) -> Result<String, String> {
+pub fn run(mut opts: StartOptions) -> Result<String, String> {
     let model = load_model(opts.urdf.as_deref())?;
+    // In the browser a link names the lesson: an unknown one opens the first lesson, and the
+    // status line says so (a page that stayed blank would tell a student nothing). On the
+    // command line a typo is an error that lists the lessons.
+    if cfg!(target_arch = "wasm32")
+        && let Some(name) = opts.args.lesson.clone()
+        && !opts.lessons.iter().any(|l| l.id == name)
+    {
+        opts.ignored.insert(
+            0,
+            format!("lesson={}", name.chars().take(24).collect::<String>()),
+        );
+        opts.args.lesson = None;
+        opts.args.step = None;
+    }
     if let Some(name) = &opts.args.lesson
         && !opts.lessons.iter().any(|l| l.id == name)
     {
@@ -197,6 +214,10 @@ pub fn run(opts: StartOptions) -> Result<String, String> {
     app.world_mut()
         .resource_mut::<crate::kit::LessonParams>()
         .given = opts.args.params.iter().cloned().collect();
+    // Start options that fell back: named with whatever the lesson does not take either.
+    app.world_mut()
+        .resource_mut::<crate::kit::LessonParams>()
+        .ignored = opts.ignored.clone();
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::WebPlugin);
     if let Some(path) = &opts.args.screenshot {

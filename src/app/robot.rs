@@ -53,8 +53,11 @@ pub fn start_configuration(model: &Model) -> Vec<f64> {
 }
 
 impl Robot {
-    pub fn new(model: Model) -> Robot {
-        let q = start_configuration(&model);
+    pub fn new(mut model: Model) -> Robot {
+        let start = crate::robot::start_pose::for_model(&model);
+        // A robot too large for the start-pose search says so beside what loading repaired.
+        model.warnings.extend(start.skipped);
+        let q = start.q;
         let tool = tool_link(&model);
         let chain = (tool != 0).then(|| Chain::new(&model, tool));
         let poses = model.link_poses(&q);
@@ -73,8 +76,13 @@ impl Robot {
 
     /// Replaces the model (a newly loaded URDF) and starts it at its start configuration.
     pub fn replace_model(&mut self, model: Model) {
+        self.replace(Robot::new(model));
+    }
+
+    /// Replaces the robot with one prepared elsewhere (off the frame), as a new generation.
+    pub fn replace(&mut self, robot: Robot) {
         let generation = self.generation + 1;
-        *self = Robot::new(model);
+        *self = robot;
         self.generation = generation;
     }
 
@@ -177,6 +185,15 @@ impl Notice {
     }
 }
 
+/// What the visuals could not show of the robot (a mesh missing, unreadable or too large), one
+/// line per mesh file: shown with what loading repaired, until closed, not as a passing notice.
+#[derive(Resource, Default, Debug, Clone)]
+pub struct GeometryWarnings {
+    /// The model generation the lines are about.
+    pub generation: u32,
+    pub lines: Vec<String>,
+}
+
 /// A request to replace the arm.
 #[derive(Message, Debug, Clone)]
 pub enum LoadUrdf {
@@ -251,12 +268,61 @@ pub fn read_upload(files: Vec<(String, Vec<u8>)>) -> Result<(Model, UploadedFile
     Ok((model, UploadedFiles(files)))
 }
 
+/// What a load produced: the robot ready to show (start pose searched, kinematics computed)
+/// with the files that came with it, or the one-line reason it was refused; and what was loaded.
+type Loaded = (Result<(Robot, UploadedFiles), String>, String);
+
+/// A robot being loaded. Reading, validating and the start-pose search take up to about two
+/// seconds for the largest file armtutor reads, so they run on the compute threads while the
+/// frames go on showing the robot there is (in the browser, which has one thread, as a task
+/// between frames). A request made meanwhile waits; a later one replaces it.
+#[derive(Resource, Default)]
+pub struct Loading {
+    work: crate::kit::Background<Loaded>,
+    /// What is being loaded, for the status line.
+    pub source: Option<String>,
+    next: Option<LoadUrdf>,
+}
+
+impl Loading {
+    /// Whether a load is under way (or waiting for one to end).
+    pub fn busy(&self) -> bool {
+        self.work.running() || self.next.is_some()
+    }
+}
+
+/// The names a request shows in the status line.
+fn source_of(request: &LoadUrdf) -> String {
+    match request {
+        LoadUrdf::File(path) => path.display().to_string(),
+        LoadUrdf::Upload(files) => files
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The whole load, off the frame: the file read and checked, the robot prepared.
+fn load(request: LoadUrdf) -> Result<(Robot, UploadedFiles), String> {
+    let (model, files) = match request {
+        LoadUrdf::File(path) => (
+            Model::from_urdf_file(&path).map_err(|e| e.to_string())?,
+            UploadedFiles::default(),
+        ),
+        LoadUrdf::Upload(files) => read_upload(files)?,
+    };
+    Ok((Robot::new(model), files))
+}
+
 pub struct RobotPlugin;
 
 impl Plugin for RobotPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Notice>()
             .init_resource::<UploadedFiles>()
+            .init_resource::<Loading>()
+            .init_resource::<GeometryWarnings>()
             .add_message::<LoadUrdf>()
             .configure_sets(
                 Update,
@@ -292,34 +358,27 @@ fn forward_dropped_files(
 }
 
 fn load_urdf(
-    // A mutator, so an upload's bytes are moved into the app rather than copied.
+    // A mutator, so an upload's bytes are moved into the load rather than copied.
     mut requests: MessageMutator<LoadUrdf>,
+    mut loading: ResMut<Loading>,
     mut robot: ResMut<Robot>,
     mut uploaded: ResMut<UploadedFiles>,
     mut notice: ResMut<Notice>,
     time: Res<Time>,
 ) {
+    let now = time.elapsed_secs_f64();
     for request in requests.read() {
-        let now = time.elapsed_secs_f64();
-        let (loaded, source) = match request {
-            LoadUrdf::File(path) => (
-                Model::from_urdf_file(&*path)
-                    .map(|m| (m, UploadedFiles::default()))
-                    .map_err(|e| e.to_string()),
-                path.display().to_string(),
-            ),
-            LoadUrdf::Upload(files) => {
-                let names: Vec<_> = files.iter().map(|(n, _)| n.as_str()).collect();
-                let source = names.join(", ");
-                (read_upload(std::mem::take(files)), source)
-            }
-        };
+        // The latest request wins over one still waiting.
+        loading.next = Some(std::mem::replace(request, LoadUrdf::Upload(Vec::new())));
+    }
+    if let Some((loaded, source)) = loading.work.poll() {
+        loading.source = None;
         match loaded {
-            Ok((model, files)) => {
-                let name = model.name.clone();
+            Ok((new, files)) => {
+                let name = new.model.name.clone();
                 // The files first: the visuals are rebuilt from them when the model changes.
                 *uploaded = files;
-                robot.replace_model(model);
+                robot.replace(new);
                 // Logged too (the browser's console), so a script can tell the load happened.
                 info!("loaded {name} ({source})");
                 notice.post("notice_loaded", format!("{name} ({source})"), now);
@@ -330,10 +389,24 @@ fn load_urdf(
             }
         }
     }
+    if !loading.work.running()
+        && let Some(request) = loading.next.take()
+    {
+        let source = source_of(&request);
+        notice.post("notice_loading", source.clone(), now);
+        loading.source = Some(source.clone());
+        loading.work.start(move || (load(request), source));
+    }
 }
 
+/// The hostile-file generator the command-line test uses too.
 #[cfg(test)]
-mod tests {
+#[path = "../../tests/common/hostile.rs"]
+mod hostile;
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::hostile;
     use super::*;
 
     fn panda() -> Model {
@@ -454,12 +527,12 @@ mod tests {
             .insert_resource(Robot::new(panda()))
             .add_plugins(RobotPlugin);
         app.world_mut().write_message(LoadUrdf::File(bad));
-        app.update();
+        settle_loading(&mut app);
         let notice = app.world().resource::<Notice>().text.clone().unwrap();
         assert!(!notice.contains('\n'), "{notice}");
         assert_eq!(app.world().resource::<Robot>().model.name, "panda");
         app.world_mut().write_message(LoadUrdf::File(good));
-        app.update();
+        settle_loading(&mut app);
         let robot = app.world().resource::<Robot>();
         assert_eq!(robot.model.name, "iiwa14");
         assert_eq!(robot.generation, 1);
@@ -483,11 +556,108 @@ mod tests {
             .insert_resource(Robot::new(panda()))
             .add_plugins(RobotPlugin);
         app.world_mut().write_message(LoadUrdf::File(path));
-        app.update();
+        settle_loading(&mut app);
         let robot = app.world().resource::<Robot>();
         assert_eq!(robot.model.name, "iiwa14");
         assert_eq!(robot.model.warnings.len(), 1, "{:?}", robot.model.warnings);
         assert!(robot.model.warnings[0].contains("'paint'"));
         assert_eq!(robot.q, crate::robot::start_pose::for_model(&robot.model).q);
+    }
+
+    /// Frames until the load under way (if any) has ended; the longest frame, in seconds.
+    pub(crate) fn settle_loading(app: &mut App) -> f64 {
+        let mut longest: f64 = 0.0;
+        for _ in 0..20_000 {
+            let start = std::time::Instant::now();
+            app.update();
+            longest = longest.max(start.elapsed().as_secs_f64());
+            if !app.world().resource::<Loading>().busy() {
+                return longest;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        panic!("a load did not end");
+    }
+
+    /// While a robot loads, the frames go on with the robot there was, and the status line
+    /// says what is loading.
+    #[test]
+    fn a_load_runs_off_the_frame_and_the_old_robot_stays_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("iiwa.urdf");
+        std::fs::write(&good, include_str!("../../urdf/kuka_iiwa14.urdf")).unwrap();
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .insert_resource(Robot::new(panda()))
+            .add_plugins(RobotPlugin);
+        app.world_mut().write_message(LoadUrdf::File(good.clone()));
+        app.update();
+        assert!(app.world().resource::<Loading>().busy());
+        let notice = app.world().resource::<Notice>();
+        assert_eq!(notice.key, "notice_loading");
+        assert!(notice.text.as_deref().unwrap_or("").contains("iiwa.urdf"));
+        assert_eq!(app.world().resource::<Robot>().model.name, "panda");
+        // Two requests while busy: the later one is what loads next.
+        let bad = dir.path().join("bad.urdf");
+        std::fs::write(&bad, "<robot name='x'><link name='a'/>").unwrap();
+        app.world_mut().write_message(LoadUrdf::File(bad));
+        app.world_mut().write_message(LoadUrdf::File(good));
+        settle_loading(&mut app);
+        let robot = app.world().resource::<Robot>();
+        assert_eq!(robot.model.name, "iiwa14");
+        assert_eq!(app.world().resource::<Notice>().key, "notice_loaded");
+    }
+
+    /// Every hostile file through the app's loader: each either loads (with its warnings) or
+    /// leaves the robot there was and says why in one line; nothing panics or hangs.
+    #[test]
+    fn hostile_files_load_or_leave_the_robot_with_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = hostile::write_all(dir.path());
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .insert_resource(Robot::new(panda()))
+            .add_plugins(RobotPlugin);
+        let mut longest = (0.0, "");
+        for case in &cases {
+            let before = app.world().resource::<Robot>().generation;
+            app.world_mut()
+                .write_message(LoadUrdf::File(case.path.clone()));
+            let frame = settle_loading(&mut app);
+            if frame > longest.0 {
+                longest = (frame, case.name);
+            }
+            let robot = app.world().resource::<Robot>();
+            let notice = app.world().resource::<Notice>();
+            let text = notice.text.clone().unwrap_or_default();
+            assert!(
+                !text.contains('\n') && text.len() < 600,
+                "{}: {text}",
+                case.name
+            );
+            if robot.generation == before {
+                assert!(!case.loads, "{} should load: {text}", case.name);
+                assert_eq!(notice.key, "notice_urdf_error", "{}", case.name);
+            } else {
+                assert_eq!(notice.key, "notice_loaded", "{}", case.name);
+                assert_eq!(robot.q.len(), robot.model.dof(), "{}", case.name);
+                if let Some(dof) = case.dof {
+                    assert_eq!(robot.model.dof(), dof, "{}", case.name);
+                }
+                assert!(robot.q.iter().all(|x| x.is_finite()), "{}", case.name);
+                assert!(
+                    robot
+                        .poses
+                        .iter()
+                        .all(|p| p.translation.iter().all(|x| x.is_finite())),
+                    "{}",
+                    case.name
+                );
+            }
+        }
+        eprintln!(
+            "longest frame while loading: {:.3} s ({})",
+            longest.0, longest.1
+        );
     }
 }

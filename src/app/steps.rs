@@ -19,26 +19,62 @@ pub struct StepsPlugin {
     pub start: Option<usize>,
 }
 
-#[derive(Resource, Clone, Copy)]
-struct StartStep(usize);
+/// The step a link or `--step` opens, and the settings given with it: a link copied after a
+/// setting was changed inside a step must reopen that scene, so they go on top of the step's
+/// own set-up (which would otherwise replace them when the step is entered).
+#[derive(Resource, Default)]
+struct StartStep {
+    index: Option<usize>,
+    params: std::collections::BTreeMap<String, String>,
+}
 
 impl Plugin for StepsPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<StepState>()
             .add_message::<StepCommand>()
+            .insert_resource(StartStep {
+                index: self.start,
+                ..default()
+            })
+            .add_systems(Startup, open_start_step)
             .add_systems(
                 Update,
-                follow_steps.after(ArmSet::Drive).before(ArmSet::Kinematics),
+                (follow_steps, report_ignored_settings)
+                    .chain()
+                    .after(ArmSet::Drive)
+                    .before(ArmSet::Kinematics),
             );
-        if let Some(i) = self.start {
-            app.insert_resource(StartStep(i))
-                .add_systems(Startup, open_start_step);
-        }
     }
 }
 
-fn open_start_step(start: Res<StartStep>, mut commands: MessageWriter<StepCommand>) {
-    commands.write(StepCommand::Go(start.0));
+/// A link's (or `--param`'s) settings that the lesson did not take as given, named in one
+/// line of the status bar, so a hand-edited or stale link does not fail silently.
+fn report_ignored_settings(
+    mut params: ResMut<LessonParams>,
+    mut notice: ResMut<super::robot::Notice>,
+    time: Res<Time>,
+) {
+    if params.ignored.is_empty() {
+        return;
+    }
+    let ignored = std::mem::take(&mut params.ignored);
+    let mut line = ignored[..ignored.len().min(4)].join(", ");
+    if ignored.len() > 4 {
+        line.push_str(&format!(" and {} more", ignored.len() - 4));
+    }
+    notice.post("notice_link_ignored", line, time.elapsed_secs_f64());
+}
+
+fn open_start_step(
+    mut start: ResMut<StartStep>,
+    params: Res<LessonParams>,
+    mut commands: MessageWriter<StepCommand>,
+) {
+    if let Some(i) = start.index {
+        // (They are applied on their own too, the first frame, in case the step is not there.)
+        start.params = params.given.clone();
+        commands.write(StepCommand::Go(i));
+    }
 }
 
 /// What entering a step may change.
@@ -48,6 +84,7 @@ pub struct StepScene<'w, 's> {
     robot: ResMut<'w, Robot>,
     teach: Option<ResMut<'w, Teach>>,
     params: ResMut<'w, LessonParams>,
+    start: ResMut<'w, StartStep>,
     mode: Res<'w, State<DriveMode>>,
     next_mode: ResMut<'w, NextState<DriveMode>>,
     cameras: Query<'w, 's, &'static mut PanOrbitCamera>,
@@ -92,11 +129,14 @@ fn enter(step: &Step, scene: &mut StepScene) {
     for mut cam in &mut scene.cameras {
         frame_shot(&mut cam, &step.shot);
     }
-    scene.params.given = step
+    let mut given: std::collections::BTreeMap<String, String> = step
         .params
         .iter()
         .map(|&(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    // The start step's link settings, once, on top.
+    given.append(&mut scene.start.params);
+    scene.params.given = given;
     let setup = step.sim;
     if let (Some(seed), Some(sim)) = (setup.seed, scene.sim.as_deref_mut()) {
         // A robot the task cannot run on keeps teach mode; nothing to restart.

@@ -659,11 +659,17 @@ fn tool_picker(ui: &mut egui::Ui, l: Lang, robot: &Robot, actions: &mut MessageW
 fn load_warnings(
     mut contexts: EguiContexts,
     (ui_state, lang): (Res<UiState>, Res<Lang>),
-    robot: Res<Robot>,
+    (robot, geometry): (Res<Robot>, Res<super::robot::GeometryWarnings>),
     // The model generation whose warnings the user closed.
     mut closed: Local<Option<u32>>,
 ) -> Result {
-    let warnings = &robot.model.warnings;
+    let shown = (geometry.generation == robot.generation).then_some(&geometry.lines);
+    let warnings: Vec<&String> = robot
+        .model
+        .warnings
+        .iter()
+        .chain(shown.into_iter().flatten())
+        .collect();
     if warnings.is_empty() || ui_state.hide_panels || *closed == Some(robot.generation) {
         return Ok(());
     }

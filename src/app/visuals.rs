@@ -2,7 +2,7 @@
 //! `mesh-loader`, each link an entity whose transform follows the forward kinematics.
 
 use super::convert;
-use super::robot::{ArmSet, Notice, Robot, UploadedFiles};
+use super::robot::{ArmSet, GeometryWarnings, Notice, Robot, UploadedFiles};
 use crate::robot::mesh_path::resolve_mesh_path;
 use crate::robot::{Geometry, Model, Shape};
 use bevy::asset::RenderAssetUsages;
@@ -87,6 +87,8 @@ pub fn load_mesh_file(
     scale: [f32; 3],
 ) -> Result<(Mesh, Option<Color>), String> {
     let name = path.display().to_string();
+    // A regular file of a bounded size only: a pipe would block this read forever.
+    crate::robot::mesh_path::check_mesh_file(path)?;
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read mesh {name}: {e}"))?;
     // mesh-loader finds an OBJ's material library beside it and reads it with this.
     let scene = read_scene(&name, &bytes, |p| std::fs::read(p))?;
@@ -236,7 +238,7 @@ fn respawn_on_new_model(
     old: Query<Entity, With<LinkVisual>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
-    mut notice: ResMut<Notice>,
+    (mut notice, mut geometry): (ResMut<Notice>, ResMut<GeometryWarnings>),
     uploaded: Res<UploadedFiles>,
     time: Res<Time>,
 ) {
@@ -255,6 +257,8 @@ fn respawn_on_new_model(
         &mut meshes,
         &mut materials,
     );
+    geometry.generation = robot.generation;
+    geometry.lines = problems.clone();
     if let Some(first) = problems.first() {
         let more = if problems.len() > 1 {
             format!(" (and {} more)", problems.len() - 1)
@@ -596,7 +600,7 @@ mod tests {
         let mut app = app_showing(panda);
         app.world_mut()
             .write_message(super::super::robot::LoadUrdf::Upload(files));
-        app.update();
+        super::super::robot::tests::settle_loading(&mut app);
         assert_eq!(app.world().resource::<Robot>().model.name, "up");
         let mut q = app.world_mut().query::<(&LinkVisual, Option<&Children>)>();
         let mut links: Vec<(usize, Vec<Entity>)> = q

@@ -22,8 +22,10 @@ fn query() -> Option<web_sys::UrlSearchParams> {
 
 /// Start options from the page's query string (see [`super::address`]).
 pub fn options_from_url() -> StartOptions {
+    let (args, ignored) = super::address::args_noting(&query_pairs(query().as_ref()));
     StartOptions {
-        args: super::address::args(&query_pairs(query().as_ref())),
+        args,
+        ignored,
         ..StartOptions::default()
     }
 }

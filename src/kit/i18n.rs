@@ -187,6 +187,12 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("phase_retreat", "retreat", "撤回"),
     ("phase_done", "done", "完成"),
     ("notice_loaded", "Loaded", "已加载"),
+    ("notice_loading", "Loading…", "加载中…"),
+    (
+        "notice_link_ignored",
+        "Settings from the link not used:",
+        "链接中的设置未用：",
+    ),
     (
         "notice_urdf_error",
         "Could not load that URDF:",

@@ -103,6 +103,35 @@ pub struct LessonParams {
     /// The settings of the lesson named, as it wrote them this frame.
     pub now: BTreeMap<String, String>,
     pub owner: Option<&'static str>,
+    /// Given settings the lesson did not take as given (an unknown key, a malformed or
+    /// out-of-range value), `key=value`, for a notice; emptied by whoever shows it.
+    pub ignored: Vec<String>,
+}
+
+/// The given `key=value`s that a lesson's written settings `now` do not hold as given: the
+/// key unknown, or the value dropped or changed (clamped). Numbers are compared as numbers,
+/// so `1.50` given and `1.5` written agree.
+pub fn not_taken(given: &BTreeMap<String, String>, now: &BTreeMap<String, String>) -> Vec<String> {
+    let same = |a: &str, b: &str| {
+        let (a, b) = (a.trim(), b.trim());
+        if a == b {
+            return true;
+        }
+        let numbers = |t: &str| -> Option<Vec<f64>> {
+            t.split(',').map(|x| x.trim().parse::<f64>().ok()).collect()
+        };
+        matches!((numbers(a), numbers(b)), (Some(x), Some(y)) if x == y)
+    };
+    given
+        .iter()
+        .filter(|(k, v)| !now.get(*k).is_some_and(|n| same(v, n)))
+        .map(|(k, v)| {
+            // A hostile value is shown short: the notice stays one line.
+            let v: String = v.chars().take(24).collect();
+            let k: String = k.chars().take(24).collect();
+            format!("{k}={v}")
+        })
+        .collect()
 }
 
 /// A lesson state that can be written as, and read back from, [`LessonParams`].
@@ -184,12 +213,21 @@ pub fn sync_params<S: LessonSettings>(
     mut params: ResMut<LessonParams>,
     active: Res<State<ActiveLesson>>,
 ) {
-    if !params.given.is_empty() {
-        let given = std::mem::take(&mut params.given);
+    // (Taken only when there is something, so the resource is not marked changed each frame.)
+    let given = if params.given.is_empty() {
+        BTreeMap::new()
+    } else {
+        std::mem::take(&mut params.given)
+    };
+    if !given.is_empty() {
         state.apply_params(&given);
     }
     let mut now = BTreeMap::new();
     state.write_params(&mut now);
+    if !given.is_empty() {
+        let ignored = not_taken(&given, &now);
+        params.ignored.extend(ignored);
+    }
     let owner = active.get().0;
     if params.owner != owner || params.now != now {
         params.owner = owner;

@@ -89,6 +89,62 @@ fn entering_a_step_applies_its_set_up() {
     assert_eq!(app.world().resource::<StepState>().current, None);
 }
 
+/// A link names a step and a setting changed inside it (`?lesson=jacobian&step=5&ghosts=0`):
+/// the step's set-up applies first, the link's setting on top, so the scene reopens as it was.
+#[test]
+fn a_links_settings_go_on_top_of_its_steps_set_up() {
+    use crate::lessons::jacobian::{JacobianState, Section};
+    let mut app = app("jacobian", Some(4));
+    app.world_mut().resource_mut::<LessonParams>().given =
+        crate::lessons::test_support::link(&[("ghosts", "0")]);
+    for _ in 0..3 {
+        app.update();
+    }
+    assert_eq!(app.world().resource::<StepState>().current, Some(4));
+    let state = app.world().resource::<JacobianState>();
+    assert_eq!(state.section, Section::Singularity, "the step's own set-up");
+    assert!(!state.ghosts, "the link's setting, on top");
+    // Entering the step again later applies its own set-up alone.
+    app.world_mut().write_message(StepCommand::Go(4));
+    app.update();
+    app.update();
+    assert!(app.world().resource::<JacobianState>().ghosts);
+}
+
+/// Settings a lesson cannot take (unknown keys, malformed or huge values, thousands of keys)
+/// leave the defaults and are named in one notice line; good ones still apply.
+#[test]
+fn a_hostile_links_settings_fall_back_with_one_notice() {
+    use crate::lessons::jacobian::JacobianState;
+    let mut app = app("jacobian", None);
+    let mut given = crate::lessons::test_support::link(&[
+        ("ghosts", "1"),
+        ("section", "ünïcödé"),
+        ("zzz", "1e308"),
+        ("elbow", "NaN"),
+    ]);
+    for i in 0..5000 {
+        given.insert(format!("k{i}"), "-1".repeat(50));
+    }
+    app.world_mut().resource_mut::<LessonParams>().given = given;
+    for _ in 0..3 {
+        app.update();
+    }
+    assert!(
+        app.world().resource::<JacobianState>().ghosts,
+        "a good setting applies"
+    );
+    let notice = app.world().resource::<crate::app::robot::Notice>();
+    assert_eq!(notice.key, "notice_link_ignored");
+    let text = notice.text.clone().unwrap_or_default();
+    // Sorted by key: elbow, k0, k1, k10 named; the other 4 999 (section and zzz among them)
+    // counted.
+    assert!(text.starts_with("elbow=NaN, k0=-1-1"), "{text}");
+    assert!(text.ends_with("and 4999 more"), "{text}");
+    assert!(!text.contains('\n') && text.chars().count() < 200, "{text}");
+    assert!(app.world().resource::<LessonParams>().ignored.is_empty());
+}
+
 /// Every step of every lesson, entered in turn: each setting it names is one its lesson
 /// knows and keeps (written back unchanged), and the camera takes its shot.
 #[test]
