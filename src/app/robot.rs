@@ -268,9 +268,18 @@ pub fn read_upload(files: Vec<(String, Vec<u8>)>) -> Result<(Model, UploadedFile
     Ok((model, UploadedFiles(files)))
 }
 
-/// What a load produced: the robot ready to show (start pose searched, kinematics computed)
-/// with the files that came with it, or the one-line reason it was refused; and what was loaded.
-type Loaded = (Result<(Robot, UploadedFiles), String>, String);
+/// What a load produced: the robot ready to show (start pose searched, kinematics computed,
+/// meshes decoded) with the files that came with it, or the one-line reason it was refused;
+/// and what was loaded.
+type Loaded = (
+    Result<(Robot, UploadedFiles, super::visuals::PreparedMeshes), String>,
+    String,
+);
+
+/// The meshes of the robot just loaded, decoded off the frame, for the visuals to spawn (the
+/// generation they belong to, and the meshes).
+#[derive(Resource, Default)]
+pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
 
 /// A robot being loaded. Reading, validating and the start-pose search take up to about two
 /// seconds for the largest file armtutor reads, so they run on the compute threads while the
@@ -303,8 +312,11 @@ fn source_of(request: &LoadUrdf) -> String {
     }
 }
 
-/// The whole load, off the frame: the file read and checked, the robot prepared.
-fn load(request: LoadUrdf) -> Result<(Robot, UploadedFiles), String> {
+/// The whole load, off the frame: the file read and checked, the robot prepared, its meshes
+/// decoded.
+fn load(
+    request: LoadUrdf,
+) -> Result<(Robot, UploadedFiles, super::visuals::PreparedMeshes), String> {
     let (model, files) = match request {
         LoadUrdf::File(path) => (
             Model::from_urdf_file(&path).map_err(|e| e.to_string())?,
@@ -312,7 +324,8 @@ fn load(request: LoadUrdf) -> Result<(Robot, UploadedFiles), String> {
         ),
         LoadUrdf::Upload(files) => read_upload(files)?,
     };
-    Ok((Robot::new(model), files))
+    let meshes = super::visuals::PreparedMeshes::of(&model, &files);
+    Ok((Robot::new(model), files, meshes))
 }
 
 pub struct RobotPlugin;
@@ -323,6 +336,7 @@ impl Plugin for RobotPlugin {
             .init_resource::<UploadedFiles>()
             .init_resource::<Loading>()
             .init_resource::<GeometryWarnings>()
+            .init_resource::<LoadedMeshes>()
             .add_message::<LoadUrdf>()
             .configure_sets(
                 Update,
@@ -362,7 +376,7 @@ fn load_urdf(
     mut requests: MessageMutator<LoadUrdf>,
     mut loading: ResMut<Loading>,
     mut robot: ResMut<Robot>,
-    mut uploaded: ResMut<UploadedFiles>,
+    (mut uploaded, mut meshes): (ResMut<UploadedFiles>, ResMut<LoadedMeshes>),
     mut notice: ResMut<Notice>,
     time: Res<Time>,
 ) {
@@ -374,10 +388,11 @@ fn load_urdf(
     if let Some((loaded, source)) = loading.work.poll() {
         loading.source = None;
         match loaded {
-            Ok((new, files)) => {
+            Ok((new, files, decoded)) => {
                 let name = new.model.name.clone();
                 // The files first: the visuals are rebuilt from them when the model changes.
                 *uploaded = files;
+                meshes.0 = decoded;
                 robot.replace(new);
                 // Logged too (the browser's console), so a script can tell the load happened.
                 info!("loaded {name} ({source})");

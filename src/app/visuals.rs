@@ -2,7 +2,7 @@
 //! `mesh-loader`, each link an entity whose transform follows the forward kinematics.
 
 use super::convert;
-use super::robot::{ArmSet, GeometryWarnings, Notice, Robot, UploadedFiles};
+use super::robot::{ArmSet, GeometryWarnings, LoadedMeshes, Notice, Robot, UploadedFiles};
 use crate::robot::mesh_path::resolve_mesh_path;
 use crate::robot::{Geometry, Model, Shape};
 use bevy::asset::RenderAssetUsages;
@@ -239,6 +239,7 @@ fn respawn_on_new_model(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     (mut notice, mut geometry): (ResMut<Notice>, ResMut<GeometryWarnings>),
+    mut prepared: ResMut<LoadedMeshes>,
     uploaded: Res<UploadedFiles>,
     time: Res<Time>,
 ) {
@@ -254,6 +255,7 @@ fn respawn_on_new_model(
         &robot.model,
         &robot.poses,
         &uploaded,
+        std::mem::take(&mut prepared.0),
         &mut meshes,
         &mut materials,
     );
@@ -276,12 +278,69 @@ fn respawn_on_new_model(
 /// A mesh file at one scale (bit patterns, so it can be hashed).
 type MeshKey = (PathBuf, [u32; 3]);
 
+/// Where a `<mesh>` comes from: an uploaded file (browser) by name, or a file on disk beside
+/// the URDF or in a ROS package; and its key in the cache.
+fn mesh_source<'a>(
+    filename: &str,
+    scale: &crate::math::Vec3,
+    model: &Model,
+    uploaded: &'a UploadedFiles,
+) -> Result<(MeshKey, Option<(&'a str, &'a [u8])>), String> {
+    let s = [scale.x as f32, scale.y as f32, scale.z as f32];
+    let upload = uploaded.find(filename);
+    let path = match upload {
+        Some((name, _)) => PathBuf::from(name),
+        None => resolve_mesh_path(filename, model.source_dir.as_deref())?,
+    };
+    Ok(((path, s.map(f32::to_bits)), upload))
+}
+
+/// Reads and decodes one mesh.
+fn decode(
+    key: &MeshKey,
+    upload: Option<(&str, &[u8])>,
+    uploaded: &UploadedFiles,
+) -> Result<(Mesh, Option<Color>), String> {
+    let s = key.1.map(f32::from_bits);
+    match upload {
+        Some((name, bytes)) => load_uploaded_mesh(name, bytes, uploaded, s),
+        None => load_mesh_file(&key.0, s),
+    }
+}
+
+/// A robot's meshes read and decoded ahead of spawning it: on the compute threads while a
+/// newly loaded robot is prepared (a detailed arm's meshes take longer than a frame), so that
+/// spawning only hands them to the renderer. What could not be decoded is kept as its error.
+#[derive(Default)]
+pub struct PreparedMeshes(HashMap<MeshKey, Result<(Mesh, Option<Color>), String>>);
+
+impl PreparedMeshes {
+    /// Every mesh file `model` names, decoded once per file and scale.
+    pub fn of(model: &Model, uploaded: &UploadedFiles) -> PreparedMeshes {
+        let mut out = HashMap::new();
+        for g in model.links.iter().flat_map(|l| &l.visuals) {
+            let Shape::Mesh { filename, scale } = &g.shape else {
+                continue;
+            };
+            // Unresolvable paths are reported when spawning, with their link.
+            if let Ok((key, upload)) = mesh_source(filename, scale, model, uploaded)
+                && !out.contains_key(&key)
+            {
+                let decoded = decode(&key, upload, uploaded);
+                out.insert(key, decoded);
+            }
+        }
+        PreparedMeshes(out)
+    }
+}
+
 /// Spawns one entity per link with its visuals as children; returns what could not be shown.
 fn spawn_links(
     commands: &mut Commands,
     model: &Model,
     poses: &[crate::math::Transform],
     uploaded: &UploadedFiles,
+    mut prepared: PreparedMeshes,
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<StandardMaterial>,
 ) -> Vec<String> {
@@ -311,29 +370,24 @@ fn spawn_links(
         for g in link.visuals.iter().chain(extra) {
             let (mesh, file_color) = match &g.shape {
                 Shape::Mesh { filename, scale } => {
-                    let s = [scale.x as f32, scale.y as f32, scale.z as f32];
                     // An upload (browser) has its meshes in memory, by file name; a file on
                     // disk has them beside it or in a ROS package.
                     // (`uploaded` is empty unless this model came from an upload.)
-                    let upload = uploaded.find(filename);
-                    let path = match upload {
-                        Some((name, _)) => PathBuf::from(name),
-                        None => match resolve_mesh_path(filename, model.source_dir.as_deref()) {
-                            Ok(p) => p,
-                            Err(e) => {
-                                problems.push(format!("{e} (link {})", link.name));
-                                continue;
-                            }
-                        },
+                    let (key, upload) = match mesh_source(filename, scale, model, uploaded) {
+                        Ok(found) => found,
+                        Err(e) => {
+                            problems.push(format!("{e} (link {})", link.name));
+                            continue;
+                        }
                     };
-                    let key = (path.clone(), s.map(f32::to_bits));
                     if let Some(hit) = cache.get(&key) {
                         hit.clone()
                     } else {
-                        let loaded = match upload {
-                            Some((name, bytes)) => load_uploaded_mesh(name, bytes, uploaded, s),
-                            None => load_mesh_file(&path, s),
-                        };
+                        // Decoded ahead (a robot loaded while the app runs), else now.
+                        let loaded = prepared
+                            .0
+                            .remove(&key)
+                            .unwrap_or_else(|| decode(&key, upload, uploaded));
                         match loaded {
                             Ok((m, c)) => {
                                 let entry = (meshes.add(m), c);
