@@ -1,6 +1,6 @@
 // Smoke test of the browser build: serves wasm/dist on loopback, opens it in Debian's headless
 // Chromium with software WebGL2, and for a shared link, a URDF picked, one dropped and a broken
-// one, and every lesson: waits for the first drawn frame, saves screenshots, and fails on a
+// one, every lesson, and hostile addresses and files: waits for the first drawn frame, saves screenshots, and fails on a
 // blank canvas, any console error, a request that leaves the page's origin, or an address that
 // lost the scene.
 // Run: wasm/smoke.sh (after wasm/build.sh).
@@ -171,6 +171,43 @@ for (const query of tour) {
   }
   await t.page.close();
 }
+// 5. Hostile addresses and files: every key takes any value (huge, negative, NaN, unicode,
+//    thousands of keys, an unknown lesson) and falls back with a notice; files nested 100 000
+//    deep or with numbers near 1e308 are refused in one line with the arm kept. No panic.
+const many = Array.from({ length: 3000 }, (_, i) => `k${i}=${i % 2 ? "-1e308" : "NaN"}`).join("&");
+const hostile = [
+  `lesson=jacobian&step=99999999999999999999&seed=-1&lang=%F0%9F%A4%96&graphics=%00&ghosts=1e308&section=%E2%80%AE&${many}`,
+  "lesson=nope&step=-3&presenter=NaN",
+  `lesson=rotations&angles=${"9".repeat(5000)},NaN,-1e400&euler=%FF`,
+];
+const hostileTimes = [];
+for (const query of hostile) {
+  const t = await open(query);
+  hostileTimes.push(t.firstFrame);
+  if (!(await waitForLog(t.log, "settings from the link not used", 20_000)))
+    problems.push(`${query.slice(0, 60)}…: no notice of the settings not used`);
+  if (query === hostile[0]) {
+    const deep = `<robot name="d"><link name="a">${"<x>".repeat(100000)}${"</x>".repeat(100000)}</link></robot>`;
+    await t.page.evaluate(([name, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: "application/xml" }));
+      document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, ["deep.urdf", deep]);
+    if (!(await waitForLog(t.log, "nested more than 64 levels")))
+      problems.push("the deeply nested URDF was not refused in one line");
+    const huge = `<robot name="h"><link name="a"/><link name="b"/><joint name="j" type="revolute"><parent link="a"/><child link="b"/><origin xyz="1e308 1e308 0"/><axis xyz="0 0 1"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint></robot>`;
+    await t.page.evaluate(([name, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: "application/xml" }));
+      document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, ["huge.urdf", huge]);
+    if (!(await waitForLog(t.log, "beyond the ±1e6 m")))
+      problems.push("the URDF with 1e308 origins was not refused in one line");
+    await t.page.screenshot({ path: shot.replace(/\.png$/, "-hostile.png") });
+  }
+  await t.page.close();
+}
+
 await browser.close();
 server.close();
 
@@ -182,6 +219,7 @@ console.log(`wasm: ${wasm.length} bytes raw, ${zlib.gzipSync(wasm, { level: 9 })
 console.log(`first frame after ${times.map((t) => t?.toFixed(2)).join(" / ")} s from opening the page (${[main, ...tour].join(" / ")})`);
 console.log(`where the time to the first frame goes (s, from the loader's start):\n  ${phases.join("\n  ")}`);
 console.log(`${fps.toFixed(1)} frames per second while recording`);
+console.log(`hostile addresses: first frame after ${hostileTimes.map((t) => t?.toFixed(2)).join(" / ")} s`);
 console.log(`generative lesson (from opening the page):\n  ${generative.join("\n  ")}`);
 console.log(`screenshots: ${shot} and ${path.basename(trainedShot)}, ${path.basename(uploadShot)}, ${tour.map((q) => "-" + q.split("&")[0].split("=")[1]).join(", ")}`);
 if (problems.length) {

@@ -62,6 +62,8 @@ fn report_ignored_settings(
     if ignored.len() > 4 {
         line.push_str(&format!(" and {} more", ignored.len() - 4));
     }
+    // Logged too (the browser's console), so the smoke test can tell.
+    info!("settings from the link not used: {line}");
     notice.post("notice_link_ignored", line, time.elapsed_secs_f64());
 }
 

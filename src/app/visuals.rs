@@ -543,7 +543,9 @@ mod tests {
         assert!(color.is_some());
         let files =
             UploadedFiles([("m.mtl".to_string(), b"newmtl red\nKd 1 0 0\n".to_vec())].into());
-        let splices: [&[u8]; 21] = [
+        // The last four are counts that lie (mesh-loader would reserve gigabytes for them, and
+        // a failed allocation aborts rather than panics): the check must turn them away.
+        let splices: [&[u8]; 25] = [
             b"<",
             b">",
             b" ",
@@ -565,6 +567,10 @@ mod tests {
             b"offset=\"2\"",
             b"<vcount>5</vcount>",
             b"stride=\"1\"",
+            b" count=\"4000000000\"",
+            b"<vcount>4000000000 3</vcount>",
+            b"offset=\"4000000000\"",
+            b"stride=\"4000000000\"",
         ];
         let mut rng = rand::rngs::StdRng::seed_from_u64(2);
         let (mut tried, mut rejected, mut loaded) = (0, 0, 0);

@@ -358,4 +358,127 @@ mod tests {
         let big = " ".repeat(MAX_BYTES + 1);
         assert!(matches!(check(&big), Err(Refusal::TooLarge { .. })));
     }
+
+    /// Structure-aware fuzzing of the whole loader: random trees (chains and fans of random
+    /// depth and width), extra nesting, and numbers from the edges of f64 in every numeric
+    /// field. Nothing panics; what loads has finite poses at zero and at its start pose, and a
+    /// finite Jacobian there.
+    #[test]
+    fn random_robots_with_edge_numbers_load_or_are_refused_never_panic() {
+        use crate::robot::{Chain, Model, start_pose};
+        use rand::{Rng, SeedableRng};
+        let edges = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "0.3",
+            "5e-324",
+            "1e-300",
+            "1e6",
+            "-1e6",
+            "1000001",
+            "1e300",
+            "1.7976931348623157e308",
+            "-1.7976931348623157e308",
+            "1e309",
+            "nan",
+            "inf",
+            "-inf",
+            "",
+            "1,2",
+            "0x10",
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(41);
+        // An edge value with probability `rate`, else the field's ordinary value.
+        let pick = |rng: &mut rand::rngs::StdRng, rate: f64, ordinary: &'static str| {
+            if rng.random_bool(rate) {
+                edges[rng.random_range(0..edges.len())]
+            } else {
+                ordinary
+            }
+        };
+        let (mut loaded, mut refused) = (0, 0);
+        for _ in 0..400 {
+            // Some robots clean, some with a few edge numbers, some with many.
+            let rate = [0.0, 0.003, 0.01, 0.05][rng.random_range(0..4)];
+            let links = rng.random_range(1..60);
+            let mut text = String::from("<robot name=\"f\">");
+            for i in 0..links {
+                let m = pick(&mut rng, rate, "0.5");
+                let ixx = pick(&mut rng, rate, "1e-3");
+                let size = pick(&mut rng, rate, "0.1");
+                let nest = if rng.random_bool(0.01) {
+                    rng.random_range(0..(MAX_DEPTH + 3))
+                } else {
+                    0
+                };
+                text.push_str(&format!(
+                    "<link name=\"l{i}\"><inertial><mass value=\"{m}\"/><inertia ixx=\"{ixx}\" iyy=\"1e-3\" izz=\"1e-3\" ixy=\"0\" ixz=\"0\" iyz=\"0\"/></inertial><visual><geometry><box size=\"{size} 0.1 0.1\"/></geometry></visual>{}{}</link>",
+                    "<gazebo>".repeat(nest),
+                    "</gazebo>".repeat(nest)
+                ));
+            }
+            for i in 1..links {
+                // A chain, a fan off the root, or anything between.
+                let parent = if rng.random_bool(0.5) {
+                    i - 1
+                } else {
+                    rng.random_range(0..i)
+                };
+                let kind = ["revolute", "continuous", "prismatic", "fixed"][rng.random_range(0..4)];
+                let xyz = format!(
+                    "{} {} {}",
+                    pick(&mut rng, rate, "0.1"),
+                    pick(&mut rng, rate, "-0.05"),
+                    pick(&mut rng, rate, "0.2")
+                );
+                let rpy = format!(
+                    "{} 0 {}",
+                    pick(&mut rng, rate, "0.3"),
+                    pick(&mut rng, rate, "0")
+                );
+                let axis = format!(
+                    "{} {} 1",
+                    pick(&mut rng, rate, "0"),
+                    pick(&mut rng, rate, "1")
+                );
+                let (lo, hi) = (pick(&mut rng, rate, "-1.5"), pick(&mut rng, rate, "1.5"));
+                let limit = if rng.random_bool(0.9) {
+                    format!("<limit lower=\"{lo}\" upper=\"{hi}\" effort=\"1\" velocity=\"1\"/>")
+                } else {
+                    String::new()
+                };
+                text.push_str(&format!(
+                    "<joint name=\"j{i}\" type=\"{kind}\"><parent link=\"l{parent}\"/><child link=\"l{i}\"/><origin xyz=\"{xyz}\" rpy=\"{rpy}\"/><axis xyz=\"{axis}\"/>{limit}</joint>"
+                ));
+            }
+            text.push_str("</robot>");
+            let outcome = std::panic::catch_unwind(|| {
+                let Ok(model) = Model::from_urdf_str(&text) else {
+                    return false;
+                };
+                let zero = model.link_poses(&vec![0.0; model.dof()]);
+                assert!(model.first_nonfinite_pose(&zero).is_none());
+                let start = start_pose::for_model(&model);
+                assert!(start.q.iter().all(|x| x.is_finite()), "{:?}", start.q);
+                let poses = model.link_poses(&start.q);
+                assert!(model.first_nonfinite_pose(&poses).is_none());
+                let tool = start_pose::tool_link(&model);
+                let chain = Chain::new(&model, tool);
+                let j = chain.jacobian(&chain.q_from_model(&model, &start.q));
+                assert!(j.iter().all(|x| x.is_finite()));
+                true
+            });
+            match outcome {
+                Ok(true) => loaded += 1,
+                Ok(false) => refused += 1,
+                Err(_) => panic!("the loader panicked on:\n{text}"),
+            }
+        }
+        assert!(
+            loaded > 20 && refused > 20,
+            "{loaded} loaded, {refused} refused"
+        );
+    }
 }

@@ -1179,6 +1179,46 @@ mod tests {
         assert!(m.links[f].inertia.inertia_com.symmetric_eigenvalues().min() >= -1e-20);
     }
 
+    /// What the file leaves out or overstates is assumed as other tools do, and said.
+    #[test]
+    fn missing_and_huge_limits_are_unlimited_with_a_warning() {
+        let m = Model::from_urdf_str(&wrap(
+            r#"<link name="a"/><link name="b"/><link name="c"/>
+            <joint name="free" type="revolute"><parent link="a"/><child link="b"/><axis xyz="0 0 1"/></joint>
+            <joint name="wide" type="prismatic"><parent link="b"/><child link="c"/><axis xyz="1 0 0"/>
+              <limit lower="-1e16" upper="1e16" effort="5" velocity="1"/></joint>"#,
+        ))
+        .expect("loads");
+        for j in &m.joints {
+            assert_eq!(j.limits, (f64::NEG_INFINITY, f64::INFINITY), "{}", j.name);
+        }
+        // Without <limit> there is no effort or velocity limit either; the huge range keeps
+        // the file's effort.
+        assert_eq!(
+            (m.joints[0].effort, m.joints[0].velocity),
+            (f64::INFINITY, f64::INFINITY)
+        );
+        assert_eq!(m.joints[1].effort, 5.0);
+        assert_eq!(m.warnings.len(), 2, "{:?}", m.warnings);
+        assert!(
+            m.warnings
+                .iter()
+                .any(|w| w.starts_with("joint 'free'") && w.contains("<limit>"))
+        );
+        assert!(
+            m.warnings
+                .iter()
+                .any(|w| w.starts_with("joint 'wide'") && w.contains("no limit"))
+        );
+        // A huge axis still names a direction.
+        let m = Model::from_urdf_str(&wrap(
+            r#"<link name="a"/><link name="b"/><joint name="j" type="continuous"><parent link="a"/><child link="b"/><axis xyz="1e308 -1e308 0"/></joint>"#,
+        ))
+        .expect("loads");
+        let h = std::f64::consts::FRAC_1_SQRT_2;
+        assert!((m.joints[0].axis - Vec3::new(h, -h, 0.0)).norm() < 1e-15);
+    }
+
     #[test]
     fn a_clean_file_has_no_warnings() {
         for text in [
