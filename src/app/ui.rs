@@ -699,6 +699,9 @@ fn load_warnings(
     Ok(())
 }
 
+/// Joint rows the arm panel lays out in full; a robot with more scrolls through them.
+const MAX_JOINT_ROWS: usize = 24;
+
 /// The arm panel: joint values (sliders in teach mode), the drag handle's IK state and the
 /// self-motion slider.
 fn arm_panel(
@@ -762,10 +765,9 @@ fn arm_panel(
             ui.spacing_mut().slider_width = 96.0;
             let mut changed = None;
             let prefix = format!("{}_", robot.model.name);
-            egui::Grid::new("joints")
-                .spacing([4.0, 2.0])
-                .show(ui, |ui| {
-                    for i in 0..robot.q.len() {
+            let mut rows = |ui: &mut egui::Ui, range: std::ops::Range<usize>| {
+                egui::Grid::new("joints").spacing([4.0, 2.0]).show(ui, |ui| {
+                    for i in range {
                         let joint = &robot.model.joints[robot.model.dof_joints[i]];
                         let short = joint.name.strip_prefix(&prefix).unwrap_or(&joint.name);
                         let (lo, hi) = robot.slider_range(i);
@@ -820,6 +822,19 @@ fn arm_panel(
                         }
                     }
                 });
+            };
+            let n = robot.q.len();
+            if n <= MAX_JOINT_ROWS {
+                rows(ui, 0..n);
+            } else {
+                // A robot of hundreds or thousands of joints: only the rows in view are laid
+                // out, so the panel costs the same each frame whatever the robot.
+                let row = ui.spacing().interact_size.y + 2.0;
+                egui::ScrollArea::vertical()
+                    .id_salt("joint_rows")
+                    .max_height(row * MAX_JOINT_ROWS as f32)
+                    .show_rows(ui, row, n, |ui, range| rows(ui, range));
+            }
             if let Some((i, v)) = changed {
                 actions.write(Action::Joint(i, v));
             }

@@ -278,6 +278,9 @@ fn respawn_on_new_model(
 /// A mesh file at one scale (bit patterns, so it can be hashed).
 type MeshKey = (PathBuf, [u32; 3]);
 
+/// An uploaded file: its name and bytes.
+type Upload<'a> = (&'a str, &'a [u8]);
+
 /// Where a `<mesh>` comes from: an uploaded file (browser) by name, or a file on disk beside
 /// the URDF or in a ROS package; and its key in the cache.
 fn mesh_source<'a>(
@@ -285,7 +288,7 @@ fn mesh_source<'a>(
     scale: &crate::math::Vec3,
     model: &Model,
     uploaded: &'a UploadedFiles,
-) -> Result<(MeshKey, Option<(&'a str, &'a [u8])>), String> {
+) -> Result<(MeshKey, Option<Upload<'a>>), String> {
     let s = [scale.x as f32, scale.y as f32, scale.z as f32];
     let upload = uploaded.find(filename);
     let path = match upload {
@@ -298,7 +301,7 @@ fn mesh_source<'a>(
 /// Reads and decodes one mesh.
 fn decode(
     key: &MeshKey,
-    upload: Option<(&str, &[u8])>,
+    upload: Option<Upload>,
     uploaded: &UploadedFiles,
 ) -> Result<(Mesh, Option<Color>), String> {
     let s = key.1.map(f32::from_bits);

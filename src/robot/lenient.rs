@@ -130,10 +130,11 @@ pub fn prepare<'a>(text: &'a str, repairs: &mut Repairs) -> Cow<'a, str> {
     let root = doc.root_element();
     for joint in root.children().filter(|n| n.has_tag_name("joint")) {
         let needs = matches!(joint.attribute("type"), Some("revolute" | "prismatic"));
-        if needs && !joint.children().any(|c| c.has_tag_name("limit")) {
-            if let Some(name) = joint.attribute("name") {
-                repairs.limitless.insert(name.to_string());
-            }
+        if needs
+            && !joint.children().any(|c| c.has_tag_name("limit"))
+            && let Some(name) = joint.attribute("name")
+        {
+            repairs.limitless.insert(name.to_string());
         }
     }
     for node in doc.descendants() {
