@@ -181,6 +181,7 @@ const hostile = [
   `lesson=rotations&angles=${"9".repeat(5000)},NaN,-1e400&euler=%FF`,
 ];
 const hostileTimes = [];
+const hostileFiles = [];
 for (const query of hostile) {
   const t = await open(query);
   hostileTimes.push(t.firstFrame);
@@ -193,16 +194,32 @@ for (const query of hostile) {
       dt.items.add(new File([text], name, { type: "application/xml" }));
       document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, ["deep.urdf", deep]);
+    let dropped = Date.now();
     if (!(await waitForLog(t.log, "nested more than 64 levels")))
       problems.push("the deeply nested URDF was not refused in one line");
+    hostileFiles.push(`nested 100 000 deep: refused after ${((Date.now() - dropped) / 1000).toFixed(2)} s`);
     const huge = `<robot name="h"><link name="a"/><link name="b"/><joint name="j" type="revolute"><parent link="a"/><child link="b"/><origin xyz="1e308 1e308 0"/><axis xyz="0 0 1"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint></robot>`;
     await t.page.evaluate(([name, text]) => {
       const dt = new DataTransfer();
       dt.items.add(new File([text], name, { type: "application/xml" }));
       document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, ["huge.urdf", huge]);
+    dropped = Date.now();
     if (!(await waitForLog(t.log, "beyond the ±1e6 m")))
       problems.push("the URDF with 1e308 origins was not refused in one line");
+    hostileFiles.push(`origins of 1e308: refused after ${((Date.now() - dropped) / 1000).toFixed(2)} s`);
+    // A 10 000-joint chain loads (its start pose not searched).
+    const links = Array.from({ length: 10001 }, (_, i) => `<link name="l${i}"><inertial><mass value="0.5"/><inertia ixx="1e-3" iyy="1e-3" izz="1e-3" ixy="0" ixz="0" iyz="0"/></inertial></link>`);
+    const joints = Array.from({ length: 10000 }, (_, i) => `<joint name="j${i}" type="revolute"><parent link="l${i}"/><child link="l${i + 1}"/><origin xyz="0 0 0.01"/><axis xyz="0 1 0"/><limit lower="-2" upper="2" effort="10" velocity="2"/></joint>`);
+    await t.page.evaluate(([name, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: "application/xml" }));
+      document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, ["chain.urdf", `<robot name="chain10k">${links.join("")}${joints.join("")}</robot>`]);
+    dropped = Date.now();
+    if (!(await waitForLog(t.log, "loaded chain10k", 120_000)))
+      problems.push("the 10 000-joint chain did not load");
+    hostileFiles.push(`a 10 000-joint chain: loaded after ${((Date.now() - dropped) / 1000).toFixed(2)} s`);
     await t.page.screenshot({ path: shot.replace(/\.png$/, "-hostile.png") });
   }
   await t.page.close();
@@ -220,6 +237,7 @@ console.log(`first frame after ${times.map((t) => t?.toFixed(2)).join(" / ")} s 
 console.log(`where the time to the first frame goes (s, from the loader's start):\n  ${phases.join("\n  ")}`);
 console.log(`${fps.toFixed(1)} frames per second while recording`);
 console.log(`hostile addresses: first frame after ${hostileTimes.map((t) => t?.toFixed(2)).join(" / ")} s`);
+console.log(`hostile files dropped on the page: ${hostileFiles.join("; ")}`);
 console.log(`generative lesson (from opening the page):\n  ${generative.join("\n  ")}`);
 console.log(`screenshots: ${shot} and ${path.basename(trainedShot)}, ${path.basename(uploadShot)}, ${tour.map((q) => "-" + q.split("&")[0].split("=")[1]).join(", ")}`);
 if (problems.length) {
