@@ -131,14 +131,13 @@ fn enter(step: &Step, scene: &mut StepScene) {
     for mut cam in &mut scene.cameras {
         frame_shot(&mut cam, &step.shot);
     }
-    let mut given: std::collections::BTreeMap<String, String> = step
+    scene.params.given = step
         .params
         .iter()
         .map(|&(k, v)| (k.to_string(), v.to_string()))
         .collect();
     // The start step's link settings, once, on top.
-    given.append(&mut scene.start.params);
-    scene.params.given = given;
+    scene.params.on_top = std::mem::take(&mut scene.start.params);
     let setup = step.sim;
     if let (Some(seed), Some(sim)) = (setup.seed, scene.sim.as_deref_mut()) {
         // A robot the task cannot run on keeps teach mode; nothing to restart.

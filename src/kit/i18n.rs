@@ -206,8 +206,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("notice_physics", "Physics:", "物理仿真："),
     (
         "notice_repaired",
-        "This URDF loaded with repairs (other URDF tools accept the same):",
-        "该 URDF 已加载，但做了修复（其他 URDF 工具同样接受）：",
+        "This URDF loaded; what was repaired, assumed or left out:",
+        "该 URDF 已加载；以下内容做了修复、设定或略过：",
     ),
     (
         "notice_repaired_close",

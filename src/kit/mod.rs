@@ -100,6 +100,9 @@ pub struct LessonParams {
     /// Given at start or by a step; the active lesson applies what it knows and the rest is
     /// dropped.
     pub given: BTreeMap<String, String>,
+    /// Applied right after `given`, on top of it: a link's own settings over its step's
+    /// set-up (applied one after the other, so a malformed link value leaves the step's).
+    pub on_top: BTreeMap<String, String>,
     /// The settings of the lesson named, as it wrote them this frame.
     pub now: BTreeMap<String, String>,
     pub owner: Option<&'static str>,
@@ -214,18 +217,26 @@ pub fn sync_params<S: LessonSettings>(
     active: Res<State<ActiveLesson>>,
 ) {
     // (Taken only when there is something, so the resource is not marked changed each frame.)
-    let given = if params.given.is_empty() {
-        BTreeMap::new()
+    let (given, on_top) = if params.given.is_empty() && params.on_top.is_empty() {
+        (BTreeMap::new(), BTreeMap::new())
     } else {
-        std::mem::take(&mut params.given)
+        (
+            std::mem::take(&mut params.given),
+            std::mem::take(&mut params.on_top),
+        )
     };
     if !given.is_empty() {
         state.apply_params(&given);
     }
+    if !on_top.is_empty() {
+        state.apply_params(&on_top);
+    }
     let mut now = BTreeMap::new();
     state.write_params(&mut now);
-    if !given.is_empty() {
-        let ignored = not_taken(&given, &now);
+    if !given.is_empty() || !on_top.is_empty() {
+        let mut asked = given;
+        asked.extend(on_top);
+        let ignored = not_taken(&asked, &now);
         params.ignored.extend(ignored);
     }
     let owner = active.get().0;
