@@ -89,6 +89,17 @@ impl Plugin for ArmtutorPlugin {
             None => self.lessons.first().map(|l| l.id),
         };
         crate::kit::register_lessons(app, self.lessons, start);
+        // A step past the lesson's last opens the last (the steps clamp), and says so.
+        let info = start.and_then(|id| self.lessons.iter().find(|l| l.id == id));
+        if let (Some(i), Some(info)) = (self.step, info)
+            && i >= info.steps.len()
+        {
+            let note = format!("step={} (of {})", i + 1, info.steps.len());
+            app.world_mut()
+                .resource_mut::<crate::kit::LessonParams>()
+                .ignored
+                .push(note);
+        }
     }
 }
 
@@ -217,7 +228,8 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
     // Start options that fell back: named with whatever the lesson does not take either.
     app.world_mut()
         .resource_mut::<crate::kit::LessonParams>()
-        .ignored = opts.ignored.clone();
+        .ignored
+        .extend(opts.ignored.iter().cloned());
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::WebPlugin);
     if let Some(path) = &opts.args.screenshot {

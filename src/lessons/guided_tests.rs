@@ -146,6 +146,23 @@ fn a_hostile_links_settings_fall_back_with_one_notice() {
     assert!(app.world().resource::<LessonParams>().ignored.is_empty());
 }
 
+/// `--step 51` of an eight-step lesson: the last step opens, and the notice says why.
+#[test]
+fn a_step_past_the_last_opens_the_last_with_a_notice() {
+    let mut app = app("jacobian", Some(50));
+    for _ in 0..3 {
+        app.update();
+    }
+    let last = crate::lessons::jacobian::LESSON.steps.len();
+    assert_eq!(app.world().resource::<StepState>().current, Some(last - 1));
+    let notice = app.world().resource::<crate::app::robot::Notice>();
+    assert_eq!(notice.key, "notice_link_ignored");
+    assert_eq!(
+        notice.text.as_deref(),
+        Some(format!("step=51 (of {last})").as_str())
+    );
+}
+
 /// Every step of every lesson, entered in turn: each setting it names is one its lesson
 /// knows and keeps (written back unchanged), and the camera takes its shot.
 #[test]
