@@ -63,10 +63,13 @@ fn take_screenshot(
     mut commands: Commands,
     mut job: ResMut<ScreenshotJob>,
     report: Res<Report>,
+    first: Res<super::graphics::FirstFrame>,
     mut exit: MessageWriter<AppExit>,
 ) {
     job.seen += 1;
-    if !job.requested && job.seen >= job.frames {
+    // Not before the 3D view has been drawn once: its pipelines compile on other threads, and
+    // on a busy machine a software renderer can take more than the frames asked for.
+    if !job.requested && job.seen >= job.frames && first.after_updates.is_some() {
         job.requested = true;
         let path = job.path.clone();
         let report = report.clone();
