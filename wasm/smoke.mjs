@@ -20,7 +20,9 @@ const repo = path.join(dist, "..", "..");
 // Opens the app at `query`, waits for its first frame with the 3D view (the app's own mark,
 // then a screenshot that must show many colours, a lit scene and panels, not one), and returns
 // the page, its console log and the time from opening the page to that mark.
-async function open(query) {
+async function open(full) {
+  // A hostile address is named short in the report.
+  const query = full.length > 120 ? `${full.slice(0, 120)}…` : full;
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const log = [];
   let marked = null;
@@ -40,7 +42,7 @@ async function open(query) {
       problems.push(`${query}: request left the origin: ${u}`);
   });
   const started = Date.now();
-  await page.goto(`${origin}/index.html?${query}`);
+  await page.goto(`${origin}/index.html?${full}`);
   while (marked === null && Date.now() - started < 180_000) await page.waitForTimeout(50);
   const firstFrame = marked === null ? null : (marked - started) / 1000;
   const colours = distinctColours(await page.screenshot());
@@ -174,11 +176,13 @@ for (const query of tour) {
 // 5. Hostile addresses and files: every key takes any value (huge, negative, NaN, unicode,
 //    thousands of keys, an unknown lesson) and falls back with a notice; files nested 100 000
 //    deep or with numbers near 1e308 are refused in one line with the arm kept. No panic.
-const many = Array.from({ length: 3000 }, (_, i) => `k${i}=${i % 2 ? "-1e308" : "NaN"}`).join("&");
+// (600 keys: a request line past 16 KB is refused by the server, as by most static hosts;
+// the unit tests give the app 5 000.)
+const many = Array.from({ length: 600 }, (_, i) => `k${i}=${i % 2 ? "-1e308" : "NaN"}`).join("&");
 const hostile = [
   `lesson=jacobian&step=99999999999999999999&seed=-1&lang=%F0%9F%A4%96&graphics=%00&ghosts=1e308&section=%E2%80%AE&${many}`,
   "lesson=nope&step=-3&presenter=NaN",
-  `lesson=rotations&angles=${"9".repeat(5000)},NaN,-1e400&euler=%FF`,
+  `lesson=rotations&angles=${"9".repeat(4000)},NaN,-1e400&euler=%FF`,
 ];
 const hostileTimes = [];
 const hostileFiles = [];
@@ -208,7 +212,9 @@ for (const query of hostile) {
     if (!(await waitForLog(t.log, "beyond the ±1e6 m")))
       problems.push("the URDF with 1e308 origins was not refused in one line");
     hostileFiles.push(`origins of 1e308: refused after ${((Date.now() - dropped) / 1000).toFixed(2)} s`);
-    // A 10 000-joint chain loads (its start pose not searched).
+    await t.page.screenshot({ path: shot.replace(/\.png$/, "-hostile.png") });
+    // A 10 000-joint chain loads (its start pose not searched). What the lesson then draws for
+    // it takes seconds a frame on this software renderer, so the page is closed right after.
     const links = Array.from({ length: 10001 }, (_, i) => `<link name="l${i}"><inertial><mass value="0.5"/><inertia ixx="1e-3" iyy="1e-3" izz="1e-3" ixy="0" ixz="0" iyz="0"/></inertial></link>`);
     const joints = Array.from({ length: 10000 }, (_, i) => `<joint name="j${i}" type="revolute"><parent link="l${i}"/><child link="l${i + 1}"/><origin xyz="0 0 0.01"/><axis xyz="0 1 0"/><limit lower="-2" upper="2" effort="10" velocity="2"/></joint>`);
     await t.page.evaluate(([name, text]) => {
@@ -220,7 +226,6 @@ for (const query of hostile) {
     if (!(await waitForLog(t.log, "loaded chain10k", 120_000)))
       problems.push("the 10 000-joint chain did not load");
     hostileFiles.push(`a 10 000-joint chain: loaded after ${((Date.now() - dropped) / 1000).toFixed(2)} s`);
-    await t.page.screenshot({ path: shot.replace(/\.png$/, "-hostile.png") });
   }
   await t.page.close();
 }
