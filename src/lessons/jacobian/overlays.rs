@@ -55,6 +55,11 @@ pub(super) fn draw_ellipsoid(
 }
 
 /// Colours for joints 1…n (columns, bars).
+/// The most columns drawn at the tool and listed in the panel: an arm has six or seven; a
+/// robot of thousands of joints would cost a frame per hundred milliseconds in arrows, labels
+/// and table cells alone.
+pub const MAX_SHOWN_COLUMNS: usize = 24;
+
 pub const JOINT_COLORS: [Color; 8] = [
     Color::srgb(0.95, 0.35, 0.35),
     Color::srgb(0.98, 0.62, 0.25),
@@ -113,7 +118,7 @@ pub(super) fn draw(
         );
     }
     if state.columns {
-        for i in 0..kin.jacobian.ncols() {
+        for i in 0..kin.jacobian.ncols().min(MAX_SHOWN_COLUMNS) {
             let col = kin.jacobian.column(i);
             let v = RVec3::new(col[0], col[1], col[2]) * state.velocity_scale as f64;
             let tip = tool + convert::point(&v);

@@ -201,9 +201,10 @@ pub(super) fn columns_section(
 ) {
     ui.label(l.t("columns_intro"));
     ui.checkbox(&mut state.columns, l.t("show_columns"));
+    let shown = kin.jacobian.ncols().min(MAX_SHOWN_COLUMNS);
     egui::Grid::new("jac").spacing([6.0, 1.0]).show(ui, |ui| {
         ui.label("");
-        for i in 0..kin.jacobian.ncols() {
+        for i in 0..shown {
             ui.colored_label(
                 egui_color(JOINT_COLORS[i % JOINT_COLORS.len()]),
                 format!("dq{}", i + 1),
@@ -212,12 +213,18 @@ pub(super) fn columns_section(
         ui.end_row();
         for (r, name) in ["vx", "vy", "vz", "ωx", "ωy", "ωz"].iter().enumerate() {
             ui.monospace(*name);
-            for c in 0..kin.jacobian.ncols() {
+            for c in 0..shown {
                 ui.monospace(format!("{:>6.3}", kin.jacobian[(r, c)]));
             }
             ui.end_row();
         }
     });
+    if shown < kin.jacobian.ncols() {
+        note(
+            ui,
+            &format!("{} {shown} / {}", l.t("columns_cut"), kin.jacobian.ncols()),
+        );
+    }
     note(ui, l.t("columns_note"));
     ui.separator();
     ui.label(l.t("linear_intro"));

@@ -67,6 +67,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "在末端画出各列",
     ),
     (
+        "columns_cut",
+        "Only the first columns are drawn and listed; this robot has more joints than a table can show:",
+        "只画出并列出前面的列；这个机器人的关节多于表格能显示的：",
+    ),
+    (
         "columns_note",
         "A revolute column is (zᵢ × (p_tool − pᵢ), zᵢ): the farther the tool from the axis, the longer the arrow. Units: m/s and rad/s per rad/s.",
         "转动关节的列为 (zᵢ × (p_tool − pᵢ), zᵢ)：末端离转轴越远，箭头越长。单位：每 rad/s 对应的 m/s 和 rad/s。",
