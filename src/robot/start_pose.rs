@@ -79,19 +79,6 @@ pub const SEARCH_MAX_CHAIN: usize = 16;
 pub const SEARCH_MAX_MOVING: usize = 64;
 pub const SEARCH_MAX_LINKS: usize = 512;
 
-/// The joints whose child link moves (a movable joint at or above it).
-fn moving_joints(model: &Model) -> Vec<usize> {
-    let mut moves = vec![false; model.links.len()];
-    let mut moving = Vec::new();
-    for (ji, j) in model.joints.iter().enumerate() {
-        moves[j.child] = moves[j.parent] || j.kind.is_movable();
-        if moves[j.child] {
-            moving.push(ji);
-        }
-    }
-    moving
-}
-
 /// Why a robot is too large for the search, if it is.
 fn too_large(model: &Model, chain: &Chain, moving: usize) -> Option<String> {
     let (what, n, limit) = if chain.dof() > SEARCH_MAX_CHAIN {
@@ -159,15 +146,15 @@ pub fn start_pose(model: &Model, tool: usize) -> StartPose {
             )
         })
         .collect();
-    let moving = moving_joints(model).len();
-    if let Some(why) = too_large(model, &chain, moving) {
-        let mut pose = Judge::without_self_check(model, &chain, tool)
-            .evaluate(&base)
-            .1;
+    // Linear in the robot's size; the pairs of segments are worked out only for a robot the
+    // search takes.
+    let judge = Judge::without_self_check(model, &chain, tool);
+    if let Some(why) = too_large(model, &chain, judge.moving.len()) {
+        let mut pose = judge.evaluate(&base).1;
         pose.skipped = Some(why);
         return pose;
     }
-    let judge = Judge::new(model, &chain, tool);
+    let judge = judge.with_self_check();
     if slots.is_empty() || slots.len() != chain.dof() {
         return judge.evaluate(&base).1;
     }
@@ -282,14 +269,6 @@ impl<'a> Judge<'a> {
     /// A judge that measures everything but the arm's clearance from itself (`closest` is
     /// infinite): linear in the robot's size, for robots too large for the search.
     fn without_self_check(model: &'a Model, chain: &'a Chain, tool: usize) -> Judge<'a> {
-        Judge::build(model, chain, tool, false)
-    }
-
-    fn new(model: &'a Model, chain: &'a Chain, tool: usize) -> Judge<'a> {
-        Judge::build(model, chain, tool, true)
-    }
-
-    fn build(model: &'a Model, chain: &'a Chain, tool: usize, self_check: bool) -> Judge<'a> {
         let zero = model.link_poses(&vec![0.0; model.dof()]);
         let reach = model
             .path_to(tool)
@@ -317,19 +296,6 @@ impl<'a> Judge<'a> {
                 moving.push(ji);
             }
         }
-        let near = if self_check {
-            moving
-                .iter()
-                .map(|&a| {
-                    moving
-                        .iter()
-                        .map(|&b| within_two_segments(model, reach, a, b))
-                        .collect()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
         Judge {
             model,
             chain,
@@ -337,8 +303,29 @@ impl<'a> Judge<'a> {
             reach,
             moving,
             lifts,
-            near,
+            near: Vec::new(),
         }
+    }
+
+    fn new(model: &'a Model, chain: &'a Chain, tool: usize) -> Judge<'a> {
+        Judge::without_self_check(model, chain, tool).with_self_check()
+    }
+
+    /// The judge with the arm's clearance from itself measured too: which pairs of moving
+    /// segments are near neighbours in the tree (quadratic in the moving joints).
+    fn with_self_check(mut self) -> Judge<'a> {
+        let (model, reach) = (self.model, self.reach);
+        self.near = self
+            .moving
+            .iter()
+            .map(|&a| {
+                self.moving
+                    .iter()
+                    .map(|&b| within_two_segments(model, reach, a, b))
+                    .collect()
+            })
+            .collect();
+        self
     }
 
     /// The score of a whole-robot `q` (higher is better; a pose that breaks a hard rule
