@@ -235,20 +235,7 @@ impl Model {
     /// file's name).
     pub fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
         // Before any parser: the parsers recurse, and a deep enough file would overflow the stack.
-        super::guard::check(text).map_err(|r| {
-            let (source_name, reason) = (source_name.to_string(), r.to_string());
-            match r {
-                // Text that is not XML at all is a parse error, as the parser would say.
-                Refusal::NoElement | Refusal::Unterminated { .. } => ModelError::Parse {
-                    source_name,
-                    reason,
-                },
-                _ => ModelError::Refused {
-                    source_name,
-                    reason,
-                },
-            }
-        })?;
+        super::guard::check(text).map_err(|r| refused(source_name, r))?;
         let mut repairs = Repairs::default();
         let text = lenient::prepare(text, &mut repairs);
         // urdf-rs (through serde) can panic on some malformed documents; a panic there must
@@ -778,6 +765,22 @@ fn pose(p: &urdf_rs::Pose, what: &str) -> Result<Transform, ModelError> {
     Ok(Transform::from_xyz_rpy(xyz.into(), rpy.into()))
 }
 
+/// The error for a file the guard refused before parsing.
+fn refused(source_name: &str, r: Refusal) -> ModelError {
+    let (source_name, reason) = (source_name.to_string(), r.to_string());
+    match r {
+        // Text that is not XML at all is a parse error, as the parser would say.
+        Refusal::NoElement | Refusal::Unterminated { .. } => ModelError::Parse {
+            source_name,
+            reason,
+        },
+        _ => ModelError::Refused {
+            source_name,
+            reason,
+        },
+    }
+}
+
 /// Reads a robot file, refusing what is not a regular file (a directory, a device, a pipe
 /// that would block forever) and what is beyond [`super::guard::MAX_BYTES`], before reading.
 fn read_robot_file(path: &Path) -> Result<String, ModelError> {
@@ -796,10 +799,8 @@ fn read_robot_file(path: &Path) -> Result<String, ModelError> {
         ));
     }
     let limit = super::guard::MAX_BYTES;
-    let too_large = |bytes: usize| ModelError::Refused {
-        source_name: path.display().to_string(),
-        reason: super::guard::Refusal::TooLarge { bytes }.to_string(),
-    };
+    let too_large =
+        |bytes: usize| refused(&path.display().to_string(), Refusal::TooLarge { bytes });
     if meta.len() > limit as u64 {
         return Err(too_large(usize::try_from(meta.len()).unwrap_or(usize::MAX)));
     }

@@ -53,14 +53,7 @@ impl TaskArm {
 
     /// The same with a chosen tool link.
     pub fn with_tool(model: &Model, tool: usize) -> Result<TaskArm, String> {
-        use crate::sim::world::{MAX_PHYSICS_DOF, MAX_PHYSICS_LINKS, SimError};
-        if model.links.len() > MAX_PHYSICS_LINKS || model.dof() > MAX_PHYSICS_DOF {
-            let e = SimError::TooLarge {
-                links: model.links.len(),
-                dof: model.dof(),
-            };
-            return Err(format!("{e}: teach mode only"));
-        }
+        crate::sim::world::fits_the_physics(model).map_err(|e| format!("{e}: teach mode only"))?;
         let chain = Chain::new(model, tool);
         let n = chain.dof();
         if !(MIN_JOINTS..=MAX_JOINTS).contains(&n) {

@@ -61,6 +61,17 @@ pub const MAX_PHYSICS_LINKS: usize = 256;
 /// The most movable joints the physics builds (see [`MAX_PHYSICS_LINKS`]).
 pub const MAX_PHYSICS_DOF: usize = 64;
 
+/// `Err` for a robot larger than the physics builds ([`MAX_PHYSICS_LINKS`], [`MAX_PHYSICS_DOF`]).
+pub fn fits_the_physics(model: &Model) -> Result<(), SimError> {
+    if model.links.len() > MAX_PHYSICS_LINKS || model.dof() > MAX_PHYSICS_DOF {
+        return Err(SimError::TooLarge {
+            links: model.links.len(),
+            dof: model.dof(),
+        });
+    }
+    Ok(())
+}
+
 /// A backstop far above any real motion: a joint moving faster than this many times its URDF
 /// velocity limit has run away whatever the energy says (a passive fall can reach 15× a
 /// limit; the energy check below is the real test).
@@ -309,12 +320,7 @@ pub fn solver_substeps(dt: f64) -> usize {
 impl ArmWorld {
     /// Builds the world with the arm at configuration `q0` (one value per [`Model::dof`]).
     pub fn new(model: Model, q0: &[f64], dt: f64) -> Result<ArmWorld, SimError> {
-        if model.links.len() > MAX_PHYSICS_LINKS || model.dof() > MAX_PHYSICS_DOF {
-            return Err(SimError::TooLarge {
-                links: model.links.len(),
-                dof: model.dof(),
-            });
-        }
+        fits_the_physics(&model)?;
         if q0.len() != model.dof() {
             return Err(SimError::WrongJointCount {
                 expected: model.dof(),
