@@ -812,17 +812,20 @@ fn outside_limits(m: &Model, q: &[f64], flag: &str) -> Option<String> {
     ))
 }
 
-/// `Err` naming where a result first became non-finite: each `(name, values)` is checked in
-/// order, so no output (text or JSON) ever holds `inf` or `NaN`.
-fn all_finite<'a>(parts: impl IntoIterator<Item = (String, &'a [f64])>) -> Result<(), String> {
-    for (name, values) in parts {
-        if values.iter().any(|x| !x.is_finite()) {
-            return Err(format!(
-                "{name} is not finite at this state (the numbers overflow); nothing was printed"
-            ));
-        }
+/// `Err` when `values` (items of `width` numbers each) hold a non-finite number, naming the
+/// first such item with `name(index)`, so no output (text or JSON) ever holds `inf` or `NaN`.
+fn finite_items(
+    values: &[f64],
+    width: usize,
+    name: impl Fn(usize) -> String,
+) -> Result<(), String> {
+    match values.iter().position(|x| !x.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(format!(
+            "{} is not finite at this state (the numbers overflow); nothing was printed",
+            name(i / width)
+        )),
     }
-    Ok(())
 }
 
 #[derive(Serialize)]
@@ -892,24 +895,13 @@ fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
     let kinetic = 0.5 * qd_vec.dot(&(&mm * &qd_vec));
     let names: Vec<&str> = m.dof_joint_names();
     // Huge but finite inputs (--qd 1e300) overflow here: refused like NaN, naming the joint.
-    let column: Vec<Vec<f64>> = (0..n)
-        .map(|c| (0..n).map(|r| mm[(r, c)]).collect())
-        .collect();
-    all_finite(
-        (0..n)
-            .map(|i| (format!("g(q) at joint '{}'", names[i]), &g[i..=i]))
-            .chain((0..n).map(|i| (format!("τ at joint '{}'", names[i]), &tau[i..=i])))
-            .chain((0..n).map(|i| {
-                (
-                    format!("M(q)'s column of joint '{}'", names[i]),
-                    &column[i][..],
-                )
-            }))
-            .chain(std::iter::once((
-                "the kinetic energy".to_string(),
-                std::slice::from_ref(&kinetic),
-            ))),
-    )?;
+    let names_ref = &names;
+    let joint = |what: &'static str| move |i: usize| format!("{what} of joint '{}'", names_ref[i]);
+    finite_items(&g, 1, joint("g(q)"))?;
+    finite_items(&tau, 1, joint("τ"))?;
+    // M is stored column by column.
+    finite_items(mm.as_slice(), n, joint("M(q)'s column"))?;
+    finite_items(&[kinetic], 1, |_| "the kinetic energy".into())?;
     if a.json {
         let doc = DynamicsJson {
             schema: "armtutor.dynamics/1",
@@ -1052,30 +1044,16 @@ fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
     let j = chain.jacobian(&q_chain);
     let jt = chain.jacobian_tip_frame(&q_chain);
     let tip_pose = chain.tip_pose(&q_chain);
-    let tip_matrix = tip_pose.to_matrix();
-    all_finite(
-        chain
-            .joint_names
-            .iter()
-            .enumerate()
-            .flat_map(|(c, name)| {
-                // Column-major 6 × n: column c is six numbers in a row.
-                [
-                    (
-                        format!("the Jacobian's column of joint '{name}'"),
-                        &j.as_slice()[6 * c..6 * c + 6],
-                    ),
-                    (
-                        format!("the tip-frame Jacobian's column of joint '{name}'"),
-                        &jt.as_slice()[6 * c..6 * c + 6],
-                    ),
-                ]
-            })
-            .chain(std::iter::once((
-                "the tip pose".to_string(),
-                tip_matrix.as_slice(),
-            ))),
-    )?;
+    // Jacobians are stored column by column: six numbers a joint.
+    let column = |what: &'static str| {
+        let names = &chain.joint_names;
+        move |c: usize| format!("{what} column of joint '{}'", names[c])
+    };
+    finite_items(j.as_slice(), 6, column("the Jacobian's"))?;
+    finite_items(jt.as_slice(), 6, column("the tip-frame Jacobian's"))?;
+    finite_items(tip_pose.to_matrix().as_slice(), 16, |_| {
+        "the tip pose".into()
+    })?;
     let svd = Manipulability::from_jacobian(&j);
     if a.json {
         let doc = KinematicsJson {
