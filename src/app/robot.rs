@@ -268,16 +268,14 @@ pub fn read_upload(files: Vec<(String, Vec<u8>)>) -> Result<(Model, UploadedFile
     Ok((model, UploadedFiles(files)))
 }
 
-/// What a load produced: the robot ready to show (start pose searched, kinematics computed,
-/// meshes decoded) with the files that came with it, or the one-line reason it was refused;
-/// and what was loaded.
-type Loaded = (
-    Result<(Robot, UploadedFiles, super::visuals::PreparedMeshes), String>,
-    String,
-);
+/// A loaded robot ready to show (start pose searched, kinematics computed, meshes decoded),
+/// with the files that came with it.
+type Prepared = (Robot, UploadedFiles, super::visuals::PreparedMeshes);
 
-/// The meshes of the robot just loaded, decoded off the frame, for the visuals to spawn (the
-/// generation they belong to, and the meshes).
+/// What a load produced (the robot, or the one-line reason it was refused) and what was loaded.
+type Loaded = (Result<Prepared, String>, String);
+
+/// The meshes of the robot just loaded, decoded off the frame, for the visuals to spawn.
 #[derive(Resource, Default)]
 pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
 
@@ -288,8 +286,6 @@ pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
 #[derive(Resource, Default)]
 pub struct Loading {
     work: crate::kit::Background<Loaded>,
-    /// What is being loaded, for the status line.
-    pub source: Option<String>,
     next: Option<LoadUrdf>,
 }
 
@@ -314,9 +310,7 @@ fn source_of(request: &LoadUrdf) -> String {
 
 /// The whole load, off the frame: the file read and checked, the robot prepared, its meshes
 /// decoded.
-fn load(
-    request: LoadUrdf,
-) -> Result<(Robot, UploadedFiles, super::visuals::PreparedMeshes), String> {
+fn load(request: LoadUrdf) -> Result<Prepared, String> {
     let (model, files) = match request {
         LoadUrdf::File(path) => (
             Model::from_urdf_file(&path).map_err(|e| e.to_string())?,
@@ -386,7 +380,6 @@ fn load_urdf(
         loading.next = Some(std::mem::replace(request, LoadUrdf::Upload(Vec::new())));
     }
     if let Some((loaded, source)) = loading.work.poll() {
-        loading.source = None;
         match loaded {
             Ok((new, files, decoded)) => {
                 let name = new.model.name.clone();
@@ -409,7 +402,6 @@ fn load_urdf(
     {
         let source = source_of(&request);
         notice.post("notice_loading", source.clone(), now);
-        loading.source = Some(source.clone());
         loading.work.start(move || (load(request), source));
     }
 }
