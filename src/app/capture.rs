@@ -35,8 +35,12 @@ struct ScreenshotJob {
     path: PathBuf,
     frames: u32,
     seen: u32,
-    requested: bool,
+    /// The frame the image was asked for at.
+    requested: Option<u32>,
 }
+
+/// Frames past the frames asked for that a screenshot waits for the pipelines to be built.
+const SETTLE_PATIENCE: u32 = 600;
 
 /// Give up if the renderer has not delivered the image this many frames after asking.
 const SCREENSHOT_PATIENCE: u32 = 600;
@@ -53,7 +57,7 @@ impl Plugin for ScreenshotPlugin {
                 path: self.path.clone(),
                 frames: self.frames,
                 seen: 0,
-                requested: false,
+                requested: None,
             })
             .add_systems(Last, take_screenshot);
     }
@@ -67,10 +71,22 @@ fn take_screenshot(
     mut exit: MessageWriter<AppExit>,
 ) {
     job.seen += 1;
-    // Not before the 3D view has been drawn once: its pipelines compile on other threads, and
-    // on a busy machine a software renderer can take more than the frames asked for.
-    if !job.requested && job.seen >= job.frames && first.after_updates.is_some() {
-        job.requested = true;
+    // Not before the whole window has been drawn: the pipelines of the 3D view, the panels and
+    // the overlays compile on other threads, and on a busy machine a software renderer can take
+    // more than the frames asked for. Should compiling never settle, the image is taken anyway.
+    let ready = first.after_updates.is_some() && super::graphics::pipelines_settled();
+    if job.requested.is_none()
+        && job.seen >= job.frames
+        && (ready || job.seen >= job.frames + SETTLE_PATIENCE)
+    {
+        if !ready {
+            warn!(
+                "pipelines still compiling after {} frames: taking the screenshot anyway",
+                job.seen
+            );
+        }
+        job.requested = Some(job.seen);
+        info!("taking the screenshot after update {}", job.seen);
         let path = job.path.clone();
         let report = report.clone();
         commands.spawn(Screenshot::primary_window()).observe(
@@ -91,7 +107,10 @@ fn take_screenshot(
             },
         );
     }
-    if job.requested && job.seen > job.frames + SCREENSHOT_PATIENCE {
+    if job
+        .requested
+        .is_some_and(|at| job.seen > at + SCREENSHOT_PATIENCE)
+    {
         report.set(Err(format!(
             "no screenshot after {} frames: is there a working Vulkan/GL driver?",
             job.seen

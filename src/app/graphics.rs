@@ -84,27 +84,54 @@ pub struct FirstFrame {
 /// which may run on its own thread).
 static MESHES_DRAWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Render frames in a row, up to now, in which a mesh pipeline was built and no pipeline was
+/// still queued or compiling (written by the render world).
+static SETTLED_FRAMES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Render frames in a row without a pipeline compiling before the image counts as complete.
+const SETTLED_AFTER: u32 = 3;
+
+/// Whether the last few frames were rendered with every pipeline asked for built: the 3D view,
+/// the panels and the overlays all drawn. One mesh pipeline built is not that: the panels' and
+/// the other passes' pipelines compile on other threads and can finish frames later.
+pub fn pipelines_settled() -> bool {
+    SETTLED_FRAMES.load(std::sync::atomic::Ordering::Relaxed) >= SETTLED_AFTER
+}
+
 /// Notes the first frame rendered with a mesh pipeline built (it runs after the frame's
-/// passes, so that frame drew the meshes).
+/// passes, so that frame drew the meshes), and counts the frames rendered with nothing left to
+/// compile.
 fn watch_the_pipelines(cache: Option<Res<bevy::render::render_resource::PipelineCache>>) {
     use bevy::render::render_resource::{CachedPipelineState, PipelineDescriptor};
     use std::sync::atomic::Ordering;
     let Some(cache) = cache else {
         return;
     };
-    if MESHES_DRAWN.load(Ordering::Relaxed) {
-        return;
-    }
-    let built = cache
-        .pipelines()
-        .filter_map(|p| match (&p.state, &p.descriptor) {
-            (CachedPipelineState::Ok(_), PipelineDescriptor::RenderPipelineDescriptor(d)) => {
-                Some(d.label.as_deref().unwrap_or(""))
-            }
-            _ => None,
-        });
-    if draws_meshes(built) {
+    let pending = cache.pipelines().any(|p| {
+        matches!(
+            p.state,
+            CachedPipelineState::Queued | CachedPipelineState::Creating(_)
+        )
+    });
+    let drawn = MESHES_DRAWN.load(Ordering::Relaxed) || {
+        let built = cache
+            .pipelines()
+            .filter_map(|p| match (&p.state, &p.descriptor) {
+                (CachedPipelineState::Ok(_), PipelineDescriptor::RenderPipelineDescriptor(d)) => {
+                    Some(d.label.as_deref().unwrap_or(""))
+                }
+                _ => None,
+            });
+        draws_meshes(built)
+    };
+    if drawn {
         MESHES_DRAWN.store(true, Ordering::Relaxed);
+    }
+    if drawn && !pending {
+        let n = SETTLED_FRAMES.load(Ordering::Relaxed);
+        SETTLED_FRAMES.store(n.saturating_add(1), Ordering::Relaxed);
+    } else {
+        SETTLED_FRAMES.store(0, Ordering::Relaxed);
     }
 }
 
