@@ -213,8 +213,30 @@ for (const query of hostile) {
       problems.push("the URDF with 1e308 origins was not refused in one line");
     hostileFiles.push(`origins of 1e308: refused after ${((Date.now() - dropped) / 1000).toFixed(2)} s`);
     await t.page.screenshot({ path: shot.replace(/\.png$/, "-hostile.png") });
-    // A 10 000-joint chain loads (its start pose not searched). What the lesson then draws for
-    // it takes seconds a frame on this software renderer, so the page is closed right after.
+    // A 10 000-joint chain loads (its start pose not searched), read a slice a frame: the page
+    // keeps drawing meanwhile; the longest gap between two frames until the load ends is
+    // reported. What the lesson then draws for it takes seconds a frame on this software
+    // renderer, so the page is closed right after.
+    await t.page.evaluate(() => {
+      window.armtutorGaps = { last: performance.now(), longest: 0, frames: 0, on: true };
+      const tick = () => {
+        const g = window.armtutorGaps;
+        const now = performance.now();
+        g.longest = Math.max(g.longest, now - g.last);
+        g.last = now;
+        g.frames += 1;
+        if (g.on) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      // Stop at the load's own console line, before the first frame with the new robot.
+      for (const level of ["log", "info", "debug", "warn"]) {
+        const was = console[level];
+        console[level] = (...args) => {
+          if (args.some((a) => String(a).includes("loaded chain10k"))) window.armtutorGaps.on = false;
+          return was.apply(console, args);
+        };
+      }
+    });
     const links = Array.from({ length: 10001 }, (_, i) => `<link name="l${i}"><inertial><mass value="0.5"/><inertia ixx="1e-3" iyy="1e-3" izz="1e-3" ixy="0" ixz="0" iyz="0"/></inertial></link>`);
     const joints = Array.from({ length: 10000 }, (_, i) => `<joint name="j${i}" type="revolute"><parent link="l${i}"/><child link="l${i + 1}"/><origin xyz="0 0 0.01"/><axis xyz="0 1 0"/><limit lower="-2" upper="2" effort="10" velocity="2"/></joint>`);
     await t.page.evaluate(([name, text]) => {
@@ -225,7 +247,8 @@ for (const query of hostile) {
     dropped = Date.now();
     if (!(await waitForLog(t.log, "loaded chain10k", 120_000)))
       problems.push("the 10 000-joint chain did not load");
-    hostileFiles.push(`a 10 000-joint chain: loaded after ${((Date.now() - dropped) / 1000).toFixed(2)} s`);
+    const gaps = await t.page.evaluate(() => window.armtutorGaps);
+    hostileFiles.push(`a 10 000-joint chain: loaded after ${((Date.now() - dropped) / 1000).toFixed(2)} s, ${gaps.frames} frames drawn meanwhile, the longest ${(gaps.longest / 1000).toFixed(2)} s`);
   }
   await t.page.close();
 }

@@ -5,10 +5,13 @@ use crate::math::{
     Jacobian, Manipulability, Transform as Pose,
     ellipsoid::{Ellipsoid3, rotational_ellipsoid, translational_ellipsoid},
 };
+use crate::robot::reader::UrdfReader;
 use crate::robot::{Chain, Model};
 use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use crate::kit::ArmSet;
 
@@ -232,6 +235,12 @@ const MAX_UPLOAD_BYTES: usize = 200 << 20;
 /// Reads an upload: exactly one `.urdf` (or `.xml`) among the files, as UTF-8 text, parsed
 /// and validated; the other files are kept for its meshes. Errors are one line.
 pub fn read_upload(files: Vec<(String, Vec<u8>)>) -> Result<(Model, UploadedFiles), String> {
+    let (reader, files) = open_upload(files)?;
+    Ok((reader.finish().map_err(|e| e.to_string())?, files))
+}
+
+/// [`read_upload`] up to the parsing: the URDF found and checked, ready to be read step by step.
+fn open_upload(files: Vec<(String, Vec<u8>)>) -> Result<(UrdfReader, UploadedFiles), String> {
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
     if total > MAX_UPLOAD_BYTES {
         return Err(format!(
@@ -260,12 +269,12 @@ pub fn read_upload(files: Vec<(String, Vec<u8>)>) -> Result<(Model, UploadedFile
         }
     };
     let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
-    let model = Model::from_urdf_str_named(&text, &name).map_err(|e| e.to_string())?;
+    let reader = UrdfReader::new(text, &name).map_err(|e| e.to_string())?;
     let files = others
         .into_iter()
         .map(|(n, b)| (file_name(&n).to_string(), b))
         .collect();
-    Ok((model, UploadedFiles(files)))
+    Ok((reader, UploadedFiles(files)))
 }
 
 /// A loaded robot ready to show (start pose searched, kinematics computed, meshes decoded),
@@ -280,19 +289,32 @@ type Loaded = (Result<Prepared, String>, String);
 pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
 
 /// A robot being loaded. Reading, validating and the start-pose search take up to about two
-/// seconds for the largest file armtutor reads, so they run on the compute threads while the
-/// frames go on showing the robot there is (in the browser, which has one thread, as a task
-/// between frames). A request made meanwhile waits; a later one replaces it.
+/// seconds for the largest file armtutor reads. On the desktop they run on the compute threads
+/// while the frames go on showing the robot there is; in the browser, which has one thread,
+/// the same steps are taken a few milliseconds' worth a frame ([`LOAD_SLICE`]). A request
+/// made meanwhile waits; a later one replaces it.
 #[derive(Resource, Default)]
 pub struct Loading {
     work: crate::kit::Background<Loaded>,
+    /// The load advanced on the frame, a slice at a time.
+    stepped: Option<LoadJob>,
+    /// Whether loads are stepped on the frame rather than run on a compute thread.
+    pub on_the_frame: bool,
     next: Option<LoadUrdf>,
+    /// What the load under way reads, as the status line names it.
+    source: String,
+    /// How far the load under way is, in thousandths (written by the thread doing it).
+    progress: Arc<AtomicU32>,
 }
+
+/// The time a frame gives a load when it is stepped on the frame: at least one step is taken,
+/// and none starts after this.
+pub const LOAD_SLICE: std::time::Duration = std::time::Duration::from_millis(12);
 
 impl Loading {
     /// Whether a load is under way (or waiting for one to end).
     pub fn busy(&self) -> bool {
-        self.work.running() || self.next.is_some()
+        self.work.running() || self.stepped.is_some() || self.next.is_some()
     }
 }
 
@@ -308,18 +330,85 @@ fn source_of(request: &LoadUrdf) -> String {
     }
 }
 
-/// The whole load, off the frame: the file read and checked, the robot prepared, its meshes
-/// decoded.
-fn load(request: LoadUrdf) -> Result<Prepared, String> {
-    let (model, files) = match request {
-        LoadUrdf::File(path) => (
-            Model::from_urdf_file(&path).map_err(|e| e.to_string())?,
-            UploadedFiles::default(),
-        ),
-        LoadUrdf::Upload(files) => read_upload(files)?,
-    };
-    let meshes = super::visuals::PreparedMeshes::of(&model, &files);
-    Ok((Robot::new(model), files, meshes))
+/// A load as bounded steps: the file read and checked; its text parsed a batch a step; the
+/// model validated and the robot prepared (start pose, kinematics); its meshes decoded a file a
+/// step. The largest step is the parse of one batch, or of one element however long.
+struct LoadJob {
+    stage: Stage,
+    progress: Arc<AtomicU32>,
+}
+
+enum Stage {
+    Open(LoadUrdf),
+    Read(Box<UrdfReader>, UploadedFiles),
+    Prepare(Model, UploadedFiles),
+    /// Boxed: a robot is large beside the other stages.
+    Meshes(Box<(Robot, UploadedFiles, super::visuals::MeshDecoding)>),
+    Done,
+}
+
+impl LoadJob {
+    fn new(request: LoadUrdf, progress: Arc<AtomicU32>) -> LoadJob {
+        progress.store(0, Ordering::Relaxed);
+        LoadJob {
+            stage: Stage::Open(request),
+            progress,
+        }
+    }
+
+    /// One step: `Some` with the result once the load has ended.
+    fn step(&mut self) -> Option<Result<Prepared, String>> {
+        let (next, fraction) = match std::mem::replace(&mut self.stage, Stage::Done) {
+            Stage::Open(request) => {
+                let opened = match request {
+                    LoadUrdf::File(path) => Model::open_urdf_file(&path)
+                        .map(|r| (r, UploadedFiles::default()))
+                        .map_err(|e| e.to_string()),
+                    LoadUrdf::Upload(files) => open_upload(files),
+                };
+                match opened {
+                    Ok((reader, files)) => (Stage::Read(Box::new(reader), files), 0.0),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            Stage::Read(mut reader, files) => match reader.step() {
+                None => {
+                    let fraction = 0.9 * reader.progress();
+                    (Stage::Read(reader, files), fraction)
+                }
+                Some(Ok(model)) => (Stage::Prepare(model, files), 0.9),
+                Some(Err(e)) => return Some(Err(e.to_string())),
+            },
+            Stage::Prepare(model, files) => {
+                let robot = Robot::new(model);
+                let meshes = super::visuals::MeshDecoding::new(&robot.model, &files);
+                (Stage::Meshes(Box::new((robot, files, meshes))), 0.92)
+            }
+            Stage::Meshes(mut job) => {
+                let (_, files, meshes) = &mut *job;
+                if meshes.step(files) {
+                    let (robot, files, meshes) = *job;
+                    return Some(Ok((robot, files, meshes.finish())));
+                }
+                let left = meshes.left() as f64;
+                (Stage::Meshes(job), 1.0 - 0.08 * left / (left + 1.0))
+            }
+            Stage::Done => return Some(Err("the load had ended already".to_string())),
+        };
+        self.stage = next;
+        self.progress
+            .store((fraction * 1000.0) as u32, Ordering::Relaxed);
+        None
+    }
+
+    /// Every step, to the end.
+    fn run(mut self) -> Result<Prepared, String> {
+        loop {
+            if let Some(done) = self.step() {
+                return done;
+            }
+        }
+    }
 }
 
 pub struct RobotPlugin;
@@ -328,7 +417,10 @@ impl Plugin for RobotPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Notice>()
             .init_resource::<UploadedFiles>()
-            .init_resource::<Loading>()
+            .insert_resource(Loading {
+                on_the_frame: cfg!(target_arch = "wasm32"),
+                ..default()
+            })
             .init_resource::<GeometryWarnings>()
             .init_resource::<LoadedMeshes>()
             .add_message::<LoadUrdf>()
@@ -379,7 +471,23 @@ fn load_urdf(
         // The latest request wins over one still waiting.
         loading.next = Some(std::mem::replace(request, LoadUrdf::Upload(Vec::new())));
     }
-    if let Some((loaded, source)) = loading.work.poll() {
+    let mut finished = loading.work.poll();
+    if let Some(job) = loading.stepped.as_mut() {
+        let started = bevy::platform::time::Instant::now();
+        let done = loop {
+            if let Some(done) = job.step() {
+                break Some(done);
+            }
+            if started.elapsed() >= LOAD_SLICE {
+                break None;
+            }
+        };
+        if let Some(done) = done {
+            loading.stepped = None;
+            finished = Some((done, loading.source.clone()));
+        }
+    }
+    if let Some((loaded, source)) = finished {
         match loaded {
             Ok((new, files, decoded)) => {
                 let name = new.model.name.clone();
@@ -396,25 +504,32 @@ fn load_urdf(
                 notice.post("notice_urdf_error", e, now);
             }
         }
+    } else if loading.busy() && notice.key == "notice_loading" {
+        // The status line says how far the load is.
+        let permille = loading.progress.load(Ordering::Relaxed);
+        notice.text = Some(format!("{} · {}%", loading.source, permille / 10));
+        notice.since = now;
     }
     if !loading.work.running()
+        && loading.stepped.is_none()
         && let Some(request) = loading.next.take()
     {
         let source = source_of(&request);
         notice.post("notice_loading", source.clone(), now);
-        loading.work.start(move || (load(request), source));
+        let job = LoadJob::new(request, loading.progress.clone());
+        loading.source = source.clone();
+        if loading.on_the_frame {
+            loading.stepped = Some(job);
+        } else {
+            loading.work.start(move || (job.run(), source));
+        }
     }
 }
 
-/// The hostile-file generator the command-line test uses too.
-#[cfg(test)]
-#[path = "../../tests/common/hostile.rs"]
-mod hostile;
-
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::hostile;
     use super::*;
+    use crate::robot::hostile;
 
     fn panda() -> Model {
         Model::from_urdf_str(crate::robot::panda::URDF).unwrap()
@@ -615,16 +730,79 @@ pub(crate) mod tests {
         assert_eq!(app.world().resource::<Notice>().key, "notice_loaded");
     }
 
+    /// In the browser a load is stepped on the frame: a large file takes many frames, each
+    /// giving it a slice; the robot there was stays meanwhile, the status line counts up, and
+    /// what loads is what the desktop's thread loads.
+    #[test]
+    fn a_load_stepped_on_the_frame_takes_slices_and_ends_as_on_a_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = hostile::write_all(dir.path());
+        let big = cases.iter().find(|c| c.name == "chain_10000").unwrap();
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .insert_resource(Robot::new(panda()))
+            .add_plugins(RobotPlugin);
+        app.world_mut().resource_mut::<Loading>().on_the_frame = true;
+        app.world_mut()
+            .write_message(LoadUrdf::File(big.path.clone()));
+        let mut frames = 0;
+        let mut shown = Vec::new();
+        loop {
+            app.update();
+            frames += 1;
+            if !app.world().resource::<Loading>().busy() {
+                break;
+            }
+            let notice = app.world().resource::<Notice>();
+            if notice.key == "notice_loading" {
+                assert_eq!(app.world().resource::<Robot>().model.name, "panda");
+                let text = notice.text.clone().unwrap_or_default();
+                let percent: u32 = text
+                    .rsplit(" · ")
+                    .next()
+                    .and_then(|p| p.trim_end_matches('%').parse().ok())
+                    .unwrap_or(0);
+                shown.push(percent);
+            }
+            assert!(frames < 10_000, "the load did not end");
+        }
+        // A 3 MB file is parsed in 32 KB batches at most a slice's worth a frame: a test build
+        // takes at least one batch a frame, never the whole file at once.
+        assert!(frames > 3, "{frames} frames");
+        assert!(shown.windows(2).all(|w| w[0] <= w[1]), "{shown:?}");
+        assert!(shown.last().is_some_and(|&p| p >= 50), "{shown:?}");
+        let stepped = app.world().resource::<Robot>();
+        assert_eq!(app.world().resource::<Notice>().key, "notice_loaded");
+        let threaded = Robot::new(Model::from_urdf_file(&big.path).unwrap());
+        assert_eq!(stepped.model.dof(), 10_000);
+        assert_eq!(stepped.q, threaded.q);
+        assert_eq!(
+            format!("{:?}", stepped.model),
+            format!("{:?}", threaded.model)
+        );
+    }
+
     /// Every hostile file through the app's loader: each either loads (with its warnings) or
     /// leaves the robot there was and says why in one line; nothing panics or hangs.
     #[test]
     fn hostile_files_load_or_leave_the_robot_with_one_line() {
+        hostile_files_through_the_loader(false);
+    }
+
+    /// The same, each load stepped on the frame as in the browser.
+    #[test]
+    fn hostile_files_stepped_on_the_frame_load_or_leave_the_robot() {
+        hostile_files_through_the_loader(true);
+    }
+
+    fn hostile_files_through_the_loader(on_the_frame: bool) {
         let dir = tempfile::tempdir().unwrap();
         let cases = hostile::write_all(dir.path());
         let mut app = App::new();
         app.add_plugins(MinimalPlugins)
             .insert_resource(Robot::new(panda()))
             .add_plugins(RobotPlugin);
+        app.world_mut().resource_mut::<Loading>().on_the_frame = on_the_frame;
         let mut longest = (0.0, "");
         for case in &cases {
             let before = app.world().resource::<Robot>().generation;

@@ -320,20 +320,61 @@ pub struct PreparedMeshes(HashMap<MeshKey, Result<(Mesh, Option<Color>), String>
 impl PreparedMeshes {
     /// Every mesh file `model` names, decoded once per file and scale.
     pub fn of(model: &Model, uploaded: &UploadedFiles) -> PreparedMeshes {
-        let mut out = HashMap::new();
+        let mut decoding = MeshDecoding::new(model, uploaded);
+        while !decoding.step(uploaded) {}
+        decoding.done
+    }
+}
+
+/// A robot's meshes being decoded, one file a step (a load in the browser spreads them over
+/// frames).
+pub struct MeshDecoding {
+    /// Each mesh still to decode, with the name of the uploaded file it comes from.
+    todo: std::vec::IntoIter<(MeshKey, Option<String>)>,
+    done: PreparedMeshes,
+}
+
+impl MeshDecoding {
+    /// The mesh files `model` names, each file and scale once; nothing is read yet.
+    pub fn new(model: &Model, uploaded: &UploadedFiles) -> MeshDecoding {
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = Vec::new();
         for g in model.links.iter().flat_map(|l| &l.visuals) {
             let Shape::Mesh { filename, scale } = &g.shape else {
                 continue;
             };
             // Unresolvable paths are reported when spawning, with their link.
             if let Ok((key, upload)) = mesh_source(filename, scale, model, uploaded)
-                && !out.contains_key(&key)
+                && seen.insert(key.clone())
             {
-                let decoded = decode(&key, upload, uploaded);
-                out.insert(key, decoded);
+                todo.push((key, upload.map(|(name, _)| name.to_string())));
             }
         }
-        PreparedMeshes(out)
+        MeshDecoding {
+            todo: todo.into_iter(),
+            done: PreparedMeshes::default(),
+        }
+    }
+
+    /// The files left to decode.
+    pub fn left(&self) -> usize {
+        self.todo.len()
+    }
+
+    /// Decodes the next file; `true` once none is left.
+    pub fn step(&mut self, uploaded: &UploadedFiles) -> bool {
+        let Some((key, upload)) = self.todo.next() else {
+            return true;
+        };
+        let upload = upload.as_deref().and_then(|name| uploaded.find(name));
+        let decoded = decode(&key, upload, uploaded);
+        self.done.0.insert(key, decoded);
+        self.todo.len() == 0
+    }
+
+    /// What has been decoded.
+    pub fn finish(self) -> PreparedMeshes {
+        self.done
     }
 }
 

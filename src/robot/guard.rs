@@ -83,9 +83,28 @@ pub struct Scan {
     pub elements: usize,
 }
 
+/// Where the parts of a file that passed lie, as byte ranges: what a reader needs to parse the
+/// file in pieces, one batch of the root's children at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The root element's start tag, `<robot …>` (or the whole root when it is empty, `<robot/>`).
+    pub root_tag: std::ops::Range<usize>,
+    /// The root's child elements, each from its `<` to the end of its closing tag.
+    pub children: Vec<std::ops::Range<usize>>,
+    /// Where the root's closing tag starts (`None`: never closed, or the root is empty).
+    pub root_end: Option<usize>,
+    /// The first element or text after the root was closed, which XML does not allow.
+    pub trailing: Option<usize>,
+}
+
 /// Scans `text` without parsing it into a tree: refuses what no parser should be given, and
 /// what is plainly not a URDF robot.
 pub fn check(text: &str) -> Result<Scan, Refusal> {
+    scan(text).map(|(scan, _)| scan)
+}
+
+/// [`check`], and where the root and its children lie.
+pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
     if text.len() > MAX_BYTES {
         return Err(Refusal::TooLarge { bytes: text.len() });
     }
@@ -96,6 +115,10 @@ pub fn check(text: &str) -> Result<Scan, Refusal> {
     let mut elements = 0usize;
     let mut root: Option<String> = None;
     let mut xacro = false;
+    let mut layout = Layout::default();
+    let mut root_closed = false;
+    // Where the root's child being scanned started.
+    let mut child_start = 0usize;
     // Lines are counted only when a message needs one (rare), from the byte offset.
     let line_at = |at: usize| 1 + b[..at.min(b.len())].iter().filter(|&&c| c == b'\n').count();
     while i < b.len() {
@@ -103,6 +126,12 @@ pub fn check(text: &str) -> Result<Scan, Refusal> {
             break;
         };
         let start = i + off;
+        if root_closed
+            && layout.trailing.is_none()
+            && !b[i..start].iter().all(u8::is_ascii_whitespace)
+        {
+            layout.trailing = Some(i);
+        }
         let rest = &b[start..];
         if rest.starts_with(b"<!--") {
             i = skip_past(b, start + 4, b"-->").ok_or_else(|| Refusal::Unterminated {
@@ -139,6 +168,14 @@ pub fn check(text: &str) -> Result<Scan, Refusal> {
                 what: "closing tag",
                 line: line_at(start),
             })?;
+            match depth {
+                2 => layout.children.push(child_start..i),
+                1 => {
+                    layout.root_end = Some(start);
+                    root_closed = true;
+                }
+                _ => {}
+            }
             depth = depth.saturating_sub(1);
         } else {
             // An element's start tag: its name, then attributes up to `>` or `/>`, with quoted
@@ -195,6 +232,16 @@ pub fn check(text: &str) -> Result<Scan, Refusal> {
             if depth == 0 && root.is_none() {
                 root = Some(short(name));
                 xacro |= text[name_end..j].contains("xmlns:xacro");
+                layout.root_tag = start..j;
+                root_closed = closed_empty;
+            } else if depth == 0 && layout.trailing.is_none() {
+                layout.trailing = Some(start);
+            } else if depth == 1 {
+                if closed_empty {
+                    layout.children.push(start..j);
+                } else {
+                    child_start = start;
+                }
             }
             elements += 1;
             if elements > MAX_ELEMENTS {
@@ -218,10 +265,21 @@ pub fn check(text: &str) -> Result<Scan, Refusal> {
     match root {
         None => Err(Refusal::NoElement),
         Some(r) if r != "robot" => Err(Refusal::NotRobot { root: r }),
-        Some(_) => Ok(Scan {
-            depth: deepest,
-            elements,
-        }),
+        Some(_) => {
+            if layout.trailing.is_none() && root_closed {
+                let tail = &b[i.min(b.len())..];
+                if let Some(p) = tail.iter().position(|c| !c.is_ascii_whitespace()) {
+                    layout.trailing = Some(i + p);
+                }
+            }
+            Ok((
+                Scan {
+                    depth: deepest,
+                    elements,
+                },
+                layout,
+            ))
+        }
     }
 }
 
@@ -281,6 +339,27 @@ mod tests {
                 elements: 9
             })
         );
+    }
+
+    #[test]
+    fn the_layout_gives_the_root_tag_and_each_child_whole() {
+        let text = "<?xml version=\"1.0\"?>\n<robot name=\"r > s\">\n  <link name=\"a\"/>\n  <!-- <link name=\"no\"/> -->\n  <joint name=\"j\" type=\"fixed\"><parent link=\"a\"/><child link=\"b\"/></joint>\n  <link name=\"b\"><visual><geometry><box size=\"1 1 1\"/></geometry></visual></link>\n</robot>\n<!-- after -->\n";
+        let (_, layout) = scan(text).unwrap();
+        let part = |r: &std::ops::Range<usize>| &text[r.clone()];
+        assert_eq!(part(&layout.root_tag), "<robot name=\"r > s\">");
+        let children: Vec<&str> = layout.children.iter().map(part).collect();
+        assert_eq!(children.len(), 3);
+        assert_eq!(children[0], "<link name=\"a\"/>");
+        assert!(children[1].starts_with("<joint") && children[1].ends_with("</joint>"));
+        assert!(children[2].starts_with("<link name=\"b\">") && children[2].ends_with("</link>"));
+        assert_eq!(&text[layout.root_end.unwrap()..][..8], "</robot>");
+        assert_eq!(layout.trailing, None);
+        let (_, layout) = scan("<robot name=\"r\"/>  \n").unwrap();
+        assert!(layout.children.is_empty() && layout.trailing.is_none());
+        let (_, layout) = scan("<robot name=\"r\"></robot>x").unwrap();
+        assert_eq!(layout.trailing, Some(24));
+        let (_, layout) = scan("<robot name=\"r\"></robot><robot/>").unwrap();
+        assert_eq!(layout.trailing, Some(24));
     }
 
     #[test]

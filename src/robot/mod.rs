@@ -7,10 +7,16 @@ pub mod chain;
 pub mod collada;
 pub mod dynamics;
 pub mod guard;
+/// The hostile-file generator the command-line test uses too.
+#[cfg(test)]
+#[path = "../../tests/common/hostile.rs"]
+#[allow(dead_code)] // the core's tests read fewer of its fields than the app's
+pub(crate) mod hostile;
 pub mod lenient;
 pub mod mesh_path;
 pub mod model;
 pub mod panda;
+pub mod reader;
 pub mod start_pose;
 #[cfg(test)]
 pub mod test_arms;

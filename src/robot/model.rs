@@ -219,11 +219,16 @@ fn within(x: f64, limit: f64, unit: &'static str, what: &str) -> Result<f64, Mod
 impl Model {
     /// Reads and validates a URDF file.
     pub fn from_urdf_file(path: impl AsRef<Path>) -> Result<Model, ModelError> {
+        Model::open_urdf_file(path)?.finish()
+    }
+
+    /// Reads a URDF file and checks it, for [`UrdfReader`](super::reader::UrdfReader) to parse
+    /// and validate step by step; meshes are looked for beside it.
+    pub fn open_urdf_file(path: impl AsRef<Path>) -> Result<super::reader::UrdfReader, ModelError> {
         let path = path.as_ref();
         let text = read_robot_file(path)?;
-        let mut model = Model::from_urdf_str_named(&text, &path.display().to_string())?;
-        model.source_dir = path.parent().map(Path::to_path_buf);
-        Ok(model)
+        let reader = super::reader::UrdfReader::new(text, &path.display().to_string())?;
+        Ok(reader.beside(path.parent().map(Path::to_path_buf)))
     }
 
     /// Reads and validates URDF text.
@@ -234,29 +239,7 @@ impl Model {
     /// Reads and validates URDF text, naming it `source_name` in a parse error (an uploaded
     /// file's name).
     pub fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
-        // Before any parser: the parsers recurse, and a deep enough file would overflow the stack.
-        super::guard::check(text).map_err(|r| refused(source_name, r))?;
-        let mut repairs = Repairs::default();
-        let text = lenient::prepare(text, &mut repairs);
-        // urdf-rs (through serde) can panic on some malformed documents; a panic there must
-        // not take the program down, so it becomes a parse error like any other.
-        let parsed = std::panic::catch_unwind(|| urdf_rs::read_from_string(&text));
-        let robot = match parsed {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => {
-                return Err(ModelError::Parse {
-                    source_name: source_name.to_string(),
-                    reason: one_line(&e.to_string()),
-                });
-            }
-            Err(_) => {
-                return Err(ModelError::Parse {
-                    source_name: source_name.to_string(),
-                    reason: "the XML could not be read as a robot".to_string(),
-                });
-            }
-        };
-        Model::build(&robot, repairs)
+        super::reader::UrdfReader::new(text.to_string(), source_name)?.finish()
     }
 
     /// Validates a parsed URDF robot and builds the tree.
@@ -264,7 +247,8 @@ impl Model {
         Model::build(robot, Repairs::default())
     }
 
-    fn build(robot: &urdf_rs::Robot, mut repairs: Repairs) -> Result<Model, ModelError> {
+    /// Validates a parsed robot, with the repairs made before parsing, and builds the tree.
+    pub(super) fn build(robot: &urdf_rs::Robot, mut repairs: Repairs) -> Result<Model, ModelError> {
         if robot.links.is_empty() {
             return Err(ModelError::NoLinks);
         }
@@ -738,7 +722,7 @@ impl Model {
     }
 }
 
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -766,7 +750,7 @@ fn pose(p: &urdf_rs::Pose, what: &str) -> Result<Transform, ModelError> {
 }
 
 /// The error for a file the guard refused before parsing.
-fn refused(source_name: &str, r: Refusal) -> ModelError {
+pub(super) fn refused(source_name: &str, r: Refusal) -> ModelError {
     let (source_name, reason) = (source_name.to_string(), r.to_string());
     match r {
         // Text that is not XML at all is a parse error, as the parser would say.
