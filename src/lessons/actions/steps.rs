@@ -37,8 +37,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "a = (Δx, Δy, Δz, Δφx, Δφy, Δφz, g)",
         try_this: tr(
-            "Watch the table of the action change with each phase, then switch to Δq actions in the bar below: the same task, eight numbers in radians.",
-            "观察动作表格随各阶段变化，再在下方工具栏切换到 Δq 动作：同样的任务，变成八个以弧度计的数。",
+            "Watch the table of the action change with each phase, then switch to Δq actions in the bar below: the same task, eight numbers: seven joint changes in radians and the gripper command.",
+            "观察动作表格随各阶段变化，再在下方工具栏切换到 Δq 动作：同样的任务，变成八个数：七个以弧度计的关节增量，加上夹爪指令。",
         ),
         shot: TABLE,
         params: &[

@@ -51,8 +51,9 @@ pub(super) fn panel(
 
 fn area_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     ui.label(l.t("dyn_area_intro"));
-    ui.add(egui::Slider::new(&mut state.q1_deg, -90.0..=90.0).text(l.t("dyn_q1")));
-    ui.add(egui::Slider::new(&mut state.q2_deg, -180.0..=180.0).text(l.t("dyn_q2")));
+    let q = -JOINT_MAX_DEG..=JOINT_MAX_DEG;
+    ui.add(egui::Slider::new(&mut state.q1_deg, q.clone()).text(l.t("dyn_q1")));
+    ui.add(egui::Slider::new(&mut state.q2_deg, q).text(l.t("dyn_q2")));
     let (q1, q2) = (state.q1_deg, state.q2_deg);
     // The grid: q₁ over 80° round the arm's, q₂ over the half-turn on the elbow's side.
     let sign = if q2 < 0.0 { -1.0 } else { 1.0 };
@@ -327,8 +328,8 @@ fn exp_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
 
 fn bch_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     ui.label(l.t("dyn_bch_intro"));
-    ui.add(egui::Slider::new(&mut state.a_deg, 0.0..=120.0).text(l.t("dyn_a")));
-    ui.add(egui::Slider::new(&mut state.b_deg, 0.0..=120.0).text(l.t("dyn_b")));
+    ui.add(egui::Slider::new(&mut state.a_deg, 0.0..=BCH_MAX_DEG).text(l.t("dyn_a")));
+    ui.add(egui::Slider::new(&mut state.b_deg, 0.0..=BCH_MAX_DEG).text(l.t("dyn_b")));
     ui.add(egui::Slider::new(&mut state.between_deg, 0.0..=180.0).text(l.t("dyn_between")));
     let (a, b) = bch_vectors(state.a_deg, state.b_deg, state.between_deg);
     let r = bch_readout(&a, &b);
@@ -362,7 +363,7 @@ fn bch_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
 
 fn spatial_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     ui.label(l.t("dyn_spatial_intro"));
-    ui.add(egui::Slider::new(&mut state.offset, -1.5..=1.5).text(l.t("dyn_offset")));
+    ui.add(egui::Slider::new(&mut state.offset, -OFFSET_MAX..=OFFSET_MAX).text(l.t("dyn_offset")));
     let (v, f) = spatial_pair();
     let to_b = frame_b(state.offset).inverse();
     let (vb, fb) = (v.transform(&to_b), f.transform(&to_b));

@@ -194,8 +194,8 @@ impl LessonSettings for DynamicsState {
         ) {
             self.section = s;
         }
-        param_f64(given, "q1", &mut self.q1_deg, -180.0, 180.0);
-        param_f64(given, "q2", &mut self.q2_deg, -180.0, 180.0);
+        param_f64(given, "q1", &mut self.q1_deg, -JOINT_MAX_DEG, JOINT_MAX_DEG);
+        param_f64(given, "q2", &mut self.q2_deg, -JOINT_MAX_DEG, JOINT_MAX_DEG);
         param_f64(given, "x0", &mut self.x0, -1.0, 4.0);
         let mut shown = self.shown as f64;
         param_f64(given, "shown", &mut shown, 0.0, NEWTON_STEPS as f64);
@@ -209,10 +209,10 @@ impl LessonSettings for DynamicsState {
         let mut stage = self.rnea_stage as f64;
         param_f64(given, "stage", &mut stage, 0.0, 200.0);
         self.rnea_stage = stage.round() as usize;
-        param_f64(given, "a", &mut self.a_deg, 0.0, 170.0);
-        param_f64(given, "b", &mut self.b_deg, 0.0, 170.0);
+        param_f64(given, "a", &mut self.a_deg, 0.0, BCH_MAX_DEG);
+        param_f64(given, "b", &mut self.b_deg, 0.0, BCH_MAX_DEG);
         param_f64(given, "between", &mut self.between_deg, 0.0, 180.0);
-        param_f64(given, "offset", &mut self.offset, -2.0, 2.0);
+        param_f64(given, "offset", &mut self.offset, -OFFSET_MAX, OFFSET_MAX);
         let mut axis = self.axis as f64;
         param_f64(given, "axis", &mut axis, 0.0, 2.0);
         if axis.round() as usize != self.axis {
@@ -287,6 +287,14 @@ pub fn exp_readout(t: f64) -> (f64, RVec3, f64) {
         curved::orthogonality_error(&euler),
     )
 }
+
+/// The planar arm's joints reach this far either way (degrees), on the sliders and in a link.
+pub const JOINT_MAX_DEG: f64 = 180.0;
+/// The largest |a| and |b| of the BCH section (degrees): short of a half-turn, where a
+/// rotation vector's direction flips.
+pub const BCH_MAX_DEG: f64 = 170.0;
+/// How far frame B is moved from A in the spatial-vector section (m).
+pub const OFFSET_MAX: f64 = 2.0;
 
 /// The two rotation vectors of the BCH section (rad): `a` along x, `b` at `between` from it in
 /// the xy plane.

@@ -65,10 +65,10 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Newton on the arm", "机械臂上的牛顿法"),
         body: tr(
-            "Inverse kinematics is Newton's method in six dimensions: the pose error e plays f and the Jacobian plays f′, so each step solves J Δq = e. The ghost arms are the iterates. Near the solution the error is squared at each step, as on the curve.",
-            "逆运动学就是六维的牛顿法：位姿误差 e 相当于 f，雅可比相当于 f′，所以每一步求解 J Δq = e。半透明的机械臂是各次迭代。在解附近，误差每一步都被平方，和曲线上一样。",
+            "Inverse kinematics is Newton's method: the pose error e plays f, the Jacobian J plays f′, and each step takes Δq = J⁺e, the shortest Δq that best solves J Δq = e (the Panda's J is 6 × 7: a line of solutions). The ghost arms are the iterates; near the solution the error is squared at each step, as on the curve.",
+            "逆运动学就是牛顿法：位姿误差 e 相当于 f，雅可比 J 相当于 f′，每一步取 Δq = J⁺e，即最能满足 J Δq = e 的解中最短的一个（Panda 的 J 是 6 × 7 的：解有一整条直线）。半透明的机械臂是各次迭代；在解附近，误差每一步都被平方，和曲线上一样。",
         ),
-        formula: "J(qₖ) Δq = e(qₖ),   qₖ₊₁ = qₖ + Δq",
+        formula: "Δq = J(qₖ)⁺ e(qₖ),   qₖ₊₁ = qₖ + Δq",
         try_this: tr(
             "Press ▶ with Newton: ‖e‖ goes 0.54, 0.10, 0.015, 6e-5, 3e-9. Switch to damped least squares: each step only divides it by about 4.",
             "选牛顿法按 ▶：‖e‖ 依次为 0.54、0.10、0.015、6e-5、3e-9。换成阻尼最小二乘：每一步只把它缩小约 4 倍。",

@@ -12,8 +12,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("dyn_sec_exp", "exp map", "指数映射"),
     (
         "dyn_ik_intro",
-        "Inverse kinematics is Newton's method in six dimensions: the pose error e (m and rad) plays f, the Jacobian plays f′, and each step solves J Δq = e. The target (the axes) is the tool moved 0.1, −0.15, −0.1 m and turned 0.5 rad about the vertical; the ghosts are the iterates.",
-        "逆运动学就是六维的牛顿法：位姿误差 e（m 与 rad）相当于 f，雅可比相当于 f′，每一步求解 J Δq = e。目标（坐标轴）是把工具平移 0.1、−0.15、−0.1 m 并绕竖直轴转 0.5 rad 后的位姿；半透明的机械臂是各次迭代。",
+        "Inverse kinematics is Newton's method in six dimensions: the pose error e (m and rad) plays f, the Jacobian plays f′, and each step takes Δq = J⁺e, the smallest Δq that best solves J Δq = e (the Panda's J is 6 × 7: seven unknowns, six equations, a line of solutions). The target (the axes) is the tool moved 0.1, −0.15, −0.1 m and turned 0.5 rad about the vertical; the ghosts are the iterates.",
+        "逆运动学就是六维的牛顿法：位姿误差 e（m 与 rad）相当于 f，雅可比相当于 f′，每一步取 Δq = J⁺e，即最能满足 J Δq = e 的解中最短的一个（Panda 的 J 是 6 × 7 的：七个未知数、六个方程，解有一整条直线）。目标（坐标轴）是把工具平移 0.1、−0.15、−0.1 m 并绕竖直轴转 0.5 rad 后的位姿；半透明的机械臂是各次迭代。",
     ),
     (
         "dyn_ik_none",

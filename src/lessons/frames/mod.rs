@@ -102,6 +102,33 @@ mod tests {
         assert!((by_matrix.xyz() - cal.p_base_inverted).norm() < 1e-12);
     }
 
+    /// The calibration step says the inverse sends P "well over a metre away": so it does,
+    /// wherever in its ±0.2 m box the point is put.
+    #[test]
+    fn the_inverted_calibration_moves_p_well_over_a_metre() {
+        let robot = robot();
+        let f = FramePoses::new(&robot, None);
+        let step = super::steps::STEPS
+            .iter()
+            .find(|s| s.params.contains(&("inverted", "1")))
+            .expect("the inverted-calibration step");
+        assert!(step.try_this.en.contains("well over a metre"));
+        // |Δ| is |M·P + c| with ‖M‖ ≤ 2 (M a difference of two rotations): on a 5 × 5 × 5 grid
+        // 0.1 m apart every point of the box is within 0.087 m of a grid point, so |Δ| anywhere
+        // is at least the grid's least less 0.18 m.
+        let mut range = (f64::INFINITY, 0.0f64);
+        let at = |k: usize| -0.2 + 0.1 * k as f64;
+        for (i, j, k) in (0..125).map(|n| (n % 5, n / 5 % 5, n / 25)) {
+            let p = RVec3::new(at(i), at(j), at(k));
+            let error = Calibration::new(&f.camera, &f.target, p).inverted_error;
+            range = (range.0.min(error), range.1.max(error));
+        }
+        let error = Calibration::new(&f.camera, &f.target, RVec3::new(0.02, 0.02, 0.02));
+        assert!(error.inverted_error > 1.2, "{}", error.inverted_error);
+        assert!(range.0 - 0.18 > 1.0, "{range:?}");
+        assert!(range.1 < 2.5, "{range:?}");
+    }
+
     #[test]
     fn coordinates_change_with_the_inverse_of_the_basis_change() {
         let robot = robot();

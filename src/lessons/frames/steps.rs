@@ -155,8 +155,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "T_cam_base = T_base_cam⁻¹ ≠ T_base_cam",
         try_this: tr(
-            "Untick and tick the switch in the panel: the red dot jumps between P and a point over half a metre away; |Δ| gives the distance.",
-            "在面板里取消再勾选这个开关：红点在 P 和半米多以外的一点之间跳动；|Δ| 给出这段距离。",
+            "Untick and tick the switch in the panel: the red dot jumps between P and a point well over a metre away; |Δ| gives the distance.",
+            "在面板里取消再勾选这个开关：红点在 P 和一米多以外的一点之间跳动；|Δ| 给出这段距离。",
         ),
         shot: CALIBRATION_WIDE,
         params: &[("section", "calibration"), ("inverted", "1")],

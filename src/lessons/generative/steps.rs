@@ -121,8 +121,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Flow matching: follow a velocity", "流匹配：沿速度场前进"),
         body: tr(
-            "Flow matching learns a velocity v that carries noise at τ = 0 to data at τ = 1, along the straight lines x_τ = (1−τ)·x₀ + τ·x₁. Mind the direction: here the data are at τ = 1, the reverse of DDPM's x₀.",
-            "流匹配学习一个速度场 v，沿直线 x_τ = (1−τ)·x₀ + τ·x₁ 把 τ = 0 处的噪声送到 τ = 1 处的数据。注意方向：这里数据在 τ = 1，与 DDPM 的 x₀ 相反。",
+            "Flow matching learns a velocity v that carries noise at τ = 0 to data at τ = 1. It is trained on the straight lines x_τ = (1−τ)·x₀ + τ·x₁ between random noise–data pairs, but the learned field averages the pairs crossing each point, so its sampled paths bend. Here the data are at τ = 1, the reverse of DDPM's x₀.",
+            "流匹配学习一个速度场 v，把 τ = 0 处的噪声送到 τ = 1 处的数据。它用随机配对的噪声与数据之间的直线 x_τ = (1−τ)·x₀ + τ·x₁ 来训练，但学到的速度场是经过每一点的所有配对的平均，所以采样时走的路径是弯的。注意方向：这里数据在 τ = 1，与 DDPM 的 x₀ 相反。",
         ),
         formula: "x_{τ+h} = x_τ + h · v(x_τ, τ)",
         try_this: tr(

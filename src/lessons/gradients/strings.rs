@@ -166,8 +166,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("grad_layer_axis", "layer", "层"),
     (
         "grad_depth_note",
-        "It is often said that one very small factor makes the whole product small. For matrices that is not quite so: it is the many factors together, and a residual branch adds the identity to each, so none of them can shrink the gradient much.",
-        "常有人说，只要一个因子很小，整个乘积就很小。对矩阵来说并不完全如此：起作用的是许多因子的累积；残差分支给每个因子加上单位阵，因此没有一个因子能把梯度缩小很多。",
+        "With numbers, one very small factor makes the whole product small. With matrices a factor of small norm does the same (‖AB‖ ≤ ‖A‖·‖B‖), but a factor can also be small in one direction only (a small σ_min): it shrinks what points that way and passes the rest, so what decides is how the directions line up through many layers. A residual branch makes each factor I + J: it shrinks a vector only where J is close to −I along it, which training rarely makes so.",
+        "对数来说，一个很小的因子就能让整个乘积变小。对矩阵来说，范数很小的因子也一样（‖AB‖ ≤ ‖A‖·‖B‖）；但一个因子也可以只在某一个方向上很小（σ_min 很小）：它压缩指向那个方向的分量，其余的照样通过，所以决定结果的是许多层中各方向如何对齐。残差分支让每个因子变成 I + J：只有当 J 沿某个向量接近 −I 时它才会缩小这个向量，而训练后的网络很少是这样。",
     ),
     (
         "grad_clip_intro",

@@ -200,7 +200,7 @@ pub const STEPS: &[Step] = &[
             "The reaching policy's weights have singular values spread over every direction. Yet when full fine-tuning teaches it a target 5 cm higher, most of the 16 × 16 layer's update ΔW lies in a handful of directions. LoRA trains only ΔW = B·A: 140 numbers instead of 387 at rank 2; in a large model's 4096 × 4096 layer, rank 16 is 0.78 %.",
             "到达策略权重的奇异值分布在所有方向上。可是当完全微调教它到达高 5 cm 的目标时，16 × 16 那一层的更新 ΔW 大部分只落在少数几个方向上。LoRA 只训练 ΔW = B·A：秩为 2 时是 140 个参数而不是 387 个；在大模型的 4096 × 4096 层中，秩 16 只占该层的 0.78 %。",
         ),
-        formula: "W′ = W + B·A,   params = Σ r·(in + out)",
+        formula: "W′ = W + B·A,   params = Σ min(r, in, out)·(in + out)",
         try_this: tr(
             "Drag r from 1 to 8: the teal loss curve comes down towards the orange full fine-tune's; at r = 1 the teal reaches stop short of the gold moved target, from r = 2 they end on it.",
             "把 r 从 1 拖到 8：青色的损失曲线向橙色的完全微调曲线靠拢；r = 1 时青色的到达停在金色新目标之前，从 r = 2 起它们都停在目标上。",

@@ -234,8 +234,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("loss_exact", "exact", "精确值"),
     (
         "loss_reparam_note",
-        "Both estimators average to the exact gradient; the score function's spread is many times wider, so it needs many more draws for the same accuracy. It needs no derivative of f, which is why policy gradients use it for rewards from a simulator; ACT's CVAE and diffusion training use reparameterization.",
-        "两种估计量的平均都等于精确梯度；得分函数的分散要宽很多倍，所以达到同样精度需要多得多的抽样。它不需要 f 的导数，这就是策略梯度用它处理来自仿真器的奖励的原因；ACT 的 CVAE 和扩散模型的训练用的是重参数化。",
+        "Both estimators average to the exact gradient; the score function's spread is many times wider, so it needs many more draws for the same accuracy. It needs no derivative of f, which is why policy gradients use it for rewards from a simulator. ACT's CVAE samples its latent by reparameterization; diffusion training needs neither estimator, since the noise it draws has no trainable parameters.",
+        "两种估计量的平均都等于精确梯度；得分函数的分散要宽很多倍，所以达到同样精度需要多得多的抽样。它不需要 f 的导数，这就是策略梯度用它处理来自仿真器的奖励的原因。ACT 的 CVAE 用重参数化来采样隐变量；扩散模型的训练两种估计量都不需要，因为它抽取的噪声没有可训练的参数。",
     ),
     (
         "loss_att_intro",

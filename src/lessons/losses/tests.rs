@@ -338,3 +338,31 @@ fn in_the_app_rank_r_updates_approach_full_fine_tuning() {
     assert!((miss1 - 0.007).abs() < 0.001, "{miss1}");
     assert_eq!(lora_params(&sizes, 2), 140);
 }
+
+/// The low-rank step's formula counts what the panel counts: each layer's rank capped at
+/// min(r, in, out), on the reaching policy's 3 → 16 → 16 → 3 network, for every r the slider
+/// gives (at r = 8, 370; r·(in + out) summed would claim 560).
+#[test]
+fn the_lora_formula_shown_is_the_count_the_panel_shows() {
+    use crate::math::lowrank::lora_params;
+    let step = super::steps::STEPS
+        .iter()
+        .find(|s| s.params.contains(&("section", "lowrank")))
+        .expect("the low-rank step");
+    assert!(
+        step.formula.contains("Σ min(r, in, out)·(in + out)"),
+        "{}",
+        step.formula
+    );
+    let sizes = [3, 16, 16, 3];
+    for r in 1..=8 {
+        let by_formula: usize = sizes
+            .windows(2)
+            .map(|w| r.min(w[0]).min(w[1]) * (w[0] + w[1]))
+            .sum();
+        assert_eq!(by_formula, lora_params(&sizes, r), "r = {r}");
+    }
+    assert_eq!(lora_params(&sizes, 8), 370);
+    let uncapped: usize = sizes.windows(2).map(|w| 8 * (w[0] + w[1])).sum();
+    assert_eq!(uncapped, 560);
+}
