@@ -190,7 +190,16 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
         bevy_egui::EguiPlugin::default(),
         bevy_panorbit_camera::PanOrbitCameraPlugin,
         bevy::gizmos::transform_gizmo::TransformGizmoPlugin,
-    ));
+    ))
+    // A glyph egui draws for the first time is written into its font texture in PostUpdate,
+    // and the frame's text already points at it. Unordered, the texture's change could be
+    // announced after the asset events had gone out, reach the renderer a frame late, and
+    // the new glyph be drawn blank for that frame: a number changing to a digit not drawn
+    // before blinked out (a whole second a frame on a software renderer).
+    .configure_sets(
+        PostUpdate,
+        bevy_egui::EguiPostUpdateSet::PostProcessOutput.before(bevy::asset::AssetEventSystems),
+    );
     let lang = match opts.args.lang {
         crate::cli::LangArg::En => i18n::Lang::En,
         crate::cli::LangArg::Zh => i18n::Lang::Zh,
