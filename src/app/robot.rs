@@ -291,7 +291,7 @@ pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
 /// A robot being loaded. Reading, validating and the start-pose search take up to about two
 /// seconds for the largest file armtutor reads. On the desktop they run on the compute threads
 /// while the frames go on showing the robot there is; in the browser, which has one thread,
-/// the same steps are taken a few milliseconds' worth a frame ([`LOAD_SLICE`]). A request
+/// the same steps are taken a few milliseconds' worth a frame ([`load_slice`]). A request
 /// made meanwhile waits; a later one replaces it.
 #[derive(Resource, Default)]
 pub struct Loading {
@@ -307,9 +307,18 @@ pub struct Loading {
     progress: Arc<AtomicU32>,
 }
 
-/// The time a frame gives a load when it is stepped on the frame: at least one step is taken,
-/// and none starts after this.
-pub const LOAD_SLICE: std::time::Duration = std::time::Duration::from_millis(12);
+/// The time a frame gives a load stepped on the frame, after a frame that took `frame`: as
+/// long as that frame, between 12 and 50 ms. A fast page (16 ms a frame) keeps 30 frames a
+/// second while it loads; a page drawn by a software renderer (a second a frame) is slowed by
+/// a twentieth and loads in tens of frames, not thousands. At least one step is taken, and
+/// none starts after the slice (the longest step, parsing one batch or building the model, is
+/// a few times shorter than the slice's bound).
+pub fn load_slice(frame: std::time::Duration) -> std::time::Duration {
+    frame.clamp(
+        std::time::Duration::from_millis(12),
+        std::time::Duration::from_millis(50),
+    )
+}
 
 impl Loading {
     /// Whether a load is under way (or waiting for one to end).
@@ -464,7 +473,7 @@ fn load_urdf(
     mut robot: ResMut<Robot>,
     (mut uploaded, mut meshes): (ResMut<UploadedFiles>, ResMut<LoadedMeshes>),
     mut notice: ResMut<Notice>,
-    time: Res<Time>,
+    (time, real): (Res<Time>, Res<Time<Real>>),
 ) {
     let now = time.elapsed_secs_f64();
     for request in requests.read() {
@@ -474,11 +483,12 @@ fn load_urdf(
     let mut finished = loading.work.poll();
     if let Some(job) = loading.stepped.as_mut() {
         let started = bevy::platform::time::Instant::now();
+        let slice = load_slice(real.delta());
         let done = loop {
             if let Some(done) = job.step() {
                 break Some(done);
             }
-            if started.elapsed() >= LOAD_SLICE {
+            if started.elapsed() >= slice {
                 break None;
             }
         };
@@ -780,6 +790,15 @@ pub(crate) mod tests {
             format!("{:?}", stepped.model),
             format!("{:?}", threaded.model)
         );
+    }
+
+    #[test]
+    fn a_load_slice_is_the_last_frame_kept_between_12_and_50_ms() {
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(load_slice(ms(1)), ms(12));
+        assert_eq!(load_slice(ms(16)), ms(16));
+        assert_eq!(load_slice(ms(1000)), ms(50));
+        assert_eq!(load_slice(std::time::Duration::ZERO), ms(12));
     }
 
     /// Every hostile file through the app's loader: each either loads (with its warnings) or

@@ -171,14 +171,15 @@ pub struct BenchArgs {
 #[cfg(feature = "sim")]
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskName {
-    /// Pick a cube up and place it elsewhere on the table (bundled Panda only).
+    /// Pick a cube up and place it elsewhere on the table (the bundled Panda, or the arm in
+    /// FILE: one with fingers grasps, one without holds the cube with a suction cup).
     PickPlace,
 }
 
 #[cfg(feature = "sim")]
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModeName {
-    /// Actions are Δq for the 7 joints.
+    /// Actions are Δq, a change of each arm joint (seven on the Panda), then the gripper.
     Joint,
     /// Actions are Δx (3 translation + 3 rotation), turned into joint motion by DLS IK.
     Task,
