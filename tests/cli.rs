@@ -656,3 +656,45 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// Every command takes joint values in the same two forms (every movable joint, or the arm's
+/// chain with the fingers left at 0), and a count that fits neither names the joints each form
+/// wants.
+#[test]
+fn joint_values_take_the_same_forms_in_every_command() {
+    let arm = "urdf/panda.urdf";
+    let seven = "0,-0.3,0,-2.2,0,2,0.8";
+    let eight = "0,-0.3,0,-2.2,0,2,0.8,0";
+    for q in [seven, eight] {
+        for args in [
+            vec!["kinematics", arm, "--q", q, "--json"],
+            vec!["dynamics", arm, "--q", q, "--json"],
+            vec!["dynamics", arm, "--q", q, "--qd", q, "--qdd", q, "--json"],
+        ] {
+            let (code, _, stderr) = armtutor(&args);
+            assert_eq!(code, 0, "{args:?}: {stderr}");
+        }
+    }
+    // The seven-value form is the eight-value one with the finger at 0.
+    let json = |q: &str| armtutor(&["dynamics", arm, "--q", q, "--json"]).1;
+    assert_eq!(json(seven), json(eight));
+    for args in [
+        vec!["kinematics", arm, "--q", "0,0,0"],
+        vec!["dynamics", arm, "--q", "0,0,0"],
+        vec!["dynamics", arm, "--q", seven, "--qd", "0,0"],
+        vec!["simulate", arm, "--passive", "--q0", "0,0"],
+    ] {
+        let (code, _, err) = armtutor(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        for needle in [
+            "expected",
+            "7 (the chain to",
+            "panda_joint1",
+            "panda_joint7",
+            "8 (every movable joint: the chain's and panda_finger_joint1)",
+        ] {
+            assert!(err.contains(needle), "{args:?}: {needle} not in {err}");
+        }
+    }
+}

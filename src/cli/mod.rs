@@ -226,7 +226,8 @@ pub struct SimulateArgs {
     /// the dynamics with another simulator's).
     #[arg(long, requires = "q0")]
     pub passive: bool,
-    /// Start configuration for --passive, one value per movable joint in `inspect` order.
+    /// Start configuration for --passive: one value per movable joint in `inspect` order, or
+    /// one per joint of the arm's chain (to the default tip), the others 0.
     #[arg(long, value_name = "q1,...,qn", allow_hyphen_values = true)]
     pub q0: Option<String>,
     /// Simulated time in seconds.
@@ -272,13 +273,14 @@ pub struct KinematicsArgs {
 pub struct DynamicsArgs {
     /// The URDF file.
     pub file: PathBuf,
-    /// Joint positions, one per movable joint in `inspect` order (radians or metres).
+    /// Joint positions (radians or metres): one per movable joint in `inspect` order, or one
+    /// per joint of the arm's chain (to the default tip), the others 0.
     #[arg(long, value_name = "q1,...,qn", allow_hyphen_values = true)]
     pub q: String,
-    /// Joint rates (default: all zero).
+    /// Joint rates, in either form --q takes (default: all zero).
     #[arg(long, value_name = "qd1,...,qdn", allow_hyphen_values = true)]
     pub qd: Option<String>,
-    /// Joint accelerations (default: all zero).
+    /// Joint accelerations, in either form --q takes (default: all zero).
     #[arg(long, value_name = "qdd1,...,qddn", allow_hyphen_values = true)]
     pub qdd: Option<String>,
     /// Machine-readable output (schema in the README).
@@ -455,8 +457,13 @@ fn passive(a: &SimulateArgs) -> Result<String, String> {
         return Err("--passive needs a URDF file".into());
     };
     let m = load(file)?;
-    let q0 = parse_q(a.q0.as_deref().unwrap_or("")).map_err(|e| e.replace("--q", "--q0"))?;
-    m.check_q(&q0).map_err(|e| format!("--q0: {e}"))?;
+    let q0 = joint_values(
+        &m,
+        m.default_tip(),
+        a.q0.as_deref().unwrap_or(""),
+        "--q0",
+        false,
+    )?;
     // The physics would snap a joint outside its limits back at the first step: a different
     // experiment from the one asked for, so it is refused rather than silently changed.
     if let Some(w) = outside_limits(&m, &q0, "--q0") {
@@ -858,9 +865,81 @@ fn joint_vector(m: &Model, text: Option<&str>, flag: &str) -> Result<Vec<f64>, S
     let Some(text) = text else {
         return Ok(vec![0.0; m.dof()]);
     };
-    let v = parse_q(text).map_err(|e| e.replace("--q", flag))?;
-    m.check_q(&v).map_err(|e| format!("{flag}: {e}"))?;
-    Ok(v)
+    joint_values(m, m.default_tip(), text, flag, false)
+}
+
+/// Joint values given on the command line, in either form every command takes: one per
+/// movable joint (in `inspect` order), or one per joint of the chain from the root to `tip`
+/// (the arm without its fingers, say), the others then 0. A count that fits neither is an error
+/// that names the joints each form wants; `chain_first` says which form the message leads with.
+fn joint_values(
+    m: &Model,
+    tip: usize,
+    text: &str,
+    flag: &str,
+    chain_first: bool,
+) -> Result<Vec<f64>, String> {
+    let given = parse_q(text).map_err(|e| e.replace("--q", flag))?;
+    let chain = Chain::new(m, tip);
+    if given.len() == m.dof() {
+        return Ok(given);
+    }
+    if given.len() == chain.dof() {
+        let mut q = vec![0.0; m.dof()];
+        for (v, &ji) in given.iter().zip(&chain.model_joints) {
+            if let Some(i) = m.joints[ji].q_index {
+                q[i] = *v;
+            }
+        }
+        return Ok(q);
+    }
+    let all = m.dof_joint_names();
+    let in_chain: Vec<&str> = chain.joint_names.iter().map(String::as_str).collect();
+    let others: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|n| !in_chain.contains(n))
+        .collect();
+    let chain_form = format!(
+        "{} (the chain to '{}': {})",
+        chain.dof(),
+        m.links[tip].name,
+        name_list(&in_chain)
+    );
+    let all_form = if others.is_empty() || others.len() == all.len() {
+        format!("{} (every movable joint: {})", m.dof(), name_list(&all))
+    } else {
+        format!(
+            "{} (every movable joint: the chain's and {})",
+            m.dof(),
+            name_list(&others)
+        )
+    };
+    let forms = if chain.dof() == m.dof() || chain.dof() == 0 {
+        all_form
+    } else if chain_first {
+        format!("{chain_form} or {all_form}")
+    } else {
+        format!("{all_form} or {chain_form}")
+    };
+    Err(format!(
+        "{flag} has {} values; expected {forms}",
+        given.len()
+    ))
+}
+
+/// Joint names for a message: all of up to eight, else the first three, the count left out and
+/// the last.
+fn name_list(names: &[&str]) -> String {
+    if names.len() <= 8 {
+        return names.join(", ");
+    }
+    format!(
+        "{}, … {} more …, {}",
+        names[..3].join(", "),
+        names.len() - 4,
+        names[names.len() - 1]
+    )
 }
 
 fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
@@ -880,8 +959,7 @@ fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
             m.dof() * m.dof()
         ));
     }
-    let q = parse_q(&a.q)?;
-    m.check_q(&q).map_err(|e| format!("--q: {e}"))?;
+    let q = joint_values(&m, m.default_tip(), &a.q, "--q", false)?;
     let qd = joint_vector(&m, a.qd.as_deref(), "--qd")?;
     let qdd = joint_vector(&m, a.qdd.as_deref(), "--qdd")?;
     if let Some(w) = outside_limits(&m, &q, "--q") {
@@ -1011,26 +1089,7 @@ fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
         None => m.default_tip(),
     };
     let chain = Chain::new(&m, tip);
-    let given = parse_q(&a.q)?;
-    let q_model = if given.len() == m.dof() {
-        given
-    } else if given.len() == chain.dof() {
-        let mut q = vec![0.0; m.dof()];
-        for (v, &ji) in given.iter().zip(&chain.model_joints) {
-            if let Some(i) = m.joints[ji].q_index {
-                q[i] = *v;
-            }
-        }
-        q
-    } else {
-        return Err(format!(
-            "--q has {} values; expected {} (the chain to '{}') or {} (every movable joint)",
-            given.len(),
-            chain.dof(),
-            m.links[tip].name,
-            m.dof()
-        ));
-    };
+    let q_model = joint_values(&m, tip, &a.q, "--q", true)?;
     if let Some(w) = outside_limits(&m, &q_model, "--q") {
         eprintln!("armtutor: warning: {w}");
     }
