@@ -97,8 +97,8 @@ pub const STEPS: &[Step] = &[
             "DDIM：同一个噪声模型，不再掷骰子",
         ),
         body: tr(
-            "DDIM uses the same ε_θ but jumps deterministically along K of the 100 times: estimate the clean chunk x₀_pred, then move to the next time with the same ε_θ. NFE, the number of function (network) evaluations, is K.",
-            "DDIM 使用同一个 ε_θ，但沿着 100 个时刻中的 K 个确定性地跳跃：先估计干净的动作块 x₀_pred，再用同一个 ε_θ 走到下一个时刻。NFE（函数即网络的调用次数）等于 K。",
+            "DDIM uses the same ε_θ but jumps deterministically along K of the 100 times: estimate the clean chunk x₀_pred, then move to the next time with the same ε_θ. So diffusion is not random by nature: DDIM samples it without dice, as flow matching's Euler steps do. NFE, the number of network evaluations, is K.",
+            "DDIM 使用同一个 ε_θ，但沿着 100 个时刻中的 K 个确定性地跳跃：先估计干净的动作块 x₀_pred，再用同一个 ε_θ 走到下一个时刻。所以扩散模型并非本来就是随机的：DDIM 采样时不掷骰子，和流匹配的欧拉步一样。NFE（网络的调用次数）等于 K。",
         ),
         formula: "x_{t'} = √ᾱ_{t'}·x₀_pred + √(1−ᾱ_{t'})·ε_θ",
         try_this: tr(

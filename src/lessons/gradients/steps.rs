@@ -50,8 +50,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("One layer, one loss", "一层网络，一个损失"),
         body: tr(
-            "The simplest policy is one linear layer: it maps an observation x to an action Wx. Its loss against the expert's action a* is half the squared error e = Wx − a*. Each square in the panel is one number, orange positive and blue negative.",
-            "最简单的策略是一个线性层：它把观测 x 映射为动作 Wx。它相对专家动作 a* 的损失是误差 e = Wx − a* 平方的一半。面板中每个方块是一个数，橙色为正，蓝色为负。",
+            "The simplest policy is one linear layer, a = Wx. Some notes call it a coordinate transform; it is not one, since W is m × n and need not be invertible. Its loss against the expert's action a* is half the squared error e = Wx − a*. Each square in the panel is one number, orange positive, blue negative.",
+            "最简单的策略是一个线性层，a = Wx。有的笔记把它称为坐标变换；其实不是，因为 W 是 m × n 的，不一定可逆。它相对专家动作 a* 的损失是误差 e = Wx − a* 平方的一半。面板中每个方块是一个数，橙色为正，蓝色为负。",
         ),
         formula: "L(W) = ½‖Wx − a*‖²",
         try_this: tr(

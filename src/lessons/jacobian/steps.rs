@@ -68,8 +68,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("A local linear approximation", "局部线性近似"),
         body: tr(
-            "J is the derivative of the forward kinematics, so J_v·Δq predicts the tool point's motion exactly only for tiny steps. Here joint 4 steps by Δq: the white dot is where the tool really goes, the cyan dot the prediction. The gap grows as Δq².",
-            "J 是正运动学的导数，所以 J_v·Δq 只有在极小的步长下才能准确预测工具点的运动。这里让关节 4 走 Δq：白点是工具真正到达的位置，青色点是预测。两者的差距按 Δq² 增长。",
+            "J is the derivative of the forward kinematics, so J_v·Δq predicts the tool point's motion exactly only for tiny steps. We linearize because p(q) is nonlinear, not because it is implicit: it is an explicit formula. Joint 4 steps by Δq: the white dot is where the tool goes, the cyan dot the prediction, and the gap grows as Δq².",
+            "J 是正运动学的导数，所以 J_v·Δq 只有在极小的步长下才能准确预测工具点的运动。我们做线性化是因为 p(q) 是非线性的，而不是因为它是隐函数：它有显式的表达式。让关节 4 走 Δq：白点是工具真正到达的位置，青色点是预测，两者的差距按 Δq² 增长。",
         ),
         formula: "p(q + Δq) = p(q) + J_v·Δq + O(|Δq|²)",
         try_this: tr(

@@ -97,8 +97,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Integrating an angular velocity", "角速度的积分"),
         body: tr(
-            "A gyroscope gives ω; the orientation follows by integrating the quaternion. The exact step multiplies by exp(½ω·dt): quaternions carry half angles. The first-order shortcut drifts off |q| = 1 unless it is normalised after every step.",
-            "陀螺仪给出 ω，姿态要靠对四元数积分得到。精确的一步是乘以 exp(½ω·dt)：四元数携带的是半角。一阶近似如果不在每步之后归一化，就会偏离 |q| = 1。",
+            "A gyroscope gives ω; the orientation follows by integrating the quaternion. The exact step multiplies by exp(½ω·dt): q holds half the angle because a rotation uses it twice, v ↦ q v q*, and neither product alone turns v by half the angle. The first-order shortcut drifts off |q| = 1 unless normalised after every step.",
+            "陀螺仪给出 ω，姿态要靠对四元数积分得到。精确的一步是乘以 exp(½ω·dt)：q 只含半个角，因为一次旋转要用它两次，v ↦ q v q*；并不是其中每一次乘法把 v 转了半个角。一阶近似如果不在每步之后归一化，就会偏离 |q| = 1。",
         ),
         formula: "q ← q ⊗ exp(½ ω·dt)",
         try_this: tr(
