@@ -10,6 +10,15 @@ use crate::math::Vec3 as RVec3;
 use bevy::prelude::*;
 use bevy_panorbit_camera::PanOrbitCamera;
 
+/// The Jacobian lesson's step at the near-singular pose, with the ghost arms on.
+fn near_singularity_step() -> usize {
+    crate::lessons::jacobian::LESSON
+        .steps
+        .iter()
+        .position(|s| s.title.en == "Near a singularity")
+        .expect("the singularity step")
+}
+
 fn app(lesson: &str, step: Option<usize>) -> App {
     use bevy::state::app::StatesPlugin;
     let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
@@ -42,14 +51,15 @@ fn camera(app: &mut App) -> PanOrbitCamera {
 #[test]
 fn entering_a_step_applies_its_set_up() {
     use crate::lessons::jacobian::{JacobianState, Section};
-    let mut app = app("jacobian", Some(4));
+    let near = near_singularity_step();
+    let mut app = app("jacobian", Some(near));
     for _ in 0..3 {
         app.update();
     }
     let steps = crate::lessons::jacobian::LESSON.steps;
-    assert_eq!(app.world().resource::<StepState>().current, Some(4));
+    assert_eq!(app.world().resource::<StepState>().current, Some(near));
     let cam = camera(&mut app);
-    let shot = steps[4].shot;
+    let shot = steps[near].shot;
     assert!((convert::point_to_robot(cam.target_focus) - RVec3::from(shot.target)).norm() < 1e-6);
     assert_eq!(cam.target_radius, shot.distance);
     let state = app.world().resource::<JacobianState>();
@@ -61,7 +71,7 @@ fn entering_a_step_applies_its_set_up() {
     );
     let robot = app.world().resource::<Robot>();
     let q = robot.kin.as_ref().unwrap().q_chain.clone();
-    let want = steps[4].sim.q.unwrap();
+    let want = steps[near].sim.q.unwrap();
     assert!(
         q.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
         "{q:?}"
@@ -71,7 +81,7 @@ fn entering_a_step_applies_its_set_up() {
     app.world_mut().write_message(StepCommand::Next);
     app.update();
     app.update();
-    assert_eq!(app.world().resource::<StepState>().current, Some(5));
+    assert_eq!(app.world().resource::<StepState>().current, Some(near + 1));
     assert!(app.world().resource::<JacobianState>().ghosts);
     // Going back to the first step: the columns section, with its shot.
     app.world_mut().write_message(StepCommand::Go(0));
@@ -94,19 +104,20 @@ fn entering_a_step_applies_its_set_up() {
 #[test]
 fn a_links_settings_go_on_top_of_its_steps_set_up() {
     use crate::lessons::jacobian::{JacobianState, Section};
-    let mut app = app("jacobian", Some(4));
+    let near = near_singularity_step();
+    let mut app = app("jacobian", Some(near));
     // A malformed value in the link leaves the step's own (the section here).
     app.world_mut().resource_mut::<LessonParams>().given =
         crate::lessons::test_support::link(&[("ghosts", "0"), ("section", "%E2")]);
     for _ in 0..3 {
         app.update();
     }
-    assert_eq!(app.world().resource::<StepState>().current, Some(4));
+    assert_eq!(app.world().resource::<StepState>().current, Some(near));
     let state = app.world().resource::<JacobianState>();
     assert_eq!(state.section, Section::Singularity, "the step's own set-up");
     assert!(!state.ghosts, "the link's setting, on top");
     // Entering the step again later applies its own set-up alone.
-    app.world_mut().write_message(StepCommand::Go(4));
+    app.world_mut().write_message(StepCommand::Go(near));
     app.update();
     app.update();
     assert!(app.world().resource::<JacobianState>().ghosts);

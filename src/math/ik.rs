@@ -42,6 +42,35 @@ pub fn pseudo_inverse(j: &Jacobian, tol: f64) -> DMatrix<f64> {
     }
 }
 
+/// How far `g` is from meeting each of the four Penrose conditions for `a`: the largest entry
+/// of `A G A − A`, `G A G − G`, `(A G)ᵀ − A G` and `(G A)ᵀ − G A`. The pseudo-inverse is the one
+/// matrix with all four zero; the first two alone (a "reflexive generalized inverse") hold for
+/// a whole family when `A` is not square and invertible.
+pub fn penrose_residuals(a: &DMatrix<f64>, g: &DMatrix<f64>) -> [f64; 4] {
+    let ag = a * g;
+    let ga = g * a;
+    [
+        (&ag * a - a).amax(),
+        (&ga * g - g).amax(),
+        (ag.transpose() - &ag).amax(),
+        (ga.transpose() - &ga).amax(),
+    ]
+}
+
+/// Another inverse of `J` beside `J⁺`: `G = J⁺ + (I − J⁺J)·E·(JJ⁺)`, with `E` the n × 6 matrix
+/// whose top block is 4·I (any E would do; 4 makes the difference plain on the arm). It meets the first three Penrose conditions (`JGJ = J`,
+/// `GJG = G`, `JG` symmetric) for every `J`, and so solves `J q̇ = V` wherever `J⁺` does, but
+/// not the fourth: `GJ` is not symmetric, and `G·V` adds a motion in the null space of `J`,
+/// so it is longer than `J⁺V`. Where `J` has no null space (six joints, full rank) it is `J⁺`.
+pub fn another_inverse(j: &Jacobian) -> DMatrix<f64> {
+    let n = j.ncols();
+    let dj = DMatrix::from_column_slice(6, n, j.as_slice());
+    let pinv = pseudo_inverse(j, 1e-12);
+    let null = DMatrix::identity(n, n) - &pinv * &dj;
+    let e = DMatrix::from_fn(n, 6, |r, c| if r == c { 4.0 } else { 0.0 });
+    &pinv + null * e * (&dj * &pinv)
+}
+
 /// The pseudo-inverse step `Δq = J⁺e`.
 pub fn pinv_step(j: &Jacobian, e: &Vec6) -> DVector<f64> {
     pseudo_inverse(j, 1e-12) * DVector::from_column_slice(e.as_slice())
@@ -347,6 +376,74 @@ pub fn self_motion(
     }
     let drift = pose_error(&start, &chain.tip_pose(&q)).norm();
     (q, drift)
+}
+
+#[cfg(test)]
+mod penrose_tests {
+    use super::*;
+
+    /// A 6 × n Jacobian with entries from a fixed pseudo-random sequence.
+    fn jacobian(n: usize, seed: u64) -> Jacobian {
+        let mut x = seed;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+        };
+        let mut j = Jacobian::zeros(n);
+        for c in 0..n {
+            for r in 0..6 {
+                j[(r, c)] = next();
+            }
+        }
+        j
+    }
+
+    #[test]
+    fn the_pseudo_inverse_meets_all_four_conditions_and_is_the_closed_form() {
+        for seed in 0..20 {
+            let j = jacobian(7, seed);
+            let a = DMatrix::from_column_slice(6, 7, j.as_slice());
+            let p = pseudo_inverse(&j, 1e-12);
+            assert!(
+                penrose_residuals(&a, &p).iter().all(|r| *r < 1e-10),
+                "{seed}"
+            );
+            // Independent of the SVD: for full row rank, J⁺ = Jᵀ(JJᵀ)⁻¹.
+            let closed = a.transpose() * (&a * a.transpose()).try_inverse().unwrap();
+            assert!((&p - closed).amax() < 1e-9, "{seed}");
+        }
+    }
+
+    #[test]
+    fn two_conditions_leave_a_family_and_the_other_member_is_longer() {
+        for seed in 0..20 {
+            let j = jacobian(7, seed);
+            let a = DMatrix::from_column_slice(6, 7, j.as_slice());
+            let p = pseudo_inverse(&j, 1e-12);
+            let g = another_inverse(&j);
+            let r = penrose_residuals(&a, &g);
+            assert!(
+                r[0] < 1e-10 && r[1] < 1e-10 && r[2] < 1e-10,
+                "{seed}: {r:?}"
+            );
+            assert!(r[3] > 1e-3, "{seed}: the fourth condition holds: {r:?}");
+            assert!((&g - &p).amax() > 1e-3, "{seed}: G is J⁺");
+            let v = DVector::from_column_slice(&[0.1, -0.05, 0.02, 0.3, 0.0, -0.1]);
+            let (dq_p, dq_g) = (&p * &v, &g * &v);
+            // Both deliver V; the difference lies in the null space, orthogonal to J⁺V.
+            assert!((&a * &dq_p - &v).amax() < 1e-10);
+            assert!((&a * &dq_g - &v).amax() < 1e-10);
+            let extra = &dq_g - &dq_p;
+            assert!((&a * &extra).amax() < 1e-10);
+            assert!(dq_p.dot(&extra).abs() < 1e-10);
+            assert!(dq_g.norm() > dq_p.norm());
+        }
+        // Six joints of full rank: no null space, one inverse.
+        let j = jacobian(6, 3);
+        assert!((another_inverse(&j) - pseudo_inverse(&j, 1e-12)).amax() < 1e-9);
+    }
 }
 
 #[cfg(test)]

@@ -101,6 +101,33 @@ mod tests {
         assert!(norm(&near.dls) <= near.demand.norm() / (2.0 * near.lambda) + 1e-12);
     }
 
+    /// The step on the Penrose conditions, at its own set-up (the ready pose, V up): both
+    /// inverses deliver V to rounding, G's joint speed is longer, and only the fourth
+    /// condition tells them apart.
+    #[test]
+    fn another_inverse_delivers_v_with_a_longer_speed_and_fails_only_the_fourth_condition() {
+        let step = steps::STEPS
+            .iter()
+            .find(|s| s.title.en == "One inverse among many")
+            .expect("the Penrose step");
+        assert!(
+            step.params.contains(&("demand", "up"))
+                && step.params.contains(&("section", "inverse"))
+        );
+        assert_eq!(step.sim.q, Some(&crate::robot::panda::READY[..]));
+        let mut robot = robot();
+        assert!(robot.set_q(&crate::robot::panda::READY));
+        let kin = robot.kin.clone().unwrap();
+        let c = compare(&kin, demanded_twist(Demand::Up, &kin));
+        assert!(c.pinv_error < 1e-12 && c.other_error < 1e-12, "{c:?}");
+        assert!(norm(&c.other) > 1.2 * norm(&c.pinv), "{c:?}");
+        assert!(c.penrose_pinv.iter().all(|r| *r < 1e-10), "{c:?}");
+        assert!(c.penrose_other[..3].iter().all(|r| *r < 1e-10), "{c:?}");
+        assert!(c.penrose_other[3] > 1e-2, "{c:?}");
+        // The README's figures.
+        assert!((norm(&c.pinv) - 0.342).abs() < 5e-4 && (norm(&c.other) - 0.427).abs() < 5e-4);
+    }
+
     #[test]
     fn power_is_the_same_in_both_frames_and_matches_the_joint_side() {
         let robot = robot();

@@ -35,6 +35,7 @@ pub(super) fn panel(
                 l.t("sec_ellipsoids"),
             );
             ui.selectable_value(&mut state.section, Section::Columns, l.t("sec_columns"));
+            ui.selectable_value(&mut state.section, Section::Inverse, l.t("sec_inverse"));
             ui.selectable_value(
                 &mut state.section,
                 Section::Singularity,
@@ -46,6 +47,7 @@ pub(super) fn panel(
         match state.section {
             Section::Ellipsoids => ellipsoid_section(ui, &mut state, &kin, sim.as_deref(), l),
             Section::Columns => columns_section(ui, &mut state, &kin, &robot, l),
+            Section::Inverse => inverse_section(ui, &mut state, &kin, l),
             Section::Singularity => {
                 preset = singularity_section(ui, &mut state, &kin, l);
             }
@@ -303,6 +305,46 @@ pub(super) fn singularity_section(
     ));
     note(ui, l.t("singularity_note"));
     pressed.then_some(true)
+}
+
+/// J⁺ beside another inverse that meets only three of the four Penrose conditions: both
+/// deliver V, the other one with a longer joint speed.
+fn inverse_section(
+    ui: &mut egui::Ui,
+    state: &mut JacobianState,
+    kin: &crate::app::robot::ToolKinematics,
+    l: Lang,
+) {
+    ui.label(l.t("penrose_intro"));
+    ui.horizontal(|ui| {
+        ui.label(l.t("demand"));
+        ui.selectable_value(&mut state.demand, Demand::Weakest, l.t("demand_weakest"));
+        ui.selectable_value(&mut state.demand, Demand::Up, l.t("demand_up"));
+        ui.selectable_value(&mut state.demand, Demand::Forward, l.t("demand_forward"));
+    });
+    let c = compare(kin, demanded_twist(state.demand, kin));
+    egui::Grid::new("penrose").striped(true).show(ui, |ui| {
+        ui.label("");
+        ui.monospace("J⁺");
+        ui.monospace("G");
+        ui.end_row();
+        let conditions = ["J·X·J = J", "X·J·X = X", "(J·X)ᵀ = J·X", "(X·J)ᵀ = X·J"];
+        for (k, name) in conditions.iter().enumerate() {
+            ui.monospace(*name);
+            ui.monospace(format!("{:.1e}", c.penrose_pinv[k]));
+            ui.monospace(format!("{:.1e}", c.penrose_other[k]));
+            ui.end_row();
+        }
+        ui.monospace("|dq/dt|  rad/s");
+        ui.monospace(format!("{:.3}", norm(&c.pinv)));
+        ui.monospace(format!("{:.3}", norm(&c.other)));
+        ui.end_row();
+        ui.monospace("|J·dq/dt − V|");
+        ui.monospace(format!("{:.1e}", c.pinv_error));
+        ui.monospace(format!("{:.1e}", c.other_error));
+        ui.end_row();
+    });
+    note(ui, l.t("penrose_note"));
 }
 
 pub(super) fn twist_section(

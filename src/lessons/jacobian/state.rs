@@ -13,6 +13,8 @@ use std::collections::VecDeque;
 pub enum Section {
     Ellipsoids,
     Columns,
+    /// J⁺ beside another inverse: the four Penrose conditions.
+    Inverse,
     Singularity,
     TwistWrench,
 }
@@ -87,9 +89,10 @@ impl Default for JacobianState {
     }
 }
 
-pub(super) const SECTION_NAMES: [(Section, &str); 4] = [
+pub(super) const SECTION_NAMES: [(Section, &str); 5] = [
     (Section::Ellipsoids, "ellipsoids"),
     (Section::Columns, "columns"),
+    (Section::Inverse, "inverse"),
     (Section::Singularity, "singularity"),
     (Section::TwistWrench, "twist"),
 ];
@@ -116,7 +119,7 @@ impl JacobianState {
     }
 }
 
-/// `section=ellipsoids|columns|singularity|twist`, `demand=weakest|up|forward`, the
+/// `section=ellipsoids|columns|inverse|singularity|twist`, `demand=weakest|up|forward`, the
 /// overlays `velocity`, `force`, `rotational`, `columns`, `ghosts` as `0|1`, and the linear
 /// approximation's `joint=1..n` and step `dq` (rad, −1 to 1; 0 hides it).
 impl LessonSettings for JacobianState {

@@ -132,6 +132,21 @@ pub const STEPS: &[Step] = &[
         sim: TEACH_READY,
     },
     Step {
+        title: tr("One inverse among many", "许多逆中的一个"),
+        body: tr(
+            "A 6 × 7 J has no inverse, and many matrices undo it in part: J·G·J = J and G·J·G = G hold for a whole family, so a definition that stops at these two, as some notes do, names no single matrix. The two symmetry conditions pick one, J⁺: its J⁺V is the shortest joint speed that delivers V.",
+            "6 × 7 的 J 没有逆，能部分抵消它的矩阵却有很多：J·G·J = J 和 G·J·G = G 对一大类矩阵都成立，所以像有些笔记那样只用这两个条件来定义，并不能确定唯一的矩阵。再加上两个对称条件才选出唯一的 J⁺：J⁺V 是实现 V 的最短关节速度。",
+        ),
+        formula: "JJ⁺J = J,  J⁺JJ⁺ = J⁺,  (JJ⁺)ᵀ = JJ⁺,  (J⁺J)ᵀ = J⁺J",
+        try_this: tr(
+            "In the panel's table, read both columns: J⁺ and G both deliver V (|J·dq/dt − V| near 1e-16), G's joint speed is longer, and only the fourth condition tells them apart.",
+            "读面板表格中的两列：J⁺ 和 G 都实现了 V（|J·dq/dt − V| 接近 1e-16），G 给出的关节速度更长，只有第四个条件能把两者区分开。",
+        ),
+        shot: TOOL,
+        params: &[("section", "inverse"), ("demand", "up"), ("ghosts", "0")],
+        sim: TEACH_READY,
+    },
+    Step {
         title: tr("Near a singularity", "靠近奇异位形"),
         body: tr(
             "Here the wrist is almost above the shoulder axis, and one direction of tool motion is nearly impossible: the smallest singular value of J, σ_min in the panel, is close to zero. The pseudo-inverse divides by it, so a modest request (the white arrow) becomes a huge joint speed (the red ghost arm).",

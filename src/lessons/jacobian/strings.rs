@@ -5,6 +5,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson_jacobian", "The Jacobian", "雅可比矩阵"),
     ("sec_ellipsoids", "Ellipsoids", "椭球"),
     ("sec_columns", "Columns", "列向量"),
+    ("sec_inverse", "J⁺", "J⁺"),
     ("sec_singularity", "Singularity", "奇异位形"),
     ("sec_twist", "Twist & wrench", "运动旋量与力旋量"),
     (
@@ -100,6 +101,16 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "go_singular",
         "Go near a singularity (wrist above the shoulder axis)",
         "移到奇异位形附近（腕部几乎位于肩部转轴正上方）",
+    ),
+    (
+        "penrose_intro",
+        "A 6 × 7 J has many inverses in part. Ask for a tool twist V: each column is one matrix X, J⁺ or another one G, with how far it is from each of the four Penrose conditions (0 where it holds), then its joint speed X·V and whether that delivers V.",
+        "6 × 7 的 J 有许多部分意义上的逆。给定末端运动旋量 V：每一列是一个矩阵 X（J⁺ 或另一个 G），给出它离四个 Penrose 条件各差多少（满足时为 0），然后是它的关节速度 X·V 以及它是否实现了 V。",
+    ),
+    (
+        "penrose_note",
+        "G = J⁺ + (I − J⁺J)·E·JJ⁺ (E: 4·I over zeros) meets the first three conditions and delivers V too, through a longer joint speed: it adds a motion of the null space, which the tool does not feel. Only the fourth condition rules it out; a definition of J⁺ by the first two alone names no single matrix. With six joints of full rank there is no null space and G = J⁺ = J⁻¹.",
+        "G = J⁺ + (I − J⁺J)·E·JJ⁺（E 为 4·I 下接零块）满足前三个条件，也能实现 V，只是关节速度更长：它加上了零空间中的运动，这部分不会让工具动。只有第四个条件把它排除；只用前两个条件定义 J⁺，并不能确定唯一的矩阵。若有六个满秩的关节，就没有零空间，G = J⁺ = J⁻¹。",
     ),
     (
         "singularity_note",
