@@ -189,3 +189,37 @@ fn bad_app_arguments_are_one_line_errors() {
         "{stderr}"
     );
 }
+
+/// `bench` without `--render` runs every lesson with no renderer: a row per lesson, and no
+/// ERROR from Bevy's render plugins about the render world left out on purpose.
+#[test]
+fn the_bench_without_a_renderer_measures_every_lesson_quietly() {
+    if std::env::var_os("ARMTUTOR_SKIP_SCREENSHOT").is_some() {
+        return;
+    }
+    let xvfb = xvfb_run().unwrap_or_else(|| panic!("xvfb-run is missing"));
+    let out = Command::new(xvfb)
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1280x720x24",
+            env!("CARGO_BIN_EXE_armtutor"),
+            "bench",
+            "--frames",
+            "3",
+        ])
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for lesson in armtutor::lessons::ALL {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(lesson.id)),
+            "{} missing from {stdout}",
+            lesson.id
+        );
+    }
+    assert!(!stderr.contains("ERROR"), "{stderr}");
+}

@@ -13,6 +13,11 @@ use bevy::prelude::*;
 /// What is logged: warnings and errors, and the app's own information lines.
 pub const LOG_FILTER: &str = "warn,armtutor=info";
 
+/// The same for `bench` without `--render`, which leaves out the render world on purpose: the
+/// plugins that would feed it say so once each at start-up (an ERROR among them), about
+/// nothing wrong, so those three are not shown.
+pub const NO_RENDER_LOG_FILTER: &str = "warn,armtutor=info,bevy_render::extract_resource=off,bevy_gizmos_render=off,bevy_render::texture=off";
+
 /// The engine's plugins, in `DefaultPlugins`' order; configure them with `.set(...)` as one
 /// would `DefaultPlugins`.
 pub struct EnginePlugins;

@@ -151,41 +151,50 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
     }
     let (w, h) = opts.args.size.unwrap_or((1280, 720));
     let headless_run = opts.args.screenshot.is_some() || opts.bench_frames.is_some();
+    let no_render = opts.bench_frames.is_some() && !opts.bench_render;
     let mut app = App::new();
-    app.add_plugins(
-        engine::EnginePlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "armtutor".into(),
-                    resolution: WindowResolution::new(w, h),
-                    // In the browser: draw into the page's canvas and follow its size (on a
-                    // page without one, such as wasm-server-runner's, into a new canvas).
-                    canvas: web_canvas(),
-                    fit_canvas_to_parent: true,
-                    // Screenshots and benches must not wait for vsync or a focused window.
-                    present_mode: if headless_run {
-                        bevy::window::PresentMode::AutoNoVsync
-                    } else {
-                        bevy::window::PresentMode::AutoVsync
-                    },
-                    ..default()
-                }),
-                ..default()
-            })
-            .set(bevy::render::RenderPlugin {
-                render_creation: bevy::render::settings::WgpuSettings {
-                    // The bench without --render measures the app's own work only.
-                    backends: if opts.bench_frames.is_some() && !opts.bench_render {
-                        None
-                    } else {
-                        bevy::render::settings::WgpuSettings::default().backends
-                    },
-                    ..default()
-                }
-                .into(),
+    let plugins = engine::EnginePlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title: "armtutor".into(),
+                resolution: WindowResolution::new(w, h),
+                // In the browser: draw into the page's canvas and follow its size (on a
+                // page without one, such as wasm-server-runner's, into a new canvas).
+                canvas: web_canvas(),
+                fit_canvas_to_parent: true,
+                // Screenshots and benches must not wait for vsync or a focused window.
+                present_mode: if headless_run {
+                    bevy::window::PresentMode::AutoNoVsync
+                } else {
+                    bevy::window::PresentMode::AutoVsync
+                },
                 ..default()
             }),
-    );
+            ..default()
+        })
+        .set(bevy::render::RenderPlugin {
+            render_creation: bevy::render::settings::WgpuSettings {
+                // The bench without --render measures the app's own work only.
+                backends: if no_render {
+                    None
+                } else {
+                    bevy::render::settings::WgpuSettings::default().backends
+                },
+                ..default()
+            }
+            .into(),
+            ..default()
+        });
+    #[cfg(not(target_arch = "wasm32"))]
+    let plugins = if no_render {
+        plugins.set(bevy::log::LogPlugin {
+            filter: engine::NO_RENDER_LOG_FILTER.into(),
+            ..default()
+        })
+    } else {
+        plugins
+    };
+    app.add_plugins(plugins);
     app.add_plugins((
         bevy_egui::EguiPlugin::default(),
         bevy_panorbit_camera::PanOrbitCameraPlugin,
