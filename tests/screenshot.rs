@@ -222,4 +222,33 @@ fn the_bench_without_a_renderer_measures_every_lesson_quietly() {
         );
     }
     assert!(!stderr.contains("ERROR"), "{stderr}");
+    // The same as JSON, with its schema.
+    let out = Command::new(xvfb_run().unwrap())
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1280x720x24",
+            env!("CARGO_BIN_EXE_armtutor"),
+            "bench",
+            "--frames",
+            "3",
+            "--json",
+        ])
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema"], "armtutor.bench/1");
+    let lessons = doc["lessons"].as_array().unwrap();
+    let ids: Vec<&str> = lessons
+        .iter()
+        .filter_map(|r| r["lesson"].as_str())
+        .collect();
+    let all: Vec<&str> = armtutor::lessons::ALL.iter().map(|l| l.id).collect();
+    assert_eq!(ids, all, "{doc}");
+    for row in lessons {
+        assert_eq!(row["frames"], 3, "{row}");
+        assert!(row["median_ms"].as_f64().is_some_and(|x| x > 0.0), "{row}");
+    }
 }

@@ -272,6 +272,32 @@ fn bench_frame_end(
     }
 }
 
+/// `bench --json`: one object, schema `armtutor.bench/1`.
+#[derive(serde::Serialize)]
+struct BenchJson {
+    schema: &'static str,
+    /// What was measured, in words.
+    metric: String,
+    /// Whether the per-frame figures are the CPU time of the app's threads (else wall time).
+    cpu_time: bool,
+    lessons: Vec<BenchRow>,
+    /// The whole run, rendering included.
+    wall_s: f64,
+    frames: usize,
+}
+
+/// One lesson's frames: the main world's time per frame, median and 95th percentile, and the
+/// same in wall time.
+#[derive(serde::Serialize)]
+struct BenchRow {
+    lesson: String,
+    frames: usize,
+    median_ms: f64,
+    p95_ms: f64,
+    wall_median_ms: f64,
+    wall_p95_ms: f64,
+}
+
 fn finish(bench: &Bench, report: &Report) {
     let wall = bench.wall.elapsed().as_secs_f64();
     let total: usize = bench.results.iter().map(|(_, s)| s.len()).sum();
@@ -287,21 +313,39 @@ fn finish(bench: &Bench, report: &Report) {
     };
     let mut out = String::new();
     if bench.json {
-        let rows: Vec<String> = bench
-            .results
-            .iter()
-            .map(|(name, s)| {
-                let ((m, p), (wm, wp)) = stats(s);
-                format!(
-                    "{{\"lesson\":\"{name}\",\"frames\":{},\"median_ms\":{m:.4},\"p95_ms\":{p:.4},\"wall_median_ms\":{wm:.4},\"wall_p95_ms\":{wp:.4}}}",
-                    s.len()
-                )
-            })
-            .collect();
-        out.push_str(&format!(
-            "{{\"metric\":\"main world per frame (First to Last), every overlay on; {source}\",\"lessons\":[{}],\"wall_s\":{wall:.2},\"frames\":{total}}}\n",
-            rows.join(",")
-        ));
+        let ms = |x: f64| (x * 1e4).round() / 1e4;
+        let doc = BenchJson {
+            schema: "armtutor.bench/1",
+            metric: format!("main world per frame (First to Last), every overlay on; {source}"),
+            cpu_time: own_cpu_time().is_some(),
+            lessons: bench
+                .results
+                .iter()
+                .map(|(name, s)| {
+                    let ((m, p), (wm, wp)) = stats(s);
+                    BenchRow {
+                        lesson: name.clone(),
+                        frames: s.len(),
+                        median_ms: ms(m),
+                        p95_ms: ms(p),
+                        wall_median_ms: ms(wm),
+                        wall_p95_ms: ms(wp),
+                    }
+                })
+                .collect(),
+            wall_s: (wall * 100.0).round() / 100.0,
+            frames: total,
+        };
+        match serde_json::to_string(&doc) {
+            Ok(text) => {
+                out.push_str(&text);
+                out.push('\n');
+            }
+            Err(e) => {
+                report.set(Err(format!("bench: cannot write the JSON: {e}")));
+                return;
+            }
+        }
     } else {
         out.push_str(&format!(
             "main world per frame (First → Last), every overlay on; {source}\n"
