@@ -5,8 +5,8 @@
 # - The ordinary route, where rustup's wasm32 target is installed
 #   (`rustup target add wasm32-unknown-unknown`, on macOS, Windows with Git Bash or any Linux):
 #   stable Rust, the prebuilt standard library.
-# - Where that target cannot be had (this project's machines: rustup cannot download it), the
-#   recipe in ../shared/docs/wasm-toolchain.md: Debian's rustc-web builds std from source
+# - Where that target cannot be had (a rustup that cannot download it), the
+#   Debian route: Debian's rustc-web builds std from source
 #   (-Zbuild-std) and rustup's rust-lld links. WASM_ROUTE=rustup|debian forces a route.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WEB:-$HOME/.cache/armtutor-web}"
 # getrandom's browser backend (crypto.getRandomValues), and WebAssembly SIMD (every browser
