@@ -138,8 +138,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Two passes, not P + 1", "两遍，而不是 P + 1 遍"),
         body: tr(
-            "Nudging one weight at a time also gives the gradient, but costs a forward pass per weight: P + 1 passes, or 2P for central differences. Backpropagation gets all P entries from one forward and one backward pass. Both are timed here on the policy network, and they agree to better than one part in a million.",
-            "每次轻推一个权重也能得到梯度，但每个权重都要一次前向传播：共 P + 1 遍，中心差分则要 2P 遍。反向传播只用一次前向和一次反向就得到全部 P 个分量。这里在策略网络上对两者计时，它们的结果相差不到百万分之一。",
+            "Nudging one weight at a time also gives the gradient, but costs a forward pass per weight: P + 1 passes, or 2P for central differences. Backpropagation gets all P entries from one forward and one backward pass (not “two forward passes”: a backward pass costs one to two forwards). Both are timed here and agree to better than a part in a million.",
+            "每次轻推一个权重也能得到梯度，但每个权重都要一次前向传播：共 P + 1 遍，中心差分则要 2P 遍。反向传播只用一次前向和一次反向就得到全部 P 个分量（不是“两次前向”：一次反向的代价相当于一到两次前向）。这里对两者计时，它们的结果相差不到百万分之一。",
         ),
         formula: "N_fd = P + 1,   N_bp = 1 + 1",
         try_this: tr(

@@ -112,8 +112,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("The force ellipsoid", "力椭球"),
         body: tr(
-            "Read backwards, J maps a force the tool exerts to the joint torques that produce it: τ = JᵀF. Unit joint torques give forces in the orange ellipsoid, with semi-axes uᵢ/σᵢ: long exactly where the velocity ellipsoid is short. To hold an external load F_ext, the joints need τ = −JᵀF_ext.",
-            "反过来读，J 把工具施加的力映射为产生它所需的关节力矩：τ = JᵀF。单位关节力矩能产生的力构成橙色椭球，半轴为 uᵢ/σᵢ：恰好在速度椭球短的方向上长。要承受外部负载 F_ext，关节需要 τ = −JᵀF_ext。",
+            "Read backwards, J maps a force the tool exerts to the joint torques that produce it: τ = JᵀF (not F = Jᵀτ, as some notes write: the sizes do not even match). Unit joint torques give forces in the orange ellipsoid, with semi-axes uᵢ/σᵢ: long where the velocity ellipsoid is short. To hold an external load F_ext, the joints need τ = −JᵀF_ext.",
+            "反过来读，J 把工具施加的力映射为产生它所需的关节力矩：τ = JᵀF（不是有些笔记写的 F = Jᵀτ；对七个关节来说连维数都对不上）。单位关节力矩能产生的力构成橙色椭球，半轴为 uᵢ/σᵢ：恰好在速度椭球短的方向上长。要承受外部负载 F_ext，关节需要 τ = −JᵀF_ext。",
         ),
         formula: "τ = Jᵀ·F:  uᵢ/σᵢ",
         try_this: tr(

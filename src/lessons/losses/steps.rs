@@ -101,8 +101,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("Forward and reverse KL", "正向 KL 与反向 KL"),
         body: tr(
-            "Fit one Gaussian q to the data's density p by minimising KL, from the same start. Forward KL(p‖q) must cover all of p, so q spreads over both modes with its mean at the post. Reverse KL(q‖p) must avoid where p is empty, so q settles on one mode.",
-            "从同一个起点出发，最小化 KL 把一个高斯 q 拟合到数据密度 p。正向 KL(p‖q) 必须覆盖 p 的全部，所以 q 铺开覆盖两个模态，均值在立柱处。反向 KL(q‖p) 必须避开 p 为空的地方，所以 q 停在一个模态上。",
+            "Fit one Gaussian q to the data's density p by minimising KL, from the same start. Forward KL(p‖q) must cover all of p, so q spreads over both modes with its mean at the post. Reverse KL(q‖p) must avoid where p is empty, so q settles on one mode. KL is not a distance: the two directions differ, as the two fits show.",
+            "从同一个起点出发，最小化 KL 把一个高斯 q 拟合到数据密度 p。正向 KL(p‖q) 必须覆盖 p 的全部，所以 q 铺开覆盖两个模态，均值在立柱处。反向 KL(q‖p) 必须避开 p 为空的地方，所以 q 停在一个模态上。KL 不是距离：两个方向的值不同，两个拟合结果就说明了这一点。",
         ),
         formula: "KL(p‖q) = ∫ p(a) log(p(a)/q(a)) da",
         try_this: tr(
