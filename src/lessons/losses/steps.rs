@@ -136,8 +136,8 @@ pub const STEPS: &[Step] = &[
         ),
         formula: "L = min(r·A, clip(r, 1 − ε, 1 + ε)·A)",
         try_this: tr(
-            "Drag ε from 0.2 to 0.05: the gold lines close in on r = 1 and the flat parts of both curves follow them.",
-            "把 ε 从 0.2 拖到 0.05：金色竖线向 r = 1 靠拢，两条曲线的平坦部分跟着移动。",
+            "Drag ε from 0.2 to 0.05: the gold lines close in on r = 1 and the flat parts follow them. Each curve is flat on one side only, not the plateau falling on both sides that some drawings show.",
+            "把 ε 从 0.2 拖到 0.05：金色竖线向 r = 1 靠拢，平坦部分跟着移动。每条曲线只在一侧平坦，而不是有些图里画的那种两侧都下降的平台。",
         ),
         shot: COURSE,
         params: &[("section", "clip"), ("eps", "0.2")],
