@@ -57,18 +57,23 @@ pub fn penrose_residuals(a: &DMatrix<f64>, g: &DMatrix<f64>) -> [f64; 4] {
     ]
 }
 
-/// Another inverse of `J` beside `J⁺`: `G = J⁺ + (I − J⁺J)·E·(JJ⁺)`, with `E` the n × 6 matrix
-/// whose top block is 4·I (any E would do; 4 makes the difference plain on the arm). It meets the first three Penrose conditions (`JGJ = J`,
-/// `GJG = G`, `JG` symmetric) for every `J`, and so solves `J q̇ = V` wherever `J⁺` does, but
-/// not the fourth: `GJ` is not symmetric, and `G·V` adds a motion in the null space of `J`,
-/// so it is longer than `J⁺V`. Where `J` has no null space (six joints, full rank) it is `J⁺`.
+/// Another inverse of `J` beside `J⁺`: `G = J⁺ + (I − J⁺J)·E·(JJ⁺)`, with `E` the n × 6
+/// matrix whose top block is 4·I (any E would do; 4 makes the difference plain on the arm). It
+/// meets the first three Penrose conditions (`JGJ = J`, `GJG = G`, `JG` symmetric) for every
+/// `J`, and so solves `J q̇ = V` wherever `J⁺` does, but not the fourth: `GJ` is not symmetric,
+/// and `G·V` adds a motion in the null space of `J`, so it is longer than `J⁺V`. Where `J` has
+/// no null space (six joints, full rank) it is `J⁺`.
 pub fn another_inverse(j: &Jacobian) -> DMatrix<f64> {
+    let dj = DMatrix::from_column_slice(6, j.ncols(), j.as_slice());
+    another_inverse_from(&dj, &pseudo_inverse(j, 1e-12))
+}
+
+/// [`another_inverse`] of the 6 × n matrix `j` whose pseudo-inverse `pinv` is already known.
+pub fn another_inverse_from(j: &DMatrix<f64>, pinv: &DMatrix<f64>) -> DMatrix<f64> {
     let n = j.ncols();
-    let dj = DMatrix::from_column_slice(6, n, j.as_slice());
-    let pinv = pseudo_inverse(j, 1e-12);
-    let null = DMatrix::identity(n, n) - &pinv * &dj;
+    let null = DMatrix::identity(n, n) - pinv * j;
     let e = DMatrix::from_fn(n, 6, |r, c| if r == c { 4.0 } else { 0.0 });
-    &pinv + null * e * (&dj * &pinv)
+    pinv + null * e * (j * pinv)
 }
 
 /// The pseudo-inverse step `Δq = J⁺e`.

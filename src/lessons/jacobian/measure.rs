@@ -4,7 +4,7 @@
 
 use crate::app::robot::Robot;
 use crate::math::ik::{
-    adaptive_damping, another_inverse, dls_step, penrose_residuals, pinv_step, pseudo_inverse,
+    adaptive_damping, another_inverse_from, dls_step, penrose_residuals, pinv_step, pseudo_inverse,
 };
 use crate::math::spatial::{Twist, Wrench};
 use crate::math::{Transform as Pose, Vec3 as RVec3, Vec6};
@@ -24,13 +24,38 @@ pub struct Comparison {
     /// |J·q̇ − V| for each: DLS gives up a little accuracy for bounded speeds.
     pub pinv_error: f64,
     pub dls_error: f64,
-    /// Joint speeds from another inverse G that meets only three Penrose conditions, and its
-    /// error |J·q̇ − V|.
+}
+
+/// J⁺ beside another inverse G that meets only three Penrose conditions, for one demanded
+/// tool twist: the joint speed each gives, its error |J·q̇ − V|, and how far each matrix is from
+/// each of the four conditions. Computed only where the table is shown (three matrix products
+/// and an SVD more than [`compare`]).
+#[derive(Clone, Debug)]
+pub struct Inverses {
+    pub pinv: Vec<f64>,
+    pub pinv_error: f64,
     pub other: Vec<f64>,
     pub other_error: f64,
-    /// How far J⁺ and G are from each of the four Penrose conditions.
     pub penrose_pinv: [f64; 4],
     pub penrose_other: [f64; 4],
+}
+
+pub fn inverses(kin: &crate::app::robot::ToolKinematics, demand: Vec6) -> Inverses {
+    let j = &kin.jacobian;
+    let a = nalgebra::DMatrix::from_column_slice(6, j.ncols(), j.as_slice());
+    let p = pseudo_inverse(j, 1e-12);
+    let g = another_inverse_from(&a, &p);
+    let v = nalgebra::DVector::from_column_slice(demand.as_slice());
+    let (pinv, other) = (&p * &v, &g * &v);
+    let err = |dq: &nalgebra::DVector<f64>| (&a * dq - &v).norm();
+    Inverses {
+        pinv_error: err(&pinv),
+        other_error: err(&other),
+        pinv: pinv.iter().copied().collect(),
+        other: other.iter().copied().collect(),
+        penrose_pinv: penrose_residuals(&a, &p),
+        penrose_other: penrose_residuals(&a, &g),
+    }
 }
 
 /// DLS damping used by the comparison: on below σ = 0.04, at most λ = 0.08 (as the IK).
@@ -59,17 +84,10 @@ pub fn compare(kin: &crate::app::robot::ToolKinematics, demand: Vec6) -> Compari
     let pinv = pinv_step(j, &demand);
     let dls = dls_step(j, &demand, lambda);
     let err = |dq: &nalgebra::DVector<f64>| (j * dq - demand).norm();
-    let a = nalgebra::DMatrix::from_column_slice(6, j.ncols(), j.as_slice());
-    let g = another_inverse(j);
-    let other = &g * nalgebra::DVector::from_column_slice(demand.as_slice());
     Comparison {
         demand,
         pinv_error: err(&pinv),
         dls_error: err(&dls),
-        other_error: err(&other),
-        other: other.iter().copied().collect(),
-        penrose_pinv: penrose_residuals(&a, &pseudo_inverse(j, 1e-12)),
-        penrose_other: penrose_residuals(&a, &g),
         pinv: pinv.iter().copied().collect(),
         dls: dls.iter().copied().collect(),
         lambda,

@@ -118,8 +118,16 @@ mod tests {
         let mut robot = robot();
         assert!(robot.set_q(&crate::robot::panda::READY));
         let kin = robot.kin.clone().unwrap();
-        let c = compare(&kin, demanded_twist(Demand::Up, &kin));
+        let c = inverses(&kin, demanded_twist(Demand::Up, &kin));
         assert!(c.pinv_error < 1e-12 && c.other_error < 1e-12, "{c:?}");
+        // The same J⁺ speed as the singularity section's comparison.
+        let same = compare(&kin, demanded_twist(Demand::Up, &kin));
+        assert!(
+            c.pinv
+                .iter()
+                .zip(&same.pinv)
+                .all(|(a, b)| (a - b).abs() < 1e-12)
+        );
         assert!(norm(&c.other) > 1.2 * norm(&c.pinv), "{c:?}");
         assert!(c.penrose_pinv.iter().all(|r| *r < 1e-10), "{c:?}");
         assert!(c.penrose_other[..3].iter().all(|r| *r < 1e-10), "{c:?}");

@@ -272,6 +272,16 @@ pub(super) fn speed_bars(ui: &mut egui::Ui, c: &Comparison) {
 }
 
 /// Returns `Some(true)` when the user asked for the near-singular preset.
+/// Which tool twist J⁺ (and DLS) are asked for: shared by the J⁺ and singularity sections.
+fn demand_picker(ui: &mut egui::Ui, state: &mut JacobianState, l: Lang) {
+    ui.horizontal(|ui| {
+        ui.label(l.t("demand"));
+        ui.selectable_value(&mut state.demand, Demand::Weakest, l.t("demand_weakest"));
+        ui.selectable_value(&mut state.demand, Demand::Up, l.t("demand_up"));
+        ui.selectable_value(&mut state.demand, Demand::Forward, l.t("demand_forward"));
+    });
+}
+
 pub(super) fn singularity_section(
     ui: &mut egui::Ui,
     state: &mut JacobianState,
@@ -279,12 +289,7 @@ pub(super) fn singularity_section(
     l: Lang,
 ) -> Option<bool> {
     ui.label(l.t("singularity_intro"));
-    ui.horizontal(|ui| {
-        ui.label(l.t("demand"));
-        ui.selectable_value(&mut state.demand, Demand::Weakest, l.t("demand_weakest"));
-        ui.selectable_value(&mut state.demand, Demand::Up, l.t("demand_up"));
-        ui.selectable_value(&mut state.demand, Demand::Forward, l.t("demand_forward"));
-    });
+    demand_picker(ui, state, l);
     ui.checkbox(&mut state.ghosts, l.t("ghosts"));
     let pressed = ui.button(l.t("go_singular")).clicked();
     let c = compare(kin, demanded_twist(state.demand, kin));
@@ -316,13 +321,8 @@ fn inverse_section(
     l: Lang,
 ) {
     ui.label(l.t("penrose_intro"));
-    ui.horizontal(|ui| {
-        ui.label(l.t("demand"));
-        ui.selectable_value(&mut state.demand, Demand::Weakest, l.t("demand_weakest"));
-        ui.selectable_value(&mut state.demand, Demand::Up, l.t("demand_up"));
-        ui.selectable_value(&mut state.demand, Demand::Forward, l.t("demand_forward"));
-    });
-    let c = compare(kin, demanded_twist(state.demand, kin));
+    demand_picker(ui, state, l);
+    let c = inverses(kin, demanded_twist(state.demand, kin));
     egui::Grid::new("penrose").striped(true).show(ui, |ui| {
         ui.label("");
         ui.monospace("J⁺");
