@@ -149,11 +149,7 @@ impl Robot {
     pub fn q_with_chain(&self, q_chain: &[f64]) -> Vec<f64> {
         let mut q = self.q.clone();
         if let Some(chain) = &self.chain {
-            for (&ji, &v) in chain.model_joints.iter().zip(q_chain) {
-                if let Some(k) = self.model.dof_joints.iter().position(|&d| d == ji) {
-                    q[k] = v;
-                }
-            }
+            chain.write_into_model(&self.model, q_chain, &mut q);
         }
         q
     }
@@ -281,9 +277,6 @@ fn open_upload(files: Vec<(String, Vec<u8>)>) -> Result<(UrdfReader, UploadedFil
 /// with the files that came with it.
 type Prepared = (Robot, UploadedFiles, super::visuals::PreparedMeshes);
 
-/// What a load produced (the robot, or the one-line reason it was refused) and what was loaded.
-type Loaded = (Result<Prepared, String>, String);
-
 /// The meshes of the robot just loaded, decoded off the frame, for the visuals to spawn.
 #[derive(Resource, Default)]
 pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
@@ -295,7 +288,8 @@ pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
 /// made meanwhile waits; a later one replaces it.
 #[derive(Resource, Default)]
 pub struct Loading {
-    work: crate::kit::Background<Loaded>,
+    /// The load run on a compute thread: the robot, or the one-line reason it was refused.
+    work: crate::kit::Background<Result<Prepared, String>>,
     /// The load advanced on the frame, a slice at a time.
     stepped: Option<LoadJob>,
     /// Whether loads are stepped on the frame rather than run on a compute thread.
@@ -492,12 +486,14 @@ fn load_urdf(
                 break None;
             }
         };
-        if let Some(done) = done {
+        if done.is_some() {
             loading.stepped = None;
-            finished = Some((done, loading.source.clone()));
+            finished = done;
         }
     }
-    if let Some((loaded, source)) = finished {
+    if let Some(loaded) = finished {
+        // One load runs at a time, so the source named when it started is still this one's.
+        let source = &loading.source;
         match loaded {
             Ok((new, files, decoded)) => {
                 let name = new.model.name.clone();
@@ -524,14 +520,13 @@ fn load_urdf(
         && loading.stepped.is_none()
         && let Some(request) = loading.next.take()
     {
-        let source = source_of(&request);
-        notice.post("notice_loading", source.clone(), now);
+        loading.source = source_of(&request);
+        notice.post("notice_loading", loading.source.clone(), now);
         let job = LoadJob::new(request, loading.progress.clone());
-        loading.source = source.clone();
         if loading.on_the_frame {
             loading.stepped = Some(job);
         } else {
-            loading.work.start(move || (job.run(), source));
+            loading.work.start(move || job.run());
         }
     }
 }

@@ -457,13 +457,8 @@ fn passive(a: &SimulateArgs) -> Result<String, String> {
         return Err("--passive needs a URDF file".into());
     };
     let m = load(file)?;
-    let q0 = joint_values(
-        &m,
-        m.default_tip(),
-        a.q0.as_deref().unwrap_or(""),
-        "--q0",
-        false,
-    )?;
+    let arm = Chain::new(&m, m.default_tip());
+    let q0 = joint_values(&m, &arm, a.q0.as_deref().unwrap_or(""), "--q0", false)?;
     // The physics would snap a joint outside its limits back at the first step: a different
     // experiment from the one asked for, so it is refused rather than silently changed.
     if let Some(w) = outside_limits(&m, &q0, "--q0") {
@@ -861,36 +856,36 @@ struct DynamicsJson<'a> {
 pub const MAX_DYNAMICS_DOF: usize = 512;
 
 /// Parses an optional joint vector for `flag`, zeros when it is absent.
-fn joint_vector(m: &Model, text: Option<&str>, flag: &str) -> Result<Vec<f64>, String> {
+fn joint_vector(
+    m: &Model,
+    arm: &Chain,
+    text: Option<&str>,
+    flag: &str,
+) -> Result<Vec<f64>, String> {
     let Some(text) = text else {
         return Ok(vec![0.0; m.dof()]);
     };
-    joint_values(m, m.default_tip(), text, flag, false)
+    joint_values(m, arm, text, flag, false)
 }
 
 /// Joint values given on the command line, in either form every command takes: one per
-/// movable joint (in `inspect` order), or one per joint of the chain from the root to `tip`
+/// movable joint (in `inspect` order), or one per joint of `chain`, from the root to its tip
 /// (the arm without its fingers, say), the others then 0. A count that fits neither is an error
 /// that names the joints each form wants; `chain_first` says which form the message leads with.
 fn joint_values(
     m: &Model,
-    tip: usize,
+    chain: &Chain,
     text: &str,
     flag: &str,
     chain_first: bool,
 ) -> Result<Vec<f64>, String> {
     let given = parse_q(text).map_err(|e| e.replace("--q", flag))?;
-    let chain = Chain::new(m, tip);
     if given.len() == m.dof() {
         return Ok(given);
     }
     if given.len() == chain.dof() {
         let mut q = vec![0.0; m.dof()];
-        for (v, &ji) in given.iter().zip(&chain.model_joints) {
-            if let Some(i) = m.joints[ji].q_index {
-                q[i] = *v;
-            }
-        }
+        chain.write_into_model(m, &given, &mut q);
         return Ok(q);
     }
     let all = m.dof_joint_names();
@@ -903,7 +898,7 @@ fn joint_values(
     let chain_form = format!(
         "{} (the chain to '{}': {})",
         chain.dof(),
-        m.links[tip].name,
+        m.links[chain.tip].name,
         name_list(&in_chain)
     );
     let all_form = if others.is_empty() || others.len() == all.len() {
@@ -959,9 +954,10 @@ fn dynamics(a: &DynamicsArgs) -> Result<String, String> {
             m.dof() * m.dof()
         ));
     }
-    let q = joint_values(&m, m.default_tip(), &a.q, "--q", false)?;
-    let qd = joint_vector(&m, a.qd.as_deref(), "--qd")?;
-    let qdd = joint_vector(&m, a.qdd.as_deref(), "--qdd")?;
+    let arm = Chain::new(&m, m.default_tip());
+    let q = joint_values(&m, &arm, &a.q, "--q", false)?;
+    let qd = joint_vector(&m, &arm, a.qd.as_deref(), "--qd")?;
+    let qdd = joint_vector(&m, &arm, a.qdd.as_deref(), "--qdd")?;
     if let Some(w) = outside_limits(&m, &q, "--q") {
         eprintln!("armtutor: warning: {w}");
     }
@@ -1089,7 +1085,7 @@ fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
         None => m.default_tip(),
     };
     let chain = Chain::new(&m, tip);
-    let q_model = joint_values(&m, tip, &a.q, "--q", true)?;
+    let q_model = joint_values(&m, &chain, &a.q, "--q", true)?;
     if let Some(w) = outside_limits(&m, &q_model, "--q") {
         eprintln!("armtutor: warning: {w}");
     }

@@ -123,6 +123,16 @@ impl Chain {
             .collect()
     }
 
+    /// The inverse of [`q_from_model`](Self::q_from_model): writes the chain's variables into a
+    /// full model configuration, leaving the joints off the chain as they are.
+    pub fn write_into_model(&self, model: &Model, q_chain: &[f64], q_model: &mut [f64]) {
+        for (&ji, &v) in self.model_joints.iter().zip(q_chain) {
+            if let Some(slot) = model.joints[ji].q_index.and_then(|i| q_model.get_mut(i)) {
+                *slot = v;
+            }
+        }
+    }
+
     #[inline]
     fn value(&self, e: &Element, q: &[f64]) -> f64 {
         match e.source {
@@ -300,6 +310,20 @@ impl KinematicChain for Chain {
 
 #[cfg(test)]
 mod tests {
+    /// Writing a chain's variables into a model configuration and picking them out again gives
+    /// them back, and leaves the joint off the chain (the Panda's finger) as it was.
+    #[test]
+    fn chain_values_go_into_the_model_configuration_and_back() {
+        let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
+        let chain = Chain::to_link(&model, "panda_tcp").unwrap();
+        let q_chain = [0.1, -0.3, 0.2, -2.2, 0.4, 2.0, 0.785];
+        let mut q = vec![0.02; model.dof()];
+        chain.write_into_model(&model, &q_chain, &mut q);
+        assert_eq!(chain.q_from_model(&model, &q), q_chain.to_vec());
+        assert_eq!(q.len(), 8);
+        assert_eq!(q[7], 0.02);
+    }
+
     /// `Jᵀ(p − p*)` is the gradient of `½‖p(q) − p*‖²` (against central differences of the
     /// FK), and stepping down it brings the Panda's tool to the point.
     #[test]
