@@ -317,15 +317,6 @@ fn decode(
 #[derive(Default)]
 pub struct PreparedMeshes(HashMap<MeshKey, Result<(Mesh, Option<Color>), String>>);
 
-impl PreparedMeshes {
-    /// Every mesh file `model` names, decoded once per file and scale.
-    pub fn of(model: &Model, uploaded: &UploadedFiles) -> PreparedMeshes {
-        let mut decoding = MeshDecoding::new(model, uploaded);
-        while !decoding.step(uploaded) {}
-        decoding.done
-    }
-}
-
 /// A robot's meshes being decoded, one file a step (a load in the browser spreads them over
 /// frames).
 pub struct MeshDecoding {

@@ -119,8 +119,6 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
     let mut root_closed = false;
     // Where the root's child being scanned started.
     let mut child_start = 0usize;
-    // Lines are counted only when a message needs one (rare), from the byte offset.
-    let line_at = |at: usize| 1 + b[..at.min(b.len())].iter().filter(|&&c| c == b'\n').count();
     while i < b.len() {
         let Some(off) = b[i..].iter().position(|&c| c == b'<') else {
             break;
@@ -136,37 +134,37 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
         if rest.starts_with(b"<!--") {
             i = skip_past(b, start + 4, b"-->").ok_or_else(|| Refusal::Unterminated {
                 what: "comment",
-                line: line_at(start),
+                line: line_at(text, start),
             })?;
         } else if rest.starts_with(b"<![CDATA[") {
             i = skip_past(b, start + 9, b"]]>").ok_or_else(|| Refusal::Unterminated {
                 what: "CDATA section",
-                line: line_at(start),
+                line: line_at(text, start),
             })?;
         } else if rest.starts_with(b"<?") {
             i = skip_past(b, start + 2, b"?>").ok_or_else(|| Refusal::Unterminated {
                 what: "processing instruction",
-                line: line_at(start),
+                line: line_at(text, start),
             })?;
         } else if rest.starts_with(b"<!ENTITY") {
             return Err(Refusal::Entities {
-                line: line_at(start),
+                line: line_at(text, start),
             });
         } else if rest.starts_with(b"<!") {
             // A document type declaration: its internal subset may hold entity declarations.
             i = skip_declaration(b, start + 2).ok_or_else(|| Refusal::Unterminated {
                 what: "declaration",
-                line: line_at(start),
+                line: line_at(text, start),
             })?;
             if b[start..i].windows(8).any(|w| w == b"<!ENTITY") {
                 return Err(Refusal::Entities {
-                    line: line_at(start),
+                    line: line_at(text, start),
                 });
             }
         } else if rest.starts_with(b"</") {
             i = skip_past(b, start + 2, b">").ok_or_else(|| Refusal::Unterminated {
                 what: "closing tag",
-                line: line_at(start),
+                line: line_at(text, start),
             })?;
             match depth {
                 2 => layout.children.push(child_start..i),
@@ -197,7 +195,7 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
                 let Some(&c) = b.get(j) else {
                     return Err(Refusal::Unterminated {
                         what: "tag",
-                        line: line_at(start),
+                        line: line_at(text, start),
                     });
                 };
                 match c {
@@ -208,7 +206,7 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
                             .map(|p| j + 1 + p + 1)
                             .ok_or_else(|| Refusal::Unterminated {
                                 what: "attribute value",
-                                line: line_at(start),
+                                line: line_at(text, start),
                             })?;
                     }
                     b'=' => {
@@ -216,7 +214,7 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
                         if attributes > MAX_ATTRIBUTES {
                             return Err(Refusal::TooManyAttributes {
                                 element: short(name),
-                                line: line_at(start),
+                                line: line_at(text, start),
                             });
                         }
                         j += 1;
@@ -252,7 +250,7 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
                 deepest = deepest.max(depth);
                 if depth > MAX_DEPTH {
                     return Err(Refusal::TooDeep {
-                        line: line_at(start),
+                        line: line_at(text, start),
                     });
                 }
             }
@@ -281,6 +279,14 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
             ))
         }
     }
+}
+
+/// The line (from 1) that byte `at` of `text` is on: counted only when a message needs one.
+pub fn line_at(text: &str, at: usize) -> usize {
+    1 + text.as_bytes()[..at.min(text.len())]
+        .iter()
+        .filter(|&&c| c == b'\n')
+        .count()
 }
 
 /// The index just past the first `end` at or after `from`.

@@ -8,7 +8,7 @@
 //! what the whole document gives. [`UrdfReader::step`] does one batch; the caller decides how
 //! many fit in its frame. A small file, where the split would only cost, is one step.
 
-use super::guard::{self, Layout};
+use super::guard::{self, Layout, line_at};
 use super::lenient::{self, Repairs};
 use super::model::{Model, ModelError};
 use std::ops::Range;
@@ -248,14 +248,6 @@ fn parse_error(source_name: &str, reason: String) -> ModelError {
         source_name: source_name.to_string(),
         reason,
     }
-}
-
-/// The line (from 1) of byte `at`.
-fn line_at(text: &str, at: usize) -> usize {
-    1 + text.as_bytes()[..at.min(text.len())]
-        .iter()
-        .filter(|&&c| c == b'\n')
-        .count()
 }
 
 #[cfg(test)]
