@@ -190,6 +190,19 @@ fn bad_app_arguments_are_one_line_errors() {
     );
 }
 
+/// Runs `armtutor bench --frames 3` with `extra` under Xvfb.
+fn bench_under_xvfb(extra: &[&str]) -> std::process::Output {
+    let xvfb = xvfb_run().unwrap_or_else(|| panic!("xvfb-run is missing"));
+    Command::new(xvfb)
+        .args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(env!("CARGO_BIN_EXE_armtutor"))
+        .args(["bench", "--frames", "3"])
+        .args(extra)
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap()
+}
+
 /// `bench` without `--render` runs every lesson with no renderer: a row per lesson, and no
 /// ERROR from Bevy's render plugins about the render world left out on purpose.
 #[test]
@@ -197,20 +210,7 @@ fn the_bench_without_a_renderer_measures_every_lesson_quietly() {
     if std::env::var_os("ARMTUTOR_SKIP_SCREENSHOT").is_some() {
         return;
     }
-    let xvfb = xvfb_run().unwrap_or_else(|| panic!("xvfb-run is missing"));
-    let out = Command::new(xvfb)
-        .args([
-            "-a",
-            "-s",
-            "-screen 0 1280x720x24",
-            env!("CARGO_BIN_EXE_armtutor"),
-            "bench",
-            "--frames",
-            "3",
-        ])
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
+    let out = bench_under_xvfb(&[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -223,20 +223,7 @@ fn the_bench_without_a_renderer_measures_every_lesson_quietly() {
     }
     assert!(!stderr.contains("ERROR"), "{stderr}");
     // The same as JSON, with its schema.
-    let out = Command::new(xvfb_run().unwrap())
-        .args([
-            "-a",
-            "-s",
-            "-screen 0 1280x720x24",
-            env!("CARGO_BIN_EXE_armtutor"),
-            "bench",
-            "--frames",
-            "3",
-            "--json",
-        ])
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
+    let out = bench_under_xvfb(&["--json"]);
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["schema"], "armtutor.bench/1");
