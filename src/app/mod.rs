@@ -204,9 +204,9 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
     // and the frame's text already points at it. Unordered, the texture's change could be
     // announced after the asset events had gone out, reach the renderer a frame late, and
     // the new glyph be drawn blank for that frame: a number changing to a digit not drawn
-    // before blinked out (a whole second a frame on a software renderer). The order costs
-    // about 0.6 ms of the main world's 2.5–3.5 ms a frame in the bench (12-07): the asset
-    // events now wait for egui's whole pass.
+    // before blinked out (a whole second a frame on a software renderer). The bench shows no
+    // cost for the order (12-07: 2.3–2.5 ms a frame averaged over the lessons, with it or
+    // without it, two runs each).
     .configure_sets(
         PostUpdate,
         bevy_egui::EguiPostUpdateSet::PostProcessOutput.before(bevy::asset::AssetEventSystems),
