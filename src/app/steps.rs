@@ -6,6 +6,7 @@ use super::robot::{ArmSet, Robot};
 use super::sim::{DriveMode, Sim};
 use super::teach::Teach;
 use crate::kit::i18n::Lang;
+use crate::kit::typeset;
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonParams, LessonRegistry, Shot, Step, StepCommand, StepState};
 use crate::math::Vec3 as RVec3;
@@ -333,30 +334,37 @@ pub fn step_card(
                 }
             });
         });
-        ui.label(
-            egui::RichText::new(step.title.get(l))
-                .size(sizes.title)
-                .strong()
-                .color(egui::Color32::WHITE),
-        );
+        let text = |s: &str, size: f32, color: egui::Color32| {
+            typeset::inline_job(s, egui::FontId::proportional(size), color)
+        };
+        let title = text(step.title.get(l), sizes.title, egui::Color32::WHITE);
+        ui.add(egui::Label::new(title).wrap());
         if !ui_state.presenter {
-            ui.label(
-                egui::RichText::new(step.body.get(l))
-                    .size(sizes.body)
-                    .color(egui::Color32::from_gray(225)),
+            ui.add(
+                egui::Label::new(text(
+                    step.body.get(l),
+                    sizes.body,
+                    egui::Color32::from_gray(225),
+                ))
+                .wrap(),
             );
         }
         ui.add_space(4.0);
-        ui.label(
-            egui::RichText::new(step.formula)
-                .size(formula_size(step.formula, &sizes))
-                .color(egui::Color32::from_rgb(255, 230, 150)),
+        let mut formula = typeset::Formula::new(
+            step.formula,
+            formula_size(&typeset::plain(step.formula), &sizes),
+            egui::Color32::from_rgb(255, 230, 150),
         );
+        formula.min_size = sizes.body;
+        formula.show(ui);
         ui.add_space(4.0);
-        ui.label(
-            egui::RichText::new(format!("{} {}", l.t("try_this"), step.try_this.get(l)))
-                .size(sizes.body)
-                .color(egui::Color32::from_rgb(170, 220, 255)),
+        ui.add(
+            egui::Label::new(text(
+                &format!("{} {}", l.t("try_this"), step.try_this.get(l)),
+                sizes.body,
+                egui::Color32::from_rgb(170, 220, 255),
+            ))
+            .wrap(),
         );
     });
     Ok(())

@@ -676,7 +676,8 @@ fn load_warnings(
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
     let amber = NOTICE_AMBER;
-    egui::Window::new("load_warnings")
+    egui::Window::new("")
+        .id(egui::Id::new("load_warnings"))
         .title_bar(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_TOP, [0.0, 8.0])
@@ -991,7 +992,9 @@ fn draw_labels(
         if let Ok(p) = camera.world_to_viewport(cam_tf, at) {
             // Viewport coordinates are logical pixels; egui points are those over the zoom.
             let pos = egui::pos2(p.x / zoom, p.y / zoom);
-            let galley = painter.layout_no_wrap(text, font.clone(), color);
+            // Typeset: a label may be a formula (T_ab); a name is escaped by whoever adds it.
+            let galley =
+                painter.layout_job(crate::kit::typeset::inline_job(&text, font.clone(), color));
             let rect =
                 egui::Rect::from_min_size(pos + egui::vec2(6.0, -8.0), galley.size()).expand(2.0);
             painter.rect_filled(rect, 3.0, egui::Color32::from_black_alpha(150));

@@ -9,6 +9,7 @@
 
 pub mod i18n;
 pub mod steps;
+pub mod typeset;
 pub mod widgets;
 
 pub use steps::{Shot, SimSetup, Step, StepCommand, StepState, Text, tr};

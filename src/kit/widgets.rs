@@ -293,15 +293,54 @@ pub struct UiState {
 pub struct Labels(pub Vec<(Vec3, String, egui::Color32)>);
 
 impl Labels {
+    /// A label, its formulas typeset (`T_ab`).
     pub fn add(&mut self, at: Vec3, text: impl Into<String>, color: egui::Color32) {
         self.0.push((at, text.into(), color));
+    }
+
+    /// A name shown as written (a link's `panda_link3`, not a subscript).
+    pub fn name(&mut self, at: Vec3, name: &str, color: egui::Color32) {
+        self.0
+            .push((at, crate::kit::typeset::verbatim(name), color));
     }
 }
 
 /// Explanatory text in a panel: body size (it is read, often from the back of a room), wrapped
-/// to the panel's width.
-pub fn note(ui: &mut egui::Ui, text: &str) {
-    ui.add(egui::Label::new(egui::RichText::new(text)).wrap());
+/// to the panel's width, its formulas typeset (see [`crate::kit::typeset`]).
+pub fn note(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(egui::Label::new(typeset_job(ui, text, egui::TextStyle::Body)).wrap())
+}
+
+/// A label whose formulas are typeset, on one line as `ui.label` would lay it out.
+pub fn label(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(egui::Label::new(typeset_job(
+        ui,
+        text,
+        egui::TextStyle::Body,
+    )))
+}
+
+/// A line of numbers and formulas in the monospace font (columns of figures stay aligned), its
+/// sub- and superscripts typeset.
+pub fn math(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(egui::Label::new(typeset_job(
+        ui,
+        text,
+        egui::TextStyle::Monospace,
+    )))
+}
+
+/// A typeset line in a colour of its own, in the body font.
+pub fn colored(ui: &mut egui::Ui, color: egui::Color32, text: &str) -> egui::Response {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    ui.add(egui::Label::new(crate::kit::typeset::inline_job(
+        text, font, color,
+    )))
+}
+
+/// Text with typeset formulas for any widget that takes text (a button, a hover text).
+pub fn typeset_job(ui: &egui::Ui, text: &str, style: egui::TextStyle) -> egui::text::LayoutJob {
+    crate::kit::typeset::inline_job(text, style.resolve(ui.style()), ui.visuals().text_color())
 }
 
 /// Placed and hit counts per driver of a scenario (only the drivers named in `keys`, in the

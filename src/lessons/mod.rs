@@ -14,6 +14,8 @@ pub mod rotations;
 #[cfg(test)]
 mod guided_tests;
 #[cfg(test)]
+mod markup_tests;
+#[cfg(test)]
 pub(crate) mod physics_app;
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -95,7 +95,7 @@ pub const STEPS: &[Step] = &[
             "The policy acts a few times a second; the physics and the joint controller run at 240 Hz. Each action sets a new target, a step, and the controller follows it interpolated along a line. At 5 Hz the steps are large and the arm trails the newest target by up to a fifth of a second.",
             "策略每秒只行动几次，而物理仿真和关节控制器以 240 Hz 运行。每个动作设定一个新目标，即一个台阶，控制器沿直线插值去跟随它。在 5 Hz 时台阶很大，机械臂最多会落后最新目标五分之一秒。",
         ),
-        formula: "q*(t) = q_k + (t − t_k)/T · (q_{k+1} − q_k)",
+        formula: "q*(t) = q_k + \\frac{t − t_k}{T}·(q_{k+1} − q_k)",
         try_this: tr(
             "Switch between 5 and 50 Hz and read the largest gap under the plot: it shrinks as the rate goes up.",
             "在 5 Hz 和 50 Hz 之间切换，读出图下方的最大差距：频率越高，差距越小。",
@@ -156,7 +156,7 @@ pub const STEPS: &[Step] = &[
             "ACT predicts a chunk every period and averages every prediction made for the action due now. The weights wᵢ = exp(−m·i) count from the oldest prediction, i = 0. Errors that differ between chunks cancel in the mean, so the command is far smoother than one noisy chunk at a time.",
             "ACT 每个周期预测一个动作块，并对所有针对当前动作的预测取平均。权重 wᵢ = exp(−m·i) 从最早的预测 i = 0 开始计。各动作块之间不同的误差在平均中相互抵消，所以指令比一次只用一个带噪声的动作块平滑得多。",
         ),
-        formula: "a_t = Σᵢ wᵢ·a_t⁽ⁱ⁾ / Σᵢ wᵢ,   wᵢ = exp(−m·i)",
+        formula: "a_t = \\frac{Σᵢ wᵢ·a_t^{(i)}}{Σᵢ wᵢ},   wᵢ = exp(−m·i)",
         try_this: tr(
             "Untick and tick temporal ensembling and watch the white dots (the predictions for now) and the jerk in the table; then raise m to 2 and see the weight pile onto the oldest.",
             "取消再勾选时间集成，观察白点（对当前时刻的各个预测）和表格中的加加速度；再把 m 调到 2，看权重集中到最早的预测上。",

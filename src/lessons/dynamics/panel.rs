@@ -1,6 +1,7 @@
 //! The lesson panel, one function per section.
 
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::math;
 use crate::kit::widgets::{
     Bars, ShowLogged, egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs,
 };
@@ -314,7 +315,7 @@ fn exp_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
         w.norm() * state.spin_t
     ));
     let (gap, log, euler) = exp_readout(state.spin_t);
-    ui.monospace(format!("‖R₀e^(ωt) − e^(ωt)R₀‖ = {gap:.4}"));
+    math(ui, &format!("‖R₀e^(ωt) − e^(ωt)R₀‖ = {gap:.4}"));
     ui.monospace(format!(
         "{}: ({:+.3}, {:+.3}, {:+.3}) rad",
         l.t("dyn_exp_log"),
@@ -340,16 +341,19 @@ fn bch_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
         l.t("dyn_bch_second"),
         r.second_order
     ));
-    ui.label(l.t("dyn_bch_before"));
-    ui.monospace(format!(
-        "a + b: {:.4} rad    a + J_l(a)⁻¹ b: {:.4} rad",
-        r.before_naive, r.before_jacobian
-    ));
+    note(ui, l.t("dyn_bch_before"));
+    math(
+        ui,
+        &format!(
+            "a + b: {:.4} rad    a + J_l(a)⁻¹ b: {:.4} rad",
+            r.before_naive, r.before_jacobian
+        ),
+    );
     let bars = vec![
         Bar::new(0.0, r.naive).name("a + b"),
         Bar::new(1.0, r.second_order).name("+ ½ a×b"),
         Bar::new(2.0, r.before_naive).name("a + b (b first)"),
-        Bar::new(3.0, r.before_jacobian).name("a + J_l⁻¹ b"),
+        Bar::new(3.0, r.before_jacobian).name("a + Jₗ⁻¹ b"),
     ];
     fixed_plot("dyn_bch_bars", 110.0)
         .include_y(0.0)
@@ -357,7 +361,10 @@ fn bch_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
         .show_logged(ui, "dyn_bch_bars", |p| {
             p.bars(Bars::new("error (rad)", bars).color(AMBER));
         });
-    ui.monospace("0: a + b   1: a + b + ½ a×b   2: a + b (b first)   3: a + J_l(a)⁻¹ b");
+    math(
+        ui,
+        "0: a + b   1: a + b + ½ a×b   2: a + b (b first)   3: a + J_l(a)⁻¹ b",
+    );
     note(ui, l.t("dyn_bch_note"));
 }
 

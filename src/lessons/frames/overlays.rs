@@ -58,9 +58,9 @@ pub(super) fn draw(
         for (i, pose) in robot.poses.iter().enumerate() {
             triad(&mut gizmos, pose, 0.07 * s);
             if state.names {
-                labels.add(
+                labels.name(
                     convert::point(&pose.translation),
-                    robot.model.links[i].name.clone(),
+                    &robot.model.links[i].name,
                     egui::Color32::from_gray(220),
                 );
             }

@@ -4,7 +4,8 @@ use crate::app::robot::Robot;
 use crate::app::scene::AXIS_COLORS;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
-use crate::kit::widgets::{egui_color, lesson_panel};
+use crate::kit::widgets::math;
+use crate::kit::widgets::{colored, egui_color, lesson_panel, note, typeset_job};
 use crate::math::{Transform as Pose, Vec3 as RVec3};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
@@ -14,7 +15,8 @@ use super::*;
 /// A 4×4 homogeneous matrix as a monospace grid.
 pub fn matrix_ui(ui: &mut egui::Ui, id: &str, title: &str, color: egui::Color32, t: &Pose) {
     ui.vertical(|ui| {
-        ui.colored_label(color, egui::RichText::new(title).strong());
+        // Typeset: the titles are formulas such as T_ab.
+        colored(ui, color, title);
         egui::Grid::new(id).spacing([6.0, 0.0]).show(ui, |ui| {
             let m = t.to_matrix();
             for r in 0..4 {
@@ -72,7 +74,8 @@ pub(super) fn panel(
         ui.checkbox(&mut state.names, l.t("link_names"));
         ui.separator();
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut state.section, Section::Chain, l.t("sec_chain"));
+            let chain = typeset_job(ui, l.t("sec_chain"), egui::TextStyle::Button);
+            ui.selectable_value(&mut state.section, Section::Chain, chain);
             ui.selectable_value(
                 &mut state.section,
                 Section::Calibration,
@@ -96,7 +99,7 @@ pub(super) fn chain_section(
     frames: &FramePoses,
     l: Lang,
 ) {
-    ui.label(l.t("chain_intro"));
+    note(ui, l.t("chain_intro"));
     frame_picker(ui, "a", &mut state.a, frames, l);
     frame_picker(ui, "b", &mut state.b, frames, l);
     frame_picker(ui, "c", &mut state.c, frames, l);
@@ -125,11 +128,14 @@ pub(super) fn chain_section(
             &check.swapped,
         );
     });
-    ui.label(format!(
-        "max|T_ab·T_bc − T_ac| = {:.1e}    max|T_bc·T_ab − T_ac| = {:.3}",
-        check.chain_error, check.order_gap
-    ));
-    ui.label(l.t("order_matters"));
+    math(
+        ui,
+        &format!(
+            "max|T_ab·T_bc − T_ac| = {:.1e}    max|T_bc·T_ab − T_ac| = {:.3}",
+            check.chain_error, check.order_gap
+        ),
+    );
+    note(ui, l.t("order_matters"));
     ui.separator();
     ui.label(l.t("inverse_intro"));
     matrix_ui(
@@ -139,7 +145,10 @@ pub(super) fn chain_section(
         egui::Color32::LIGHT_GRAY,
         &check.t_ba,
     );
-    ui.label(format!("max|T_ab·T_ba − I| = {:.1e}", check.inverse_error));
+    math(
+        ui,
+        &format!("max|T_ab·T_ba − I| = {:.1e}", check.inverse_error),
+    );
 }
 
 pub(super) fn point_editor(ui: &mut egui::Ui, p: &mut [f64; 3]) {
@@ -162,7 +171,7 @@ pub(super) fn calibration_section(
     frames: &FramePoses,
     l: Lang,
 ) {
-    ui.label(l.t("calibration_intro"));
+    note(ui, l.t("calibration_intro"));
     ui.label(l.t("point_in_target"));
     point_editor(ui, &mut state.point);
     let cal = Calibration::new(&frames.camera, &frames.target, RVec3::from(state.point));
@@ -183,21 +192,26 @@ pub(super) fn calibration_section(
         );
     });
     ui.monospace(format!("P        = {}", vec_text(&cal.p_target)));
-    ui.monospace(format!(
-        "P_cam    = T_cam_target·P = {}",
-        vec_text(&cal.p_cam)
-    ));
-    ui.monospace(format!(
-        "P_base   = T_base_cam·P_cam = {}",
-        vec_text(&cal.p_base)
-    ));
-    ui.label(format!("{}: {:.1e} m", l.t("calibration_check"), cal.error));
+    math(
+        ui,
+        &format!("P_cam    = T_cam_target·P = {}", vec_text(&cal.p_cam)),
+    );
+    math(
+        ui,
+        &format!("P_base   = T_base_cam·P_cam = {}", vec_text(&cal.p_base)),
+    );
+    note(
+        ui,
+        &format!("{}: {:.1e} m", l.t("calibration_check"), cal.error),
+    );
     ui.separator();
-    ui.checkbox(&mut state.inverted, l.t("calibration_inverted"));
+    let inverted = typeset_job(ui, l.t("calibration_inverted"), egui::TextStyle::Body);
+    ui.checkbox(&mut state.inverted, inverted);
     if state.inverted {
-        ui.colored_label(
+        colored(
+            ui,
             egui::Color32::from_rgb(255, 110, 110),
-            format!(
+            &format!(
                 "T_cam_base·P_cam = {}   |Δ| = {:.3} m",
                 vec_text(&cal.p_base_inverted),
                 cal.inverted_error
@@ -214,26 +228,27 @@ pub(super) fn basis_section(
     frames: &FramePoses,
     l: Lang,
 ) {
-    ui.label(l.t("basis_intro"));
+    note(ui, l.t("basis_intro"));
     frame_picker(ui, "a", &mut state.a, frames, l);
     frame_picker(ui, "b", &mut state.b, frames, l);
     ui.label(l.t("point_in_target"));
     point_editor(ui, &mut state.point);
     let p_world = frames.target.transform_point(&RVec3::from(state.point));
     let bc = BasisChange::new(&frames.pose(state.a), &frames.pose(state.b), &p_world);
-    ui.monospace(format!("p_a = {}", vec_text(&bc.p_a)));
-    ui.monospace(format!("p_b = {}", vec_text(&bc.p_b)));
-    ui.label(l.t("basis_columns"));
+    math(ui, &format!("p_a = {}", vec_text(&bc.p_a)));
+    math(ui, &format!("p_b = {}", vec_text(&bc.p_b)));
+    note(ui, l.t("basis_columns"));
     let r = bc.t_ab.rotation;
     for (i, axis) in ["x_b", "y_b", "z_b"].iter().enumerate() {
-        ui.colored_label(
+        colored(
+            ui,
             egui_color(AXIS_COLORS[i]),
-            format!("{axis} {} a: {}", l.t("in"), vec_text(&r.column(i).into())),
+            &format!("{axis} {} a: {}", l.t("in"), vec_text(&r.column(i).into())),
         );
     }
-    ui.monospace(format!(
-        "|T_ab·p_b − p_a| = {:.1e}   p_b = T_ab⁻¹·p_a",
-        bc.error
-    ));
-    ui.label(l.t("basis_why"));
+    math(
+        ui,
+        &format!("|T_ab·p_b − p_a| = {:.1e}   p_b = T_ab⁻¹·p_a", bc.error),
+    );
+    note(ui, l.t("basis_why"));
 }

@@ -41,7 +41,7 @@ pub const STEPS: &[Step] = &[
             "Each link of the arm has its own frame: x red, y green, z blue. T_ab is frame b's pose written in frame a: the columns of R_ab are b's axes in a's coordinates, and p_ab is b's origin.",
             "机械臂的每个连杆都有自己的坐标系：x 红、y 绿、z 蓝。T_ab 是坐标系 b 在坐标系 a 中的位姿：R_ab 的各列是 b 的三根轴在 a 中的坐标，p_ab 是 b 的原点。",
         ),
-        formula: "T_ab = [ R_ab  p_ab ; 0  1 ]",
+        formula: "T_ab = \\mat{R_ab & p_ab ; 0 & 1}",
         try_this: tr(
             "Drag the joint 1 slider in the arm panel: every triad after joint 1 turns with it, the base triad stays put.",
             "拖动机械臂面板里关节 1 的滑块：关节 1 之后的所有坐标轴都跟着转，基座的坐标轴不动。",
@@ -112,7 +112,7 @@ pub const STEPS: &[Step] = &[
             "Going back from b to a undoes the rotation and then the translation. A rotation matrix is orthonormal, so its inverse is its transpose, and the translation must be written in b's axes: −Rᵀp. No general matrix inverse is needed.",
             "从 b 回到 a，要撤销旋转，再撤销平移。旋转矩阵是正交的，逆就是转置；平移要用 b 的轴来表示，即 −Rᵀp。不需要求一般矩阵的逆。",
         ),
-        formula: "T_ba = T_ab⁻¹ = [ Rᵀ  −Rᵀp ; 0  1 ]",
+        formula: "T_ba = T_ab⁻¹ = \\mat{Rᵀ & −Rᵀp ; 0 & 1}",
         try_this: tr(
             "Compare the top-left 3×3 block of T_ba with that of T_ab: each row of one is a column of the other.",
             "比较 T_ba 和 T_ab 左上角的 3×3 块：一个的每一行正是另一个的一列。",

@@ -77,7 +77,7 @@ pub(super) fn field_section(ui: &mut egui::Ui, state: &mut GenerativeState, l: L
         ui.label(l.t("field_exact_note"));
         return;
     }
-    ui.label(l.t("field_network_note"));
+    note(ui, l.t("field_network_note"));
     if !state.training && ui.button(l.t("train")).clicked() {
         state.start_training();
     }

@@ -74,7 +74,7 @@ pub const STEPS: &[Step] = &[
             "DDPM starts from pure noise and, over T = 100 steps, predicts the noise ε_θ, removes a little of it and adds fresh noise. In its notation x₀ is the data and x_T the noise: time counts towards the data.",
             "DDPM 从纯噪声出发，在 T = 100 步中每步预测噪声 ε_θ，去掉一点，再加入新的噪声。在它的记号里 x₀ 是数据，x_T 是噪声：时间朝着数据倒数。",
         ),
-        formula: "x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε_θ) / √α_t + σ_t·z",
+        formula: "x_{t−1} = \\frac{1}{√α_t}·(x_t − \\frac{β_t}{√(1−ᾱ_t)}·ε_θ) + σ_t·z",
         try_this: tr(
             "Drag the step slider back and forth: the ghost paths wander, then settle on the two sides.",
             "来回拖动步数滑块：虚影路径先四处游走，最后落到两侧。",
@@ -173,7 +173,7 @@ pub const STEPS: &[Step] = &[
             "Heun's method takes an Euler step to a guess x_E, evaluates the velocity there too, and moves with the average of the two. It costs two evaluations per step; the last step is a plain Euler step, so K = 4 costs 7.",
             "Heun 法先用一次欧拉步得到猜测点 x_E，在那里再求一次速度，然后用两者的平均前进。每步需要两次求值；最后一步是普通的欧拉步，所以 K = 4 共需 7 次。",
         ),
-        formula: "x_{τ+h} = x_τ + h/2 · (v(x_τ, τ) + v(x_E, τ+h))",
+        formula: "x_{τ+h} = x_τ + \\frac{h}{2}·(v(x_τ, τ) + v(x_E, τ+h))",
         try_this: tr(
             "Read NFE = 7 in the metrics, then compare the nearest-demo distance with flow matching's Euler steps at K = 4.",
             "在指标中读出 NFE = 7，再与 K = 4 时流匹配欧拉步的“最近示教距离”比较。",

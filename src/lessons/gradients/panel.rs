@@ -9,6 +9,7 @@ use crate::app::actions::Action;
 use crate::app::robot::{Robot, start_configuration};
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::math;
 use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{fixed_plot, lesson_panel, moment_line, note, section_tabs};
 use crate::math::backprop::{Regime, depth_profile, regime, regime_bounds};
@@ -417,7 +418,10 @@ fn cost_section(ui: &mut egui::Ui, data: &PolicyData, cost: &Cost, l: Lang) {
         r.bp_ms / forward_ms.max(1e-12),
         l.t("grad_forward_passes")
     ));
-    ui.monospace(format!("max|g_fd − g_bp| / max|g_bp| = {:.1e}", r.rel_diff));
+    math(
+        ui,
+        &format!("max|g_fd − g_bp| / max|g_bp| = {:.1e}", r.rel_diff),
+    );
     note(ui, l.t("grad_cost_note"));
 }
 
@@ -471,7 +475,7 @@ fn depth_section(ui: &mut egui::Ui, state: &mut GradientsState, l: Lang) {
             p.line(Line::new("‖δ‖", pts.clone()).color(color));
             p.points(Points::new("", pts).radius(2.0).color(color));
         });
-    ui.monospace(format!("‖δ₀‖ / ‖δ_{}‖ = {}", state.depth, sci(ratio)));
+    math(ui, &format!("‖δ₀‖ / ‖δ_{}‖ = {}", state.depth, sci(ratio)));
     note(ui, l.t("grad_depth_note"));
 }
 

@@ -73,7 +73,7 @@ pub const STEPS: &[Step] = &[
             "The gradient of L with respect to W is the error times the input, transposed: a 3×1 column times a 1×4 row. It has the shape of W, the first check to make of any gradient. Row i is error i times x: the output that is wrong moves, in proportion to the input that fed it.",
             "L 对 W 的梯度是误差乘以输入的转置：一个 3×1 的列乘以一个 1×4 的行。它的形状与 W 相同，这是检查任何梯度的第一步。第 i 行等于误差 i 乘以 x：错了的输出被调整，调整量与喂给它的输入成正比。",
         ),
-        formula: "∇W L = (Wx − a*) xᵀ",
+        formula: "∇_W L = (Wx − a*) xᵀ",
         try_this: tr(
             "Compare the outlined row of ∇W L with the outlined error: each entry is that error times one entry of x, and the last column (x₄ = 1) is the error itself.",
             "比较 ∇W L 中被框出的一行和被框出的误差：每个元素都是这个误差乘以 x 的一个分量，最后一列（x₄ = 1）就是误差本身。",
@@ -93,7 +93,7 @@ pub const STEPS: &[Step] = &[
             "Gradient descent moves W against the gradient. On this toy every step multiplies the error by 1 − η‖x‖², so the step size alone decides what happens. Below 1/‖x‖² the loss falls smoothly; up to 2/‖x‖² the error flips sign each step but shrinks; beyond that it grows.",
             "梯度下降让 W 逆着梯度移动。在这个小例子中，每一步都把误差乘以 1 − η‖x‖²，所以只由步长决定会发生什么。小于 1/‖x‖² 时损失平稳下降；在 2/‖x‖² 以内误差每步变号但仍缩小；超过它误差就会增长。",
         ),
-        formula: "W ← W − η ∇W L,   e ← (1 − η‖x‖²) e",
+        formula: "W ← W − η ∇_W L,   e ← (1 − η‖x‖²) e",
         try_this: tr(
             "Press 'ten steps' at η = 0.3, then reset W and try η = 1.1 and η = 1.6: smooth, oscillating, diverging, as the coloured label says.",
             "在 η = 0.3 时按“走十步”，再重置 W，分别试 η = 1.1 和 η = 1.6：平稳、振荡、发散，与彩色标签所示一致。",
@@ -227,7 +227,7 @@ pub const STEPS: &[Step] = &[
             "Every section stays one tab away. Step through the graph on the trained network, find the smallest clip that still learns, or move the arm's target. Every number in the panel is computed live by the same code the tests check.",
             "每一节都只隔一个标签页。在训练后的网络上逐步查看网络图，找出仍能正常学习的最小裁剪阈值，或者移动机械臂的目标。面板中的每个数都由经过测试的同一段代码实时算出。",
         ),
-        formula: "∂L/∂θ = ∂L/∂a · ∂a/∂h · ∂h/∂θ",
+        formula: "\\frac{∂L}{∂θ} = \\frac{∂L}{∂a}·\\frac{∂a}{∂h}·\\frac{∂h}{∂θ}",
         try_this: tr(
             "Open the graph after training and press B four times: the output's δ is now small, because the trained network's move is close to the scripted one.",
             "训练完成后打开网络图并按 B 四次：输出处的 δ 现在很小，因为训练后网络的动作与脚本动作很接近。",

@@ -4,8 +4,9 @@ use crate::app::actions::Action;
 use crate::app::robot::Robot;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::math;
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note};
+use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note, typeset_job};
 use crate::math::Vec3 as RVec3;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
@@ -120,8 +121,9 @@ pub(super) fn ellipsoid_section(
     sim: Option<&Sim>,
     l: Lang,
 ) {
-    ui.label(l.t("ellipsoid_intro"));
-    ui.checkbox(&mut state.velocity, l.t("velocity_ellipsoid"));
+    note(ui, l.t("ellipsoid_intro"));
+    let velocity = typeset_job(ui, l.t("velocity_ellipsoid"), egui::TextStyle::Body);
+    ui.checkbox(&mut state.velocity, velocity);
     ui.checkbox(&mut state.force, l.t("force_ellipsoid"));
     ui.checkbox(&mut state.rotational, l.t("rotational_ellipsoid"));
     ui.add(egui::Slider::new(&mut state.velocity_scale, 0.05..=1.0).text(l.t("velocity_scale")));
@@ -133,31 +135,37 @@ pub(super) fn ellipsoid_section(
     ui.separator();
     // What is drawn: each block on its own, in its own unit.
     let blocks = BlockSigmas::of(kin);
-    ui.label(l.t("sigma_translational"));
+    note(ui, l.t("sigma_translational"));
     sigma_bars(
         ui,
         "sigma_v",
         &blocks.translational,
         egui::Color32::from_rgb(80, 200, 255),
     );
-    ui.monospace(format!(
-        "σ(J_v) = {:.3}, {:.3}, {:.3} m/s per rad/s    κ_v = {:.1}",
-        blocks.translational[0],
-        blocks.translational[1],
-        blocks.translational[2],
-        blocks.kappa_translational()
-    ));
-    ui.label(l.t("sigma_rotational"));
+    math(
+        ui,
+        &format!(
+            "σ(J_v) = {:.3}, {:.3}, {:.3} m/s per rad/s    κ_v = {:.1}",
+            blocks.translational[0],
+            blocks.translational[1],
+            blocks.translational[2],
+            blocks.kappa_translational()
+        ),
+    );
+    note(ui, l.t("sigma_rotational"));
     sigma_bars(
         ui,
         "sigma_w",
         &blocks.rotational,
         egui::Color32::from_rgb(200, 130, 255),
     );
-    ui.monospace(format!(
-        "σ(J_ω) = {:.3}, {:.3}, {:.3} rad/s per rad/s",
-        blocks.rotational[0], blocks.rotational[1], blocks.rotational[2]
-    ));
+    math(
+        ui,
+        &format!(
+            "σ(J_ω) = {:.3}, {:.3}, {:.3} rad/s per rad/s",
+            blocks.rotational[0], blocks.rotational[1], blocks.rotational[2]
+        ),
+    );
     note(ui, l.t("sigma_units_note"));
     ui.separator();
     ui.label(l.t("sigma_full"));
@@ -229,7 +237,7 @@ pub(super) fn columns_section(
     }
     note(ui, l.t("columns_note"));
     ui.separator();
-    ui.label(l.t("linear_intro"));
+    note(ui, l.t("linear_intro"));
     let n = kin.jacobian.ncols().max(1);
     let mut joint = state.linear_joint.min(n - 1) + 1;
     ui.horizontal(|ui| {
@@ -242,7 +250,7 @@ pub(super) fn columns_section(
         let v3 = |v: &RVec3| format!("({:>7.4}, {:>7.4}, {:>7.4})", v.x, v.y, v.z);
         let error = (actual - predicted).norm();
         ui.monospace(format!("p(q + Δq) − p(q) = {} m", v3(&actual)));
-        ui.monospace(format!("J_v·Δq           = {} m", v3(&predicted)));
+        math(ui, &format!("J_v·Δq           = {} m", v3(&predicted)));
         ui.monospace(format!(
             "|error| = {:.1} mm    |error|/Δq² = {:.3} m/rad²",
             error * 1e3,
@@ -288,15 +296,15 @@ pub(super) fn singularity_section(
     kin: &crate::app::robot::ToolKinematics,
     l: Lang,
 ) -> Option<bool> {
-    ui.label(l.t("singularity_intro"));
+    note(ui, l.t("singularity_intro"));
     demand_picker(ui, state, l);
     ui.checkbox(&mut state.ghosts, l.t("ghosts"));
     let pressed = ui.button(l.t("go_singular")).clicked();
     let c = compare(kin, demanded_twist(state.demand, kin));
-    ui.monospace(format!(
-        "σ_min (full J) = {:.2e}   λ = {:.3}",
-        c.sigma_min, c.lambda
-    ));
+    math(
+        ui,
+        &format!("σ_min (full J) = {:.2e}   λ = {:.3}", c.sigma_min, c.lambda),
+    );
     speed_bars(ui, &c);
     ui.monospace(format!(
         "|dq/dt| J⁺: {:>9.3} rad/s   |J·dq/dt − V| = {:.1e}",
@@ -353,7 +361,7 @@ pub(super) fn twist_section(
     kin: &crate::app::robot::ToolKinematics,
     l: Lang,
 ) {
-    ui.label(l.t("twist_intro"));
+    note(ui, l.t("twist_intro"));
     ui.label(l.t("twist_in_tool"));
     six_editor(
         ui,
@@ -373,26 +381,29 @@ pub(super) fn twist_section(
     let fc = change_frames(&kin.pose, &state.twist_tool, &state.wrench_tool);
     let v3 = |v: &RVec3| format!("({:>7.3}, {:>7.3}, {:>7.3})", v.x, v.y, v.z);
     ui.separator();
-    ui.monospace(format!(
-        "V_base = X·V_tool:  v {}",
-        v3(&fc.twist_base.linear)
-    ));
+    math(
+        ui,
+        &format!("V_base = X·V_tool:  v {}", v3(&fc.twist_base.linear)),
+    );
     ui.monospace(format!(
         "                    ω {}",
         v3(&fc.twist_base.angular)
     ));
-    ui.monospace(format!(
-        "F_base = X*·F_tool: f {}",
-        v3(&fc.wrench_base.force)
-    ));
+    math(
+        ui,
+        &format!("F_base = X*·F_tool: f {}", v3(&fc.wrench_base.force)),
+    );
     ui.monospace(format!(
         "                    τ {}",
         v3(&fc.wrench_base.torque)
     ));
-    ui.monospace(format!(
-        "P_tool = {:.6} W    P_base = {:.6} W",
-        fc.power_tool, fc.power_base
-    ));
+    math(
+        ui,
+        &format!(
+            "P_tool = {:.6} W    P_base = {:.6} W",
+            fc.power_tool, fc.power_base
+        ),
+    );
     note(ui, l.t("twist_note"));
     ui.separator();
     let tau = joint_torques(kin, &state.wrench_tool);

@@ -48,7 +48,7 @@ pub const STEPS: &[Step] = &[
             "The Jacobian J has one column per joint: the tool's velocity when that joint alone turns at 1 rad/s. The arrows J1…J7 are the linear parts (m/s). Any joint motion moves the tool by the weighted sum of the columns.",
             "雅可比矩阵 J 每个关节对应一列：只有该关节以 1 rad/s 转动时工具的速度。箭头 J1…J7 是其中的线速度部分（m/s）。任何关节运动带来的工具速度，都是这些列的加权和。",
         ),
-        formula: "dx/dt = J(q)·dq/dt = J₁·dq₁/dt + … + J₇·dq₇/dt",
+        formula: "\\frac{dx}{dt} = J(q)·\\frac{dq}{dt} = J₁·\\frac{dq₁}{dt} + … + J₇·\\frac{dq₇}{dt}",
         try_this: tr(
             "Find J7: it is a dot. Joint 7 spins about an axis through the tool point, so it turns the tool without moving that point. Now drag joint 4 and watch J1…J6 swing.",
             "找到 J7：它只是一个点。关节 7 绕穿过工具点的轴转动，只让工具转、不让这个点移动。再拖动关节 4，看 J1…J6 怎样摆动。",
@@ -152,7 +152,7 @@ pub const STEPS: &[Step] = &[
             "Here the wrist is almost above the shoulder axis, and one direction of tool motion is nearly impossible: the smallest singular value of J, σ_min in the panel, is close to zero. The pseudo-inverse divides by it, so a modest request (the white arrow) becomes a huge joint speed (the red ghost arm).",
             "此时手腕几乎位于肩部轴线正上方，工具在某个方向上几乎无法运动：J 的最小奇异值（面板中的 σ_min）接近零。伪逆要除以它，于是一个不大的速度请求（白色箭头）就变成巨大的关节速度（红色虚影手臂）。",
         ),
-        formula: "dq/dt = J⁺V = Σᵢ vᵢ·(uᵢᵀV)/σᵢ",
+        formula: "\\frac{dq}{dt} = J⁺V = Σᵢ vᵢ·\\frac{uᵢᵀV}{σᵢ}",
         try_this: tr(
             "Read |dq/dt| for J⁺ in the panel, then drag joint 4 a little: as σ_min grows, the red bars shrink fast.",
             "读出面板中 J⁺ 的 |dq/dt|，然后稍微拖动关节 4：随着 σ_min 增大，红色柱子迅速变短。",
@@ -174,7 +174,7 @@ pub const STEPS: &[Step] = &[
             "DLS replaces 1/σᵢ by σᵢ/(σᵢ² + λ²): joint speeds stay bounded, at the price of not quite delivering V near the singularity, so |J·dq/dt − V| grows. Here λ turns on below σ_min = 0.04. The green ghost arm is where DLS goes in 0.25 s.",
             "DLS 把 1/σᵢ 换成 σᵢ/(σᵢ² + λ²)：关节速度保持有界，代价是在奇异位形附近不能完全实现 V，|J·dq/dt − V| 变大。这里当 σ_min 低于 0.04 时 λ 才开启。绿色虚影手臂是 DLS 在 0.25 s 后到达的位置。",
         ),
-        formula: "dq/dt = Jᵀ(JJᵀ + λ²I)⁻¹V",
+        formula: "\\frac{dq}{dt} = Jᵀ(JJᵀ + λ²I)⁻¹V",
         try_this: tr(
             "Compare the red and green bars, then drag joint 4 away from the singularity: λ drops to 0 and the two answers become the same.",
             "比较红色与绿色的柱子，再把关节 4 拖离奇异位形：λ 降到 0，两种解变得一样。",

@@ -7,6 +7,7 @@ use super::lowrank::{LowRankData, REACH_TOL, Reach, SHIFT, TUNE_STEPS};
 use super::panel::GOLD;
 use super::state::MAX_RANK;
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::math;
 use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, moment_line, note};
 use crate::kit::widgets::{Bars, ShowLogged};
 use crate::lessons::gradients::policy::PolicyData;
@@ -48,7 +49,7 @@ pub(super) fn section(
     l: Lang,
 ) {
     note(ui, l.t("loss_lr_intro"));
-    ui.monospace("W′ = W + B·A,   B ∈ ℝ^(out×r), B₀ = 0,   A ∈ ℝ^(r×in)");
+    math(ui, "W′ = W + B·A,   B ∈ ℝ^(out×r), B₀ = 0,   A ∈ ℝ^(r×in)");
     let Some((base, _)) = &lr.base else {
         waiting(ui, policy, l);
         return;

@@ -7,6 +7,7 @@ use super::*;
 use crate::app::robot::Robot;
 use crate::app::sim::{Sim, Tallies};
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::math;
 use crate::kit::widgets::{
     BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, lesson_panel, note, section_tabs,
     tally_table,
@@ -231,15 +232,18 @@ fn gaussian_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseDat
         for b in data_bars(data, 0.8) {
             p.bars(b);
         }
-        p.line(density_line("N(μ_fit, σ_fit²)", &grid, &fitted, red()));
-        p.vline(VLine::new("μ_fit", cm(mu)).color(red()));
+        p.line(density_line("N(μ, σ²), fitted", &grid, &fitted, red()));
+        p.vline(VLine::new("μ (fit)", cm(mu)).color(red()));
     });
-    ui.monospace(format!(
-        "μ_fit = {:+.1} cm   σ_fit = {:.1} cm   ({})",
-        cm(mu),
-        cm(sigma),
-        l.t("loss_fit_is_mean")
-    ));
+    math(
+        ui,
+        &format!(
+            "μ_fit = {:+.1} cm   σ_fit = {:.1} cm   ({})",
+            cm(mu),
+            cm(sigma),
+            l.t("loss_fit_is_mean")
+        ),
+    );
     ui.separator();
     note(ui, l.t("loss_fixed_sigma"));
     ui.add(egui::Slider::new(&mut state.mu, RANGE.0..=RANGE.1).text("μ (m)"));
@@ -277,7 +281,7 @@ fn gaussian_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseDat
                     .radius(5.0)
                     .color(egui::Color32::WHITE),
             );
-            p.vline(VLine::new("μ_fit", cm(mu)).color(red()));
+            p.vline(VLine::new("μ (fit)", cm(mu)).color(red()));
         });
     note(ui, l.t("loss_gauss_note"));
 }
@@ -451,11 +455,14 @@ fn kl_section(
     // The asymmetry itself: each fit measured the other way round.
     let qf = q(fwd.mu, fwd.sigma);
     let qr = q(rev.mu, rev.sigma);
-    ui.monospace(format!(
-        "KL(p‖q_rev) = {:.2}   KL(q_fwd‖p) = {:.2}",
-        kl(&grid, &p, &qr),
-        kl(&grid, &qf, &p)
-    ));
+    math(
+        ui,
+        &format!(
+            "KL(p‖q_rev) = {:.2}   KL(q_fwd‖p) = {:.2}",
+            kl(&grid, &p, &qr),
+            kl(&grid, &qf, &p)
+        ),
+    );
     note(ui, l.t("loss_kl_note"));
 }
 
@@ -484,20 +491,26 @@ fn base_section(ui: &mut egui::Ui, state: &mut LossesState, data: &CourseData, l
             .sum::<f64>()
             * grid.dx
     };
-    ui.monospace(format!(
-        "E[r]: π_base {:+.2}  π_β {:+.2}   KL(π_β‖π_base) = {:.3}",
-        expectation(&grid, &base, &reward),
-        expectation(&grid, &q, &reward),
-        kl(&grid, &q, &base)
-    ));
-    ui.monospace(format!(
-        "{}: π_base {:.0} %  π_β {:.0} %   {} π_β: {:+.1} cm",
-        l.t("loss_far_mass"),
-        far_mass(&base) * 100.0,
-        far_mass(&q) * 100.0,
-        l.t("loss_mean_word"),
-        cm(expectation(&grid, &q, &grid.x))
-    ));
+    math(
+        ui,
+        &format!(
+            "E[r]: π_base {:+.2}  π_β {:+.2}   KL(π_β‖π_base) = {:.3}",
+            expectation(&grid, &base, &reward),
+            expectation(&grid, &q, &reward),
+            kl(&grid, &q, &base)
+        ),
+    );
+    math(
+        ui,
+        &format!(
+            "{}: π_base {:.0} %  π_β {:.0} %   {} π_β: {:+.1} cm",
+            l.t("loss_far_mass"),
+            far_mass(&base) * 100.0,
+            far_mass(&q) * 100.0,
+            l.t("loss_mean_word"),
+            cm(expectation(&grid, &q, &grid.x))
+        ),
+    );
     note(ui, l.t("loss_base_note"));
 }
 
@@ -859,11 +872,14 @@ fn attention_section(
         l.t("loss_att_demos"),
         demos.join(" ")
     ));
-    ui.monospace(format!(
-        "max |w − w_kernel| = {:.1e}   {}: {:.0} %",
-        att.max_difference(),
-        l.t("loss_far_mass"),
-        att.far_share() * 100.0
-    ));
+    math(
+        ui,
+        &format!(
+            "max |w − w_kernel| = {:.1e}   {}: {:.0} %",
+            att.max_difference(),
+            l.t("loss_far_mass"),
+            att.far_share() * 100.0
+        ),
+    );
     note(ui, l.t("loss_att_note"));
 }

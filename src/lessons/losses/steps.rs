@@ -54,7 +54,7 @@ pub const STEPS: &[Step] = &[
             "Fit one Gaussian to the offsets by maximum likelihood and its mean is the data's mean, between the modes. For a fixed σ its negative log-likelihood is the squared error over 2σ² plus a constant, so MSE training finds the same mean. Following that mean, the arm drives the cube into the post.",
             "用最大似然给偏移拟合一个高斯，它的均值就是数据的均值，落在两个模态之间。固定 σ 时，它的负对数似然等于平方误差除以 2σ² 再加常数，所以 MSE 训练得到同一个均值。按这个均值走，机械臂把方块撞向立柱。",
         ),
-        formula: "−log N(a; μ, σ²) = (a − μ)²/(2σ²) + log σ + ½ log 2π",
+        formula: "−log N(a; μ, σ²) = \\frac{(a − μ)²}{2σ²} + log σ + ½ log 2π",
         try_this: tr(
             "Press Space: the gold marker sits on the red mean at the post, and the tally counts a hit for every episode.",
             "按空格键：金色标记落在立柱处的红色均值上，计数表每个回合都记一次撞击。",
@@ -104,7 +104,7 @@ pub const STEPS: &[Step] = &[
             "Fit one Gaussian q to the data's density p by minimising KL, from the same start. Forward KL(p‖q) must cover all of p, so q spreads over both modes with its mean at the post. Reverse KL(q‖p) must avoid where p is empty, so q settles on one mode. KL is not a distance: the two directions differ, as the two fits show.",
             "从同一个起点出发，最小化 KL 把一个高斯 q 拟合到数据密度 p。正向 KL(p‖q) 必须覆盖 p 的全部，所以 q 铺开覆盖两个模态，均值在立柱处。反向 KL(q‖p) 必须避开 p 为空的地方，所以 q 停在一个模态上。KL 不是距离：两个方向的值不同，两个拟合结果就说明了这一点。",
         ),
-        formula: "KL(p‖q) = ∫ p(a) log(p(a)/q(a)) da",
+        formula: "KL(p‖q) = ∫ p(a) log \\frac{p(a)}{q(a)} da",
         try_this: tr(
             "Drag the start μ from −5 cm to +5 cm: the gold reverse fit moves to the other mode, the blue forward fit stays where it was.",
             "把起点 μ 从 −5 cm 拖到 +5 cm：金色的反向拟合移到另一个模态，蓝色的正向拟合留在原处。",
@@ -152,7 +152,7 @@ pub const STEPS: &[Step] = &[
             "A Gaussian policy for the offset starts at the average, and the reward peaks at the far mode. Without the clip, the first batch of 64 samples throws the policy several centimetres on ratios far above 1 + ε. With it, each batch moves the policy a bounded step and it settles at the peak.",
             "偏移的高斯策略从平均值出发，奖励在远侧模态处最大。不裁剪时，第一批 64 个样本就凭远超 1 + ε 的比率把策略推出好几厘米。裁剪后，每批只把策略移动有界的一步，最终停在峰值处。",
         ),
-        formula: "∇_μ L = mean( dL/dr · r · (a − μ)/σ² )",
+        formula: "∇_μ L = mean(\\frac{dL}{dr}·r·\\frac{a − μ}{σ²})",
         try_this: tr(
             "Press New batches a few times: the red run's first jump changes with every batch, the teal run climbs in small steps each time.",
             "多按几次“换一批样本”：红色训练的第一跳每次都不同，青色训练每次都小步上升。",
@@ -167,7 +167,7 @@ pub const STEPS: &[Step] = &[
             "To differentiate an expected loss through a sample, write it as z = μ + σ·ε with ε from N(0, 1): the noise no longer depends on μ or σ, so f can be differentiated. The score-function estimator needs no derivative of f, but its estimates spread far wider around the same mean.",
             "要穿过采样对期望损失求导，把样本写成 z = μ + σ·ε，ε 取自 N(0, 1)：噪声不再依赖 μ 和 σ，于是可以对 f 求导。得分函数估计不需要 f 的导数，但它的估计值围绕同一个均值分散得宽得多。",
         ),
-        formula: "∇_μ E[f(z)] = E[f′(μ + σε)] = E[f(z)·(z − μ)/σ²]",
+        formula: "∇_μ E[f(z)] = E[f′(μ + σε)] = E[f(z)·\\frac{z − μ}{σ²}]",
         try_this: tr(
             "Drag the draws from 2000 down to 20 and back: at every count the red score-function histogram is several times wider than the teal one.",
             "把抽样数从 2000 拖到 20 再拖回来：无论抽样多少，红色得分函数的直方图都比青色的宽好几倍。",

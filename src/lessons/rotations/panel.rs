@@ -1,6 +1,7 @@
 //! The lesson panel, one function per section.
 
 use crate::kit::i18n::Lang;
+use crate::kit::widgets::math;
 use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs};
 use crate::math::euler::{EulerSequence, rate_singular_values};
@@ -268,14 +269,20 @@ pub(super) fn interpolation_section(ui: &mut egui::Ui, state: &mut RotationsStat
     let q = RQuat::from_matrix(&state.from);
     let wxyz = q.to_wxyz();
     ui.separator();
-    ui.monospace(format!(
-        "q_A  [w,x,y,z] = [{:.3}, {:.3}, {:.3}, {:.3}]",
-        wxyz[0], wxyz[1], wxyz[2], wxyz[3]
-    ));
-    ui.monospace(format!(
-        "−q_A [w,x,y,z] = [{:.3}, {:.3}, {:.3}, {:.3}]",
-        -wxyz[0], -wxyz[1], -wxyz[2], -wxyz[3]
-    ));
+    math(
+        ui,
+        &format!(
+            "q_A  [w,x,y,z] = [{:.3}, {:.3}, {:.3}, {:.3}]",
+            wxyz[0], wxyz[1], wxyz[2], wxyz[3]
+        ),
+    );
+    math(
+        ui,
+        &format!(
+            "−q_A [w,x,y,z] = [{:.3}, {:.3}, {:.3}, {:.3}]",
+            -wxyz[0], -wxyz[1], -wxyz[2], -wxyz[3]
+        ),
+    );
     let wrong = misread_order(wxyz);
     ui.monospace(format!(
         "{}: {:.1}°",

@@ -66,7 +66,7 @@ pub const STEPS: &[Step] = &[
             "The angle rates dθ/dt and the angular velocity ω are related by a matrix E whose determinant is ±cos b for Tait–Bryan sequences such as ZYX (±sin b for proper Euler ones such as ZYZ). Near the lock E is nearly singular, so a steady spin needs enormous angle rates.",
             "角速率 dθ/dt 与角速度 ω 之间由矩阵 E 联系，对 ZYX 这类泰特–布莱恩序列其行列式为 ±cos b（对 ZYZ 这类经典欧拉序列为 ±sin b）。在锁定附近 E 几乎奇异，所以匀速转动也需要极大的角速率。",
         ),
-        formula: "ω = E(θ)·dθ/dt,   |det E| = |cos b|",
+        formula: "ω = E(θ)·\\frac{dθ}{dt},   |det E| = |cos b|",
         try_this: tr(
             "Press \"Spin through the lock\": the body turns at a steady 30°/s, the |dθ/dt| curves spike as it passes b = 90°, and |dq/dt| stays flat.",
             "按下“旋转经过锁定位置”：物体以恒定的 30°/s 转动，经过 b = 90° 时 |dθ/dt| 曲线出现尖峰，而 |dq/dt| 保持平直。",
