@@ -12,6 +12,7 @@ use std::process::ExitCode;
 fn main() {
     let mut opts = armtutor::app::web::options_from_url();
     opts.lessons = armtutor::lessons::ALL;
+    opts.course = armtutor::lessons::COURSE;
     if let Err(e) = armtutor::app::run(opts) {
         bevy::log::error!("armtutor: {e}");
     }
@@ -64,6 +65,7 @@ fn start_app(args: &Cli, bench: Option<&cli::BenchArgs>) -> ExitCode {
         bench_json: bench.is_some_and(|b| b.json),
         bench_render: bench.is_some_and(|b| b.render),
         lessons: armtutor::lessons::ALL,
+        course: armtutor::lessons::COURSE,
         ignored: Vec::new(),
     };
     match armtutor::app::run(opts) {

@@ -75,6 +75,7 @@ pub struct Targets<'w, 's> {
     robot: ResMut<'w, Robot>,
     teach: Option<ResMut<'w, Teach>>,
     ui: Option<ResMut<'w, UiState>>,
+    course: Option<ResMut<'w, crate::kit::course::CourseView>>,
     lang: Option<ResMut<'w, Lang>>,
     registry: Option<Res<'w, LessonRegistry>>,
     next_lesson: Option<ResMut<'w, NextState<ActiveLesson>>>,
@@ -301,6 +302,16 @@ impl Targets<'_, '_> {
             Shortcut::Help => {
                 if let Some(ui) = &mut self.ui {
                     ui.help = !ui.help;
+                }
+            }
+            Shortcut::Glossary => {
+                if let Some(c) = &mut self.course {
+                    c.glossary = !c.glossary;
+                }
+            }
+            Shortcut::CourseMap => {
+                if let Some(c) = &mut self.course {
+                    c.map = !c.map;
                 }
             }
             Shortcut::PlayPause => {

@@ -8,7 +8,7 @@ use crate::cli::{AppArgs, GraphicsArg, LangArg};
 use clap::ValueEnum;
 
 /// The keys of the address that are not lesson settings.
-pub const APP_KEYS: [&str; 7] = [
+pub const APP_KEYS: [&str; 9] = [
     "lesson",
     "step",
     "seed",
@@ -16,6 +16,8 @@ pub const APP_KEYS: [&str; 7] = [
     "presenter",
     "teach",
     "graphics",
+    "glossary",
+    "map",
 ];
 
 /// What the address names.
@@ -117,6 +119,8 @@ fn read_args(pairs: &[(String, String)]) -> AppArgs {
         graphics: get("graphics")
             .and_then(|g| GraphicsArg::from_str(g.trim(), false).ok())
             .unwrap_or_default(),
+        glossary: get("glossary").map(str::to_string),
+        course_map: get("map").is_some(),
         params: pairs
             .iter()
             .filter(|(k, _)| !k.is_empty() && !APP_KEYS.contains(&k.as_str()))
@@ -134,6 +138,22 @@ mod tests {
         p.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    /// `?glossary=skew&map` opens the glossary at a term and the course map; neither is
+    /// passed on to the lesson as a setting.
+    #[test]
+    fn the_glossary_and_the_course_map_open_from_the_address() {
+        let a = args(&owned(&[
+            ("glossary", "skew"),
+            ("map", ""),
+            ("ghosts", "1"),
+        ]));
+        assert_eq!(a.glossary.as_deref(), Some("skew"));
+        assert!(a.course_map);
+        assert_eq!(a.params, owned(&[("ghosts", "1")]));
+        let a = args(&owned(&[("lesson", "frames")]));
+        assert!(a.glossary.is_none() && !a.course_map);
     }
 
     #[test]

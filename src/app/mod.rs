@@ -9,6 +9,7 @@ pub mod address;
 pub mod capture;
 pub mod clip;
 pub mod convert;
+pub mod course;
 pub mod engine;
 pub mod geometry_view;
 pub mod graphics;
@@ -47,6 +48,8 @@ pub struct StartOptions {
     /// The lessons to offer, in picker order (the app names none itself: the binary passes
     /// `crate::lessons::ALL`).
     pub lessons: &'static [LessonInfo],
+    /// Their glossary and links (`crate::lessons::COURSE`).
+    pub course: crate::kit::course::Course,
     /// What of the start options was not usable and fell back to its default (a hand-edited
     /// address), `key=value` each: shown in the status line when the app opens.
     pub ignored: Vec<String>,
@@ -66,6 +69,7 @@ pub struct ArmtutorPlugin {
     pub model: Model,
     pub lang: i18n::Lang,
     pub lessons: &'static [LessonInfo],
+    pub course: crate::kit::course::Course,
     /// The lesson to open first (default: the first one).
     pub lesson: Option<String>,
     /// The guided step to open (0-based) in the start lesson.
@@ -83,7 +87,9 @@ impl Plugin for ArmtutorPlugin {
                 timeline::TimelinePlugin,
                 actions::ActionsPlugin,
                 steps::StepsPlugin { start: self.step },
-            ));
+                course::CoursePlugin,
+            ))
+            .insert_resource(self.course);
         let start = match &self.lesson {
             Some(name) => Some(name.as_str()),
             None => self.lessons.first().map(|l| l.id),
@@ -220,6 +226,7 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
             model,
             lang,
             lessons: opts.lessons,
+            course: opts.course,
             lesson: opts.args.lesson.clone(),
             step: opts.args.step.map(|n| n.saturating_sub(1)),
         },
@@ -245,6 +252,22 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
     app.world_mut()
         .resource_mut::<crate::kit::LessonParams>()
         .given = opts.args.params.iter().cloned().collect();
+    // The glossary or the course map asked for at start (a link to a term).
+    if opts.args.glossary.is_some() || opts.args.course_map {
+        let mut view = crate::kit::course::CourseView {
+            map: opts.args.course_map,
+            ..default()
+        };
+        if let Some(name) = opts.args.glossary.as_deref().map(str::trim) {
+            view.glossary = true;
+            view.term = opts.course.term(name).map(|t| t.id);
+            if view.term.is_none() && !name.is_empty() {
+                let name: String = name.chars().take(24).collect();
+                opts.ignored.push(format!("glossary={name}"));
+            }
+        }
+        app.insert_resource(view);
+    }
     // Start options that fell back: named with whatever the lesson does not take either.
     app.world_mut()
         .resource_mut::<crate::kit::LessonParams>()

@@ -247,6 +247,8 @@ pub fn step_card(
     registry: Res<LessonRegistry>,
     bar: Option<Res<super::ui::BarHeight>>,
     mut commands: MessageWriter<StepCommand>,
+    course: Option<Res<crate::kit::course::Course>>,
+    mut links: MessageWriter<crate::kit::course::CourseCommand>,
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());
@@ -366,6 +368,10 @@ pub fn step_card(
             ))
             .wrap(),
         );
+        if let (Some(course), Some(lesson)) = (course.as_deref(), active.0) {
+            ui.add_space(2.0);
+            super::course::step_links(ui, course, &registry, (lesson, i, step), l, &mut links);
+        }
     });
     Ok(())
 }

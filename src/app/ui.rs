@@ -29,6 +29,8 @@ pub fn presenter_zoom(window_height: f32) -> f32 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shortcut {
     Help,
+    Glossary,
+    CourseMap,
     PlayPause,
     Step,
     Reset,
@@ -60,6 +62,8 @@ pub enum Shortcut {
 pub const SHORTCUTS: &[(KeyCode, &str, Shortcut, &str)] = &[
     (KeyCode::F1, "F1", Shortcut::Help, "key_help"),
     (KeyCode::F2, "F2", Shortcut::Profiler, "key_profiler"),
+    (KeyCode::F3, "F3", Shortcut::Glossary, "key_glossary"),
+    (KeyCode::F4, "F4", Shortcut::CourseMap, "key_course_map"),
     (KeyCode::Space, "Space", Shortcut::PlayPause, "key_play"),
     (KeyCode::Period, ".", Shortcut::Step, "key_step"),
     (KeyCode::Comma, ",", Shortcut::Back, "key_back"),
@@ -193,6 +197,7 @@ impl Plugin for UiPlugin {
                 load_warnings,
                 help_sheet,
                 super::steps::step_card,
+                super::course::course_windows,
                 draw_labels,
                 fit_viewport,
             )
@@ -521,6 +526,20 @@ fn transport_bar(
                     .clicked()
                 {
                     pressed = Some(Shortcut::Presenter);
+                }
+                if ui
+                    .button(l.t("glossary"))
+                    .on_hover_text(l.t("key_glossary"))
+                    .clicked()
+                {
+                    pressed = Some(Shortcut::Glossary);
+                }
+                if ui
+                    .button(l.t("course_map"))
+                    .on_hover_text(l.t("key_course_map"))
+                    .clicked()
+                {
+                    pressed = Some(Shortcut::CourseMap);
                 }
                 if ui.button("?").on_hover_text(l.t("key_help")).clicked() {
                     pressed = Some(Shortcut::Help);

@@ -76,6 +76,13 @@ pub struct AppArgs {
     /// --param angles=0,90,0`. Unknown keys and malformed values are ignored.
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
+    /// Open the glossary (F3), at this term if one is named: `--glossary skew`. An unknown
+    /// term opens the glossary at its first entry, with a notice.
+    #[arg(long, value_name = "TERM", num_args = 0..=1, default_missing_value = "")]
+    pub glossary: Option<String>,
+    /// Open the course map (F4): the lessons in order, what each needs and teaches.
+    #[arg(long)]
+    pub course_map: bool,
 }
 
 /// A guided step number, 1 to 99.

@@ -7,6 +7,7 @@
 //! and read from `key=value` text ([`LessonParams`]) so that a link, `--param` and a guided
 //! step all set a scene the same way.
 
+pub mod course;
 pub mod i18n;
 pub mod steps;
 pub mod typeset;

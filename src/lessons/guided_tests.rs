@@ -33,6 +33,7 @@ fn app(lesson: &str, step: Option<usize>) -> App {
             model,
             lang: Lang::En,
             lessons: crate::lessons::ALL,
+            course: crate::lessons::COURSE,
             lesson: Some(lesson.into()),
             step,
         });

@@ -129,12 +129,13 @@ fn without_placeholders(lit: &str) -> String {
             continue;
         }
         let after_script = i > 0 && matches!(chars[i - 1], '_' | '^');
-        if c == '{' && !after_script {
-            if let Some(len) = chars[i..].iter().position(|&c| c == '}') {
-                out.push('0');
-                i += len + 1;
-                continue;
-            }
+        if c == '{'
+            && !after_script
+            && let Some(len) = chars[i..].iter().position(|&c| c == '}')
+        {
+            out.push('0');
+            i += len + 1;
+            continue;
         }
         out.push(c);
         i += 1;

@@ -3,6 +3,7 @@
 //! once, in [`ALL`]: adding one is a new folder plus one line there.
 
 pub mod actions;
+pub mod course;
 pub mod dynamics;
 pub mod frames;
 pub mod generative;
@@ -39,6 +40,12 @@ pub const ALL: &[LessonInfo] = &[
     dynamics::LESSON,
 ];
 
+/// The glossary and the links between the lessons' steps.
+pub const COURSE: crate::kit::course::Course = crate::kit::course::Course {
+    terms: course::GLOSSARY,
+    needs: course::NEEDS,
+};
+
 /// The lesson names the command line and links accept, in picker order.
 pub fn ids() -> Vec<&'static str> {
     ALL.iter().map(|l| l.id).collect()
@@ -61,6 +68,7 @@ impl Plugin for LessonsPlugin {
             None => ALL.first().map(|l| l.id),
         };
         crate::kit::register_lessons(app, ALL, start);
+        app.insert_resource(COURSE);
     }
 }
 

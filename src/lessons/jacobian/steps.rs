@@ -90,8 +90,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("The velocity ellipsoid", "速度椭球"),
         body: tr(
-            "Push every joint speed vector of length 1 through J_v, the top three rows of J: the tool velocities fill an ellipsoid. Its semi-axes are σᵢuᵢ, the singular values and directions of J_v, in m/s per rad/s. Long axes are easy directions, short ones slow.",
-            "把所有长度为 1 的关节速度向量都经过 J_v（J 的前三行）映射：得到的工具速度填满一个椭球。它的半轴是 σᵢuᵢ，即 J_v 的奇异值和奇异方向，单位是每 rad/s 对应的 m/s。长轴方向容易动，短轴方向慢。",
+            "Push every joint speed vector of length 1 through J_v, the top three rows of J: the tool velocities fill an ellipsoid. Its semi-axes are σᵢuᵢ: the SVD J_v = UΣVᵀ sends a unit joint speed along vᵢ to σᵢuᵢ, with σᵢ the singular values (m/s per rad/s) and uᵢ the columns of U. Long axes are easy directions, short ones slow.",
+            "把所有长度为 1 的关节速度向量都经过 J_v（J 的前三行）映射：得到的工具速度填满一个椭球。它的半轴是 σᵢuᵢ：奇异值分解 J_v = UΣVᵀ 把沿 vᵢ 的单位关节速度变成 σᵢuᵢ，σᵢ 是奇异值（单位是每 rad/s 对应的 m/s），uᵢ 是 U 的列。长轴方向容易动，短轴方向慢。",
         ),
         formula: "{ J_v·dq/dt : |dq/dt| ≤ 1 }:  σᵢ(J_v)·uᵢ",
         try_this: tr(

@@ -131,8 +131,8 @@ pub const STEPS: &[Step] = &[
     Step {
         title: tr("PPO's clipped ratio", "PPO 的裁剪比率"),
         body: tr(
-            "PPO compares the new policy with the old one, the policy before this update, through the ratio r of their probabilities of an action; that trust region is not the previous step's KL to the base policy. For a good action (A > 0) nothing is gained once r passes 1 + ε; for a bad one, once r falls below 1 − ε.",
-            "PPO 通过新旧策略对同一动作的概率之比 r 来比较两者，这里的旧策略是本次更新之前的策略；这个信任域不是上一步中对基础策略的 KL。对好的动作（A > 0），r 超过 1 + ε 后不再有收益；对坏的动作，r 低于 1 − ε 后不再有收益。",
+            "PPO compares the new policy with the old one (the policy before this update) through the ratio r of their probabilities of an action; this trust region is not the KL to the base policy. With advantage A > 0 (better than average) nothing is gained once r passes 1 + ε; with A < 0, once r falls below 1 − ε.",
+            "PPO 通过新旧策略对同一动作的概率之比 r 来比较两者，这里的旧策略是本次更新之前的策略；这个信任域不是对基础策略的 KL。优势 A > 0（比平均好）时，r 超过 1 + ε 后不再有收益；A < 0 时，r 低于 1 − ε 后不再有收益。",
         ),
         formula: "L = min(r·A, clip(r, 1 − ε, 1 + ε)·A)",
         try_this: tr(
