@@ -57,6 +57,28 @@ fn bench(c: &mut Criterion) {
         )
     });
     g.finish();
+    // A 4 MB link name: its element is compacted (the name swapped for a token) before the
+    // parser reads it, so its step costs a scan of the bytes, not a parse of them.
+    let name = "n".repeat(4 << 20);
+    let huge = format!(
+        r#"<robot name="r"><link name="{name}"/><link name="b"/><joint name="j" type="fixed"><parent link="{name}"/><child link="b"/></joint></robot>"#
+    );
+    let mut g = c.benchmark_group("urdf_4mb_name");
+    g.sample_size(10);
+    g.bench_function("check and plan", |b| {
+        b.iter(|| black_box(UrdfReader::new(huge.clone(), "huge")))
+    });
+    g.bench_function("one step: the element with the name", |b| {
+        b.iter_batched(
+            || UrdfReader::new(huge.clone(), "huge").expect("reads"),
+            |mut r| black_box(r.step().is_none()),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("whole file, all steps", |b| {
+        b.iter(|| black_box(UrdfReader::new(huge.clone(), "huge").and_then(UrdfReader::finish)))
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -10,6 +10,7 @@ use crate::kit::i18n::{self, Lang};
 use crate::kit::widgets::{Labels, UiState, note};
 use crate::kit::{ActiveLesson, LessonRegistry, StepCommand};
 use crate::robot::JointKind;
+use crate::robot::model::shown;
 use crate::sim::policy::ActionMode;
 use bevy::gizmos::transform_gizmo::{
     TransformGizmoMode, TransformGizmoSettings, TransformGizmoState,
@@ -656,11 +657,11 @@ fn tool_picker(ui: &mut egui::Ui, l: Lang, robot: &Robot, actions: &mut MessageW
     ui.horizontal(|ui| {
         ui.label(l.t("tool_link"));
         egui::ComboBox::from_id_salt("tool_link")
-            .selected_text(&model.links[robot.tool].name)
+            .selected_text(shown(&model.links[robot.tool].name))
             .show_ui(ui, |ui| {
                 for (i, link) in model.links.iter().enumerate() {
                     if link.parent_joint.is_some() {
-                        ui.selectable_value(&mut chosen, i, &link.name);
+                        ui.selectable_value(&mut chosen, i, shown(&link.name));
                     }
                 }
             })
@@ -751,7 +752,7 @@ fn arm_panel(
         .show(ctx, |ui| {
             ui.label(format!(
                 "{} — {} {}, {} DoF",
-                robot.model.name,
+                shown(&robot.model.name),
                 robot.model.links.len(),
                 l.t("links"),
                 robot.model.dof()
@@ -789,7 +790,7 @@ fn arm_panel(
                 egui::Grid::new("joints").spacing([4.0, 2.0]).show(ui, |ui| {
                     for i in range {
                         let joint = &robot.model.joints[robot.model.dof_joints[i]];
-                        let short = joint.name.strip_prefix(&prefix).unwrap_or(&joint.name);
+                        let short = shown(joint.name.strip_prefix(&prefix).unwrap_or(&joint.name));
                         let (lo, hi) = robot.slider_range(i);
                         let unit = joint_unit(joint.kind);
                         let mut v = robot.q[i];
@@ -818,9 +819,9 @@ fn arm_panel(
                             )
                         });
                         let name = if near {
-                            egui::RichText::new(short).color(NOTICE_AMBER)
+                            egui::RichText::new(short.as_ref()).color(NOTICE_AMBER)
                         } else {
-                            egui::RichText::new(short)
+                            egui::RichText::new(short.as_ref())
                         };
                         let tip = match joint.kind {
                             JointKind::Prismatic => {

@@ -81,6 +81,21 @@ impl Repairs {
         self.found.is_empty()
     }
 
+    /// Names that were read as tokens (see `super::compact`) given back: `full` restores a
+    /// name looked up later, `short` writes a place named in a warning.
+    pub fn restore_names(&mut self, full: impl Fn(&mut String), short: impl Fn(&str) -> String) {
+        for (_, place) in &mut self.found {
+            *place = short(place);
+        }
+        self.limitless = std::mem::take(&mut self.limitless)
+            .into_iter()
+            .map(|mut n| {
+                full(&mut n);
+                n
+            })
+            .collect();
+    }
+
     /// Whether the joint named `joint` was written without a `<limit>` element.
     pub fn lacks_limit(&self, joint: &str) -> bool {
         self.limitless.contains(joint)

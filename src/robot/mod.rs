@@ -5,6 +5,7 @@
 
 pub mod chain;
 pub mod collada;
+pub mod compact;
 pub mod dynamics;
 pub mod guard;
 /// The hostile-file generator the command-line test uses too.

@@ -8,6 +8,7 @@
 //! what the whole document gives. [`UrdfReader::step`] does one batch; the caller decides how
 //! many fit in its frame. A small file, where the split would only cost, is one step.
 
+use super::compact::{self, LongValues};
 use super::guard::{self, Layout, line_at};
 use super::lenient::{self, Repairs};
 use super::model::{Model, ModelError};
@@ -18,6 +19,9 @@ use std::path::PathBuf;
 pub const WHOLE_BYTES: usize = 256 << 10;
 /// The text parsed in one step of a larger file, at least (a batch ends at a child's end).
 pub const BATCH_BYTES: usize = 32 << 10;
+/// A child of the root larger than this is compacted before it is parsed (see
+/// [`compact`]): its unknown attributes and comments dropped, its long values swapped out.
+pub const COMPACT_BYTES: usize = 16 << 10;
 
 /// A URDF being read, one [`step`](UrdfReader::step) at a time.
 pub struct UrdfReader {
@@ -26,6 +30,13 @@ pub struct UrdfReader {
     /// The batches still to parse, as ranges of the root's children (empty: the text whole).
     batches: std::vec::IntoIter<Range<usize>>,
     layout: Layout,
+    /// The root's start tag as each batch repeats it (compacted if it is long).
+    root: String,
+    /// Long attribute values swapped out of what the parser saw; `None`: the file holds the
+    /// token mark itself, so nothing is swapped.
+    long: Option<LongValues>,
+    /// The longest text given to the parser in one step, in bytes.
+    pub largest_parse: usize,
     /// What has been parsed so far.
     robot: urdf_rs::Robot,
     repairs: Repairs,
@@ -71,9 +82,17 @@ impl UrdfReader {
                 ));
             }
         }
+        let mut long = (!text.contains(compact::MARK)).then(LongValues::default);
+        let root_text = &text[layout.root_tag.clone()];
+        let root = match &mut long {
+            Some(long) if !whole && root_text.len() > COMPACT_BYTES => {
+                compact::compact(root_text, long).unwrap_or_else(|| root_text.to_string())
+            }
+            _ => root_text.to_string(),
+        };
         // Each batch repeats the root's start tag: with a long one, batches grow with it, so
         // that the repeats cost no more than a quarter of the text.
-        let per_batch = batch_bytes.max(4 * layout.root_tag.len()).max(1);
+        let per_batch = batch_bytes.max(4 * root.len()).max(1);
         let mut batches = Vec::new();
         if !whole {
             let mut first = 0;
@@ -96,6 +115,9 @@ impl UrdfReader {
             source_name: source_name.to_string(),
             batches: batches.into_iter(),
             layout,
+            root,
+            long,
+            largest_parse: 0,
             robot: empty_robot(),
             repairs: Repairs::default(),
             parsed: 0,
@@ -143,6 +165,7 @@ impl UrdfReader {
         }
         if self.whole {
             self.done = true;
+            self.largest_parse = self.text.len();
             let robot = match parse(&self.text, &self.source_name, &mut self.repairs) {
                 Ok(r) => r,
                 Err(e) => return Some(Err(e)),
@@ -157,17 +180,27 @@ impl UrdfReader {
             return Some(self.build(&robot));
         };
         let children = &self.layout.children[batch];
-        let root = &self.text[self.layout.root_tag.clone()];
         let body: usize = children.iter().map(|c| c.len()).sum();
-        let mut piece = String::with_capacity(root.len() + body + 10);
-        piece.push_str(root);
+        let mut piece = String::with_capacity(self.root.len() + body.min(1 << 20) + 10);
+        piece.push_str(&self.root);
         for c in children {
-            piece.push_str(&self.text[c.clone()]);
+            let child = &self.text[c.clone()];
+            match &mut self.long {
+                Some(long) if child.len() > COMPACT_BYTES => match compact::compact(child, long) {
+                    Some(small) => piece.push_str(&small),
+                    None => piece.push_str(child),
+                },
+                _ => piece.push_str(child),
+            }
         }
         piece.push_str("</robot>");
+        self.largest_parse = self.largest_parse.max(piece.len());
         let first_line = children.first().map_or(1, |c| line_at(&self.text, c.start));
         match parse(&piece, &self.source_name, &mut self.repairs) {
-            Ok(part) => {
+            Ok(mut part) => {
+                if let Some(long) = &self.long {
+                    long.restore_robot(&mut part);
+                }
                 if self.robot.name.is_empty() {
                     self.robot.name = part.name;
                     self.robot.version = part.version;
@@ -183,6 +216,10 @@ impl UrdfReader {
                 reason,
             }) => {
                 self.done = true;
+                let reason = match &self.long {
+                    Some(long) => long.describe(&reason),
+                    None => reason,
+                };
                 Some(Err(ModelError::Parse {
                     source_name,
                     reason: format!("{reason} (in the part from line {first_line})"),
@@ -196,6 +233,10 @@ impl UrdfReader {
     }
 
     fn build(&mut self, robot: &urdf_rs::Robot) -> Result<Model, ModelError> {
+        if let Some(long) = self.long.as_ref().filter(|l| !l.0.is_empty()) {
+            self.repairs
+                .restore_names(|n| long.restore(n), |p| long.describe(p));
+        }
         let mut model = Model::build(robot, std::mem::take(&mut self.repairs))?;
         model.source_dir = self.source_dir.take();
         Ok(model)
@@ -413,9 +454,10 @@ mod tests {
 
     #[test]
     fn a_long_root_tag_makes_the_batches_longer() {
+        // A long value compaction keeps (a known attribute, numbers).
         let text = chain(50).replace(
             "<robot name=\"c\"",
-            &format!("<robot name=\"c\" note=\"{}\"", "x".repeat(20_000)),
+            &format!("<robot name=\"c\" xyz=\"{}\"", "1 ".repeat(10_000)),
         );
         let reader = UrdfReader::with_batch(text.clone(), "f", 0, 1).unwrap();
         // Each batch carries at least four root tags' worth of children.
@@ -425,5 +467,47 @@ mod tests {
             reader.steps_left()
         );
         assert_eq!(reader.finish().unwrap().dof(), 50);
+        // One the parser ignores is dropped from the repeated tag: the batches stay small.
+        let text = chain(50).replace(
+            "<robot name=\"c\"",
+            &format!("<robot name=\"c\" note=\"{}\"", "x".repeat(20_000)),
+        );
+        let mut reader = UrdfReader::with_batch(text.clone(), "f", 0, 1).unwrap();
+        assert!(reader.steps_left() > 50);
+        let model = loop {
+            if let Some(m) = reader.step() {
+                break m.unwrap();
+            }
+        };
+        assert_eq!(model.dof(), 50);
+        assert!(reader.largest_parse < 2_000, "{}", reader.largest_parse);
+    }
+
+    /// A 4 MB name is swapped for a token before the parser sees it and given back after:
+    /// no step parses more than a batch's worth, and the model holds the name as written.
+    #[test]
+    fn a_huge_name_is_never_parsed_whole() {
+        let name = "n".repeat(4 << 20);
+        let joint = "j".repeat(20_000);
+        let text = format!(
+            r#"<robot name="r"><link name="{name}"/><link name="b"/><joint name="{joint}" type="revolute"><parent link="{name}"/><child link="b"/><axis xyz="0 0 1"/></joint></robot>"#
+        );
+        let mut reader = UrdfReader::new(text, "huge").unwrap();
+        let model = loop {
+            if let Some(m) = reader.step() {
+                break m.unwrap();
+            }
+        };
+        assert!(
+            reader.largest_parse < 4 * BATCH_BYTES,
+            "{}",
+            reader.largest_parse
+        );
+        assert_eq!(model.links[0].name, name);
+        assert_eq!(model.joints[0].name, joint);
+        assert_eq!(model.dof(), 1);
+        // The joint had no <limit>: found under its restored name, it is free to turn.
+        assert!(model.warnings.iter().any(|w| w.contains("limit")));
+        assert!(model.joints[0].limits.0.is_infinite());
     }
 }

@@ -6,6 +6,7 @@ use crate::app::robot::Robot;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
+use crate::robot::model::shown;
 use bevy::prelude::*;
 
 use super::*;
@@ -63,7 +64,7 @@ impl FramePoses<'_> {
                 .model
                 .links
                 .get(i)
-                .map_or_else(|| "?".into(), |l| l.name.clone()),
+                .map_or_else(|| "?".into(), |l| shown(&l.name).into_owned()),
             FrameRef::Camera => lang.t("frame_camera").into(),
             FrameRef::Target => lang.t("frame_target").into(),
         }
