@@ -137,6 +137,7 @@ fn enter(step: &Step, scene: &mut StepScene) {
         .iter()
         .map(|&(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    scene.params.given_by_step = true;
     // The start step's link settings, once, on top.
     scene.params.on_top = std::mem::take(&mut scene.start.params);
     let setup = step.sim;
@@ -352,12 +353,14 @@ pub fn step_card(
             );
         }
         ui.add_space(4.0);
+        // As large as the card allows, measured; a stacked fraction is narrower than its text
+        // on one line, which sets the floor (that always fits).
         let mut formula = typeset::Formula::new(
             step.formula,
-            formula_size(&typeset::plain(step.formula), &sizes),
+            sizes.formula,
             egui::Color32::from_rgb(255, 230, 150),
         );
-        formula.min_size = sizes.body;
+        formula.min_size = formula_size(&typeset::plain(step.formula), &sizes);
         formula.show(ui);
         ui.add_space(4.0);
         ui.add(

@@ -102,6 +102,10 @@ pub struct LessonParams {
     /// Given at start or by a step; the active lesson applies what it knows and the rest is
     /// dropped.
     pub given: BTreeMap<String, String>,
+    /// `given` is a guided step's own set-up, not a link's: checked by the lessons' tests, and
+    /// not reported as unused when the lesson writes a setting back in another form (the
+    /// frames lesson's `a=base` becomes the link's name).
+    pub given_by_step: bool,
     /// Applied right after `given`, on top of it: a link's own settings over its step's
     /// set-up (applied one after the other, so a malformed link value leaves the step's).
     pub on_top: BTreeMap<String, String>,
@@ -235,8 +239,9 @@ pub fn sync_params<S: LessonSettings>(
     }
     let mut now = BTreeMap::new();
     state.write_params(&mut now);
+    let by_step = std::mem::take(&mut params.given_by_step);
     if !given.is_empty() || !on_top.is_empty() {
-        let mut asked = given;
+        let mut asked = if by_step { BTreeMap::new() } else { given };
         asked.extend(on_top);
         let ignored = not_taken(&asked, &now);
         params.ignored.extend(ignored);

@@ -124,6 +124,28 @@ fn a_links_settings_go_on_top_of_its_steps_set_up() {
     assert!(app.world().resource::<JacobianState>().ghosts);
 }
 
+/// A step's own set-up is not a link's: a setting the lesson writes back in another form
+/// (the frames lesson's `a=base` becomes a link's name) is not reported as unused.
+#[test]
+fn a_steps_own_settings_are_never_reported_unused() {
+    for (lesson, info) in crate::lessons::ALL.iter().map(|l| (l.id, l)) {
+        for i in 0..info.steps.len() {
+            let mut app = app(lesson, Some(i));
+            for _ in 0..3 {
+                app.update();
+            }
+            let notice = app.world().resource::<crate::app::robot::Notice>();
+            assert_ne!(
+                notice.key,
+                "notice_link_ignored",
+                "{lesson} step {}: {:?}",
+                i + 1,
+                notice.text
+            );
+        }
+    }
+}
+
 /// Settings a lesson cannot take (unknown keys, malformed or huge values, thousands of keys)
 /// leave the defaults and are named in one notice line; good ones still apply.
 #[test]
