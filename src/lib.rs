@@ -14,6 +14,7 @@ pub mod kit;
 #[cfg(feature = "app")]
 pub mod lessons;
 pub mod math;
+pub mod options;
 pub mod robot;
 #[cfg(feature = "sim")]
 pub mod sim;

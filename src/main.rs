@@ -3,7 +3,6 @@
 #[cfg(not(target_arch = "wasm32"))]
 use armtutor::cli::{self, Cli};
 #[cfg(not(target_arch = "wasm32"))]
-use clap::Parser;
 #[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
@@ -20,7 +19,12 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    // The composition root: the lessons the app offers are named here, for `--lesson`'s help.
+    #[cfg(feature = "app")]
+    let lessons = armtutor::lessons::ids();
+    #[cfg(not(feature = "app"))]
+    let lessons: Vec<&str> = Vec::new();
+    let args = cli::parse(&lessons);
     match &args.command {
         #[cfg(feature = "app")]
         Some(cli::Command::Bench(bench)) => start_app(&args, Some(bench)),

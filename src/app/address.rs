@@ -4,7 +4,7 @@
 //! `?lesson=jacobian&step=3&seed=7&lang=zh&presenter&teach&section=singularity`: the app's
 //! own keys, then the lesson's settings (see `crate::kit::LessonParams`).
 
-use crate::cli::{AppArgs, GraphicsArg, LangArg};
+use crate::options::{AppArgs, GraphicsArg, LangArg};
 use clap::ValueEnum;
 
 /// The keys of the address that are not lesson settings.

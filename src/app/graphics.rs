@@ -10,7 +10,7 @@
 //! shown, and the interface camera draws egui, which smooths its own edges, without
 //! multisampling.
 
-use crate::cli::GraphicsArg;
+use crate::options::GraphicsArg;
 use bevy::gizmos::transform_gizmo::{TransformGizmoCamera, TransformGizmoFocus};
 use bevy::prelude::*;
 use bevy::render::renderer::RenderAdapterInfo;

@@ -28,8 +28,8 @@ pub mod visuals;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-use crate::cli::AppArgs;
 use crate::kit::{LessonInfo, i18n};
+use crate::options::AppArgs;
 use crate::robot::Model;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
@@ -218,8 +218,8 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
         bevy_egui::EguiPostUpdateSet::PostProcessOutput.before(bevy::asset::AssetEventSystems),
     );
     let lang = match opts.args.lang {
-        crate::cli::LangArg::En => i18n::Lang::En,
-        crate::cli::LangArg::Zh => i18n::Lang::Zh,
+        crate::options::LangArg::En => i18n::Lang::En,
+        crate::options::LangArg::Zh => i18n::Lang::Zh,
     };
     app.add_plugins((
         ArmtutorPlugin {

@@ -10,6 +10,7 @@
 pub mod course;
 pub mod i18n;
 pub mod steps;
+pub mod tally;
 pub mod typeset;
 pub mod widgets;
 

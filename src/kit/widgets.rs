@@ -349,7 +349,7 @@ pub fn typeset_job(ui: &egui::Ui, text: &str, style: egui::TextStyle) -> egui::t
 pub fn tally_table(
     ui: &mut egui::Ui,
     id: &str,
-    tallies: &mut crate::app::sim::Tallies,
+    tallies: &mut crate::kit::tally::Tallies,
     keys: &[&str],
     l: crate::kit::i18n::Lang,
 ) {

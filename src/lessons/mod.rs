@@ -184,8 +184,7 @@ mod tests {
     /// The command line's help names every lesson (made from the declaration).
     #[test]
     fn the_lesson_option_names_every_lesson() {
-        use clap::CommandFactory;
-        let mut cmd = crate::cli::Cli::command();
+        let mut cmd = crate::cli::command(&ids());
         let help = cmd.render_long_help().to_string();
         for id in ids() {
             assert!(help.contains(id), "--lesson help lacks {id}");

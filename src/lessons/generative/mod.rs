@@ -22,7 +22,7 @@ mod strings;
 mod tape;
 mod task;
 
-pub use crate::app::sim::{Tallies, Tally};
+use crate::kit::tally::Tallies;
 use data::*;
 use overlays::*;
 use panel::*;

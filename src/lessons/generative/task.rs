@@ -5,7 +5,8 @@
 use super::{GenerativeState, ID};
 use crate::app::actions::Action;
 use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, Sim, Tallies};
+use crate::app::sim::{EpisodeEnded, Sim};
+use crate::kit::tally::Tallies;
 use crate::kit::{lesson_is, lesson_state};
 use crate::robot::panda;
 use bevy::prelude::*;
@@ -65,6 +66,6 @@ fn follow_the_choice(
 
 fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<Tallies>) {
     for e in ended.read() {
-        tallies.count(e);
+        tallies.count(e.driver, e.outcome.success, e.outcome.collided);
     }
 }

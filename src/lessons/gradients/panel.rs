@@ -3,7 +3,7 @@
 use super::arm::{Descent, gradient};
 use super::draw::{GraphLayer, contour, graph, matrix, op, short};
 use super::network::pass;
-use super::policy::{PolicyData, Tallies};
+use super::policy::{PolicyData, ReachTallies};
 use super::*;
 use crate::app::actions::Action;
 use crate::app::robot::{Robot, start_configuration};
@@ -36,7 +36,7 @@ pub(super) fn panel(
     mut contexts: EguiContexts,
     mut state: ResMut<GradientsState>,
     mut data: ResMut<PolicyData>,
-    tallies: Res<Tallies>,
+    tallies: Res<ReachTallies>,
     cost: Res<Cost>,
     descent: Res<Descent>,
     robot: Option<Res<Robot>>,
@@ -660,7 +660,7 @@ fn clone_section(
     ui: &mut egui::Ui,
     state: &mut GradientsState,
     data: &mut PolicyData,
-    tallies: &Tallies,
+    tallies: &ReachTallies,
     l: Lang,
 ) {
     note(ui, l.t("grad_clone_intro"));

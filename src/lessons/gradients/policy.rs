@@ -191,17 +191,17 @@ pub(crate) fn train(
 
 /// Episodes and successes of one driver.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
+pub struct ReachTally {
     pub successes: u32,
     pub episodes: u32,
 }
 
 /// The tallies, per driver.
 #[derive(Resource, Default, Debug, Clone, PartialEq)]
-pub struct Tallies(pub Vec<(Driver, Tally)>);
+pub struct ReachTallies(pub Vec<(Driver, ReachTally)>);
 
-impl Tallies {
-    pub fn get(&self, d: Driver) -> Tally {
+impl ReachTallies {
+    pub fn get(&self, d: Driver) -> ReachTally {
         self.0
             .iter()
             .find(|(n, _)| *n == d)
@@ -213,7 +213,7 @@ impl Tallies {
         let i = match self.0.iter().position(|(n, _)| *n == d) {
             Some(i) => i,
             None => {
-                self.0.push((d, Tally::default()));
+                self.0.push((d, ReachTally::default()));
                 self.0.len() - 1
             }
         };
@@ -228,7 +228,7 @@ struct Installed(Option<(Driver, u32)>);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<PolicyData>()
-        .init_resource::<Tallies>()
+        .init_resource::<ReachTallies>()
         .init_resource::<Installed>()
         .add_systems(OnExit(lesson_state(ID)), leave)
         .add_systems(
@@ -300,7 +300,7 @@ fn follow_the_choice(
     }
 }
 
-fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<Tallies>) {
+fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<ReachTallies>) {
     for e in ended.read() {
         if let Some(d) = Driver::ALL
             .iter()

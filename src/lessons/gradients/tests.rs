@@ -1,4 +1,4 @@
-use super::policy::{BUDGET_MS, HELD_OUT_SEED, PolicyData, Tallies};
+use super::policy::{BUDGET_MS, HELD_OUT_SEED, PolicyData, ReachTallies};
 use super::*;
 use crate::kit::LessonSettings;
 use crate::kit::frame_budget_ms;
@@ -242,7 +242,7 @@ fn in_the_app_the_policy_is_recorded_trained_and_drives_the_arm() {
     let mut frames = 0;
     while app
         .world()
-        .resource::<Tallies>()
+        .resource::<ReachTallies>()
         .get(Driver::Trained)
         .episodes
         == 0
@@ -251,7 +251,7 @@ fn in_the_app_the_policy_is_recorded_trained_and_drives_the_arm() {
         app.update();
         frames += 1;
     }
-    let t = app.world().resource::<Tallies>().get(Driver::Trained);
+    let t = app.world().resource::<ReachTallies>().get(Driver::Trained);
     assert_eq!(t.episodes, 1, "{frames} frames");
     // Leaving puts the table scenes back.
     app.world_mut()

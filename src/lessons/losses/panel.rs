@@ -5,8 +5,9 @@ use super::attention::Attention;
 use super::data::{CourseData, KlLive, RANGE, offset_for};
 use super::*;
 use crate::app::robot::Robot;
-use crate::app::sim::{Sim, Tallies};
+use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
+use crate::kit::tally::Tallies;
 use crate::kit::widgets::math;
 use crate::kit::widgets::{
     BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, lesson_panel, note, section_tabs,

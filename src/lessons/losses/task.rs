@@ -6,7 +6,8 @@ use super::data::{CourseData, offset_for};
 use super::{Driver, ID, LossesState};
 use crate::app::actions::Action;
 use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, Scenario, Sim, Tallies};
+use crate::app::sim::{EpisodeEnded, Scenario, Sim};
+use crate::kit::tally::Tallies;
 use crate::kit::{lesson_is, lesson_state};
 use crate::math::losses::Lateral;
 use crate::robot::panda;
@@ -90,7 +91,7 @@ fn follow_the_choice(
 fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<Tallies>) {
     for e in ended.read() {
         if e.driver.is_some_and(|d| Driver::keys().contains(&d)) {
-            tallies.count(e);
+            tallies.count(e.driver, e.outcome.success, e.outcome.collided);
         }
     }
 }

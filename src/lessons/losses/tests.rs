@@ -1,8 +1,9 @@
 use super::attention::Attention;
 use super::data::{CourseData, KDE_WIDTH, RANGE};
 use super::*;
-use crate::app::sim::{Sim, Tallies};
+use crate::app::sim::Sim;
 use crate::kit::LessonSettings;
+use crate::kit::tally::Tallies;
 use crate::lessons::test_support::link;
 use crate::math::losses::{
     Grid, KlFit, argmax, expectation, fit_kl, kl, mean_nll, mean_var, mixture_nll, mixture_pdf,
