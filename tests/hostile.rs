@@ -306,3 +306,51 @@ fn values_outside_limits_and_overflowing_rates_are_named() {
         );
     }
 }
+
+/// A name of megabytes is shown short where a person reads it (the text report, an error) and
+/// whole in JSON.
+#[test]
+fn a_huge_name_is_shown_short_to_people_and_whole_in_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = "n".repeat(4 << 20);
+    let path = dir.path().join("name.urdf");
+    std::fs::write(
+        &path,
+        format!(
+            r#"<robot name="r"><link name="{name}"/><link name="b"/><joint name="j" type="revolute"><parent link="{name}"/><child link="b"/><axis xyz="0 0 1"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint></robot>"#
+        ),
+    )
+    .expect("write");
+    let file = path.display().to_string();
+    let text = run(dir.path(), "text", &["inspect".into(), file.clone()]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let longest = text.stdout.lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 400, "a line of {longest} bytes");
+    assert!(text.stdout.contains("(4194304 bytes)"), "{}", text.stdout);
+    let json = run(
+        dir.path(),
+        "json",
+        &["inspect".into(), file.clone(), "--json".into()],
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert!(json.stdout.contains(&name));
+    // An error naming a long argument (one exec argument holds at most 128 KB).
+    let bad = run(
+        dir.path(),
+        "bad",
+        &[
+            "kinematics".into(),
+            file,
+            "--q".into(),
+            "0".into(),
+            "--tip".into(),
+            "x".repeat(100_000),
+        ],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.len() < 400 && bad.stderr.lines().count() == 1,
+        "{} bytes",
+        bad.stderr.len()
+    );
+}

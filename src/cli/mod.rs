@@ -5,6 +5,7 @@
 
 use crate::math::{Manipulability, Transform, euler::EulerSequence};
 use crate::options::AppArgs;
+use crate::robot::model::elide_long_words;
 use crate::robot::{Chain, JointKind, Model, start_pose};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -208,15 +209,31 @@ pub struct DynamicsArgs {
 
 /// Runs a headless command and returns its standard output, or a one-line error.
 pub fn run(command: &Command) -> Result<String, String> {
-    match command {
-        Command::Inspect(a) => inspect(a),
-        Command::Kinematics(a) => kinematics(a),
-        Command::Dynamics(a) => dynamics(a),
+    let (out, for_people) = match command {
+        Command::Inspect(a) => (inspect(a), !a.json),
+        Command::Kinematics(a) => (kinematics(a), !a.json),
+        Command::Dynamics(a) => (dynamics(a), !a.json),
         #[cfg(feature = "sim")]
-        Command::Simulate(a) => simulate(a),
+        Command::Simulate(a) => (simulate(a), false),
         #[cfg(feature = "app")]
-        Command::Bench(_) => Err("bench runs the app; call it through the armtutor binary".into()),
+        Command::Bench(_) => (
+            Err("bench runs the app; call it through the armtutor binary".into()),
+            false,
+        ),
+    };
+    // A name of megabytes is shown by its start and length where a person reads it (an error,
+    // the text reports); JSON and traces keep every name whole.
+    let out = out.map_err(|e| elide_long_words(&e));
+    if !for_people {
+        return out;
     }
+    out.map(|text| {
+        let mut lines: Vec<String> = text.lines().map(elide_long_words).collect();
+        if text.ends_with('\n') {
+            lines.push(String::new());
+        }
+        lines.join("\n")
+    })
 }
 
 #[cfg(feature = "sim")]
