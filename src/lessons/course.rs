@@ -58,8 +58,8 @@ pub const GLOSSARY: &[Term] = &[
         id: "pseudo_inverse",
         name: tr("pseudo-inverse J⁺", "伪逆 J⁺"),
         definition: tr(
-            "The one matrix that meets all four Penrose conditions. For a wide J of full rank (more joints than task directions) it is Jᵀ(JJᵀ)⁻¹, and J⁺v is the smallest joint velocity that produces v. Other right inverses solve the same equation with larger joint speeds; the first two conditions alone do not pin J⁺ down.",
-            "满足全部四个 Penrose 条件的唯一矩阵。对满秩的宽矩阵 J（关节数多于任务方向数），它等于 Jᵀ(JJᵀ)⁻¹，J⁺v 是产生 v 的最小关节速度。其他右逆也能解同一个方程，但关节速度更大；只用前两个条件确定不了 J⁺。",
+            "The one matrix that meets all four Penrose conditions. For a wide J of full rank (more joints than task directions) it is Jᵀ(JJᵀ)⁻¹, and J⁺v is the smallest joint velocity that produces v. Other right inverses solve the same equation with joint speeds never shorter; the first two conditions alone do not pin J⁺ down.",
+            "满足全部四个 Penrose 条件的唯一矩阵。对满秩的宽矩阵 J（关节数多于任务方向数），它等于 Jᵀ(JJᵀ)⁻¹，J⁺v 是产生 v 的最小关节速度。其他右逆也能解同一个方程，但关节速度不会更短；只用前两个条件确定不了 J⁺。",
         ),
         formula: "J⁺ = V Σ⁺ Uᵀ",
         taught: Some(("jacobian", 4)),
@@ -109,8 +109,8 @@ pub const GLOSSARY: &[Term] = &[
         id: "gimbal_lock",
         name: tr("gimbal lock", "万向节锁"),
         definition: tr(
-            "At b = ±90° the first and last Euler rotations turn about the same axis, so only a − c matters and one direction of rotation cannot be reached by small changes of the angles. The rotation itself is fine; the angles, as coordinates, break down there.",
-            "当 b = ±90° 时，第一个和最后一个欧拉旋转绕的是同一根轴，只有 a − c 起作用，有一个转动方向无法通过角度的小变化达到。旋转本身没有问题，是这组角作为坐标在那里失效了。",
+            "At b = ±90° the first and last Euler rotations turn about the same axis, so only a − c matters (a + c at −90°) and one direction of rotation cannot be reached by small changes of the angles. The rotation itself is fine; the angles, as coordinates, break down there.",
+            "当 b = ±90° 时，第一个和最后一个欧拉旋转绕的是同一根轴，只有 a − c 起作用（b = −90° 时是 a + c），有一个转动方向无法通过角度的小变化达到。旋转本身没有问题，是这组角作为坐标在那里失效了。",
         ),
         formula: "b = 90°:  R = R_z(a − c)·R_y(90°)",
         taught: Some(("rotations", 1)),
@@ -193,8 +193,8 @@ pub const GLOSSARY: &[Term] = &[
         id: "mse",
         name: tr("mean squared error", "均方误差"),
         definition: tr(
-            "The mean of |prediction − target|² over the data. Minimising it gives the mean of the targets: right for one Gaussian, wrong for data with two modes. Up to constants it is the negative log-likelihood of a Gaussian of fixed spread.",
-            "预测与目标之差的平方在数据上的平均。使它最小得到的是目标的均值：对单个高斯分布是对的，对有两个模式的数据是错的。不计常数，它就是固定方差的高斯分布的负对数似然。",
+            "The mean of |prediction − target|² over the data. Minimising it gives the mean of the targets: right for one Gaussian, wrong for data with two modes. Up to a scale and a constant it is the negative log-likelihood of a Gaussian of fixed spread.",
+            "预测与目标之差的平方在数据上的平均。使它最小得到的是目标的均值：对单个高斯分布是对的，对有两个模式的数据是错的。除了一个比例和一个常数，它就是固定方差的高斯分布的负对数似然。",
         ),
         formula: r"MSE = \frac{1}{N} Σᵢ ‖f(oᵢ) − aᵢ‖²",
         taught: Some(("losses", 1)),
@@ -217,8 +217,8 @@ pub const GLOSSARY: &[Term] = &[
         id: "kl",
         name: tr("KL divergence", "KL 散度"),
         definition: tr(
-            "How much a distribution q loses in describing p: the expectation under p of log p/q. It is never negative and zero only when q = p, but it is not a distance: KL(p‖q) and KL(q‖p) differ, and fitting q with one or the other covers every mode or picks one.",
-            "用分布 q 描述 p 时损失了多少：在 p 下对 log p/q 求期望。它从不为负，只有 q = p 时为零，但它不是距离：KL(p‖q) 与 KL(q‖p) 不同，用其中一个拟合 q，要么覆盖所有模式，要么只选一个。",
+            "How much a distribution q loses in describing p: the expectation under p of log p/q. It is never negative and zero only when q = p, but it is not a distance: KL(p‖q) and KL(q‖p) differ, and fitting q by the first covers every mode of p while the second tends to pick one.",
+            "用分布 q 描述 p 时损失了多少：在 p 下对 log p/q 求期望。它从不为负，只有 q = p 时为零，但它不是距离：KL(p‖q) 与 KL(q‖p) 不同，用前者拟合 q 会覆盖 p 的所有模式，用后者则往往只选其中一个。",
         ),
         formula: r"KL(p‖q) = ∫ p(a) log \frac{p(a)}{q(a)} da ≥ 0",
         taught: Some(("losses", 4)),
