@@ -1,9 +1,9 @@
-//! What the user asks for (a key, a button, a slider, a lesson's own button) is an [`Action`]
+//! What the user asks for (a key, a button, a slider, a lesson's own button) is a [`Request`]
 //! message. One system applies them all at the start of the drive phase, in the order they
 //! were sent, so no panel changes the robot or the physics while egui lays out a frame.
 
 use super::robot::{ArmSet, Notice, Robot};
-use super::sim::{DriveMode, SPEEDS, Scenario, Sim};
+use super::sim::{DriveMode, LessonTask, SPEEDS, Sim};
 use super::teach::Teach;
 use super::timeline::{self, TimelineCmd};
 use super::ui::Shortcut;
@@ -16,7 +16,7 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 #[derive(Message, Clone, Debug)]
-pub enum Action {
+pub enum Request {
     /// What a key does (its button in the transport bar sends the same).
     Shortcut(Shortcut),
     /// Simulated seconds per real second (the nearest of [`SPEEDS`]).
@@ -37,7 +37,7 @@ pub enum Action {
     },
     /// A lesson's task for the physics (`None`: back to the table scenes), restarted at once
     /// on the current seed.
-    Scenario(Option<Scenario>),
+    Scenario(Option<LessonTask>),
     /// Play or pause the physics.
     Playing(bool),
     /// Make this link the tool (the arm panel's choice): the overlays follow it and the task
@@ -57,7 +57,7 @@ pub struct ActionsPlugin;
 
 impl Plugin for ActionsPlugin {
     fn build(&self, app: &mut App) {
-        app.add_message::<Action>()
+        app.add_message::<Request>()
             .init_resource::<PendingPose>()
             .add_systems(Update, apply_actions.in_set(ArmSet::Actions));
     }
@@ -94,7 +94,7 @@ pub struct Targets<'w, 's> {
     commands: Commands<'w, 's>,
 }
 
-fn apply_actions(mut actions: MessageReader<Action>, mut targets: Targets) {
+fn apply_actions(mut actions: MessageReader<Request>, mut targets: Targets) {
     if targets.mode() == DriveMode::Teach
         && let Some(q) = targets.pending.0.take()
     {
@@ -134,10 +134,10 @@ impl Targets<'_, '_> {
         true
     }
 
-    fn apply(&mut self, action: Action) {
+    fn apply(&mut self, action: Request) {
         match action {
-            Action::Shortcut(s) => self.shortcut(s),
-            Action::Speed(v) => {
+            Request::Shortcut(s) => self.shortcut(s),
+            Request::Speed(v) => {
                 let nearest = SPEEDS
                     .iter()
                     .copied()
@@ -146,26 +146,26 @@ impl Targets<'_, '_> {
                     self.sim.speed = s;
                 }
             }
-            Action::Seed(seed) => {
+            Request::Seed(seed) => {
                 let _ = self.sim.restart(&self.robot.model, seed);
             }
-            Action::ActionSpace(m) => self.sim.set_mode(m),
-            Action::Drive(m) => self.set_mode(m),
-            Action::Lesson(id) => {
+            Request::ActionSpace(m) => self.sim.set_mode(m),
+            Request::Drive(m) => self.set_mode(m),
+            Request::Lesson(id) => {
                 let known =
                     id.is_none_or(|id| self.registry.as_ref().is_some_and(|r| r.get(id).is_some()));
                 if let (true, Some(next)) = (known, &mut self.next_lesson) {
                     next.set(ActiveLesson(id));
                 }
             }
-            Action::Joint(i, v) => {
+            Request::Joint(i, v) => {
                 if i < self.robot.q.len() {
                     let mut q = self.robot.q.clone();
                     q[i] = v;
                     self.set_q(&q);
                 }
             }
-            Action::Pose { q, teach } => {
+            Request::Pose { q, teach } => {
                 if self.set_q(&q) && teach && self.mode() != DriveMode::Teach {
                     if let Some(next) = &mut self.next_mode {
                         next.set(DriveMode::Teach);
@@ -173,11 +173,11 @@ impl Targets<'_, '_> {
                     self.pending.0 = Some(q);
                 }
             }
-            Action::Scenario(scenario) => {
+            Request::Scenario(scenario) => {
                 let _ = self.sim.set_scenario(scenario, &self.robot.model);
             }
-            Action::Playing(p) => self.sim.playing = p,
-            Action::Tool(link) => {
+            Request::Playing(p) => self.sim.playing = p,
+            Request::Tool(link) => {
                 if self.robot.set_tool(link) {
                     self.sim.set_tool(Some(link));
                     let seed = self.sim.seed;
@@ -186,8 +186,8 @@ impl Targets<'_, '_> {
                     }
                 }
             }
-            Action::Timeline(cmd) => self.timeline(cmd),
-            Action::Save { stem, ext, text } => {
+            Request::Timeline(cmd) => self.timeline(cmd),
+            Request::Save { stem, ext, text } => {
                 match timeline::save_file(stem, ext, text.as_bytes()) {
                     Ok(place) => self.post("notice_saved", place),
                     Err(e) => self.post("notice_not_saved", e),
@@ -227,7 +227,7 @@ impl Targets<'_, '_> {
                         if let Some(held) = &mut self.held {
                             held.0 = None;
                         }
-                        self.apply(Action::Pose { q, teach: true });
+                        self.apply(Request::Pose { q, teach: true });
                     }
                     Source::Lesson => {
                         // The lesson's animation goes on from the moment shown.
@@ -239,7 +239,7 @@ impl Targets<'_, '_> {
             }
             TimelineCmd::ExportCsv => {
                 let text = timeline::timeline_csv(&self.sim, &self.robot);
-                self.apply(Action::Save {
+                self.apply(Request::Save {
                     stem: "armtutor-timeline",
                     ext: "csv",
                     text,
@@ -416,10 +416,10 @@ impl Targets<'_, '_> {
                     .and_then(|r| r.lessons.get(i))
                     .map(|l| l.id);
                 if let Some(id) = id {
-                    self.apply(Action::Lesson(Some(id)));
+                    self.apply(Request::Lesson(Some(id)));
                 }
             }
-            Shortcut::NoLesson => self.apply(Action::Lesson(None)),
+            Shortcut::NoLesson => self.apply(Request::Lesson(None)),
         }
     }
 }
@@ -459,7 +459,7 @@ mod tests {
         app
     }
 
-    fn send(app: &mut App, actions: impl IntoIterator<Item = Action>) {
+    fn send(app: &mut App, actions: impl IntoIterator<Item = Request>) {
         for a in actions {
             app.world_mut().write_message(a);
         }
@@ -469,7 +469,7 @@ mod tests {
     #[test]
     fn keys_and_buttons_drive_the_transport_and_the_lessons_through_one_system() {
         let mut app = app();
-        let key = Action::Shortcut;
+        let key = Request::Shortcut;
         send(
             &mut app,
             [
@@ -509,7 +509,7 @@ mod tests {
             *app.world().resource::<State<DriveMode>>().get(),
             DriveMode::Teach
         );
-        send(&mut app, [Action::Lesson(Some("nope"))]);
+        send(&mut app, [Request::Lesson(Some("nope"))]);
         app.update();
         assert_eq!(app.world().resource::<State<ActiveLesson>>().0, Some("b"));
     }
@@ -521,7 +521,7 @@ mod tests {
         let q: Vec<f64> = (0..dof).map(|i| 0.01 * i as f64).collect();
         send(
             &mut app,
-            [Action::Pose {
+            [Request::Pose {
                 q: q.clone(),
                 teach: true,
             }],
@@ -538,20 +538,20 @@ mod tests {
         send(
             &mut app,
             [
-                Action::Pose {
+                Request::Pose {
                     q: vec![0.0; dof + 1],
                     teach: false,
                 },
-                Action::Pose {
+                Request::Pose {
                     q: bad,
                     teach: false,
                 },
-                Action::Joint(dof, 1.0),
-                Action::Joint(0, f64::INFINITY),
+                Request::Joint(dof, 1.0),
+                Request::Joint(0, f64::INFINITY),
             ],
         );
         assert_eq!(app.world().resource::<Robot>().q, q);
-        send(&mut app, [Action::Joint(1, 0.3)]);
+        send(&mut app, [Request::Joint(1, 0.3)]);
         assert_eq!(app.world().resource::<Robot>().q[1], 0.3);
     }
 
@@ -565,7 +565,7 @@ mod tests {
             assert_eq!(robot.model.links[robot.tool].name, "panda_tcp");
             robot.model.link_index("panda_hand").expect("hand")
         };
-        send(&mut app, [Action::Tool(hand)]);
+        send(&mut app, [Request::Tool(hand)]);
         let robot = app.world().resource::<Robot>();
         assert_eq!(robot.tool, hand);
         let kin = robot.kin.as_ref().expect("a chain");
@@ -573,7 +573,7 @@ mod tests {
         assert!(gap < 1e-12, "{gap}");
         assert!(app.world().resource::<Sim>().available());
         let link3 = robot.model.link_index("panda_link3").expect("link 3");
-        send(&mut app, [Action::Tool(link3)]);
+        send(&mut app, [Request::Tool(link3)]);
         app.update();
         assert!(!app.world().resource::<Sim>().available());
         assert_eq!(
@@ -581,7 +581,7 @@ mod tests {
             DriveMode::Teach
         );
         // The root is no tool: nothing changes.
-        send(&mut app, [Action::Tool(0)]);
+        send(&mut app, [Request::Tool(0)]);
         assert_eq!(app.world().resource::<Robot>().tool, link3);
     }
 }

@@ -2,7 +2,7 @@
 //! the step that teaches it and the steps that use it), the course map (the lessons in order,
 //! what each needs and teaches), and the step card's "you will need" and term links.
 
-use super::actions::Action;
+use super::actions::Request;
 use crate::kit::course::{Course, CourseCommand, CourseView, Picture, Term, link_text};
 use crate::kit::i18n::Lang;
 use crate::kit::typeset::{self, Formula};
@@ -348,7 +348,7 @@ fn follow_course_commands(
     mut view: ResMut<CourseView>,
     mut pending: ResMut<PendingStep>,
     active: Res<State<ActiveLesson>>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
     mut steps: MessageWriter<StepCommand>,
 ) {
     for command in commands.read() {
@@ -365,7 +365,7 @@ fn follow_course_commands(
                 if active.0 == Some(lesson) {
                     steps.write(StepCommand::Go(step));
                 } else {
-                    actions.write(Action::Lesson(Some(lesson)));
+                    actions.write(Request::Lesson(Some(lesson)));
                     pending.0 = Some((lesson, step));
                 }
             }
@@ -464,7 +464,7 @@ mod tests {
     fn app() -> App {
         let mut app = App::new();
         app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin))
-            .add_message::<Action>()
+            .add_message::<Request>()
             .add_message::<StepCommand>()
             .insert_resource(LessonRegistry {
                 lessons: crate::lessons::ALL.to_vec(),
@@ -475,9 +475,9 @@ mod tests {
         // Stands in for the actions plugin: a lesson link opens the lesson.
         app.add_systems(
             Update,
-            (|mut actions: MessageReader<Action>, mut next: ResMut<NextState<ActiveLesson>>| {
+            (|mut actions: MessageReader<Request>, mut next: ResMut<NextState<ActiveLesson>>| {
                 for a in actions.read() {
-                    if let Action::Lesson(l) = a {
+                    if let Request::Lesson(l) = a {
                         next.set(ActiveLesson(*l));
                     }
                 }

@@ -13,7 +13,7 @@ use bevy::prelude::*;
 
 /// Which geometry is drawn.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Geometry {
+pub enum ShownGeometry {
     #[default]
     Visual,
     Collision,
@@ -22,7 +22,7 @@ pub enum Geometry {
 
 #[derive(Resource, Debug, Default)]
 pub struct GeometryView {
-    pub geometry: Geometry,
+    pub geometry: ShownGeometry,
     /// Draw the arm's contacts with the cube.
     pub contacts: bool,
 }
@@ -51,7 +51,7 @@ impl Plugin for GeometryViewPlugin {
 
 /// The visual meshes are hidden while only the collision shapes are asked for.
 fn show_visuals(view: Res<GeometryView>, mut links: Query<&mut Visibility, With<LinkVisual>>) {
-    let want = if view.geometry == Geometry::Collision {
+    let want = if view.geometry == ShownGeometry::Collision {
         Visibility::Hidden
     } else {
         Visibility::Inherited
@@ -62,7 +62,7 @@ fn show_visuals(view: Res<GeometryView>, mut links: Query<&mut Visibility, With<
 }
 
 fn draw(view: Res<GeometryView>, robot: Res<Robot>, sim: Res<Sim>, mut gizmos: Gizmos) {
-    if view.geometry != Geometry::Visual {
+    if view.geometry != ShownGeometry::Visual {
         for (link, pose) in robot.model.links.iter().zip(&robot.poses) {
             for g in &link.collisions {
                 let t = convert::transform(&(*pose * g.origin));
@@ -129,10 +129,10 @@ mod tests {
             .id();
         let shown = |app: &App| app.world().get::<Visibility>(link).copied();
         for (geometry, want) in [
-            (Geometry::Collision, Visibility::Hidden),
-            (Geometry::Both, Visibility::Inherited),
-            (Geometry::Collision, Visibility::Hidden),
-            (Geometry::Visual, Visibility::Inherited),
+            (ShownGeometry::Collision, Visibility::Hidden),
+            (ShownGeometry::Both, Visibility::Inherited),
+            (ShownGeometry::Collision, Visibility::Hidden),
+            (ShownGeometry::Visual, Visibility::Inherited),
         ] {
             app.world_mut().resource_mut::<GeometryView>().geometry = geometry;
             app.update();

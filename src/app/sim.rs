@@ -25,10 +25,10 @@ pub type ReachFactory = Arc<dyn Fn() -> Box<dyn ReachPolicy> + Send + Sync>;
 pub type Configure = Arc<dyn Fn(&mut PickPlaceConfig) + Send + Sync>;
 
 /// A task of a lesson's own for the physics, instead of the random table scenes: the scene it
-/// sets and who drives the transport. The lesson installs it (see [`crate::app::actions::Action::Scenario`])
+/// sets and who drives the transport. The lesson installs it (see [`crate::app::actions::Request::Scenario`])
 /// and hears how each episode ended through [`EpisodeEnded`].
 #[derive(Clone)]
-pub struct Scenario {
+pub struct LessonTask {
     /// Who drives, as a string-table key: in the log line of every episode and in
     /// [`EpisodeEnded`].
     pub driver: &'static str,
@@ -40,9 +40,9 @@ pub struct Scenario {
     pub reach: Option<ReachFactory>,
 }
 
-impl std::fmt::Debug for Scenario {
+impl std::fmt::Debug for LessonTask {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scenario")
+        f.debug_struct("LessonTask")
             .field("driver", &self.driver)
             .field("learned", &self.policy.is_some())
             .field("reach", &self.reach.is_some())
@@ -120,7 +120,7 @@ pub struct Sim {
     step_requested: bool,
     period: f64,
     /// A lesson's task instead of the table scenes.
-    scenario: Option<Scenario>,
+    scenario: Option<LessonTask>,
     /// The tool link the task steers, when the user chose one (else the automatic choice).
     tool: Option<usize>,
     /// Every control period of the last five minutes, for the timeline.
@@ -319,7 +319,7 @@ impl Sim {
     /// the episode on the current seed.
     pub fn set_scenario(
         &mut self,
-        scenario: Option<Scenario>,
+        scenario: Option<LessonTask>,
         model: &Model,
     ) -> Result<(), String> {
         self.scenario = scenario;
@@ -328,7 +328,7 @@ impl Sim {
     }
 
     /// The lesson task running, if any.
-    pub fn scenario(&self) -> Option<&Scenario> {
+    pub fn scenario(&self) -> Option<&LessonTask> {
         self.scenario.as_ref()
     }
 

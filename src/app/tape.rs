@@ -38,7 +38,7 @@ pub trait Taped: Resource + Component<Mutability = bevy::ecs::component::Mutable
 
 /// The moments of one lesson's state, by the serial of the timeline's frame they go with.
 #[derive(Resource)]
-pub struct Tape<R: Taped> {
+pub struct TimelineTape<R: Taped> {
     /// (frame serial, what the lesson showed then), serials increasing.
     moments: VecDeque<(u64, R::Moment)>,
     /// The live state while a past moment is shown.
@@ -49,9 +49,9 @@ pub struct Tape<R: Taped> {
     seen: Option<u64>,
 }
 
-impl<R: Taped> Default for Tape<R> {
+impl<R: Taped> Default for TimelineTape<R> {
     fn default() -> Self {
-        Tape {
+        TimelineTape {
             moments: VecDeque::new(),
             held: None,
             shown: None,
@@ -60,7 +60,7 @@ impl<R: Taped> Default for Tape<R> {
     }
 }
 
-impl<R: Taped> Tape<R> {
+impl<R: Taped> TimelineTape<R> {
     /// Moments kept.
     pub fn len(&self) -> usize {
         self.moments.len()
@@ -113,7 +113,7 @@ pub fn tape<R: Taped>(app: &mut App, lesson: &'static str) {
             )
             .add_systems(PostUpdate, record_lesson_frames.in_set(TapeSet::Frame));
     }
-    app.init_resource::<Tape<R>>()
+    app.init_resource::<TimelineTape<R>>()
         .add_systems(
             Update,
             show::<R>
@@ -137,7 +137,7 @@ pub fn tape<R: Taped>(app: &mut App, lesson: &'static str) {
 
 /// Shows the lesson's moment of the frame the timeline shows; the live state when it goes
 /// live again, or the moment shown when it branched from it.
-fn show<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<Tape<R>>, mut state: ResMut<R>) {
+fn show<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<TimelineTape<R>>, mut state: ResMut<R>) {
     let Some(sim) = sim else { return };
     let tape = &mut *tape;
     match sim.viewed() {
@@ -223,7 +223,7 @@ fn record_lesson_frames(
 
 /// Keeps the lesson's state beside every frame recorded while it is open, and forgets the
 /// moments of frames the timeline no longer keeps.
-fn record<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<Tape<R>>, state: Res<R>) {
+fn record<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<TimelineTape<R>>, state: Res<R>) {
     let Some(sim) = sim else { return };
     if sim.viewed().is_some() {
         return;
@@ -256,7 +256,7 @@ fn record<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<Tape<R>>, state: Res
 
 /// While the lesson is closed its state does not change: the frames recorded meanwhile get no
 /// moment (the lesson shows its live state there).
-fn skip<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<Tape<R>>) {
+fn skip<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<TimelineTape<R>>) {
     if let Some(last) = sim.as_ref().and_then(|s| s.history.last()) {
         tape.seen = Some(last.serial);
     }
@@ -335,7 +335,11 @@ mod tests {
             assert!(lesson >= 39, "{lesson} frames of the animation");
             (sim.history.len(), sim.history.frame(20).unwrap().serial)
         };
-        let recorded = *app.world().resource::<Tape<Dial>>().at(serial).unwrap();
+        let recorded = *app
+            .world()
+            .resource::<TimelineTape<Dial>>()
+            .at(serial)
+            .unwrap();
         let live = angle(&app);
         assert!(live.0 > recorded + 0.9, "{live:?} {recorded}");
         send(&mut app, TimelineCmd::Show(20));
@@ -360,7 +364,7 @@ mod tests {
         run(&mut app, 10);
         assert!((angle(&app).0 - recorded - 0.55).abs() < 0.051);
         let sim = app.world().resource::<Sim>();
-        let tape = app.world().resource::<Tape<Dial>>();
+        let tape = app.world().resource::<TimelineTape<Dial>>();
         assert!(sim.history.frames().all(|f| tape.at(f.serial).is_some()));
         assert_eq!(tape.len(), sim.history.len());
     }
@@ -372,7 +376,7 @@ mod tests {
         let sim = app.world().resource::<Sim>();
         assert!(sim.history.len() >= 29);
         assert!(sim.history.frames().all(|f| f.source == Source::Physics));
-        let tape = app.world().resource::<Tape<Dial>>();
+        let tape = app.world().resource::<TimelineTape<Dial>>();
         assert!(sim.history.frames().all(|f| tape.at(f.serial).is_some()));
     }
 
@@ -382,7 +386,7 @@ mod tests {
         app.world_mut().resource_mut::<Sim>().history = History::new(100, 40);
         run(&mut app, 1500);
         let sim = app.world().resource::<Sim>();
-        let tape = app.world().resource::<Tape<Dial>>();
+        let tape = app.world().resource::<TimelineTape<Dial>>();
         assert_eq!(sim.history.len(), 100);
         assert_eq!(tape.len(), 100);
         assert!(sim.history.frames().all(|f| tape.at(f.serial).is_some()));

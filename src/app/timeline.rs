@@ -5,7 +5,7 @@
 //!
 //! Also here: the things a run can leave the app as: the timeline as CSV, a screenshot.
 
-use super::actions::Action;
+use super::actions::Request;
 use super::robot::{ArmSet, Notice, Robot};
 use super::sim::{DriveMode, Sim};
 use crate::kit::i18n::Lang;
@@ -227,14 +227,14 @@ fn run_starts(sim: &Sim) -> Vec<usize> {
     out
 }
 
-/// The scrub bar: a row of the transport window. Its controls send [`Action::Timeline`].
+/// The scrub bar: a row of the transport window. Its controls send [`Request::Timeline`].
 pub fn scrub_row(
     ui: &mut egui::Ui,
     l: Lang,
     sim: &Sim,
     pinned: &Pinned,
     clip: Option<&mut super::clip::Clip>,
-    actions: &mut MessageWriter<Action>,
+    actions: &mut MessageWriter<Request>,
 ) {
     let len = sim.history.len();
     if len == 0 {
@@ -243,7 +243,7 @@ pub fn scrub_row(
     let viewed = sim.viewed();
     let mut plots = None;
     let mut send = |cmd| {
-        actions.write(Action::Timeline(cmd));
+        actions.write(Request::Timeline(cmd));
     };
     ui.horizontal(|ui| {
         if ui.button("⏴").on_hover_text(l.t("timeline_back")).clicked() {
@@ -385,7 +385,7 @@ pub fn scrub_row(
         }
     });
     if let Some(text) = plots {
-        actions.write(Action::Save {
+        actions.write(Request::Save {
             stem: "armtutor-plots",
             ext: "csv",
             text,
@@ -485,7 +485,7 @@ pub(crate) fn test_app() -> App {
 /// Sends a timeline command, as a control would, and runs one update.
 #[cfg(test)]
 pub(crate) fn send(app: &mut App, cmd: TimelineCmd) {
-    app.world_mut().write_message(Action::Timeline(cmd));
+    app.world_mut().write_message(Request::Timeline(cmd));
     app.update();
 }
 
@@ -563,7 +563,7 @@ mod tests {
         send(&mut app, TimelineCmd::Live);
         assert_eq!(shown(&app), live);
         app.world_mut()
-            .write_message(Action::Shortcut(super::super::ui::Shortcut::PlayPause));
+            .write_message(Request::Shortcut(super::super::ui::Shortcut::PlayPause));
         run(&mut app, 5);
         assert!(app.world().resource::<Sim>().history.len() > len);
     }
@@ -607,14 +607,14 @@ mod tests {
     fn teach_mode_is_recorded_and_scrubbing_holds_the_users_arm_aside() {
         let mut app = app();
         app.world_mut()
-            .write_message(Action::Drive(DriveMode::Teach));
+            .write_message(Request::Drive(DriveMode::Teach));
         run(&mut app, 3);
         let dof = app.world().resource::<Robot>().q.len();
         let first = app.world().resource::<Robot>().q.clone();
         for k in 1..=10 {
             let mut q = first.clone();
             q[0] += 0.02 * k as f64;
-            app.world_mut().write_message(Action::Joint(0, q[0]));
+            app.world_mut().write_message(Request::Joint(0, q[0]));
             app.update();
         }
         let mine = app.world().resource::<Robot>().q.clone();
@@ -685,7 +685,7 @@ mod tests {
             assert_eq!(pinned.frames.len(), recorded);
             if switch {
                 app.world_mut()
-                    .write_message(Action::ActionSpace(crate::sim::policy::ActionMode::Joint));
+                    .write_message(Request::ActionSpace(crate::sim::policy::ActionMode::Joint));
             }
             let mut differs = false;
             for _ in 0..40 {
@@ -711,7 +711,7 @@ mod tests {
             std::time::Duration::from_millis(310),
         ));
         app.world_mut()
-            .write_message(Action::Drive(DriveMode::Teach));
+            .write_message(Request::Drive(DriveMode::Teach));
         run(&mut app, 30);
         send(&mut app, TimelineCmd::Seconds(-1.0));
         send(&mut app, TimelineCmd::Seconds(-1.0));

@@ -2,7 +2,7 @@
 //! seed), the arm panel (mode, joint sliders, self-motion), the lesson picker, language,
 //! presenter mode, the F1 shortcut sheet, and 3D labels drawn for the lessons.
 
-use super::actions::Action;
+use super::actions::Request;
 use super::robot::{ArmSet, Notice, Robot};
 use super::sim::{DriveMode, SPEEDS, Sim};
 use super::teach::Teach;
@@ -229,7 +229,7 @@ fn spawn_ui_camera(mut commands: Commands) {
     ));
 }
 
-/// Keys: the camera, the handle and the steps here; everything else is an [`Action`].
+/// Keys: the camera, the handle and the steps here; everything else is an [`Request`].
 #[allow(clippy::too_many_arguments)]
 fn keyboard(
     keys: Res<ButtonInput<KeyCode>>,
@@ -239,7 +239,7 @@ fn keyboard(
     mut cameras: Query<&mut PanOrbitCamera>,
     mut handle: ResMut<TransformGizmoSettings>,
     mut steps: MessageWriter<StepCommand>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     // Typing into a text field is not a shortcut.
     if let Ok(ctx) = contexts.ctx_mut()
@@ -260,7 +260,7 @@ fn keyboard(
                 } else {
                     1.0
                 };
-                actions.write(Action::Timeline(super::timeline::TimelineCmd::Seconds(s)));
+                actions.write(Request::Timeline(super::timeline::TimelineCmd::Seconds(s)));
             }
             Shortcut::NextStep => {
                 steps.write(StepCommand::Next);
@@ -280,7 +280,7 @@ fn keyboard(
                 }
             }
             _ => {
-                actions.write(Action::Shortcut(shortcut));
+                actions.write(Request::Shortcut(shortcut));
             }
         }
     }
@@ -372,7 +372,7 @@ impl Default for BarHeight {
 /// The width of the closed lesson box in the bar (points).
 const LESSON_BOX_WIDTH: f32 = 230.0;
 
-/// The row of controls along the bottom. Its buttons send [`Action`]s, like the keys.
+/// The row of controls along the bottom. Its buttons send [`Request`]s, like the keys.
 #[allow(clippy::too_many_arguments)]
 fn transport_bar(
     mut contexts: EguiContexts,
@@ -386,7 +386,7 @@ fn transport_bar(
     time: Res<Time>,
     pinned: Res<super::timeline::Pinned>,
     mut clip: Option<ResMut<super::clip::Clip>>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
     mut fit: Local<BarFit>,
     mut bar: ResMut<BarHeight>,
 ) -> Result {
@@ -451,7 +451,7 @@ fn transport_bar(
                             .selected_text(format!("{}×", SPEEDS[i]))
                             .show_index(ui, &mut i, SPEEDS.len(), |k| format!("{}×", SPEEDS[k]));
                         if (SPEEDS[i] - sim.speed).abs() > 1e-9 {
-                            actions.write(Action::Speed(SPEEDS[i]));
+                            actions.write(Request::Speed(SPEEDS[i]));
                         }
                         ui.label(l.t("seed"));
                         let mut seed = sim.seed;
@@ -459,7 +459,7 @@ fn transport_bar(
                             .add(egui::DragValue::new(&mut seed).range(0..=u32::MAX as u64))
                             .changed()
                         {
-                            actions.write(Action::Seed(seed));
+                            actions.write(Request::Seed(seed));
                         }
                         ui.separator();
                         let mut space = sim.mode;
@@ -468,7 +468,7 @@ fn transport_bar(
                         ui.selectable_value(&mut space, ActionMode::Joint, l.t("joint_space"))
                             .on_hover_text(l.t("joint_space_tip"));
                         if space != sim.mode {
-                            actions.write(Action::ActionSpace(space));
+                            actions.write(Request::ActionSpace(space));
                         }
                     } else {
                         ui.label(format!("{}×", sim.speed));
@@ -478,7 +478,7 @@ fn transport_bar(
                     ui.selectable_value(&mut m, DriveMode::Simulate, l.t("simulate"));
                     ui.selectable_value(&mut m, DriveMode::Teach, l.t("teach"));
                     if m != *mode.get() {
-                        actions.write(Action::Drive(m));
+                        actions.write(Request::Drive(m));
                     }
                 } else {
                     ui.label(l.t("teach_only"));
@@ -511,7 +511,7 @@ fn transport_bar(
                     },
                 );
                 if pick != lesson.0 {
-                    actions.write(Action::Lesson(pick));
+                    actions.write(Request::Lesson(pick));
                 }
                 ui.separator();
                 if ui
@@ -580,7 +580,7 @@ fn transport_bar(
         bar.0 = shown.response.rect.height();
     }
     if let Some(shortcut) = pressed {
-        actions.write(Action::Shortcut(shortcut));
+        actions.write(Request::Shortcut(shortcut));
     }
     Ok(())
 }
@@ -651,7 +651,7 @@ fn status_line(ui: &mut egui::Ui, l: Lang, sim: &Sim, notice: &Notice, now: f64)
 }
 
 /// The tool link: any link with a joint above it; the task and the overlays follow it.
-fn tool_picker(ui: &mut egui::Ui, l: Lang, robot: &Robot, actions: &mut MessageWriter<Action>) {
+fn tool_picker(ui: &mut egui::Ui, l: Lang, robot: &Robot, actions: &mut MessageWriter<Request>) {
     let model = &robot.model;
     let mut chosen = robot.tool;
     ui.horizontal(|ui| {
@@ -669,7 +669,7 @@ fn tool_picker(ui: &mut egui::Ui, l: Lang, robot: &Robot, actions: &mut MessageW
             .on_hover_text(l.t("tool_link_tip"));
     });
     if chosen != robot.tool {
-        actions.write(Action::Tool(chosen));
+        actions.write(Request::Tool(chosen));
     }
 }
 
@@ -735,7 +735,7 @@ fn arm_panel(
         ResMut<TransformGizmoSettings>,
         Option<ResMut<super::geometry_view::GeometryView>>,
     ),
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());
@@ -762,22 +762,26 @@ fn arm_panel(
             }
             tool_picker(ui, l, &robot, &mut actions);
             if let Some(view) = view.as_deref_mut() {
-                use super::geometry_view::Geometry;
+                use super::geometry_view::ShownGeometry;
                 ui.horizontal(|ui| {
                     ui.label(l.t("geometry_show"));
                     ui.selectable_value(
                         &mut view.geometry,
-                        Geometry::Visual,
+                        ShownGeometry::Visual,
                         l.t("geometry_visual"),
                     )
                     .on_hover_text(l.t("geometry_visual_tip"));
                     ui.selectable_value(
                         &mut view.geometry,
-                        Geometry::Collision,
+                        ShownGeometry::Collision,
                         l.t("geometry_collision"),
                     )
                     .on_hover_text(l.t("geometry_collision_tip"));
-                    ui.selectable_value(&mut view.geometry, Geometry::Both, l.t("geometry_both"));
+                    ui.selectable_value(
+                        &mut view.geometry,
+                        ShownGeometry::Both,
+                        l.t("geometry_both"),
+                    );
                 });
                 ui.checkbox(&mut view.contacts, l.t("geometry_contacts"))
                     .on_hover_text(l.t("geometry_contacts_tip"));
@@ -857,7 +861,7 @@ fn arm_panel(
                     .show_rows(ui, row, n, |ui, range| rows(ui, range));
             }
             if let Some((i, v)) = changed {
-                actions.write(Action::Joint(i, v));
+                actions.write(Request::Joint(i, v));
             }
             if teaching && robot.chain.is_some() {
                 ui.separator();

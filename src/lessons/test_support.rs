@@ -34,7 +34,7 @@ pub fn assert_steps_open_valid_settings<S: LessonSettings>(steps: &[Step]) {
 /// Shows the timeline's frame with serial `serial`, as a drag of the scrub bar would, and
 /// runs one update.
 pub fn show_serial(app: &mut bevy::prelude::App, serial: u64) {
-    use crate::app::actions::Action;
+    use crate::app::actions::Request;
     use crate::app::timeline::TimelineCmd;
     let index = app
         .world()
@@ -43,7 +43,7 @@ pub fn show_serial(app: &mut bevy::prelude::App, serial: u64) {
         .index_of_serial(serial)
         .expect("the frame is still kept");
     app.world_mut()
-        .write_message(Action::Timeline(TimelineCmd::Show(index)));
+        .write_message(Request::Timeline(TimelineCmd::Show(index)));
     app.update();
 }
 

@@ -262,7 +262,7 @@ pub fn chunk_set(demos: &[Demo]) -> Result<ChunkSet, String> {
 
 /// Where the chunks come from.
 #[derive(Clone)]
-pub enum Source {
+pub enum ChunkSource {
     /// The exact conditional mixture of the demonstrations.
     Exact,
     /// The trained velocity network (a snapshot of its weights).
@@ -273,9 +273,12 @@ pub enum Source {
     NetworkRegression(Arc<Trainer>),
 }
 
-impl Source {
+impl ChunkSource {
     pub fn is_regression(&self) -> bool {
-        matches!(self, Source::ExactRegression | Source::NetworkRegression(_))
+        matches!(
+            self,
+            ChunkSource::ExactRegression | ChunkSource::NetworkRegression(_)
+        )
     }
 }
 
@@ -287,7 +290,7 @@ pub fn exact_conditional(set: &ChunkSet, o: &Point) -> (Mixture, Vec<usize>) {
 /// One chunk (normalized) for observation `o` from `source`, sampled from `noise`.
 pub fn sample_chunk(
     set: &ChunkSet,
-    source: &Source,
+    source: &ChunkSource,
     sampler: &Sampler,
     o: &Point,
     noise: Vec<f64>,
@@ -301,13 +304,13 @@ pub fn sample_chunk(
             .unwrap_or_default()
     };
     match source {
-        Source::Exact => finish(&exact_conditional(set, o).0),
-        Source::Network(t) => {
+        ChunkSource::Exact => finish(&exact_conditional(set, o).0),
+        ChunkSource::Network(t) => {
             let field: NetField<'_> = t.field(set, o);
             finish(&field)
         }
-        Source::ExactRegression => exact_conditional(set, o).0.regression(),
-        Source::NetworkRegression(t) => t.regress(set, o),
+        ChunkSource::ExactRegression => exact_conditional(set, o).0.regression(),
+        ChunkSource::NetworkRegression(t) => t.regress(set, o),
     }
 }
 
@@ -315,7 +318,7 @@ pub fn sample_chunk(
 /// [`EXECUTE`] positions, sample again when they are done.
 pub struct SampledPolicy {
     pub set: Arc<ChunkSet>,
-    pub source: Source,
+    pub source: ChunkSource,
     pub sampler: Sampler,
     rng: rand::rngs::StdRng,
     /// Every chunk sampled so far (positions, m), for drawing.
@@ -323,7 +326,12 @@ pub struct SampledPolicy {
 }
 
 impl SampledPolicy {
-    pub fn new(set: Arc<ChunkSet>, source: Source, sampler: Sampler, seed: u64) -> SampledPolicy {
+    pub fn new(
+        set: Arc<ChunkSet>,
+        source: ChunkSource,
+        sampler: Sampler,
+        seed: u64,
+    ) -> SampledPolicy {
         use rand::SeedableRng;
         SampledPolicy {
             set,
@@ -524,7 +532,7 @@ mod tests {
     fn the_generative_policy_carries_the_cube_round_the_post_and_regression_hits_it() {
         let m = panda();
         let set = Arc::new(demo_set(&m));
-        let tally = |source: Source| {
+        let tally = |source: ChunkSource| {
             let (mut ok, mut hit, mut sides) = (0, 0, std::collections::BTreeSet::new());
             for seed in 100..110 {
                 let policy =
@@ -538,8 +546,8 @@ mod tests {
             }
             (ok, hit, sides.len())
         };
-        let (fm_ok, fm_hit, fm_sides) = tally(Source::Exact);
-        let (reg_ok, reg_hit, _) = tally(Source::ExactRegression);
+        let (fm_ok, fm_hit, fm_sides) = tally(ChunkSource::Exact);
+        let (reg_ok, reg_hit, _) = tally(ChunkSource::ExactRegression);
         eprintln!(
             "flow matching (exact, 10 steps): {fm_ok}/10 placed, {fm_hit} hit the post, {fm_sides} sides; \
              regression: {reg_ok}/10 placed, {reg_hit} hit the post"
@@ -590,7 +598,7 @@ mod tests {
         // The trained networks drive the transport in physics too.
         let (set, trainer) = (Arc::new(set), Arc::new(trainer));
         let m = panda();
-        let drive = |source: Source| {
+        let drive = |source: ChunkSource| {
             (100..110)
                 .map(|seed| {
                     let p =
@@ -600,8 +608,8 @@ mod tests {
                 })
                 .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
         };
-        let (net_ok, net_hit) = drive(Source::Network(trainer.clone()));
-        let (reg_ok, reg_hit) = drive(Source::NetworkRegression(trainer.clone()));
+        let (net_ok, net_hit) = drive(ChunkSource::Network(trainer.clone()));
+        let (reg_ok, reg_hit) = drive(ChunkSource::NetworkRegression(trainer.clone()));
         eprintln!(
             "in physics: network FM-10 {net_ok}/10 placed, {net_hit} hit the post; \
              regression net {reg_ok}/10 placed, {reg_hit} hit the post"

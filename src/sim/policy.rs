@@ -1780,8 +1780,12 @@ mod clone_tests {
             .map(|seed| course::demonstration(&model, seed).unwrap())
             .collect();
         let set = std::sync::Arc::new(course::chunk_set(&demos).unwrap());
-        let policy =
-            course::SampledPolicy::new(set, course::Source::Exact, course::default_sampler(), 9);
+        let policy = course::SampledPolicy::new(
+            set,
+            course::ChunkSource::Exact,
+            course::default_sampler(),
+            9,
+        );
         let mut episode = Episode::new(&model, 9, &course::config()).unwrap();
         episode.set_chunk_policy(Box::new(policy));
         for _ in 0..60 {

@@ -3,9 +3,9 @@
 //! tallied under the settings it ran with.
 
 use super::{ActionsState, ID};
-use crate::app::actions::Action;
+use crate::app::actions::Request;
 use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, Scenario, Sim};
+use crate::app::sim::{EpisodeEnded, LessonTask, Sim};
 use crate::kit::{lesson_is, lesson_state};
 use crate::robot::panda;
 use crate::sim::policy::{ActionMode, Outcome};
@@ -108,9 +108,9 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The scenario for `state`: the usual table task, the lesson's policy settings.
-pub fn scenario(state: &ActionsState) -> Scenario {
+pub fn scenario(state: &ActionsState) -> LessonTask {
     let settings = state.clone();
-    Scenario {
+    LessonTask {
         driver: DRIVER,
         configure: Arc::new(move |cfg| settings.configure(cfg)),
         policy: None,
@@ -118,9 +118,9 @@ pub fn scenario(state: &ActionsState) -> Scenario {
     }
 }
 
-fn install(state: &ActionsState, installed: &mut Installed, actions: &mut MessageWriter<Action>) {
+fn install(state: &ActionsState, installed: &mut Installed, actions: &mut MessageWriter<Request>) {
     installed.0 = Some(state.clone());
-    actions.write(Action::Scenario(Some(scenario(state))));
+    actions.write(Request::Scenario(Some(scenario(state))));
 }
 
 /// Opening the lesson runs the task with its settings (the bundled Panda only: another robot
@@ -129,7 +129,7 @@ fn enter(
     robot: Option<Res<Robot>>,
     state: Res<ActionsState>,
     mut installed: ResMut<Installed>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     if robot.is_some_and(|r| panda::is_bundled(&r.model)) {
         install(&state, &mut installed, &mut actions);
@@ -140,13 +140,13 @@ fn enter(
 fn leave(
     mut sim: Option<ResMut<Sim>>,
     mut installed: ResMut<Installed>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     installed.0 = None;
     if let Some(sim) = &mut sim {
         sim.repeat_seed = false;
         if sim.scenario().is_some() {
-            actions.write(Action::Scenario(None));
+            actions.write(Request::Scenario(None));
         }
     }
 }
@@ -161,7 +161,7 @@ fn follow_the_settings(
     mut sim: Option<ResMut<Sim>>,
     state: Res<ActionsState>,
     mut installed: ResMut<Installed>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     let Some(sim) = sim.as_mut() else { return };
     sim.repeat_seed = state.repeat;

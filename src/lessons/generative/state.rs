@@ -2,13 +2,13 @@
 //! on screen and what is measured of it, and the settings a link carries.
 
 use super::*;
-use crate::app::sim::Scenario;
+use crate::app::sim::LessonTask;
 use crate::kit::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
 use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
 use crate::math::mlp::{TrainConfig, Trainer};
-use crate::sim::course::{self, Demo, SampledPolicy, Source};
+use crate::sim::course::{self, ChunkSource, Demo, SampledPolicy};
 use crate::sim::policy::PickPlaceConfig;
 
 use bevy::platform::time::Instant;
@@ -357,8 +357,8 @@ impl GenerativeState {
 
     /// The physics task for the current choice: the obstacle course, driven by the scripted
     /// route or by chunks sampled from the demonstrations.
-    pub fn scenario(&self) -> Scenario {
-        let scripted = Scenario {
+    pub fn scenario(&self) -> LessonTask {
+        let scripted = LessonTask {
             driver: self.driver_name(),
             configure: std::sync::Arc::new(on_the_course),
             policy: None,
@@ -373,13 +373,13 @@ impl GenerativeState {
             .filter(|_| self.field == FieldChoice::Network);
         let source = match (self.driver, network) {
             (DriverChoice::Scripted, _) => return scripted,
-            (DriverChoice::Generative, Some(t)) => Source::Network(t),
-            (DriverChoice::Generative, None) => Source::Exact,
-            (DriverChoice::Regression, Some(t)) => Source::NetworkRegression(t),
-            (DriverChoice::Regression, None) => Source::ExactRegression,
+            (DriverChoice::Generative, Some(t)) => ChunkSource::Network(t),
+            (DriverChoice::Generative, None) => ChunkSource::Exact,
+            (DriverChoice::Regression, Some(t)) => ChunkSource::NetworkRegression(t),
+            (DriverChoice::Regression, None) => ChunkSource::ExactRegression,
         };
         let (sampler, log) = (self.sampler(), self.policy_log.clone());
-        Scenario {
+        LessonTask {
             policy: Some(Arc::new(move |seed| {
                 Box::new(
                     SampledPolicy::new(set.clone(), source.clone(), sampler.clone(), seed)

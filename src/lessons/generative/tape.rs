@@ -57,7 +57,7 @@ impl Taped for GenerativeState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::actions::Action;
+    use crate::app::actions::Request;
     use crate::app::sim::Sim;
     use crate::app::timeline::TimelineCmd;
 
@@ -110,7 +110,7 @@ mod tests {
             assert_eq!(state.past_train_step(), Some(then.3.unwrap_or(0)));
         }
         app.world_mut()
-            .write_message(Action::Timeline(TimelineCmd::Live));
+            .write_message(Request::Timeline(TimelineCmd::Live));
         app.update();
         let state = app.world().resource::<GenerativeState>();
         assert!(!state.past && state.past_train_step().is_none());

@@ -3,7 +3,7 @@
 //! and every episode is tallied per driver.
 
 use super::{GenerativeState, ID};
-use crate::app::actions::Action;
+use crate::app::actions::Request;
 use crate::app::robot::{ArmSet, Robot};
 use crate::app::sim::{EpisodeEnded, Sim};
 use crate::kit::tally::Tallies;
@@ -23,11 +23,11 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-fn install(state: &GenerativeState, actions: &mut MessageWriter<Action>) {
+fn install(state: &GenerativeState, actions: &mut MessageWriter<Request>) {
     if let Ok(mut log) = state.policy_log.lock() {
         log.clear();
     }
-    actions.write(Action::Scenario(Some(state.scenario())));
+    actions.write(Request::Scenario(Some(state.scenario())));
 }
 
 /// Opening the lesson puts the arm on the course (the bundled Panda only: another robot keeps
@@ -35,7 +35,7 @@ fn install(state: &GenerativeState, actions: &mut MessageWriter<Action>) {
 fn enter(
     robot: Option<Res<Robot>>,
     state: Res<GenerativeState>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     if robot.is_some_and(|r| panda::is_bundled(&r.model)) {
         install(&state, &mut actions);
@@ -43,9 +43,9 @@ fn enter(
 }
 
 /// Leaving it puts the table scenes back.
-fn leave(sim: Option<Res<Sim>>, mut actions: MessageWriter<Action>) {
+fn leave(sim: Option<Res<Sim>>, mut actions: MessageWriter<Request>) {
     if sim.is_some_and(|s| s.scenario().is_some()) {
-        actions.write(Action::Scenario(None));
+        actions.write(Request::Scenario(None));
     }
 }
 
@@ -54,7 +54,7 @@ fn leave(sim: Option<Res<Sim>>, mut actions: MessageWriter<Action>) {
 fn follow_the_choice(
     sim: Option<Res<Sim>>,
     state: Res<GenerativeState>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     let Some(running) = sim.as_ref().and_then(|s| s.scenario()) else {
         return;

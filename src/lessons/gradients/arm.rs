@@ -3,7 +3,7 @@
 //! 50 ms), drawn over the scene.
 
 use super::{GradientsState, Section};
-use crate::app::actions::Action;
+use crate::app::actions::Request;
 use crate::app::convert;
 use crate::app::robot::Robot;
 use crate::math::Vec3;
@@ -56,7 +56,7 @@ pub(super) fn descend(
     robot: Option<Res<Robot>>,
     time: Res<Time>,
     mut descent: ResMut<Descent>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     let Some(robot) = robot else { return };
     if state.section != Section::Arm || !state.descend {
@@ -95,7 +95,7 @@ pub(super) fn descend(
     if descent.losses.len() > HISTORY {
         descent.losses.remove(0);
     }
-    actions.write(Action::Pose {
+    actions.write(Request::Pose {
         q: full,
         teach: true,
     });

@@ -5,7 +5,7 @@ use super::draw::{GraphLayer, contour, graph, matrix, op, short};
 use super::network::pass;
 use super::policy::{PolicyData, ReachTallies};
 use super::*;
-use crate::app::actions::Action;
+use crate::app::actions::Request;
 use crate::app::robot::{Robot, start_configuration};
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
@@ -43,7 +43,7 @@ pub(super) fn panel(
     sim: Option<Res<Sim>>,
     lang: Res<Lang>,
     mut clip_cache: Local<ClipCache>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
@@ -588,7 +588,7 @@ fn arm_section(
     state: &mut GradientsState,
     robot: Option<&Robot>,
     descent: &Descent,
-    actions: &mut MessageWriter<Action>,
+    actions: &mut MessageWriter<Request>,
     l: Lang,
 ) {
     note(ui, l.t("grad_arm_intro"));
@@ -597,7 +597,7 @@ fn arm_section(
         ui.checkbox(&mut state.descend, l.t("grad_descend"));
         if ui.button(l.t("grad_reset_pose")).clicked() {
             state.descend = false;
-            actions.write(Action::Pose {
+            actions.write(Request::Pose {
                 q: start_configuration(&robot.model),
                 teach: true,
             });
@@ -652,7 +652,7 @@ fn arm_section(
     }
     note(ui, l.t("grad_arm_note"));
     if ui.button(l.t("grad_open_jacobian")).clicked() {
-        actions.write(Action::Lesson(Some(crate::lessons::jacobian::ID)));
+        actions.write(Request::Lesson(Some(crate::lessons::jacobian::ID)));
     }
 }
 

@@ -4,10 +4,10 @@
 //! every episode tallied per driver.
 
 use super::{Driver, GradientsState, ID};
-use crate::app::actions::Action;
+use crate::app::actions::Request;
 use crate::app::capture::Headless;
 use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, Scenario, Sim};
+use crate::app::sim::{EpisodeEnded, LessonTask, Sim};
 use crate::app::tape::live;
 use crate::kit::{frame_budget_ms, lesson_is, lesson_state};
 use crate::math::bc::{BcTrainer, Demos};
@@ -241,13 +241,13 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The physics task for a driver (`None` while that network does not exist yet).
-pub fn scenario(driver: Driver, data: &PolicyData) -> Option<Scenario> {
+pub fn scenario(driver: Driver, data: &PolicyData) -> Option<LessonTask> {
     let net = match driver {
         Driver::Scripted => None,
         Driver::Untrained => Some(data.untrained.clone()?),
         Driver::Trained => Some(data.trained.clone()?),
     };
-    Some(Scenario {
+    Some(LessonTask {
         driver: driver.key(),
         configure: Arc::new(|cfg: &mut PickPlaceConfig| cfg.mode = ActionMode::Task),
         policy: None,
@@ -276,7 +276,7 @@ fn follow_the_choice(
     state: Res<GradientsState>,
     data: Res<PolicyData>,
     mut installed: ResMut<Installed>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     let (Some(sim), Some(robot)) = (sim, robot) else {
         return;
@@ -294,9 +294,9 @@ fn follow_the_choice(
         return;
     };
     installed.0 = Some(want);
-    actions.write(Action::Scenario(Some(scenario)));
+    actions.write(Request::Scenario(Some(scenario)));
     if sim.seed < HELD_OUT_SEED {
-        actions.write(Action::Seed(HELD_OUT_SEED));
+        actions.write(Request::Seed(HELD_OUT_SEED));
     }
 }
 
@@ -316,10 +316,10 @@ fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<ReachTallie
 fn leave(
     sim: Option<Res<Sim>>,
     mut installed: ResMut<Installed>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     installed.0 = None;
     if sim.is_some_and(|s| s.scenario().is_some()) {
-        actions.write(Action::Scenario(None));
+        actions.write(Request::Scenario(None));
     }
 }

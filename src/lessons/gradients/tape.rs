@@ -49,7 +49,7 @@ impl Taped for PolicyData {
 #[cfg(test)]
 mod tests {
     use super::super::*;
-    use crate::app::actions::Action;
+    use crate::app::actions::Request;
     use crate::app::sim::Sim;
     use crate::app::timeline::TimelineCmd;
 
@@ -89,7 +89,7 @@ mod tests {
         app.update();
         assert_eq!(app.world().resource::<arm::Descent>().steps, held);
         app.world_mut()
-            .write_message(Action::Timeline(TimelineCmd::Branch));
+            .write_message(Request::Timeline(TimelineCmd::Branch));
         app.update();
         let d = app.world().resource::<arm::Descent>();
         assert_eq!(d.past, None);

@@ -1,6 +1,6 @@
 //! The lesson panel, one function per section.
 
-use crate::app::actions::Action;
+use crate::app::actions::Request;
 use crate::app::robot::Robot;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
@@ -19,7 +19,7 @@ pub(super) fn panel(
     mut state: ResMut<JacobianState>,
     robot: Res<Robot>,
     lang: Res<Lang>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
     sim: Option<Res<Sim>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -59,7 +59,7 @@ pub(super) fn panel(
         && let Some(q) = near_singular_q(&robot)
     {
         state.ghosts = true;
-        actions.write(Action::Pose {
+        actions.write(Request::Pose {
             q: robot.q_with_chain(&q),
             teach: true,
         });

@@ -1,7 +1,7 @@
 //! The course's demonstrations, recorded in physics a share of each frame at a time, and what
 //! each loss fits to their lateral offsets at the post.
 
-use super::{Driver, LossesState, Section};
+use super::{LossDriver, LossesState, Section};
 use crate::app::capture::Headless;
 use crate::app::robot::Robot;
 use crate::kit::frame_budget_ms;
@@ -82,19 +82,19 @@ impl CourseData {
     }
 
     /// The policy a driver acts with (`None`: the scripted route, or no data yet).
-    pub fn lateral(&self, driver: Driver, state: &LossesState) -> Option<Lateral> {
+    pub fn lateral(&self, driver: LossDriver, state: &LossesState) -> Option<Lateral> {
         if !self.ready() {
             return None;
         }
         Some(match driver {
-            Driver::Scripted => return None,
-            Driver::Gaussian => Lateral::Mean(self.gaussian().0),
-            Driver::Tokens => Lateral::Tokens {
+            LossDriver::Scripted => return None,
+            LossDriver::Gaussian => Lateral::Mean(self.gaussian().0),
+            LossDriver::Tokens => Lateral::Tokens {
                 bins: CourseData::bins(state.bins),
                 p: self.tokens(state.bins),
                 sample: state.sample,
             },
-            Driver::Mixture => Lateral::Mixture(self.mixture()),
+            LossDriver::Mixture => Lateral::Mixture(self.mixture()),
         })
     }
 

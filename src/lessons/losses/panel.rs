@@ -134,7 +134,7 @@ fn drivers(
 ) {
     ui.label(l.t("loss_who_drives"));
     ui.horizontal_wrapped(|ui| {
-        for (d, _) in Driver::ALL {
+        for (d, _) in LossDriver::ALL {
             ui.selectable_value(&mut state.driver, d, l.t(d.key()));
         }
     });
@@ -146,7 +146,7 @@ fn drivers(
             cm(offset_for(&lateral, sim.seed))
         ));
     }
-    tally_table(ui, "loss_tallies", tallies, &Driver::keys(), l);
+    tally_table(ui, "loss_tallies", tallies, &LossDriver::keys(), l);
 }
 
 /// The demonstrations' offsets as a histogram of 1 cm bins, as a density per cm, each side in

@@ -44,7 +44,7 @@ impl Section {
 
 /// Who carries the cube past the post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Driver {
+pub enum LossDriver {
     /// The scripted route (the demonstrations).
     Scripted,
     /// One Gaussian fitted by NLL, acting at its mean.
@@ -55,26 +55,26 @@ pub enum Driver {
     Mixture,
 }
 
-impl Driver {
-    pub const ALL: [(Driver, &'static str); 4] = [
-        (Driver::Scripted, "scripted"),
-        (Driver::Gaussian, "gaussian"),
-        (Driver::Tokens, "tokens"),
-        (Driver::Mixture, "mixture"),
+impl LossDriver {
+    pub const ALL: [(LossDriver, &'static str); 4] = [
+        (LossDriver::Scripted, "scripted"),
+        (LossDriver::Gaussian, "gaussian"),
+        (LossDriver::Tokens, "tokens"),
+        (LossDriver::Mixture, "mixture"),
     ];
 
     /// The string-table key: the driver's name in the log and the tally.
     pub fn key(self) -> &'static str {
         match self {
-            Driver::Scripted => "loss_drv_scripted",
-            Driver::Gaussian => "loss_drv_gaussian",
-            Driver::Tokens => "loss_drv_tokens",
-            Driver::Mixture => "loss_drv_mixture",
+            LossDriver::Scripted => "loss_drv_scripted",
+            LossDriver::Gaussian => "loss_drv_gaussian",
+            LossDriver::Tokens => "loss_drv_tokens",
+            LossDriver::Mixture => "loss_drv_mixture",
         }
     }
 
     pub fn keys() -> [&'static str; 4] {
-        Driver::ALL.map(|(d, _)| d.key())
+        LossDriver::ALL.map(|(d, _)| d.key())
     }
 }
 
@@ -98,7 +98,7 @@ pub struct LossesState {
     pub bins: usize,
     /// Draw a token instead of taking the most likely one.
     pub sample: bool,
-    pub driver: Driver,
+    pub driver: LossDriver,
     /// Where the reverse-KL search starts (m).
     pub start: f64,
     /// The KL-to-base weight.
@@ -123,7 +123,7 @@ impl Default for LossesState {
             mu: 0.0,
             bins: MAX_BINS,
             sample: false,
-            driver: Driver::Scripted,
+            driver: LossDriver::Scripted,
             start: -0.05,
             beta: 1.0,
             eps: 0.2,
@@ -153,7 +153,7 @@ impl LessonSettings for LossesState {
         if let Some(p) = param_choice(&PICKS, given.get("pick").map(String::as_str)) {
             self.sample = p;
         }
-        if let Some(d) = param_choice(&Driver::ALL, given.get("driver").map(String::as_str)) {
+        if let Some(d) = param_choice(&LossDriver::ALL, given.get("driver").map(String::as_str)) {
             self.driver = d;
         }
         param_f64(given, "start", &mut self.start, -0.25, 0.25);
@@ -178,7 +178,7 @@ impl LessonSettings for LossesState {
         if let Some(name) = param_name(&PICKS, self.sample) {
             out.insert("pick".into(), name.into());
         }
-        if let Some(name) = param_name(&Driver::ALL, self.driver) {
+        if let Some(name) = param_name(&LossDriver::ALL, self.driver) {
             out.insert("driver".into(), name.into());
         }
         out.insert("start".into(), round(self.start));

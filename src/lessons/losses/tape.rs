@@ -65,7 +65,7 @@ impl Taped for LowRankData {
 #[cfg(test)]
 mod tests {
     use super::super::*;
-    use crate::app::actions::Action;
+    use crate::app::actions::Request;
     use crate::app::sim::Sim;
     use crate::app::timeline::TimelineCmd;
 
@@ -96,7 +96,7 @@ mod tests {
         assert_eq!(kl.fits, fits);
         assert_eq!([kl.moves(0), kl.moves(1)], moves);
         app.world_mut()
-            .write_message(Action::Timeline(TimelineCmd::Live));
+            .write_message(Request::Timeline(TimelineCmd::Live));
         app.update();
         let kl = app.world().resource::<data::KlLive>();
         assert!(kl.moves(0) >= live.1[0] && kl.moves(1) >= live.1[1]);

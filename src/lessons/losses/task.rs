@@ -3,10 +3,10 @@
 //! chooses, and every episode is tallied per driver.
 
 use super::data::{CourseData, offset_for};
-use super::{Driver, ID, LossesState};
-use crate::app::actions::Action;
+use super::{ID, LossDriver, LossesState};
+use crate::app::actions::Request;
 use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, Scenario, Sim};
+use crate::app::sim::{EpisodeEnded, LessonTask, Sim};
 use crate::kit::tally::Tallies;
 use crate::kit::{lesson_is, lesson_state};
 use crate::math::losses::Lateral;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// What the running scenario was built from: the driver and the policy it acts with.
 #[derive(Resource, Default, Debug, Clone, PartialEq)]
-pub struct Installed(pub Option<(Driver, Option<Lateral>)>);
+pub struct Installed(pub Option<(LossDriver, Option<Lateral>)>);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tallies>()
@@ -38,17 +38,17 @@ fn on_the_course(cfg: &mut PickPlaceConfig) {
 }
 
 /// The course driven by `driver` (the scripted route while its policy has no data yet).
-pub fn scenario(driver: Driver, lateral: Option<Lateral>) -> Scenario {
-    let scripted = Scenario {
-        driver: Driver::Scripted.key(),
+pub fn scenario(driver: LossDriver, lateral: Option<Lateral>) -> LessonTask {
+    let scripted = LessonTask {
+        driver: LossDriver::Scripted.key(),
         configure: Arc::new(on_the_course),
         policy: None,
         reach: None,
     };
-    let Some(lateral) = lateral.filter(|_| driver != Driver::Scripted) else {
+    let Some(lateral) = lateral.filter(|_| driver != LossDriver::Scripted) else {
         return scripted;
     };
-    Scenario {
+    LessonTask {
         driver: driver.key(),
         policy: Some(Arc::new(move |seed| {
             Box::new(PassAt::new(offset_for(&lateral, seed)))
@@ -65,7 +65,7 @@ fn follow_the_choice(
     state: Res<LossesState>,
     data: Res<CourseData>,
     mut installed: ResMut<Installed>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     let (Some(sim), Some(robot)) = (sim, robot) else {
         return;
@@ -77,7 +77,7 @@ fn follow_the_choice(
     let driver = if lateral.is_some() {
         state.driver
     } else {
-        Driver::Scripted
+        LossDriver::Scripted
     };
     let want = (driver, lateral.clone());
     let running = sim.scenario().map(|s| s.driver);
@@ -85,12 +85,12 @@ fn follow_the_choice(
         return;
     }
     installed.0 = Some(want);
-    actions.write(Action::Scenario(Some(scenario(driver, lateral))));
+    actions.write(Request::Scenario(Some(scenario(driver, lateral))));
 }
 
 fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<Tallies>) {
     for e in ended.read() {
-        if e.driver.is_some_and(|d| Driver::keys().contains(&d)) {
+        if e.driver.is_some_and(|d| LossDriver::keys().contains(&d)) {
             tallies.count(e.driver, e.outcome.success, e.outcome.collided);
         }
     }
@@ -100,10 +100,10 @@ fn tally(mut ended: MessageReader<EpisodeEnded>, mut tallies: ResMut<Tallies>) {
 fn leave(
     sim: Option<Res<Sim>>,
     mut installed: ResMut<Installed>,
-    mut actions: MessageWriter<Action>,
+    mut actions: MessageWriter<Request>,
 ) {
     installed.0 = None;
     if sim.is_some_and(|s| s.scenario().is_some()) {
-        actions.write(Action::Scenario(None));
+        actions.write(Request::Scenario(None));
     }
 }

@@ -20,7 +20,7 @@ fn the_settings_round_trip_through_a_link() {
         mu: -0.07,
         bins: 17,
         sample: true,
-        driver: Driver::Mixture,
+        driver: LossDriver::Mixture,
         start: 0.08,
         beta: 0.3,
         eps: 0.35,
@@ -211,7 +211,7 @@ fn in_the_app_the_course_data_bear_out_every_step() {
     assert!(live.paths.iter().all(|p| p.len() >= 4), "{:?}", live.paths);
 
     // In physics: the Gaussian's mean hits the post, the tokens go round it.
-    for (driver, hit) in [(Driver::Gaussian, true), (Driver::Tokens, false)] {
+    for (driver, hit) in [(LossDriver::Gaussian, true), (LossDriver::Tokens, false)] {
         app.world_mut().resource_mut::<LossesState>().driver = driver;
         app.update();
         app.update();

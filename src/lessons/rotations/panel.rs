@@ -22,7 +22,7 @@ pub(super) fn panel(
     mut state: ResMut<RotationsState>,
     lang: Res<Lang>,
     robot: Res<crate::app::robot::Robot>,
-    mut actions: MessageWriter<crate::app::actions::Action>,
+    mut actions: MessageWriter<crate::app::actions::Request>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
@@ -36,7 +36,7 @@ pub(super) fn panel(
             Section::Continuity => continuity_section(ui, &state, l),
             Section::Arm => {
                 if arm_section(ui, &mut state, &robot, l) {
-                    actions.write(crate::app::actions::Action::Drive(
+                    actions.write(crate::app::actions::Request::Drive(
                         crate::app::sim::DriveMode::Teach,
                     ));
                 }

@@ -77,7 +77,7 @@ impl Taped for RotationsState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::actions::Action;
+    use crate::app::actions::Request;
     use crate::app::sim::Sim;
     use crate::app::timeline::TimelineCmd;
     use crate::math::Mat3;
@@ -117,7 +117,7 @@ mod tests {
         assert_eq!(spin.history.len(), live.history.len());
         assert!(spin.t < live.t);
         app.world_mut()
-            .write_message(Action::Timeline(TimelineCmd::Live));
+            .write_message(Request::Timeline(TimelineCmd::Live));
         app.update();
         let state = app.world().resource::<RotationsState>();
         let spin = state.spin.as_ref().unwrap();
