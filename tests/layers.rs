@@ -27,9 +27,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
 const LESSONS_INTO_APP: usize = 138;
 
 /// Lessons that name another lesson's modules (the losses lesson runs the gradients lesson's
-/// reaching policy; the gradients panel borrows the Jacobian's): to move to `lessons/shared`.
+/// reaching policy and reads its data): to move to `lessons/shared`.
 const LESSON_INTO_LESSON: &[(&str, &str)] = &[
-    ("lessons::gradients::panel", "lessons::jacobian"),
     ("lessons::losses", "lessons::gradients"),
     ("lessons::losses::lowrank", "lessons::gradients::policy"),
     (

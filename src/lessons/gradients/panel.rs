@@ -652,7 +652,8 @@ fn arm_section(
     }
     note(ui, l.t("grad_arm_note"));
     if ui.button(l.t("grad_open_jacobian")).clicked() {
-        actions.write(Request::Lesson(Some(crate::lessons::jacobian::ID)));
+        // By its public name, as a link would: a lesson does not import another.
+        actions.write(Request::Lesson(Some("jacobian")));
     }
 }
 
