@@ -6,7 +6,7 @@ use super::actions::Request;
 use crate::kit::course::{Course, CourseCommand, CourseView, Picture, Term, link_text};
 use crate::kit::i18n::Lang;
 use crate::kit::typeset::{self, Formula};
-use crate::kit::widgets::{UiState, note};
+use crate::kit::widgets::{UiState, note, typeset_job};
 use crate::kit::{ActiveLesson, ArmSet, LessonRegistry, Step, StepCommand};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
@@ -89,11 +89,7 @@ fn term_button(ui: &mut egui::Ui, text: &str, term: &Term, l: Lang) -> egui::Res
         egui::TextStyle::Button.resolve(ui.style()),
         egui::Color32::from_rgb(170, 220, 255),
     );
-    let hover = typeset::inline_job(
-        term.definition.get(l),
-        egui::TextStyle::Body.resolve(ui.style()),
-        ui.visuals().text_color(),
-    );
+    let hover = typeset_job(ui, term.definition.get(l), egui::TextStyle::Body);
     ui.add(egui::Button::new(job).small().frame(false))
         .on_hover_text(hover)
 }
@@ -133,11 +129,7 @@ fn glossary(
                 .max_height(380.0)
                 .show(ui, |ui| {
                     for t in &shown {
-                        let job = typeset::inline_job(
-                            t.name.get(l),
-                            egui::TextStyle::Body.resolve(ui.style()),
-                            ui.visuals().text_color(),
-                        );
+                        let job = typeset_job(ui, t.name.get(l), egui::TextStyle::Body);
                         if ui.selectable_label(view.term == Some(t.id), job).clicked() {
                             view.term = Some(t.id);
                         }

@@ -80,12 +80,13 @@ impl Course {
 
     /// What step `step` of `lesson` needs, each term once.
     pub fn needs_of(&self, lesson: &str, step: usize) -> Vec<&'static Term> {
+        self.unique_terms(|n| n.lesson == lesson && n.step == step)
+    }
+
+    /// The terms of the needs `keep` selects, each once, in declaration order.
+    fn unique_terms(&self, keep: impl Fn(&Need) -> bool) -> Vec<&'static Term> {
         let mut v: Vec<&'static Term> = Vec::new();
-        for n in self
-            .needs
-            .iter()
-            .filter(|n| n.lesson == lesson && n.step == step)
-        {
+        for n in self.needs.iter().filter(|n| keep(n)) {
             if let Some(t) = self.term(n.term)
                 && !v.iter().any(|x| x.id == t.id)
             {
@@ -108,16 +109,10 @@ impl Course {
 
     /// The terms a lesson's steps need from other lessons, without repeats.
     pub fn needed_by(&self, lesson: &str) -> Vec<&'static Term> {
-        let mut v: Vec<&'static Term> = Vec::new();
-        for n in self.needs.iter().filter(|n| n.lesson == lesson) {
-            if let Some(t) = self.term(n.term)
-                && t.taught.is_none_or(|(l, _)| l != lesson)
-                && !v.iter().any(|x| x.id == t.id)
-            {
-                v.push(t);
-            }
-        }
-        v
+        self.unique_terms(|n| n.lesson == lesson)
+            .into_iter()
+            .filter(|t| t.taught.is_none_or(|(l, _)| l != lesson))
+            .collect()
     }
 }
 

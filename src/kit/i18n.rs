@@ -595,28 +595,31 @@ pub fn missing_glyphs(text: &str) -> std::collections::BTreeSet<(String, char)> 
     missing
 }
 
+/// Every Rust file under `dir`, into `out` (for the tests that read the sources).
+#[cfg(test)]
+pub(crate) fn collect_rs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_rs(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
 /// The string keys named in the Rust files under `dirs` (relative to the crate): literal keys
 /// passed to `t`, lesson titles, and keys named by prefix anywhere. For the tests that keep
 /// the tables complete.
 #[cfg(test)]
 pub(crate) fn keys_used_in(dirs: &[&str]) -> Vec<(String, String)> {
-    fn collect_rs(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                collect_rs(p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
     let mut files = Vec::new();
     for dir in dirs {
         collect_rs(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
             &mut files,
         );
     }

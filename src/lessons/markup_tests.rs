@@ -2,7 +2,7 @@
 //! `e^{ωt}`) is drawn through the typesetter, and none is left in a form it cannot typeset.
 
 use super::ALL;
-use crate::kit::i18n::TABLE;
+use crate::kit::i18n::{TABLE, collect_rs};
 use crate::kit::typeset::{Item, parse, plain};
 use std::collections::BTreeMap;
 
@@ -143,24 +143,13 @@ fn without_placeholders(lit: &str) -> String {
     out
 }
 
-fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            sources(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn no_string_with_markup_is_drawn_untypeset() {
     let table = table();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     for dir in ["lessons", "app", "kit"] {
-        sources(&root.join(dir), &mut files);
+        collect_rs(&root.join(dir), &mut files);
     }
     assert!(files.len() > 20);
     let mut found = Vec::new();

@@ -73,7 +73,7 @@ impl LongValues {
     }
 
     /// `text` (an error, a warning) with each token shown as the start of its value and its
-    /// length, so a message stays one short line.
+    /// length ([`super::model::shown`]), so a message stays one short line.
     pub fn describe(&self, text: &str) -> String {
         let mut out = String::new();
         let mut rest = text;
@@ -86,10 +86,8 @@ impl LongValues {
             };
             let token = &rest[start..start + 2 * MARK.len_utf8() + end];
             match self.value_of(token) {
-                Some(v) => {
-                    let head: String = v.chars().take(16).collect();
-                    out.push_str(&format!("{head}…({} bytes)", v.len()));
-                }
+                // As the interface shows any long name.
+                Some(v) => out.push_str(&super::model::shown(v)),
                 None => out.push_str(token),
             }
             rest = &after[end + MARK.len_utf8()..];
@@ -274,7 +272,7 @@ mod tests {
         let said = long.describe(&format!("no joint '{MARK}0{MARK}' here"));
         assert_eq!(
             said,
-            format!("no joint '{}…({} bytes)' here", &name[..16], name.len())
+            format!("no joint '{}…({} bytes)' here", &name[..24], name.len())
         );
     }
 
