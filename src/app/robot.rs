@@ -496,7 +496,7 @@ fn load_urdf(
         let source = &loading.source;
         match loaded {
             Ok((new, files, decoded)) => {
-                let name = crate::robot::model::shown(&new.model.name).into_owned();
+                let name = crate::robot::names::shown(&new.model.name).into_owned();
                 // The files first: the visuals are rebuilt from them when the model changes.
                 *uploaded = files;
                 meshes.0 = decoded;

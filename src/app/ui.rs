@@ -10,7 +10,7 @@ use crate::kit::i18n::{self, Lang};
 use crate::kit::widgets::{Labels, UiState, note};
 use crate::kit::{ActiveLesson, LessonRegistry, StepCommand};
 use crate::robot::JointKind;
-use crate::robot::model::shown;
+use crate::robot::names::shown;
 use crate::sim::policy::ActionMode;
 use bevy::gizmos::transform_gizmo::{
     TransformGizmoMode, TransformGizmoSettings, TransformGizmoState,

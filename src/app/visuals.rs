@@ -411,7 +411,7 @@ fn spawn_links(
                     let (key, upload) = match mesh_source(filename, scale, model, uploaded) {
                         Ok(found) => found,
                         Err(e) => {
-                            problems.push(crate::robot::model::elide_long_words(&format!(
+                            problems.push(crate::robot::names::elide_long_words(&format!(
                                 "{e} (link {})",
                                 link.name
                             )));

@@ -5,7 +5,7 @@
 
 use crate::math::{Manipulability, Transform, euler::EulerSequence};
 use crate::options::AppArgs;
-use crate::robot::model::elide_long_words;
+use crate::robot::names::elide_long_words;
 use crate::robot::{Chain, JointKind, Model, start_pose};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;

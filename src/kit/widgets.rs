@@ -300,7 +300,7 @@ impl Labels {
 
     /// A name shown as written (a link's `panda_link3`, not a subscript).
     pub fn name(&mut self, at: Vec3, name: &str, color: egui::Color32) {
-        let name = crate::robot::model::shown(name);
+        let name = crate::robot::names::shown(name);
         self.0
             .push((at, crate::kit::typeset::verbatim(&name), color));
     }

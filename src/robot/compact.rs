@@ -73,7 +73,7 @@ impl LongValues {
     }
 
     /// `text` (an error, a warning) with each token shown as the start of its value and its
-    /// length ([`super::model::shown`]), so a message stays one short line.
+    /// length ([`super::names::shown`]), so a message stays one short line.
     pub fn describe(&self, text: &str) -> String {
         let mut out = String::new();
         let mut rest = text;
@@ -87,7 +87,7 @@ impl LongValues {
             let token = &rest[start..start + 2 * MARK.len_utf8() + end];
             match self.value_of(token) {
                 // As the interface shows any long name.
-                Some(v) => out.push_str(&super::model::shown(v)),
+                Some(v) => out.push_str(&super::names::shown(v)),
                 None => out.push_str(token),
             }
             rest = &after[end + MARK.len_utf8()..];

@@ -16,6 +16,7 @@ pub(crate) mod hostile;
 pub mod lenient;
 pub mod mesh_path;
 pub mod model;
+pub mod names;
 pub mod panda;
 pub mod reader;
 pub mod start_pose;

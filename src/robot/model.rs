@@ -10,7 +10,6 @@
 use super::guard::Refusal;
 use super::lenient::{self, Cause, InertiaCheck, Repairs};
 use crate::math::{Mat3, SpatialInertia, Transform, Vec3, so3};
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -559,7 +558,7 @@ impl Model {
             warnings: repairs
                 .lines()
                 .iter()
-                .map(|w| elide_long_words(w))
+                .map(|w| super::names::elide_long_words(w))
                 .collect(),
         };
         // Every number is within range, but long enough chains of them could still add up
@@ -930,33 +929,6 @@ fn geometry(
     })
 }
 
-/// Names up to this many characters are shown as written.
-pub const SHOWN_NAME_CHARS: usize = 48;
-
-/// A name as a person is shown it: as written up to [`SHOWN_NAME_CHARS`] characters, else
-/// its start and its length (a 4 MB name would fill any panel and take seconds to draw).
-pub fn shown(name: &str) -> Cow<'_, str> {
-    if name.chars().count() <= SHOWN_NAME_CHARS {
-        Cow::Borrowed(name)
-    } else {
-        let head: String = name.chars().take(24).collect();
-        Cow::Owned(format!("{head}…({} bytes)", name.len()))
-    }
-}
-
-/// A message with every over-long word (a name quoted in it) cut as [`shown`] cuts a name,
-/// so a warning stays one readable line.
-pub fn elide_long_words(line: &str) -> String {
-    let mut out = String::with_capacity(line.len().min(512));
-    for (i, word) in line.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(&shown(word));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1234,18 +1206,6 @@ mod tests {
         .expect("loads");
         let h = std::f64::consts::FRAC_1_SQRT_2;
         assert!((m.joints[0].axis - Vec3::new(h, -h, 0.0)).norm() < 1e-15);
-    }
-
-    #[test]
-    fn a_long_name_is_shown_short() {
-        assert_eq!(shown("panda_link7"), "panda_link7");
-        let long = "n".repeat(5000);
-        assert_eq!(shown(&long), format!("{}…(5000 bytes)", "n".repeat(24)));
-        let w = elide_long_words(&format!("joint '{long}' has no <limit>"));
-        assert_eq!(
-            w,
-            format!("joint '{}…(5002 bytes) has no <limit>", "n".repeat(23))
-        );
     }
 
     #[test]

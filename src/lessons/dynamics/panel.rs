@@ -457,8 +457,8 @@ fn rnea_section(
         let j = &model.joints[joint];
         ui.monospace(format!(
             "{what}: {} → {}",
-            crate::robot::model::shown(&j.name),
-            crate::robot::model::shown(&model.links[j.child].name)
+            crate::robot::names::shown(&j.name),
+            crate::robot::names::shown(&model.links[j.child].name)
         ));
         let c = j.child;
         let (a, f) = (walk.passes.a[c], walk.passes.f_joint[c]);

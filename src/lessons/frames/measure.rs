@@ -6,7 +6,7 @@ use crate::app::robot::Robot;
 use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
-use crate::robot::model::shown;
+use crate::robot::names::shown;
 use bevy::prelude::*;
 
 use super::*;
