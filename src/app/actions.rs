@@ -3,10 +3,10 @@
 //! were sent, so no panel changes the robot or the physics while egui lays out a frame.
 
 use super::robot::{ArmSet, Notice, Robot};
-use super::sim::{DriveMode, LessonTask, SPEEDS, Sim};
+use super::sim::{DriveMode, SPEEDS, Sim};
 use super::teach::Teach;
-use super::timeline::{self, TimelineCmd};
-use super::ui::Shortcut;
+use super::timeline;
+pub use crate::kit::commands::{Request, Shortcut, TimelineCmd};
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonRegistry};
@@ -14,44 +14,6 @@ use crate::sim::history::Source;
 use crate::sim::policy::ActionMode;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-
-#[derive(Message, Clone, Debug)]
-pub enum Request {
-    /// What a key does (its button in the transport bar sends the same).
-    Shortcut(Shortcut),
-    /// Simulated seconds per real second (the nearest of [`SPEEDS`]).
-    Speed(f64),
-    /// Restart the episode with this seed.
-    Seed(u64),
-    ActionSpace(ActionMode),
-    Drive(DriveMode),
-    /// Open a lesson (`None`: just the arm).
-    Lesson(Option<&'static str>),
-    /// One joint to a value (a slider in teach mode).
-    Joint(usize, f64),
-    /// Every joint at once (a lesson's "show me" button); `teach` switches to teach mode so
-    /// the physics does not move the arm away again.
-    Pose {
-        q: Vec<f64>,
-        teach: bool,
-    },
-    /// A lesson's task for the physics (`None`: back to the table scenes), restarted at once
-    /// on the current seed.
-    Scenario(Option<LessonTask>),
-    /// Play or pause the physics.
-    Playing(bool),
-    /// Make this link the tool (the arm panel's choice): the overlays follow it and the task
-    /// restarts steering it, or falls back to teach mode with the reason.
-    Tool(usize),
-    /// The timeline: show a moment, step, go live, branch, export.
-    Timeline(TimelineCmd),
-    /// Save text as a new file `stem-N.ext` (a download in the browser).
-    Save {
-        stem: &'static str,
-        ext: &'static str,
-        text: String,
-    },
-}
 
 pub struct ActionsPlugin;
 

@@ -45,10 +45,7 @@ const SETTLE_PATIENCE: u32 = 600;
 /// Give up if the renderer has not delivered the image this many frames after asking.
 const SCREENSHOT_PATIENCE: u32 = 600;
 
-/// Present in headless runs (screenshot, bench): work a user would watch progress through
-/// (recording demonstrations) is done at once instead of spread over frames.
-#[derive(Resource, Debug, Default)]
-pub struct Headless;
+pub use crate::kit::Headless;
 
 impl Plugin for ScreenshotPlugin {
     fn build(&self, app: &mut App) {

@@ -1,14 +1,13 @@
 //! The interactive app (Bevy + egui): the arm on a table, live physics, teach mode, and the
 //! lessons. Each file is one small plugin; [`ArmtutorPlugin`] puts them together.
 //!
-//! Robot data stays in REP-103 (Z up) everywhere; [`convert`] is the one place that turns it
+//! Robot data stays in REP-103 (Z up) everywhere; [`crate::kit::convert`] is the one place that turns it
 //! into Bevy's Y-up world.
 
 pub mod actions;
 pub mod address;
 pub mod capture;
 pub mod clip;
-pub mod convert;
 pub mod course;
 pub mod engine;
 pub mod geometry_view;
@@ -20,7 +19,6 @@ pub mod robot;
 pub mod scene;
 pub mod sim;
 pub mod steps;
-pub mod tape;
 pub mod teach;
 pub mod timeline;
 pub mod ui;

@@ -1,27 +1,18 @@
 //! The stage: orbit camera, lights, floor and grid, the table and the arm's stand, the cube
 //! from the physics, and the REP-103 axes at the base.
 
-use super::convert;
 use super::robot::ArmSet;
 use super::sim::Sim;
+use crate::kit::convert;
+pub use crate::kit::draw::{AXIS_COLORS, FLOOR_Z};
 use crate::math::Vec3 as RVec3;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::light::{CascadeShadowConfigBuilder, light_consts::lux};
 use bevy::prelude::*;
 use bevy_panorbit_camera::PanOrbitCamera;
 
-/// The table top is flush with the arm's base (z = 0) and 5 cm thick; the floor is 0.75 m
-/// below, like a lab bench.
-pub const FLOOR_Z: f64 = -0.75;
 const TABLE_CENTER: [f64; 2] = [0.5, 0.0];
 const TABLE_SIZE: [f64; 3] = [0.8, 1.2, 0.05];
-
-/// REP-103 axis colours: X red, Y green, Z blue.
-pub const AXIS_COLORS: [Color; 3] = [
-    Color::srgb(0.92, 0.22, 0.2),
-    Color::srgb(0.3, 0.82, 0.3),
-    Color::srgb(0.25, 0.5, 1.0),
-];
 
 #[derive(Component)]
 pub struct SimCube;

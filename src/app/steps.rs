@@ -1,10 +1,10 @@
 //! The guided steps in the app: the keys and buttons that move through them, the one system
 //! that applies a step's set-up when it is entered, and the step card drawn over the view.
 
-use super::convert;
 use super::robot::{ArmSet, Robot};
 use super::sim::{DriveMode, Sim};
 use super::teach::Teach;
+use crate::kit::convert;
 use crate::kit::i18n::Lang;
 use crate::kit::typeset;
 use crate::kit::widgets::UiState;

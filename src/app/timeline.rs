@@ -5,39 +5,13 @@
 //!
 //! Also here: the things a run can leave the app as: the timeline as CSV, a screenshot.
 
-use super::actions::Request;
 use super::robot::{ArmSet, Notice, Robot};
 use super::sim::{DriveMode, Sim};
+use crate::kit::commands::{Request, TimelineCmd};
 use crate::kit::i18n::Lang;
 use crate::sim::history::Source;
 use bevy::prelude::*;
 use bevy_egui::egui;
-
-/// What the timeline's controls and keys ask for.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum TimelineCmd {
-    /// Show the moment at this index of the history.
-    Show(usize),
-    /// Move the moment shown by this many control periods (negative: back).
-    Step(i64),
-    /// Move the moment shown by this many seconds (negative: back).
-    Seconds(f64),
-    /// Back to the live run.
-    Live,
-    /// Play on from the moment shown (the later moments are forgotten).
-    Branch,
-    /// Save the timeline as CSV.
-    ExportCsv,
-    /// Save a PNG of the window.
-    Screenshot,
-    /// Keep a run aside and replay its seed: the kept run is drawn as a ghost beside the new one
-    /// (A/B). Pins the run of the moment shown, else the last finished run, else the live one.
-    Pin,
-    /// Drop the kept run.
-    Unpin,
-    /// Save the next seconds as numbered PNG frames (desktop).
-    Clip,
-}
 
 /// A run kept aside for comparison: its arm and cube at every control period.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,8 +69,7 @@ pub fn run_to_pin(sim: &Sim) -> Option<u64> {
         .or(live)
 }
 
-/// Teach mode records at the task's control rate (20 Hz).
-pub const TEACH_PERIOD: f64 = 0.05;
+pub use crate::kit::sim::TEACH_PERIOD;
 
 pub struct TimelinePlugin;
 
@@ -198,7 +171,7 @@ fn draw_pinned(pinned: Res<Pinned>, sim: Res<Sim>, robot: Res<Robot>, mut gizmos
     super::visuals::draw_skeleton(&mut gizmos, &robot.model, q, PINNED_COLOR);
     let side = sim.episode().map_or(0.04, |e| e.scenario.cube_side) as f32;
     if let Some(c) = cube {
-        let mut t = super::convert::transform(c);
+        let mut t = crate::kit::convert::transform(c);
         t.scale = Vec3::splat(side);
         gizmos.cube(t, PINNED_COLOR);
     }
@@ -563,7 +536,7 @@ mod tests {
         send(&mut app, TimelineCmd::Live);
         assert_eq!(shown(&app), live);
         app.world_mut()
-            .write_message(Request::Shortcut(super::super::ui::Shortcut::PlayPause));
+            .write_message(Request::Shortcut(crate::kit::commands::Shortcut::PlayPause));
         run(&mut app, 5);
         assert!(app.world().resource::<Sim>().history.len() > len);
     }

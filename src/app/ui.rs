@@ -2,10 +2,10 @@
 //! seed), the arm panel (mode, joint sliders, self-motion), the lesson picker, language,
 //! presenter mode, the F1 shortcut sheet, and 3D labels drawn for the lessons.
 
-use super::actions::Request;
 use super::robot::{ArmSet, Notice, Robot};
 use super::sim::{DriveMode, SPEEDS, Sim};
 use super::teach::Teach;
+use crate::kit::commands::{Request, Shortcut};
 use crate::kit::i18n::{self, Lang};
 use crate::kit::widgets::{Labels, UiState, note};
 use crate::kit::{ActiveLesson, LessonRegistry, StepCommand};
@@ -24,38 +24,6 @@ use bevy_panorbit_camera::PanOrbitCamera;
 /// resolution.
 pub fn presenter_zoom(window_height: f32) -> f32 {
     (1.1 * window_height / 720.0).clamp(1.25, 2.4)
-}
-
-/// What a key does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shortcut {
-    Help,
-    Glossary,
-    CourseMap,
-    PlayPause,
-    Step,
-    Reset,
-    NextSeed,
-    Slower,
-    Faster,
-    ToggleTeach,
-    ToggleActionSpace,
-    Language,
-    Presenter,
-    HidePanels,
-    CameraHome,
-    HandleMode,
-    NextStep,
-    PreviousStep,
-    Lesson(usize),
-    NoLesson,
-    Back,
-    Branch,
-    Screenshot,
-    Pin,
-    Profiler,
-    Clip,
-    OpenUrdf,
 }
 
 /// Every shortcut: key, what it does, and the key of its description in the string table.
@@ -260,7 +228,9 @@ fn keyboard(
                 } else {
                     1.0
                 };
-                actions.write(Request::Timeline(super::timeline::TimelineCmd::Seconds(s)));
+                actions.write(Request::Timeline(
+                    crate::kit::commands::TimelineCmd::Seconds(s),
+                ));
             }
             Shortcut::NextStep => {
                 steps.write(StepCommand::Next);

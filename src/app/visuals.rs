@@ -1,8 +1,9 @@
 //! The arm's visual geometry from its URDF: primitives, and STL / OBJ / COLLADA meshes read with
 //! `mesh-loader`, each link an entity whose transform follows the forward kinematics.
 
-use super::convert;
 use super::robot::{ArmSet, GeometryWarnings, LoadedMeshes, Notice, Robot, UploadedFiles};
+use crate::kit::convert;
+pub use crate::kit::draw::draw_skeleton;
 use crate::robot::mesh_path::resolve_mesh_path;
 use crate::robot::{Geometry, Model, Shape};
 use bevy::asset::RenderAssetUsages;
@@ -33,22 +34,6 @@ impl Plugin for VisualsPlugin {
 }
 
 /// A triangle mesh in robot coordinates turned into a Bevy mesh (Y up), scaled.
-/// An arm at `q` drawn as a skeleton in `color`: a line from each joint to the next and a dot
-/// at each joint (ghost arms: another solution, a compared run).
-pub fn draw_skeleton(gizmos: &mut Gizmos, model: &Model, q: &[f64], color: Color) {
-    let poses = model.link_poses(q);
-    for j in &model.joints {
-        let (a, b) = (
-            convert::point(&poses[j.parent].translation),
-            convert::point(&poses[j.child].translation),
-        );
-        gizmos.line(a, b, color);
-        if a.distance(b) > 1e-4 {
-            gizmos.sphere(Isometry3d::from_translation(b), 0.012, color);
-        }
-    }
-}
-
 pub fn mesh_from_triangles(
     positions: &[[f32; 3]],
     normals: Option<&[[f32; 3]]>,

@@ -7,10 +7,18 @@
 //! and read from `key=value` text ([`LessonParams`]) so that a link, `--param` and a guided
 //! step all set a scene the same way.
 
+pub mod commands;
+pub mod convert;
 pub mod course;
+pub mod draw;
 pub mod i18n;
+pub mod prelude;
+pub mod robot;
+pub mod sim;
 pub mod steps;
 pub mod tally;
+pub mod tape;
+pub mod teach;
 pub mod typeset;
 pub mod widgets;
 
@@ -29,6 +37,11 @@ pub enum ArmSet {
     Kinematics,
     Views,
 }
+
+/// Present in headless runs (screenshot, bench): work a user would watch progress through
+/// (recording demonstrations) is done at once instead of spread over frames.
+#[derive(Resource, Debug, Default)]
+pub struct Headless;
 
 /// A lesson, declared once.
 #[derive(Clone, Copy, Debug)]

@@ -1,10 +1,9 @@
 //! The guided steps in the running app: entering a step applies its scene (camera, settings,
 //! pose, drive mode) in a `MinimalPlugins` app, for every step of every lesson.
 
-use crate::app::convert;
-use crate::app::robot::Robot;
-use crate::app::sim::DriveMode;
+use crate::kit::convert;
 use crate::kit::i18n::Lang;
+use crate::kit::prelude::*;
 use crate::kit::{ActiveLesson, LessonParams, StepCommand, StepState};
 use crate::math::Vec3 as RVec3;
 use bevy::prelude::*;
@@ -28,7 +27,7 @@ fn app(lesson: &str, step: Option<usize>) -> App {
     app.add_plugins((MinimalPlugins, StatesPlugin))
         .insert_resource(Lang::En)
         .init_resource::<crate::kit::widgets::Labels>()
-        .init_resource::<crate::app::capture::Headless>()
+        .init_resource::<Headless>()
         .add_plugins(crate::app::ArmtutorPlugin {
             model,
             lang: Lang::En,
@@ -134,7 +133,7 @@ fn a_steps_own_settings_are_never_reported_unused() {
             for _ in 0..3 {
                 app.update();
             }
-            let notice = app.world().resource::<crate::app::robot::Notice>();
+            let notice = app.world().resource::<Notice>();
             assert_ne!(
                 notice.key,
                 "notice_link_ignored",
@@ -169,7 +168,7 @@ fn a_hostile_links_settings_fall_back_with_one_notice() {
         app.world().resource::<JacobianState>().ghosts,
         "a good setting applies"
     );
-    let notice = app.world().resource::<crate::app::robot::Notice>();
+    let notice = app.world().resource::<Notice>();
     assert_eq!(notice.key, "notice_link_ignored");
     let text = notice.text.clone().unwrap_or_default();
     // Sorted by key: elbow, k0, k1, k10 named; the other 4 999 (section and zzz among them)
@@ -189,7 +188,7 @@ fn a_step_past_the_last_opens_the_last_with_a_notice() {
     }
     let last = crate::lessons::jacobian::LESSON.steps.len();
     assert_eq!(app.world().resource::<StepState>().current, Some(last - 1));
-    let notice = app.world().resource::<crate::app::robot::Notice>();
+    let notice = app.world().resource::<Notice>();
     assert_eq!(notice.key, "notice_link_ignored");
     assert_eq!(
         notice.text.as_deref(),

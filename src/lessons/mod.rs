@@ -252,7 +252,8 @@ mod tests {
     /// sheet, the address round trip and the step navigation, and its plugin runs.
     #[test]
     fn a_new_lesson_is_one_declaration() {
-        use crate::app::ui::{Shortcut, help_rows, shortcut_for};
+        use crate::app::ui::{help_rows, shortcut_for};
+        use crate::kit::commands::Shortcut;
         let extra = LessonInfo {
             id: "extra",
             title: "lesson_extra",

@@ -4,8 +4,9 @@
 use bevy::prelude::*;
 
 pub fn physics_app(lesson: &'static str) -> App {
-    use crate::app::robot::{Robot, RobotPlugin};
+    use crate::app::robot::RobotPlugin;
     use crate::app::sim::SimPlugin;
+    use crate::kit::prelude::*;
     use bevy::state::app::StatesPlugin;
     use bevy::time::TimeUpdateStrategy;
     let model = crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap();

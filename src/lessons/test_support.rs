@@ -34,11 +34,11 @@ pub fn assert_steps_open_valid_settings<S: LessonSettings>(steps: &[Step]) {
 /// Shows the timeline's frame with serial `serial`, as a drag of the scrub bar would, and
 /// runs one update.
 pub fn show_serial(app: &mut bevy::prelude::App, serial: u64) {
-    use crate::app::actions::Request;
-    use crate::app::timeline::TimelineCmd;
+    use crate::kit::commands::TimelineCmd;
+    use crate::kit::prelude::*;
     let index = app
         .world()
-        .resource::<crate::app::sim::Sim>()
+        .resource::<Sim>()
         .history
         .index_of_serial(serial)
         .expect("the frame is still kept");

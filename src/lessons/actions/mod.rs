@@ -6,7 +6,7 @@
 //! The policy, chunking, ensembling and latency are in `crate::sim::policy`; the smoothness
 //! penalty is `crate::math::smoothing`.
 
-use crate::app::robot::ArmSet;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;

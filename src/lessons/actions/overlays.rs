@@ -3,8 +3,8 @@
 //! the commanded against the measured tool path.
 
 use super::ActionsState;
-use crate::app::convert;
-use crate::app::sim::Sim;
+use crate::kit::convert;
+use crate::kit::prelude::*;
 use bevy::prelude::*;
 
 /// Chunks drawn: the newest few, enough to see the seams without a tangle.

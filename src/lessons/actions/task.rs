@@ -3,9 +3,7 @@
 //! tallied under the settings it ran with.
 
 use super::{ActionsState, ID};
-use crate::app::actions::Request;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, LessonTask, Sim};
+use crate::kit::prelude::*;
 use crate::kit::{lesson_is, lesson_state};
 use crate::robot::panda;
 use crate::sim::policy::{ActionMode, Outcome};

@@ -1,6 +1,5 @@
 use super::task::{DRIVER, Results};
 use super::*;
-use crate::app::sim::Sim;
 use crate::kit::LessonSettings;
 use crate::lessons::test_support::link;
 use crate::sim::policy::{ActionMode, PickPlaceConfig, Reading};

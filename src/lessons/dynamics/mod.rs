@@ -3,8 +3,7 @@
 //! `exp(a + b)`, twists and wrenches as dual vectors, and the rigid body's equation of motion
 //! (the tennis-racket flip). The math is in `crate::math::{curved, free_body, spatial}`.
 
-use crate::app::robot::ArmSet;
-use crate::app::tape::live;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -48,7 +47,7 @@ fn plugin(app: &mut App) {
         EguiPrimaryContextPass,
         panel::panel.run_if(lesson_panel_shown(ID)),
     );
-    crate::app::tape::tape::<DynamicsState>(app, ID);
+    tape::<DynamicsState>(app, ID);
 }
 
 /// The most drawn at once: the exponential map turning (the frame-time bench).
@@ -63,7 +62,7 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Dy
 fn walk_keys(
     keys: Option<Res<ButtonInput<KeyCode>>>,
     mut state: ResMut<DynamicsState>,
-    robot: Option<Res<crate::app::robot::Robot>>,
+    robot: Option<Res<Robot>>,
     egui_input: Option<Res<bevy_egui::input::EguiWantsInput>>,
 ) {
     let (Some(keys), Some(robot)) = (keys, robot) else {
@@ -85,7 +84,7 @@ fn walk_keys(
 
 /// Solves the arm's inverse kinematics both ways when the section opens or the robot changes:
 /// from the Panda's ready pose, or another robot's pose of the moment.
-fn compute_ik(mut state: ResMut<DynamicsState>, robot: Option<Res<crate::app::robot::Robot>>) {
+fn compute_ik(mut state: ResMut<DynamicsState>, robot: Option<Res<Robot>>) {
     let Some(robot) = robot else { return };
     if state.section != Section::Ik
         || state

@@ -4,8 +4,7 @@
 
 use super::panel::PATH_COLORS;
 use super::*;
-use crate::app::convert;
-use crate::app::scene::AXIS_COLORS;
+use crate::kit::convert;
 use crate::math::{Mat3, Vec3 as RVec3};
 
 /// Where the exponential map's triads turn, and the free body spins (base frame, m).
@@ -25,11 +24,7 @@ fn triad(gizmos: &mut Gizmos, at: &RVec3, r: &Mat3, len: f64, alpha: f32) {
     }
 }
 
-pub(super) fn draw(
-    state: Res<DynamicsState>,
-    robot: Option<Res<crate::app::robot::Robot>>,
-    mut gizmos: Gizmos,
-) {
+pub(super) fn draw(state: Res<DynamicsState>, robot: Option<Res<Robot>>, mut gizmos: Gizmos) {
     match state.section {
         Section::Ik => {
             if let Some(robot) = robot {
@@ -48,7 +43,7 @@ pub(super) fn draw(
 }
 
 /// The iterates up to the one shown as ghost arms (fainter the older), and the target's axes.
-fn draw_ik(state: &DynamicsState, robot: &crate::app::robot::Robot, gizmos: &mut Gizmos) {
+fn draw_ik(state: &DynamicsState, robot: &Robot, gizmos: &mut Gizmos) {
     let Some(runs) = &state.ik else { return };
     if runs.generation != robot.generation {
         return;
@@ -68,12 +63,7 @@ fn draw_ik(state: &DynamicsState, robot: &crate::app::robot::Robot, gizmos: &mut
         let alpha = if k == shown { 1.0 } else { 0.25 };
         let full = robot.q_with_chain(q);
         if full.len() == robot.model.dof() {
-            crate::app::visuals::draw_skeleton(
-                gizmos,
-                &robot.model,
-                &full,
-                color.with_alpha(alpha),
-            );
+            draw_skeleton(gizmos, &robot.model, &full, color.with_alpha(alpha));
         }
     }
     triad(
@@ -91,7 +81,7 @@ const FORCE_SCALE: f64 = 0.004;
 
 /// The walk so far: each reached link's acceleration (amber) at its origin, then, on the way
 /// back, the force its joint transmits (red).
-fn draw_rnea(state: &DynamicsState, robot: &crate::app::robot::Robot, gizmos: &mut Gizmos) {
+fn draw_rnea(state: &DynamicsState, robot: &Robot, gizmos: &mut Gizmos) {
     let model = &robot.model;
     if robot.q.len() != model.dof() {
         return;

@@ -25,7 +25,7 @@ const AXIS: [egui::Color32; 3] = [
 pub(super) fn panel(
     mut contexts: EguiContexts,
     mut state: ResMut<DynamicsState>,
-    robot: Option<Res<crate::app::robot::Robot>>,
+    robot: Option<Res<Robot>>,
     lang: Res<Lang>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -431,12 +431,7 @@ fn body_section(ui: &mut egui::Ui, state: &mut DynamicsState, l: Lang) {
     note(ui, l.t("dyn_body_note"));
 }
 
-fn rnea_section(
-    ui: &mut egui::Ui,
-    state: &mut DynamicsState,
-    robot: &crate::app::robot::Robot,
-    l: Lang,
-) {
+fn rnea_section(ui: &mut egui::Ui, state: &mut DynamicsState, robot: &Robot, l: Lang) {
     ui.label(l.t("dyn_rnea_intro"));
     let model = &robot.model;
     let n = model.joints.len();

@@ -2,7 +2,7 @@
 //! orientation, twist and clock, so a scrubbed moment shows the triads and the slab as they
 //! were, with a cursor in the rates plot.
 
-use crate::app::tape::Taped;
+use crate::kit::prelude::*;
 use crate::math::{Mat3, Vec6};
 
 use super::*;

@@ -190,7 +190,7 @@ fn every_step_opens_valid_settings() {
 /// moments, and a scrubbed moment shows the slab as it was.
 #[test]
 fn in_the_app_the_free_body_is_on_the_timeline() {
-    use crate::app::sim::Sim;
+    use crate::kit::prelude::*;
     let mut app = crate::lessons::physics_app::physics_app(ID);
     app.update();
     app.world_mut().resource_mut::<Sim>().playing = false;
@@ -321,12 +321,7 @@ fn the_w_key_walks_the_passes() {
     assert_eq!(stage(&app), 2);
     press(&mut app, &[KeyCode::ShiftLeft, KeyCode::KeyW]);
     assert_eq!(stage(&app), 1);
-    let joints = app
-        .world()
-        .resource::<crate::app::robot::Robot>()
-        .model
-        .joints
-        .len();
+    let joints = app.world().resource::<Robot>().model.joints.len();
     for _ in 0..3 * joints {
         press(&mut app, &[KeyCode::KeyW]);
     }

@@ -2,8 +2,6 @@
 //! checked against the direct pose, the hand–eye calibration and its inverted mistake, and
 //! a change of basis.
 
-use crate::app::robot::Robot;
-use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::math::{Mat4, Transform as Pose, Vec3 as RVec3};
 use crate::robot::names::shown;

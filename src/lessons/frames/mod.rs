@@ -5,7 +5,7 @@
 //! and that `T_ba = T_ab⁻¹ = [Rᵀ, −Rᵀp]`. Then the calibration chain (a camera on a stand sees
 //! the cube) and basis change versus coordinate change.
 
-use crate::app::robot::ArmSet;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -59,7 +59,6 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Fr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::robot::Robot;
     use crate::kit::i18n::Lang;
     use crate::kit::widgets::Labels;
     use crate::math::Vec3 as RVec3;

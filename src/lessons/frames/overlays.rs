@@ -1,10 +1,8 @@
 //! The lesson drawn over the scene: a triad per frame, the chain's arrows, the camera.
 
-use crate::app::convert;
-use crate::app::robot::Robot;
-use crate::app::scene::AXIS_COLORS;
-use crate::app::sim::Sim;
+use crate::kit::convert;
 use crate::kit::i18n::Lang;
+use crate::kit::prelude::*;
 use crate::kit::widgets::{Labels, egui_color};
 use crate::math::{Transform as Pose, Vec3 as RVec3};
 use bevy::prelude::*;
@@ -153,10 +151,6 @@ pub(super) fn draw_camera(gizmos: &mut Gizmos, cam: &Pose) {
         gizmos.line(o, corners[i], color);
         gizmos.line(corners[i], corners[(i + 1) % 4], color);
     }
-    let foot = RVec3::new(
-        cam.translation.x,
-        cam.translation.y,
-        crate::app::scene::FLOOR_Z,
-    );
+    let foot = RVec3::new(cam.translation.x, cam.translation.y, FLOOR_Z);
     gizmos.line(o, convert::point(&foot), Color::srgb(0.5, 0.5, 0.55));
 }

@@ -1,9 +1,7 @@
 //! The lesson panel, one function per section.
 
-use crate::app::robot::Robot;
-use crate::app::scene::AXIS_COLORS;
-use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
+use crate::kit::prelude::*;
 use crate::kit::widgets::math;
 use crate::kit::widgets::{colored, egui_color, lesson_panel, note, typeset_job};
 use crate::math::{Transform as Pose, Vec3 as RVec3};

@@ -1,7 +1,7 @@
 //! The lesson's state: the open section, the three frames picked (by link name in a link or
 //! a step, so a new robot keeps sensible picks), the overlays, the calibration point.
 
-use crate::app::robot::Robot;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use bevy::prelude::*;
 use std::collections::BTreeMap;

@@ -201,7 +201,7 @@ pub const STEPS: &[Step] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::robot::Robot;
+    use crate::kit::prelude::*;
     use crate::lessons::frames::{BasisChange, ChainCheck, FramePoses, FrameRef};
 
     fn panda() -> Robot {

@@ -2,8 +2,6 @@
 //! frame at a time so the app stays responsive.
 
 use super::*;
-use crate::app::capture::Headless;
-use crate::app::robot::Robot;
 use crate::robot::panda;
 use bevy::platform::time::Instant;
 use std::sync::Arc;

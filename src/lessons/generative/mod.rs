@@ -7,8 +7,7 @@
 //! average of the modes is drawn in red, through the post. The chunks can also drive the arm in
 //! physics. The math is in `crate::math::{generative, chunks, mlp}` and `crate::sim::course`.
 
-use crate::app::robot::ArmSet;
-use crate::app::tape::live;
+use crate::kit::prelude::*;
 use crate::kit::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -52,7 +51,7 @@ fn plugin(app: &mut App) {
         ),
     )
     .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_panel_shown(ID)));
-    crate::app::tape::tape::<GenerativeState>(app, ID);
+    tape::<GenerativeState>(app, ID);
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<GenerativeState>) {
@@ -68,9 +67,8 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ge
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::capture::Headless;
-    use crate::app::sim::Sim;
     use crate::kit::LessonSettings;
+    use crate::kit::prelude::*;
     use crate::math::Vec3 as RVec3;
     use crate::sim::course::{self, Demo};
     use std::collections::BTreeMap;

@@ -2,8 +2,7 @@
 //! demonstrations, the regression, and the chunk the arm is executing.
 
 use super::*;
-use crate::app::convert;
-use crate::app::sim::Sim;
+use crate::kit::convert;
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};
 use crate::math::generative::Mixture;

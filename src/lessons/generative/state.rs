@@ -2,7 +2,6 @@
 //! on screen and what is measured of it, and the settings a link carries.
 
 use super::*;
-use crate::app::sim::LessonTask;
 use crate::kit::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use crate::math::Vec3 as RVec3;
 use crate::math::chunks::{ChunkSet, Plane, Point};

@@ -3,7 +3,7 @@
 //! as they were and a cursor in the loss plot. The network itself is not rewound: samples
 //! drawn from it at a past moment use the network trained since.
 
-use crate::app::tape::Taped;
+use crate::kit::prelude::*;
 
 use super::*;
 
@@ -57,9 +57,7 @@ impl Taped for GenerativeState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::actions::Request;
-    use crate::app::sim::Sim;
-    use crate::app::timeline::TimelineCmd;
+    use crate::kit::commands::TimelineCmd;
 
     /// What the lesson draws: the sample paths' points up to the step shown.
     fn drawn(state: &GenerativeState) -> (u64, usize, Vec<Vec<f64>>, Option<usize>) {

@@ -3,9 +3,7 @@
 //! and every episode is tallied per driver.
 
 use super::{GenerativeState, ID};
-use crate::app::actions::Request;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, Sim};
+use crate::kit::prelude::*;
 use crate::kit::tally::Tallies;
 use crate::kit::{lesson_is, lesson_state};
 use crate::robot::panda;

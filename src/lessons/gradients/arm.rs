@@ -3,9 +3,8 @@
 //! 50 ms), drawn over the scene.
 
 use super::{GradientsState, Section};
-use crate::app::actions::Request;
-use crate::app::convert;
-use crate::app::robot::Robot;
+use crate::kit::convert;
+use crate::kit::prelude::*;
 use crate::math::Vec3;
 use crate::math::backprop::position_loss_gradient;
 use bevy::prelude::*;

@@ -7,9 +7,7 @@
 //! The math is `crate::math::backprop`, `crate::math::mlp` and `crate::math::bc`; recording and
 //! driving in physics are `crate::sim::reach`.
 
-use crate::app::robot::ArmSet;
-use crate::app::sim::Sim;
-use crate::app::tape::live;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -69,8 +67,8 @@ fn plugin(app: &mut App) {
             EguiPrimaryContextPass,
             panel::panel.run_if(lesson_panel_shown(ID)),
         );
-    crate::app::tape::tape::<arm::Descent>(app, ID);
-    crate::app::tape::tape::<policy::PolicyData>(app, ID);
+    tape::<arm::Descent>(app, ID);
+    tape::<policy::PolicyData>(app, ID);
 }
 
 /// B steps the pass through the network forward, Shift+B back (on the graph).
@@ -126,7 +124,7 @@ fn measure_cost(
 fn draw_action(
     state: Res<GradientsState>,
     sim: Option<Res<Sim>>,
-    robot: Option<Res<crate::app::robot::Robot>>,
+    robot: Option<Res<Robot>>,
     mut gizmos: Gizmos,
 ) {
     if state.section != Section::Clone {
@@ -147,11 +145,7 @@ fn draw_action(
         Some(d) if d == Driver::Scripted.key() => Color::srgb(0.25, 0.8, 0.75),
         _ => Color::srgb(1.0, 0.6, 0.2),
     };
-    gizmos.arrow(
-        crate::app::convert::point(&tool),
-        crate::app::convert::point(&tip),
-        color,
-    );
+    gizmos.arrow(convert::point(&tool), convert::point(&tip), color);
 }
 
 /// The most drawn at once: the network graph with the pass drawn to its end (every edge,

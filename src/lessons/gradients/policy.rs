@@ -4,11 +4,7 @@
 //! every episode tallied per driver.
 
 use super::{Driver, GradientsState, ID};
-use crate::app::actions::Request;
-use crate::app::capture::Headless;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, LessonTask, Sim};
-use crate::app::tape::live;
+use crate::kit::prelude::*;
 use crate::kit::{frame_budget_ms, lesson_is, lesson_state};
 use crate::math::bc::{BcTrainer, Demos};
 use crate::robot::panda;
@@ -254,7 +250,7 @@ pub fn scenario(driver: Driver, data: &PolicyData) -> Option<LessonTask> {
         reach: net.map(|n| {
             Arc::new(move || {
                 Box::new(Cloned((*n).clone())) as Box<dyn crate::sim::policy::ReachPolicy>
-            }) as crate::app::sim::ReachFactory
+            }) as ReachFactory
         }),
     })
 }

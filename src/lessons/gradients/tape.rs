@@ -2,7 +2,7 @@
 //! itself is in the timeline's frames) and how far the policy had trained, so a scrubbed
 //! moment puts a cursor in the loss plots. The trained network is not rewound.
 
-use crate::app::tape::Taped;
+use crate::kit::prelude::*;
 
 use super::arm::Descent;
 use super::policy::PolicyData;
@@ -49,9 +49,7 @@ impl Taped for PolicyData {
 #[cfg(test)]
 mod tests {
     use super::super::*;
-    use crate::app::actions::Request;
-    use crate::app::sim::Sim;
-    use crate::app::timeline::TimelineCmd;
+    use crate::kit::commands::TimelineCmd;
 
     /// The arm descends in teach mode; a scrubbed moment shows the arm of then and the loss
     /// plot's cursor on the step taken then; branching from it forgets the later losses.
@@ -70,7 +68,7 @@ mod tests {
             app.update();
             let serial = app.world().resource::<Sim>().history.last().unwrap().serial;
             let d = app.world().resource::<arm::Descent>();
-            let q = app.world().resource::<crate::app::robot::Robot>().q.clone();
+            let q = app.world().resource::<Robot>().q.clone();
             seen.push((serial, d.steps, d.losses.last().copied(), q));
         }
         let live = app.world().resource::<arm::Descent>().clone();
@@ -81,7 +79,7 @@ mod tests {
         assert_eq!(d.past, Some(steps));
         let x = d.cursor().unwrap();
         assert_eq!(d.losses.get(x as usize).copied(), loss);
-        assert_eq!(app.world().resource::<crate::app::robot::Robot>().q, q);
+        assert_eq!(app.world().resource::<Robot>().q, q);
         // Nothing descends while the moment is shown (the update that asked for it took
         // one more step before it was shown).
         let held = app.world().resource::<arm::Descent>().steps;

@@ -234,11 +234,11 @@ fn in_the_app_the_policy_is_recorded_trained_and_drives_the_arm() {
     assert!(mean_loss(&trained) < 0.2 * mean_loss(&untrained));
     app.update();
     app.update();
-    let sim = app.world().resource::<crate::app::sim::Sim>();
+    let sim = app.world().resource::<Sim>();
     assert_eq!(sim.driver(), Driver::Trained.key());
     assert!(sim.seed >= HELD_OUT_SEED);
     // One episode to its end, tallied under the trained network.
-    app.world_mut().resource_mut::<crate::app::sim::Sim>().speed = 4.0;
+    app.world_mut().resource_mut::<Sim>().speed = 4.0;
     let mut frames = 0;
     while app
         .world()
@@ -258,12 +258,7 @@ fn in_the_app_the_policy_is_recorded_trained_and_drives_the_arm() {
         .resource_mut::<NextState<crate::kit::ActiveLesson>>()
         .set(crate::kit::ActiveLesson(None));
     app.update();
-    assert!(
-        app.world()
-            .resource::<crate::app::sim::Sim>()
-            .scenario()
-            .is_none()
-    );
+    assert!(app.world().resource::<Sim>().scenario().is_none());
 }
 
 /// The B key, in the app: B steps the pass forward on the graph, Shift+B back, and on another

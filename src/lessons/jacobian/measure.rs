@@ -2,7 +2,6 @@
 //! demanded twist, twists and wrenches in two frames, joint torques, the linear
 //! approximation of one joint's step, the blocks' singular values, the near-singular pose.
 
-use crate::app::robot::Robot;
 use crate::math::ik::{
     adaptive_damping, another_inverse_from, dls_step, penrose_residuals, pinv_step, pseudo_inverse,
 };
@@ -40,7 +39,7 @@ pub struct Inverses {
     pub penrose_other: [f64; 4],
 }
 
-pub fn inverses(kin: &crate::app::robot::ToolKinematics, demand: Vec6) -> Inverses {
+pub fn inverses(kin: &ToolKinematics, demand: Vec6) -> Inverses {
     let j = &kin.jacobian;
     let a = nalgebra::DMatrix::from_column_slice(6, j.ncols(), j.as_slice());
     let p = pseudo_inverse(j, 1e-12);
@@ -63,7 +62,7 @@ pub const DLS_EPSILON: f64 = 0.04;
 
 pub const DLS_LAMBDA_MAX: f64 = 0.08;
 
-pub fn demanded_twist(demand: Demand, kin: &crate::app::robot::ToolKinematics) -> Vec6 {
+pub fn demanded_twist(demand: Demand, kin: &ToolKinematics) -> Vec6 {
     match demand {
         Demand::Weakest => {
             let u = kin.manip.u_axis(5);
@@ -77,7 +76,7 @@ pub fn demanded_twist(demand: Demand, kin: &crate::app::robot::ToolKinematics) -
     }
 }
 
-pub fn compare(kin: &crate::app::robot::ToolKinematics, demand: Vec6) -> Comparison {
+pub fn compare(kin: &ToolKinematics, demand: Vec6) -> Comparison {
     let j = &kin.jacobian;
     let sigma_min = kin.manip.sigma_min();
     let lambda = adaptive_damping(sigma_min, DLS_EPSILON, DLS_LAMBDA_MAX);
@@ -119,7 +118,7 @@ pub fn change_frames(tool: &Pose, twist_tool: &[f64; 6], wrench_tool: &[f64; 6])
 /// Joint torques with which the tool exerts a wrench (given in the tool frame): `τ = Jᵀ·F`,
 /// with F re-expressed in base axes about the tool origin, which is where J's rows are taken.
 /// Holding the same wrench applied to the tool as an external load takes `−Jᵀ·F`.
-pub fn joint_torques(kin: &crate::app::robot::ToolKinematics, wrench_tool: &[f64; 6]) -> Vec<f64> {
+pub fn joint_torques(kin: &ToolKinematics, wrench_tool: &[f64; 6]) -> Vec<f64> {
     let r = kin.pose.rotation;
     let f = r * RVec3::new(wrench_tool[0], wrench_tool[1], wrench_tool[2]);
     let m = r * RVec3::new(wrench_tool[3], wrench_tool[4], wrench_tool[5]);
@@ -163,7 +162,7 @@ pub struct BlockSigmas {
 }
 
 impl BlockSigmas {
-    pub fn of(kin: &crate::app::robot::ToolKinematics) -> BlockSigmas {
+    pub fn of(kin: &ToolKinematics) -> BlockSigmas {
         BlockSigmas {
             translational: kin.translational.radii,
             rotational: kin.rotational.radii,

@@ -6,7 +6,7 @@
 //! σ_min → 0: the pseudo-inverse asks for huge joint speeds, damped least squares does not.
 //! Twists and wrenches change frame with X = Ad_T and X* = X⁻ᵀ, and their power is the same.
 
-use crate::app::robot::ArmSet;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -60,7 +60,6 @@ fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<Ja
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::robot::Robot;
     use crate::kit::i18n::Lang;
     use crate::kit::widgets::Labels;
     use crate::lessons::ShowEverything;
@@ -247,7 +246,7 @@ mod tests {
     #[test]
     fn the_history_plots_mark_the_moment_the_timeline_shows() {
         let model = Model::from_urdf_str(crate::robot::panda::URDF).unwrap();
-        let mut sim = crate::app::sim::Sim::default();
+        let mut sim = Sim::default();
         sim.restart(&model, 1).unwrap();
         let mut state = JacobianState::default();
         for k in 0..10 {

@@ -1,8 +1,7 @@
 //! The lesson drawn over the scene: the velocity, force and rotational ellipsoids, the
 //! Jacobian's columns as arrows, the ghost arms of J⁺ and DLS, the linear approximation.
 
-use crate::app::convert;
-use crate::app::robot::Robot;
+use crate::kit::convert;
 use crate::kit::widgets::{Labels, egui_color};
 use crate::math::ellipsoid::Ellipsoid3;
 use crate::math::{Mat3, Vec3 as RVec3};
@@ -72,7 +71,7 @@ pub const JOINT_COLORS: [Color; 8] = [
 ];
 
 pub(super) fn draw_skeleton(gizmos: &mut Gizmos, robot: &Robot, q: &[f64], color: Color) {
-    crate::app::visuals::draw_skeleton(gizmos, &robot.model, q, color);
+    crate::kit::draw::draw_skeleton(gizmos, &robot.model, q, color);
 }
 
 /// How far ahead the ghost arms look: q + h·q̇.

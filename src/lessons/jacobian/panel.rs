@@ -1,8 +1,5 @@
 //! The lesson panel, one function per section.
 
-use crate::app::actions::Request;
-use crate::app::robot::Robot;
-use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::math;
 use crate::kit::widgets::{Bars, ShowLogged};
@@ -117,7 +114,7 @@ pub(super) fn moment_x(state: &JacobianState, sim: Option<&Sim>, t0: f64) -> Opt
 pub(super) fn ellipsoid_section(
     ui: &mut egui::Ui,
     state: &mut JacobianState,
-    kin: &crate::app::robot::ToolKinematics,
+    kin: &ToolKinematics,
     sim: Option<&Sim>,
     l: Lang,
 ) {
@@ -205,7 +202,7 @@ pub(super) fn ellipsoid_section(
 pub(super) fn columns_section(
     ui: &mut egui::Ui,
     state: &mut JacobianState,
-    kin: &crate::app::robot::ToolKinematics,
+    kin: &ToolKinematics,
     robot: &Robot,
     l: Lang,
 ) {
@@ -293,7 +290,7 @@ fn demand_picker(ui: &mut egui::Ui, state: &mut JacobianState, l: Lang) {
 pub(super) fn singularity_section(
     ui: &mut egui::Ui,
     state: &mut JacobianState,
-    kin: &crate::app::robot::ToolKinematics,
+    kin: &ToolKinematics,
     l: Lang,
 ) -> Option<bool> {
     note(ui, l.t("singularity_intro"));
@@ -322,12 +319,7 @@ pub(super) fn singularity_section(
 
 /// J⁺ beside another inverse that meets only three of the four Penrose conditions: both
 /// deliver V, the other one with a longer joint speed.
-fn inverse_section(
-    ui: &mut egui::Ui,
-    state: &mut JacobianState,
-    kin: &crate::app::robot::ToolKinematics,
-    l: Lang,
-) {
+fn inverse_section(ui: &mut egui::Ui, state: &mut JacobianState, kin: &ToolKinematics, l: Lang) {
     ui.label(l.t("penrose_intro"));
     demand_picker(ui, state, l);
     let c = inverses(kin, demanded_twist(state.demand, kin));
@@ -358,7 +350,7 @@ fn inverse_section(
 pub(super) fn twist_section(
     ui: &mut egui::Ui,
     state: &mut JacobianState,
-    kin: &crate::app::robot::ToolKinematics,
+    kin: &ToolKinematics,
     l: Lang,
 ) {
     note(ui, l.t("twist_intro"));

@@ -1,8 +1,7 @@
 //! The lesson's state: the open section, the demanded motion, the overlays, the joint being
 //! stepped, the history of the manipulability, and the settings a link carries.
 
-use crate::app::robot::Robot;
-use crate::app::sim::Sim;
+use crate::kit::prelude::*;
 use crate::kit::reset_through_link;
 use crate::lessons::{LessonSettings, param_choice, param_flag, param_name, write_flag};
 use bevy::prelude::*;

@@ -236,7 +236,7 @@ pub const STEPS: &[Step] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::robot::Robot;
+    use crate::kit::prelude::*;
     use crate::lessons::jacobian::{Demand, compare, demanded_twist};
 
     fn panda_at(q: &[f64]) -> Robot {

@@ -2,9 +2,8 @@
 //! each loss fits to their lateral offsets at the post.
 
 use super::{LossDriver, LossesState, Section};
-use crate::app::capture::Headless;
-use crate::app::robot::Robot;
 use crate::kit::frame_budget_ms;
+use crate::kit::prelude::*;
 use crate::math::chunks::ChunkSet;
 use crate::math::losses::{
     Bins, Component, Grid, KlFit, Lateral, fit_categorical, fit_gaussian, fit_mixture, gaussian_pdf,

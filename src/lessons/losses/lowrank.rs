@@ -5,8 +5,8 @@
 //! reaches the moved target.
 
 use super::{LossesState, Section};
-use crate::app::capture::Headless;
 use crate::kit::frame_budget_ms;
+use crate::kit::prelude::*;
 use crate::lessons::gradients::policy::PolicyData;
 use crate::math::bc::{BcTrainer, Demos};
 use crate::math::lowrank::{FineTune, Tuning, reach_errors, reach_miss, relabel};
@@ -221,7 +221,7 @@ pub(super) fn draw(
     mut gizmos: Gizmos,
     mut cache: Local<Paths>,
 ) {
-    use crate::app::convert;
+    use crate::kit::convert;
     use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS};
     use crate::math::Vec3 as RVec3;
     if state.section != Section::LowRank {

@@ -11,8 +11,7 @@
 //! The math is `crate::math::losses` and `crate::math::lowrank`; the course and the one-action
 //! transport policy are `crate::sim::course`.
 
-use crate::app::robot::ArmSet;
-use crate::app::tape::live;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonInfo, ShowEverything, gradients, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -79,8 +78,8 @@ fn plugin(app: &mut App) {
             EguiPrimaryContextPass,
             panel::panel.run_if(lesson_panel_shown(ID)),
         );
-    crate::app::tape::tape::<data::KlLive>(app, ID);
-    crate::app::tape::tape::<lowrank::LowRankData>(app, ID);
+    tape::<data::KlLive>(app, ID);
+    tape::<lowrank::LowRankData>(app, ID);
 }
 
 /// The most drawn at once: attention over every window, its heaviest chunks in the scene.

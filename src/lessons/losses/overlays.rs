@@ -4,8 +4,8 @@
 
 use super::data::{CourseData, offset_for};
 use super::{LossesState, Section, attention};
-use crate::app::convert;
-use crate::app::sim::Sim;
+use crate::kit::convert;
+use crate::kit::prelude::*;
 use crate::kit::widgets::{BASELINE_COLOR, Labels, SIDE_COLORS, egui_color};
 use crate::math::Vec3 as RVec3;
 use crate::sim::course::obstacle;
@@ -44,7 +44,7 @@ pub(super) fn draw(
     state: Res<LossesState>,
     data: Res<CourseData>,
     sim: Option<Res<Sim>>,
-    robot: Option<Res<crate::app::robot::Robot>>,
+    robot: Option<Res<Robot>>,
     mut labels: ResMut<Labels>,
     mut gizmos: Gizmos,
     mut front: Gizmos<OnTop>,

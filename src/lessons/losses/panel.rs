@@ -4,8 +4,6 @@
 use super::attention::Attention;
 use super::data::{CourseData, KlLive, RANGE, offset_for};
 use super::*;
-use crate::app::robot::Robot;
-use crate::app::sim::Sim;
 use crate::kit::i18n::Lang;
 use crate::kit::tally::Tallies;
 use crate::kit::widgets::math;

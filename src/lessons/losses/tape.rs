@@ -3,7 +3,7 @@
 //! moment shows the fitted Gaussians of then and a cursor in the fine-tuning loss plot. The
 //! fine-tuned networks are not rewound.
 
-use crate::app::tape::Taped;
+use crate::kit::prelude::*;
 use crate::math::losses::KlFit;
 
 use super::data::KlLive;
@@ -65,9 +65,7 @@ impl Taped for LowRankData {
 #[cfg(test)]
 mod tests {
     use super::super::*;
-    use crate::app::actions::Request;
-    use crate::app::sim::Sim;
-    use crate::app::timeline::TimelineCmd;
+    use crate::kit::commands::TimelineCmd;
 
     /// The KL searches move once per frame; a scrubbed moment shows each fit as it was and
     /// its move count then; live again, the searches go on from where they were.

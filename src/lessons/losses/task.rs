@@ -4,9 +4,7 @@
 
 use super::data::{CourseData, offset_for};
 use super::{ID, LossDriver, LossesState};
-use crate::app::actions::Request;
-use crate::app::robot::{ArmSet, Robot};
-use crate::app::sim::{EpisodeEnded, LessonTask, Sim};
+use crate::kit::prelude::*;
 use crate::kit::tally::Tallies;
 use crate::kit::{lesson_is, lesson_state};
 use crate::math::losses::Lateral;

@@ -1,7 +1,6 @@
 use super::attention::Attention;
 use super::data::{CourseData, KDE_WIDTH, RANGE};
 use super::*;
-use crate::app::sim::Sim;
 use crate::kit::LessonSettings;
 use crate::kit::tally::Tallies;
 use crate::lessons::test_support::link;

@@ -26,7 +26,7 @@ pub const ARM_DEMO_POSITION: [f64; 3] = [0.5, 0.0, 0.45];
 impl ArmDemo {
     /// Runs both controllers on the robot's tool chain from an IK solution at the start pose;
     /// a one-line reason if the robot cannot.
-    pub fn compute(robot: &crate::app::robot::Robot) -> Result<ArmDemo, String> {
+    pub fn compute(robot: &Robot) -> Result<ArmDemo, String> {
         let chain = robot.chain.as_ref().ok_or("this robot has no tool chain")?;
         let kin = robot.kin.as_ref().ok_or("this robot has no tool chain")?;
         let down = so3::rot_x(std::f64::consts::PI);
@@ -53,8 +53,8 @@ impl ArmDemo {
 /// fight it), then hands the arm back to teach mode's handle.
 pub(super) fn play_arm_demo(
     mut state: ResMut<RotationsState>,
-    mut robot: ResMut<crate::app::robot::Robot>,
-    teach: Option<ResMut<crate::app::teach::Teach>>,
+    mut robot: ResMut<Robot>,
+    teach: Option<ResMut<Teach>>,
     time: Res<Time>,
 ) {
     let Some(demo) = &mut state.arm else { return };

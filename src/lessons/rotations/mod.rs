@@ -6,8 +6,7 @@
 //! integration and its shortcuts; and how continuous each representation is as a network
 //! target. The math is in `crate::math::{euler, rotation, rotation_paths}`.
 
-use crate::app::robot::ArmSet;
-use crate::app::tape::live;
+use crate::kit::prelude::*;
 use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
@@ -54,7 +53,7 @@ fn plugin(app: &mut App) {
             .in_set(ArmSet::Views),
     )
     .add_systems(EguiPrimaryContextPass, panel.run_if(lesson_panel_shown(ID)));
-    crate::app::tape::tape::<RotationsState>(app, ID);
+    tape::<RotationsState>(app, ID);
 }
 
 fn show_everything(mut msgs: MessageReader<ShowEverything>, mut state: ResMut<RotationsState>) {
@@ -170,9 +169,8 @@ mod tests {
 
     #[test]
     fn the_arm_demo_runs_on_the_panda_and_shows_the_spike() {
-        let robot = crate::app::robot::Robot::new(
-            crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap(),
-        );
+        let robot =
+            Robot::new(crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).unwrap());
         let demo = ArmDemo::compute(&robot).unwrap();
         assert!(demo.euler.peak_joint_speed() > 100.0 * demo.rotation_vector.peak_joint_speed());
         assert_eq!(demo.euler.q.len(), demo.euler.t.len());

@@ -1,8 +1,9 @@
 //! The lesson drawn over the scene: the gimbal rig, the interpolated and integrated
 //! orientation paths, each method in its own colour.
 
-use crate::app::convert;
+use crate::kit::convert;
 use crate::kit::i18n::Lang;
+use crate::kit::prelude::*;
 use crate::kit::widgets::Labels;
 use crate::math::Vec3 as RVec3;
 use crate::math::euler::EulerSequence;
@@ -67,11 +68,7 @@ pub(super) fn draw(
             for i in 0..3 {
                 let tip = center_r + r.column(i) * (RIG_RADIUS * 0.55);
                 gizmos
-                    .arrow(
-                        center,
-                        convert::point(&tip),
-                        crate::app::scene::AXIS_COLORS[i],
-                    )
+                    .arrow(center, convert::point(&tip), AXIS_COLORS[i])
                     .with_tip_length(0.03);
             }
             let body = Transform {

@@ -21,8 +21,8 @@ pub(super) fn panel(
     mut contexts: EguiContexts,
     mut state: ResMut<RotationsState>,
     lang: Res<Lang>,
-    robot: Res<crate::app::robot::Robot>,
-    mut actions: MessageWriter<crate::app::actions::Request>,
+    robot: Res<Robot>,
+    mut actions: MessageWriter<Request>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;
@@ -36,9 +36,7 @@ pub(super) fn panel(
             Section::Continuity => continuity_section(ui, &state, l),
             Section::Arm => {
                 if arm_section(ui, &mut state, &robot, l) {
-                    actions.write(crate::app::actions::Request::Drive(
-                        crate::app::sim::DriveMode::Teach,
-                    ));
+                    actions.write(Request::Drive(DriveMode::Teach));
                 }
             }
         }
@@ -405,7 +403,7 @@ pub(super) fn continuity_section(ui: &mut egui::Ui, state: &RotationsState, l: L
 pub(super) fn arm_section(
     ui: &mut egui::Ui,
     state: &mut RotationsState,
-    robot: &crate::app::robot::Robot,
+    robot: &Robot,
     l: Lang,
 ) -> bool {
     ui.label(l.t("arm_demo_intro"));

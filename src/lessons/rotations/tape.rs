@@ -2,7 +2,7 @@
 //! clock) and the arm demo's playback, so a scrubbed moment shows the rig, the rates plot's
 //! cursor and the arm as they were.
 
-use crate::app::tape::Taped;
+use crate::kit::prelude::*;
 
 use super::*;
 
@@ -77,9 +77,7 @@ impl Taped for RotationsState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::actions::Request;
-    use crate::app::sim::Sim;
-    use crate::app::timeline::TimelineCmd;
+    use crate::kit::commands::TimelineCmd;
     use crate::math::Mat3;
 
     /// The spin's orientation and the rig's angles after each update, by the serial of the

@@ -8,10 +8,9 @@
 //! makes the moment shown the live state. While the physics waits (paused, or the robot has
 //! no task) and a lesson animates, the timeline records frames of the lesson's animation.
 
-use super::robot::{ArmSet, Robot};
-use super::sim::{DriveMode, Sim};
-use super::timeline::TEACH_PERIOD;
-use crate::kit::lesson_is;
+use super::robot::Robot;
+use super::sim::{DriveMode, Sim, TEACH_PERIOD};
+use super::{ArmSet, lesson_is};
 use crate::sim::history::Source;
 use bevy::prelude::*;
 use std::collections::VecDeque;
@@ -265,8 +264,8 @@ fn skip<R: Taped>(sim: Option<Res<Sim>>, mut tape: ResMut<TimelineTape<R>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::timeline::TimelineCmd;
     use crate::kit::ActiveLesson;
+    use crate::kit::commands::TimelineCmd;
     use crate::sim::history::History;
 
     /// A lesson's state that turns by its own clock while it runs.
@@ -299,7 +298,7 @@ mod tests {
 
     /// The app's timeline on `MinimalPlugins` with the dial's lesson open, 50 ms per update.
     fn app(physics: bool) -> App {
-        let mut app = super::super::timeline::test_app();
+        let mut app = crate::app::timeline::test_app();
         app.insert_resource(Dial {
             running: true,
             ..default()
