@@ -1,4 +1,5 @@
-//! The lesson kit: what the app and every lesson share, so that neither names the other.
+//! The lesson kit: what the app and every lesson share, so that neither names the other. A
+//! lesson takes all of it through [`prelude`]; the app's plugins implement it.
 //!
 //! A lesson is one [`LessonInfo`] (its id, title, guided [`Step`]s and plugin), declared once
 //! in `crate::lessons::ALL`; the picker, the digit keys, the help sheet, `--lesson`, the
