@@ -11,6 +11,7 @@ pub mod gradients;
 pub mod jacobian;
 pub mod losses;
 pub mod rotations;
+pub mod shared;
 
 #[cfg(test)]
 mod guided_tests;

@@ -68,7 +68,7 @@ fn plugin(app: &mut App) {
             panel::panel.run_if(lesson_panel_shown(ID)),
         );
     tape::<arm::Descent>(app, ID);
-    tape::<policy::PolicyData>(app, ID);
+    tape::<crate::lessons::shared::reaching::PolicyData>(app, ID);
 }
 
 /// B steps the pass through the network forward, Shift+B back (on the graph).
@@ -97,7 +97,7 @@ fn keys(
 /// that section is open.
 fn measure_cost(
     state: Res<GradientsState>,
-    data: Res<policy::PolicyData>,
+    data: Res<crate::lessons::shared::reaching::PolicyData>,
     sim: Option<Res<Sim>>,
     time: Res<Time<Real>>,
     mut cost: ResMut<Cost>,

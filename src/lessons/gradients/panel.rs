@@ -3,12 +3,13 @@
 use super::arm::{Descent, gradient};
 use super::draw::{GraphLayer, contour, graph, matrix, op, short};
 use super::network::pass;
-use super::policy::{PolicyData, ReachTallies};
+use super::policy::ReachTallies;
 use super::*;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::math;
 use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{fixed_plot, lesson_panel, moment_line, note, section_tabs};
+use crate::lessons::shared::reaching::PolicyData;
 use crate::math::backprop::{Regime, depth_profile, regime, regime_bounds};
 use crate::math::bc::{ClipRun, clip_experiment, unit_mixup};
 use crate::sim::reach::{DEMO_EPISODES, TRAIN_STEPS, policy_config};

@@ -5,7 +5,7 @@
 use crate::kit::prelude::*;
 
 use super::arm::Descent;
-use super::policy::PolicyData;
+use crate::lessons::shared::reaching::PolicyData;
 
 impl Taped for Descent {
     /// Descent steps taken.

@@ -1,7 +1,8 @@
-use super::policy::{BUDGET_MS, HELD_OUT_SEED, PolicyData, ReachTallies};
+use super::policy::{HELD_OUT_SEED, ReachTallies};
 use super::*;
 use crate::kit::LessonSettings;
 use crate::kit::frame_budget_ms;
+use crate::lessons::shared::reaching::{BUDGET_MS, PolicyData};
 use crate::lessons::test_support::link;
 use crate::math::backprop::{Activation, LinearToy, Regime, depth_profile, regime};
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@
 use super::{LossesState, Section};
 use crate::kit::frame_budget_ms;
 use crate::kit::prelude::*;
-use crate::lessons::gradients::policy::PolicyData;
+use crate::lessons::shared::reaching::PolicyData;
 use crate::math::bc::{BcTrainer, Demos};
 use crate::math::lowrank::{FineTune, Tuning, reach_errors, reach_miss, relabel};
 use crate::sim::policy::PickPlaceConfig;

@@ -3,14 +3,14 @@
 //! and parameter counts.
 
 use super::LossesState;
+use super::colors::GOLD;
 use super::lowrank::{LowRankData, REACH_TOL, Reach, SHIFT, TUNE_STEPS};
-use super::panel::GOLD;
 use super::state::MAX_RANK;
 use crate::kit::i18n::Lang;
 use crate::kit::widgets::math;
 use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, moment_line, note};
 use crate::kit::widgets::{Bars, ShowLogged};
-use crate::lessons::gradients::policy::PolicyData;
+use crate::lessons::shared::reaching::PolicyData;
 use crate::math::lowrank::{
     FineTune, Tuning, energy_rank, full_params, lora_params, singular_values,
 };

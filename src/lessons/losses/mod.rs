@@ -12,11 +12,13 @@
 //! transport policy are `crate::sim::course`.
 
 use crate::kit::prelude::*;
-use crate::lessons::{LessonInfo, ShowEverything, gradients, lesson_is, lesson_panel_shown};
+use crate::lessons::shared::reaching;
+use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
 pub mod attention;
+mod colors;
 pub mod data;
 pub mod lowrank;
 mod lowrank_panel;
@@ -55,8 +57,8 @@ fn plugin(app: &mut App) {
                 // The reaching policy low rank adapts: recorded and trained as in the gradients
                 // lesson (the same data and network), once the course is in.
                 (
-                    gradients::policy::record,
-                    gradients::policy::train.run_if(live),
+                    reaching::record,
+                    reaching::train.run_if(live),
                     lowrank::advance.run_if(live),
                 )
                     .chain()

@@ -20,9 +20,7 @@ use crate::math::losses::{
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Bar, Line, LineStyle, Points, VLine};
 
-pub(super) const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 215, 60);
-const SKY: egui::Color32 = egui::Color32::from_rgb(120, 170, 255);
-const GREY: egui::Color32 = egui::Color32::from_rgb(170, 170, 170);
+use super::colors::{GOLD, GREY, SKY};
 
 /// The KL-to-base reward: one unit per 10 cm towards the far side (per metre: 10).
 pub const REWARD_PER_M: f64 = 10.0;
@@ -73,7 +71,7 @@ pub(super) fn panel(
     mut ppo: Local<PpoCache>,
     mut draws: Local<DrawCache>,
     lr: Res<super::lowrank::LowRankData>,
-    policy: Res<crate::lessons::gradients::policy::PolicyData>,
+    policy: Res<crate::lessons::shared::reaching::PolicyData>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let l = *lang;

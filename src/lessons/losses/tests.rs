@@ -258,7 +258,7 @@ fn each_kl_move_lowers_the_divergence() {
 /// to the moved target in full and at every rank.
 #[test]
 fn in_the_app_rank_r_updates_approach_full_fine_tuning() {
-    use crate::lessons::gradients::policy::PolicyData;
+    use crate::lessons::shared::reaching::PolicyData;
     use crate::math::lowrank::{Tuning, energy_rank, lora_params, singular_values};
     use lowrank::LowRankData;
     let mut app = crate::lessons::physics_app::physics_app(ID);
