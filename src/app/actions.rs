@@ -150,7 +150,7 @@ impl Targets<'_, '_> {
             }
             Request::Timeline(cmd) => self.timeline(cmd),
             Request::Save { stem, ext, text } => {
-                match timeline::save_file(stem, ext, text.as_bytes()) {
+                match super::export::save_file(stem, ext, text.as_bytes()) {
                     Ok(place) => self.post("notice_saved", place),
                     Err(e) => self.post("notice_not_saved", e),
                 }
@@ -252,7 +252,7 @@ impl Targets<'_, '_> {
             TimelineCmd::Screenshot => {
                 let now = self.time.as_ref().map_or(0.0, |t| t.elapsed_secs_f64());
                 if let Some(notice) = &mut self.notice {
-                    timeline::take_screenshot(&mut self.commands, notice, now);
+                    super::export::take_screenshot(&mut self.commands, notice, now);
                 }
             }
         }

@@ -55,7 +55,7 @@ pub fn start(
     if !(seconds.is_finite() && seconds > 0.0) {
         return Err(format!("a clip needs a positive length, got {seconds}"));
     }
-    let dir = super::timeline::free_name(base, "armtutor-clip", "", |p| p.exists());
+    let dir = super::export::free_name(base, "armtutor-clip", "", |p| p.exists());
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     world_clip.left = (seconds * CLIP_FPS as f64).round().max(1.0) as u32;
     world_clip.saved = 0;
@@ -94,7 +94,7 @@ fn save_frame(
     clip.saved += 1;
     clip.left -= 1;
     let path = clip.dir.join(format!("frame-{:05}.png", clip.saved));
-    super::timeline::save_screenshot(&mut commands, path);
+    super::export::save_screenshot(&mut commands, path);
     if clip.left == 0 {
         if let Some(before) = clip.before.take() {
             *strategy = before;

@@ -7,21 +7,26 @@
 pub mod actions;
 pub mod address;
 pub mod capture;
+pub mod chrome;
 pub mod clip;
 pub mod course;
 pub mod engine;
+pub mod export;
 pub mod geometry_view;
 pub mod graphics;
+pub mod meshes;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod open_dialog;
 pub mod profiler;
 pub mod robot;
 pub mod scene;
+pub mod scrub;
 pub mod sim;
 pub mod steps;
 pub mod teach;
+#[cfg(test)]
+pub(crate) mod test_app;
 pub mod timeline;
-pub mod ui;
 pub mod visuals;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
@@ -234,7 +239,7 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
         },
         visuals::VisualsPlugin,
         geometry_view::GeometryViewPlugin,
-        ui::UiPlugin {
+        chrome::ChromePlugin {
             presenter: opts.args.presenter,
         },
         profiler::ProfilerPlugin,

@@ -1,11 +1,11 @@
 //! The arm on screen: its model, configuration, link poses and tool kinematics, recomputed once
 //! per frame from the math core; and loading another URDF (drag-and-drop).
 
+use super::meshes::{MeshDecoding, PreparedMeshes, UploadedFiles, file_name};
 use crate::robot::Model;
 use crate::robot::reader::UrdfReader;
 use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -29,28 +29,6 @@ pub enum LoadUrdf {
     /// Files handed over by the browser (picked or dropped together), as names and bytes: one
     /// `.urdf` and, optionally, the mesh files it names, matched by file name.
     Upload(Vec<(String, Vec<u8>)>),
-}
-
-/// The files that came with the URDF shown, when it was uploaded in the browser: there is no
-/// directory to look for its meshes in, so they are looked up here by file name.
-#[derive(Resource, Default, Debug, Clone)]
-pub struct UploadedFiles(pub HashMap<String, Vec<u8>>);
-
-impl UploadedFiles {
-    /// The bytes of the file a URDF `<mesh filename>` (or a material file) names, by its last
-    /// path component, ignoring case (`package://arm/meshes/Link1.STL` finds `link1.stl`).
-    pub fn find(&self, filename: &str) -> Option<(&str, &[u8])> {
-        let name = file_name(filename);
-        self.0
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(k, v)| (k.as_str(), v.as_slice()))
-    }
-}
-
-/// The last component of a path or URL, `/` or `\` separated.
-fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 /// An upload is at most this big in all (a URDF with its meshes, not a data set).
@@ -103,11 +81,11 @@ fn open_upload(files: Vec<(String, Vec<u8>)>) -> Result<(UrdfReader, UploadedFil
 
 /// A loaded robot ready to show (start pose searched, kinematics computed, meshes decoded),
 /// with the files that came with it.
-type Prepared = (Robot, UploadedFiles, super::visuals::PreparedMeshes);
+type Prepared = (Robot, UploadedFiles, PreparedMeshes);
 
 /// The meshes of the robot just loaded, decoded off the frame, for the visuals to spawn.
 #[derive(Resource, Default)]
-pub struct LoadedMeshes(pub super::visuals::PreparedMeshes);
+pub struct LoadedMeshes(pub PreparedMeshes);
 
 /// A robot being loaded. Reading, validating and the start-pose search take up to about two
 /// seconds for the largest file armtutor reads. On the desktop they run on the compute threads
@@ -174,7 +152,7 @@ enum Stage {
     Read(Box<UrdfReader>, UploadedFiles),
     Prepare(Model, UploadedFiles),
     /// Boxed: a robot is large beside the other stages.
-    Meshes(Box<(Robot, UploadedFiles, super::visuals::MeshDecoding)>),
+    Meshes(Box<(Robot, UploadedFiles, MeshDecoding)>),
     Done,
 }
 
@@ -212,7 +190,7 @@ impl LoadJob {
             },
             Stage::Prepare(model, files) => {
                 let robot = Robot::new(model);
-                let meshes = super::visuals::MeshDecoding::new(&robot.model, &files);
+                let meshes = MeshDecoding::new(&robot.model, &files);
                 (Stage::Meshes(Box::new((robot, files, meshes))), 0.92)
             }
             Stage::Meshes(mut job) => {

@@ -231,9 +231,9 @@ fn formula_size(formula: &str, sizes: &CardSizes) -> f32 {
 }
 
 /// How far above the window's bottom edge the card sits: over the transport bar (points).
-fn above_bar(bar: Option<&super::ui::BarHeight>) -> f32 {
-    let height = bar.map_or(super::ui::BarHeight::default().0, |b| b.0);
-    height + super::ui::BAR_MARGIN + 4.0
+fn above_bar(bar: Option<&super::chrome::layout::BarHeight>) -> f32 {
+    let height = bar.map_or(super::chrome::layout::BarHeight::default().0, |b| b.0);
+    height + super::chrome::layout::BAR_MARGIN + 4.0
 }
 
 /// The step card: "Step k of n", the title, the sentences, the formula large, the prompt,
@@ -246,7 +246,7 @@ pub fn step_card(
     state: Res<StepState>,
     active: Res<State<ActiveLesson>>,
     registry: Res<LessonRegistry>,
-    bar: Option<Res<super::ui::BarHeight>>,
+    bar: Option<Res<super::chrome::layout::BarHeight>>,
     mut commands: MessageWriter<StepCommand>,
     course: Option<Res<crate::kit::course::Course>>,
     mut links: MessageWriter<crate::kit::course::CourseCommand>,
@@ -398,7 +398,7 @@ mod tests {
 
     #[test]
     fn the_card_sits_above_the_bar_however_tall_it_is() {
-        use super::super::ui::{BAR_MARGIN, BarHeight};
+        use super::super::chrome::layout::{BAR_MARGIN, BarHeight};
         // Before the bar is first drawn: where three rows of it end.
         assert_eq!(above_bar(None), 86.0);
         // A bar wrapped onto a fourth row pushes the card up by that row.
@@ -419,7 +419,7 @@ mod tests {
         assert!(b.title > a.title && b.formula > a.formula && b.body > a.body);
         // At 1920×1080 the presenter zoom is 1.65: the formula is at least 45 px high, and
         // the card still fits beside the lesson panel.
-        let zoom = super::super::ui::presenter_zoom(1080.0);
+        let zoom = super::super::chrome::layout::presenter_zoom(1080.0);
         assert!(b.formula * zoom >= 45.0);
         assert!(b.width * zoom < 0.6 * 1920.0);
     }

@@ -1,17 +1,15 @@
 //! The timeline: every control period of every run (the physics, and the arm moved by hand in
-//! teach mode) kept for five minutes (`Sim::history`), a scrub bar to show any of those
-//! moments (the arm, the cube and everything read from the episode as they were then), single
-//! steps back and forward, and a branch: play on from the moment shown.
-//!
-//! Also here: the things a run can leave the app as: the timeline as CSV, a screenshot.
+//! teach mode) kept for five minutes (`Sim::history`), any of those moments shown (the arm, the
+//! cube and everything read from the episode as they were then), single steps back and
+//! forward, a branch (play on from the moment shown), and a run kept aside for A/B. The scrub
+//! bar that asks for these is `scrub.rs`; the files a run leaves are `export.rs`.
 
-use super::robot::{ArmSet, Notice, Robot};
+use super::robot::{ArmSet, Robot};
 use super::sim::{DriveMode, Sim};
-use crate::kit::commands::{Request, TimelineCmd};
-use crate::kit::i18n::Lang;
 use crate::sim::history::Source;
 use bevy::prelude::*;
-use bevy_egui::egui;
+
+pub use crate::kit::sim::TEACH_PERIOD;
 
 /// A run kept aside for comparison: its arm and cube at every control period.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,8 +66,6 @@ pub fn run_to_pin(sim: &Sim) -> Option<u64> {
         .find(|&r| Some(r) != live)
         .or(live)
 }
-
-pub use crate::kit::sim::TEACH_PERIOD;
 
 pub struct TimelinePlugin;
 
@@ -177,195 +173,6 @@ fn draw_pinned(pinned: Res<Pinned>, sim: Res<Sim>, robot: Res<Robot>, mut gizmos
     }
 }
 
-/// The scrub bar's length on screen (points).
-const SLIDER_WIDTH: f32 = 420.0;
-
-/// Monospaced text that is never wrapped (a number in a row must not break). Callers give it
-/// a fixed width: text whose width changes moves by fractions of a pixel, and each new glyph
-/// position is a new font-atlas entry that shows only from the next frame.
-fn fixed(ui: &mut egui::Ui, text: String) {
-    ui.add(egui::Label::new(egui::RichText::new(text).monospace()).extend());
-}
-
-/// The indices where a run starts, at most one per pixel of the bar.
-fn run_starts(sim: &Sim) -> Vec<usize> {
-    let len = sim.history.len();
-    let per_pixel = (len as f32 / SLIDER_WIDTH).ceil().max(1.0) as usize;
-    let mut out: Vec<usize> = Vec::new();
-    for (i, f) in sim.history.frames().enumerate() {
-        if i > 0 && f.period == 0 && out.last().is_none_or(|&j| i - j >= per_pixel) {
-            out.push(i);
-        }
-    }
-    out
-}
-
-/// The scrub bar: a row of the transport window. Its controls send [`Request::Timeline`].
-pub fn scrub_row(
-    ui: &mut egui::Ui,
-    l: Lang,
-    sim: &Sim,
-    pinned: &Pinned,
-    clip: Option<&mut super::clip::Clip>,
-    actions: &mut MessageWriter<Request>,
-) {
-    let len = sim.history.len();
-    if len == 0 {
-        return;
-    }
-    let viewed = sim.viewed();
-    let mut plots = None;
-    let mut send = |cmd| {
-        actions.write(Request::Timeline(cmd));
-    };
-    ui.horizontal(|ui| {
-        if ui.button("⏴").on_hover_text(l.t("timeline_back")).clicked() {
-            send(TimelineCmd::Step(-1));
-        }
-        let mut at = viewed.map_or(len - 1, |(i, _)| i);
-        let slider = egui::Slider::new(&mut at, 0..=len - 1)
-            .show_value(false)
-            .handle_shape(egui::style::HandleShape::Rect { aspect_ratio: 0.5 });
-        ui.spacing_mut().slider_width = SLIDER_WIDTH;
-        let response = ui.add(slider).on_hover_text(l.t("timeline_scrub"));
-        if response.changed() {
-            send(TimelineCmd::Show(at));
-        }
-        // A tick where each run starts (an episode, or a stretch of teach mode).
-        let rect = response.rect;
-        let painter = ui.painter_at(rect);
-        let stroke = egui::Stroke::new(1.0, ui.visuals().weak_text_color());
-        for i in run_starts(sim) {
-            let x = rect.left() + rect.width() * i as f32 / (len - 1).max(1) as f32;
-            painter.vline(x, rect.y_range(), stroke);
-        }
-        if ui
-            .button("⏵")
-            .on_hover_text(l.t("timeline_forward"))
-            .clicked()
-        {
-            send(TimelineCmd::Step(1));
-        }
-        match viewed {
-            Some((i, frame)) => {
-                fixed(ui, format!("−{:6.2} s", sim.history.seconds_back(i)));
-                let what = match (frame.source, frame.seed) {
-                    (Source::Physics, Some(seed)) => {
-                        format!("{} {seed} · t = {:.2} s", l.t("seed"), frame.row.t)
-                    }
-                    (Source::Lesson, _) => {
-                        format!("{} · t = {:.2} s", l.t("timeline_lesson"), frame.row.t)
-                    }
-                    _ => format!("{} · t = {:.2} s", l.t("teach"), frame.row.t),
-                };
-                ui.label(what);
-                if ui
-                    .button(l.t("timeline_live"))
-                    .on_hover_text(l.t("timeline_live_tip"))
-                    .clicked()
-                {
-                    send(TimelineCmd::Live);
-                }
-                if ui
-                    .button(l.t("timeline_branch"))
-                    .on_hover_text(l.t("timeline_branch_tip"))
-                    .clicked()
-                {
-                    send(TimelineCmd::Branch);
-                }
-            }
-            None => {
-                fixed(
-                    ui,
-                    format!(
-                        "{} {:3.0} s",
-                        l.t("timeline_kept"),
-                        sim.history.seconds_back(0)
-                    ),
-                );
-            }
-        }
-        ui.separator();
-        match &pinned.0 {
-            None => {
-                if ui
-                    .button(l.t("timeline_pin"))
-                    .on_hover_text(l.t("timeline_pin_tip"))
-                    .clicked()
-                {
-                    send(TimelineCmd::Pin);
-                }
-            }
-            Some(run) => {
-                let seed = run.seed.map_or(String::new(), |s| format!(" {s}"));
-                ui.colored_label(
-                    super::super::kit::widgets::egui_color(PINNED_COLOR),
-                    format!("{}{seed}", l.t("timeline_pinned")),
-                )
-                .on_hover_text(l.t("timeline_pinned_tip"));
-                if ui
-                    .small_button("✖")
-                    .on_hover_text(l.t("timeline_unpin"))
-                    .clicked()
-                {
-                    send(TimelineCmd::Unpin);
-                }
-            }
-        }
-        if ui
-            .button("CSV")
-            .on_hover_text(l.t("timeline_csv_tip"))
-            .clicked()
-        {
-            send(TimelineCmd::ExportCsv);
-        }
-        if crate::kit::widgets::has_plots(ui.ctx())
-            && ui
-                .button(l.t("plots_csv"))
-                .on_hover_text(l.t("plots_csv_tip"))
-                .clicked()
-        {
-            // The plots copy their series only from now on, for the next pass.
-            crate::kit::widgets::request_plots_csv(ui.ctx());
-        }
-        plots = crate::kit::widgets::take_plots_csv(ui.ctx());
-        if ui
-            .button("📷")
-            .on_hover_text(l.t("screenshot_tip"))
-            .clicked()
-        {
-            send(TimelineCmd::Screenshot);
-        }
-        // Clips are saved as files: the desktop only (the browser would download each frame).
-        if let Some(clip) = clip {
-            if clip.recording() {
-                ui.colored_label(
-                    egui::Color32::from_rgb(255, 90, 90),
-                    format!("⏺ {:4}", clip.left),
-                );
-            } else {
-                if ui.button("⏺").on_hover_text(l.t("clip_tip")).clicked() {
-                    send(TimelineCmd::Clip);
-                }
-                ui.add(
-                    egui::DragValue::new(&mut clip.seconds)
-                        .range(1.0..=60.0)
-                        .speed(0.2)
-                        .max_decimals(0)
-                        .suffix(" s"),
-                );
-            }
-        }
-    });
-    if let Some(text) = plots {
-        actions.write(Request::Save {
-            stem: "armtutor-plots",
-            ext: "csv",
-            text,
-        });
-    }
-}
-
 /// The timeline as CSV, with the robot's joint names in the header.
 pub fn timeline_csv(sim: &Sim, robot: &Robot) -> String {
     let m = &robot.model;
@@ -373,113 +180,16 @@ pub fn timeline_csv(sim: &Sim, robot: &Robot) -> String {
     sim.history.to_csv(&names)
 }
 
-/// Saves `bytes` as a new file named `stem-N.ext` (the first N not taken) in the working
-/// directory; in the browser, downloads it. Returns where it went, or a one-line error.
-pub fn save_file(stem: &str, ext: &str, bytes: &[u8]) -> Result<String, String> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let name = format!("{stem}.{ext}");
-        super::web::download(&name, bytes)?;
-        Ok(name)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let path = free_name(std::path::Path::new(""), stem, ext, |p| p.exists());
-        std::fs::write(&path, bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        Ok(path.display().to_string())
-    }
-}
-
-/// `stem-N.ext` in `base` for the first N from 1 that `taken` says is free (`stem-N`, a
-/// folder name, when `ext` is empty).
-pub fn free_name(
-    base: &std::path::Path,
-    stem: &str,
-    ext: &str,
-    taken: impl Fn(&std::path::Path) -> bool,
-) -> std::path::PathBuf {
-    let dot = if ext.is_empty() { "" } else { "." };
-    (1u32..)
-        .map(|n| base.join(format!("{stem}-{n}{dot}{ext}")))
-        .find(|p| !taken(p))
-        .unwrap_or_else(|| base.join(format!("{stem}{dot}{ext}")))
-}
-
-/// Asks Bevy for a PNG of the window: a new file on the desktop, a download in the browser.
-pub fn take_screenshot(commands: &mut Commands, notice: &mut Notice, now: f64) {
-    #[cfg(target_arch = "wasm32")]
-    let path = std::path::PathBuf::from("armtutor.png");
-    #[cfg(not(target_arch = "wasm32"))]
-    let path = free_name(std::path::Path::new(""), "armtutor", "png", |p| p.exists());
-    notice.post("notice_saved", path.display().to_string(), now);
-    save_screenshot(commands, path);
-}
-
-/// The window's next frame as a PNG at `path` (a download in the browser).
-pub fn save_screenshot(commands: &mut Commands, path: std::path::PathBuf) {
-    use bevy::render::view::screenshot::{Screenshot, save_to_disk};
-    commands
-        .spawn(Screenshot::primary_window())
-        .observe(save_to_disk(path));
-}
-
-/// The app's drive and timeline on `MinimalPlugins`, one control period (50 ms) per update
-/// (for the timeline's tests and the lessons' tapes).
-#[cfg(test)]
-pub(crate) fn test_app() -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin));
-    let model =
-        crate::robot::Model::from_urdf_str(crate::robot::panda::URDF).expect("the bundled Panda");
-    crate::kit::register_lessons(&mut app, &[], None);
-    app.insert_resource(Robot::new(model))
-        .insert_resource(Lang::En)
-        .insert_resource(crate::kit::widgets::UiState {
-            presenter: false,
-            help: false,
-            hide_panels: false,
-        })
-        .init_resource::<Notice>()
-        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
-            std::time::Duration::from_millis(50),
-        ))
-        .add_plugins((
-            super::robot::RobotPlugin,
-            super::sim::SimPlugin,
-            super::teach::TeachPlugin,
-            TimelinePlugin,
-            super::actions::ActionsPlugin,
-        ));
-    app.update();
-    app
-}
-
-/// Sends a timeline command, as a control would, and runs one update.
-#[cfg(test)]
-pub(crate) fn send(app: &mut App, cmd: TimelineCmd) {
-    app.world_mut().write_message(Request::Timeline(cmd));
-    app.update();
-}
-
-/// Runs `updates` updates.
-#[cfg(test)]
-pub(crate) fn run(app: &mut App, updates: usize) {
-    for _ in 0..updates {
-        app.update();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::test_app::{run, send, test_app};
+    use crate::kit::commands::{Request, TimelineCmd};
     use bevy::time::TimeUpdateStrategy;
 
     fn app() -> App {
         test_app()
     }
-
-    use super::{run, send};
 
     /// What the app shows: the arm, the episode's clock and phase, the cube, the tool pose the
     /// kinematics computed from the arm (what the lessons' readouts start from).
@@ -712,14 +422,5 @@ mod tests {
         let dof = app.world().resource::<Robot>().model.dof();
         assert!(sim.history.len() <= 3, "{}", sim.history.len());
         assert!(sim.history.frames().all(|f| f.row.q.len() == dof));
-    }
-
-    #[test]
-    fn file_names_are_not_reused() {
-        let taken = ["shot-1.png", "shot-2.png"];
-        let p = free_name(std::path::Path::new(""), "shot", "png", |p| {
-            taken.iter().any(|t| p == std::path::Path::new(t))
-        });
-        assert_eq!(p, std::path::PathBuf::from("shot-3.png"));
     }
 }

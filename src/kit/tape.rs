@@ -298,7 +298,7 @@ mod tests {
 
     /// The app's timeline on `MinimalPlugins` with the dial's lesson open, 50 ms per update.
     fn app(physics: bool) -> App {
-        let mut app = crate::app::timeline::test_app();
+        let mut app = crate::app::test_app::test_app();
         app.insert_resource(Dial {
             running: true,
             ..default()
@@ -313,7 +313,7 @@ mod tests {
         app
     }
 
-    use crate::app::timeline::{run, send};
+    use crate::app::test_app::{run, send};
 
     fn angle(app: &App) -> (f64, bool) {
         let d = app.world().resource::<Dial>();

@@ -253,7 +253,7 @@ mod tests {
     /// sheet, the address round trip and the step navigation, and its plugin runs.
     #[test]
     fn a_new_lesson_is_one_declaration() {
-        use crate::app::ui::{help_rows, shortcut_for};
+        use crate::app::chrome::{help_rows, shortcut_for};
         use crate::kit::commands::Shortcut;
         let extra = LessonInfo {
             id: "extra",
@@ -284,7 +284,7 @@ mod tests {
         // Its strings joined the table: the picker shows its title.
         let title = registry.lessons[n - 1].title;
         assert_eq!(crate::kit::i18n::Lang::Zh.t(title), "额外的一课");
-        let key = crate::app::ui::LESSON_KEYS[n - 1];
+        let key = crate::app::chrome::LESSON_KEYS[n - 1];
         assert_eq!(shortcut_for(key, n), Some(Shortcut::Lesson(n - 1)));
         assert_eq!(
             shortcut_for(key, n - 1),

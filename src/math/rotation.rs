@@ -1,5 +1,6 @@
-//! Rotation representations and the conversions between them: unit quaternions, axis–angle,
-//! rotation vectors and the continuous 6D representation.
+//! Rotation representations and the conversions between them: unit quaternions, rotation
+//! vectors and the continuous 6D representation (axis–angle is in `so3`, beside `exp` and
+//! `log`).
 //!
 //! The storage order of a quaternion is the most common silent bug when actions cross a
 //! library boundary, so it is never implicit here: [`Quat::from_wxyz`] / [`Quat::to_wxyz`] take
@@ -272,49 +273,6 @@ impl std::ops::Mul for Quat {
     }
 }
 
-/// An axis (unit vector) and an angle.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct AxisAngle {
-    pub axis: Vec3,
-    pub angle: f64,
-}
-
-impl AxisAngle {
-    /// Normalizes `axis`; `None` for a zero or non-finite axis.
-    pub fn new(axis: Vec3, angle: f64) -> Option<AxisAngle> {
-        let n = axis.norm();
-        (n > 1e-12 && n.is_finite() && angle.is_finite()).then(|| AxisAngle {
-            axis: axis / n,
-            angle,
-        })
-    }
-
-    pub fn to_matrix(self) -> Mat3 {
-        super::so3::exp(&(self.axis * self.angle))
-    }
-
-    /// Angle in [0, π]; for the identity the axis is reported as +Z.
-    pub fn from_matrix(r: &Mat3) -> AxisAngle {
-        let phi = super::so3::log(r);
-        let angle = phi.norm();
-        if angle < 1e-15 {
-            AxisAngle {
-                axis: Vec3::z(),
-                angle: 0.0,
-            }
-        } else {
-            AxisAngle {
-                axis: phi / angle,
-                angle,
-            }
-        }
-    }
-
-    pub fn to_rotation_vector(self) -> Vec3 {
-        self.axis * self.angle
-    }
-}
-
 /// The 6D representation (Zhou et al., CVPR 2019): the first two columns of R, `[r₁; r₂]`.
 pub fn sixd_from_matrix(r: &Mat3) -> [f64; 6] {
     [
@@ -436,13 +394,6 @@ mod tests {
         assert!(matrix_from_sixd(&[f64::NAN, 0.0, 0.0, 0.0, 1.0, 0.0]).is_none());
     }
 
-    #[test]
-    fn axis_angle_rejects_zero_axis() {
-        assert!(AxisAngle::new(Vec3::zeros(), 1.0).is_none());
-        let aa = AxisAngle::new(Vec3::new(0.0, 0.0, 2.0), 0.5).expect("valid axis");
-        assert_relative_eq!(aa.to_matrix(), so3::rot_z(0.5), epsilon = 1e-15);
-    }
-
     proptest! {
         #[test]
         fn quaternion_round_trips(phi in rotvec()) {
@@ -472,13 +423,6 @@ mod tests {
             noisy[0] += n; noisy[4] -= n;
             let fixed = matrix_from_sixd(&noisy).expect("still valid");
             prop_assert!(so3::is_rotation(&fixed, 1e-12));
-        }
-
-        #[test]
-        fn axis_angle_round_trip(phi in rotvec()) {
-            let r = so3::exp(&phi);
-            let aa = AxisAngle::from_matrix(&r);
-            prop_assert!((aa.to_matrix() - r).amax() < 1e-12);
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The rotation group SO(3) and its Lie algebra so(3).
+//! The rotation group SO(3) and its Lie algebra so(3), and axis–angle, the rotation vector
+//! split into a unit axis and an angle.
 //!
 //! `hat` and `vee` move between a rotation vector φ ∈ ℝ³ and the skew-symmetric matrix `[φ]×`;
 //! `exp` (Rodrigues' formula) and `log` move between so(3) and SO(3). Both are written to stay
@@ -141,6 +142,49 @@ pub fn nearest_rotation(m: &Mat3) -> Mat3 {
     u * d * v_t
 }
 
+/// An axis (unit vector) and an angle.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AxisAngle {
+    pub axis: Vec3,
+    pub angle: f64,
+}
+
+impl AxisAngle {
+    /// Normalizes `axis`; `None` for a zero or non-finite axis.
+    pub fn new(axis: Vec3, angle: f64) -> Option<AxisAngle> {
+        let n = axis.norm();
+        (n > 1e-12 && n.is_finite() && angle.is_finite()).then(|| AxisAngle {
+            axis: axis / n,
+            angle,
+        })
+    }
+
+    pub fn to_matrix(self) -> Mat3 {
+        exp(&(self.axis * self.angle))
+    }
+
+    /// Angle in [0, π]; for the identity the axis is reported as +Z.
+    pub fn from_matrix(r: &Mat3) -> AxisAngle {
+        let phi = log(r);
+        let angle = phi.norm();
+        if angle < 1e-15 {
+            AxisAngle {
+                axis: Vec3::z(),
+                angle: 0.0,
+            }
+        } else {
+            AxisAngle {
+                axis: phi / angle,
+                angle,
+            }
+        }
+    }
+
+    pub fn to_rotation_vector(self) -> Vec3 {
+        self.axis * self.angle
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +304,26 @@ mod tests {
             let round = left_jacobian_inverse(&phi) * left_jacobian(&phi);
             prop_assume!(phi.norm() < 3.0);
             prop_assert!((round - Mat3::identity()).amax() < 1e-9);
+        }
+    }
+
+    fn rotvec() -> impl Strategy<Value = Vec3> {
+        (-2.0..2.0f64, -2.0..2.0f64, -2.0..2.0f64).prop_map(|(x, y, z)| Vec3::new(x, y, z))
+    }
+
+    #[test]
+    fn axis_angle_rejects_zero_axis() {
+        assert!(AxisAngle::new(Vec3::zeros(), 1.0).is_none());
+        let aa = AxisAngle::new(Vec3::new(0.0, 0.0, 2.0), 0.5).expect("valid axis");
+        assert_relative_eq!(aa.to_matrix(), rot_z(0.5), epsilon = 1e-15);
+    }
+
+    proptest! {
+        #[test]
+        fn axis_angle_round_trip(phi in rotvec()) {
+            let r = exp(&phi);
+            let aa = AxisAngle::from_matrix(&r);
+            prop_assert!((aa.to_matrix() - r).amax() < 1e-12);
         }
     }
 }

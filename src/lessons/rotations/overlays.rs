@@ -65,10 +65,10 @@ pub(super) fn draw(
                     .resolution(64);
             }
             // The carried object: its body axes and a box.
-            for i in 0..3 {
+            for (i, color) in AXIS_COLORS.iter().enumerate() {
                 let tip = center_r + r.column(i) * (RIG_RADIUS * 0.55);
                 gizmos
-                    .arrow(center, convert::point(&tip), AXIS_COLORS[i])
+                    .arrow(center, convert::point(&tip), *color)
                     .with_tip_length(0.03);
             }
             let body = Transform {
