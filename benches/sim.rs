@@ -10,7 +10,7 @@
 use armtutor::robot::Model;
 use armtutor::sim::course;
 use armtutor::sim::history::History;
-use armtutor::sim::policy::{Episode, PickPlaceConfig, run_episode};
+use armtutor::sim::task::{Episode, PickPlaceConfig, run_episode};
 use armtutor::sim::{ArmWorld, JointPd};
 use criterion::{Criterion, criterion_group, criterion_main};
 

@@ -4,7 +4,7 @@
 
 use armtutor::robot::Model;
 use armtutor::sim::history::History;
-use armtutor::sim::policy::{Episode, PickPlaceConfig};
+use armtutor::sim::task::{Episode, PickPlaceConfig};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

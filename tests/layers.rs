@@ -5,9 +5,7 @@
 //!
 //! A lesson takes the Bevy side only from the kit (its prelude), and what lessons share from
 //! `lessons/shared`; the lessons' own tests may compose the app's plugins, as `main.rs` does.
-//! What the refactor toward that shape has not reached yet is held to today's level and may
-//! only shrink: the cycles between sibling files (a cycle that is gone must leave the list, so
-//! the list stays the truth).
+//! No two files import each other, directly or round a circle.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -26,12 +24,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
 
 /// What lessons share lives here; a lesson names no other lesson.
 const SHARED: &str = "shared";
-
-/// Files that import each other, directly or round a circle, on 2026-12-07.
-const SIBLING_CYCLES: &[&[&str]] = &[
-    &["robot::model", "robot::reader"],
-    &["sim::policy", "sim::task_arm"],
-];
 
 struct Sources {
     /// Module path (`lessons::frames::panel`) → its text, comments and tests left out.
@@ -297,7 +289,7 @@ fn cycles(e: &BTreeMap<(String, String), usize>) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn no_new_import_cycles() {
+fn no_import_cycles() {
     let s = sources();
     let e = edges(&s);
     // Between the top-level modules: none at all.
@@ -311,34 +303,7 @@ fn no_new_import_cycles() {
         top_cycles.is_empty(),
         "cycles between layers: {top_cycles:?}"
     );
-    // Between files: no cycle that is not one of today's (or inside one).
-    let known: Vec<BTreeSet<&str>> = SIBLING_CYCLES
-        .iter()
-        .map(|c| c.iter().copied().collect())
-        .collect();
+    // Between files: none either (a folder's files and the folder itself aside).
     let found = cycles(&e);
-    eprintln!(
-        "file cycles: {} (today {})",
-        found.len(),
-        SIBLING_CYCLES.len()
-    );
-    for c in &found {
-        eprintln!("  {c:?}");
-    }
-    for k in &known {
-        assert!(
-            found
-                .iter()
-                .any(|c| k.iter().all(|m| c.contains(&m.to_string()))),
-            "the cycle {k:?} is gone: take it off SIBLING_CYCLES"
-        );
-    }
-    for c in &found {
-        assert!(
-            known
-                .iter()
-                .any(|k| c.iter().all(|m| k.contains(m.as_str()))),
-            "a new import cycle: {c:?}"
-        );
-    }
+    assert!(found.is_empty(), "import cycles between files: {found:?}");
 }

@@ -11,7 +11,7 @@ use crate::kit::i18n::Lang;
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonRegistry};
 use crate::sim::history::Source;
-use crate::sim::policy::ActionMode;
+use crate::sim::task::ActionMode;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use super::robot::{ArmSet, Notice, Robot};
 use crate::robot::panda;
-use crate::sim::policy::Episode;
+use crate::sim::task::Episode;
 use bevy::prelude::*;
 
 pub use crate::kit::sim::*;

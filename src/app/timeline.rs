@@ -368,7 +368,7 @@ mod tests {
             assert_eq!(pinned.frames.len(), recorded);
             if switch {
                 app.world_mut()
-                    .write_message(Request::ActionSpace(crate::sim::policy::ActionMode::Joint));
+                    .write_message(Request::ActionSpace(crate::sim::task::ActionMode::Joint));
             }
             let mut differs = false;
             for _ in 0..40 {

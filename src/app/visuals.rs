@@ -108,8 +108,8 @@ fn spawn_links(
     let mut cache: HashMap<MeshKey, (Handle<Mesh>, Option<Color>)> = HashMap::new();
     // An arm without fingers does the task with a suction cup: drawn on its tool link, a
     // dark rubber cylinder along the tool's z, as long and wide as the physics' cup.
-    let cup = crate::sim::task_arm::suction_tool(model).map(|tool| {
-        use crate::sim::task_arm::{CUP_LENGTH, CUP_RADIUS};
+    let cup = crate::sim::task::arm::suction_tool(model).map(|tool| {
+        use crate::sim::task::arm::{CUP_LENGTH, CUP_RADIUS};
         let geometry = Geometry {
             origin: crate::math::Transform::from_translation(crate::math::Vec3::new(
                 0.0,

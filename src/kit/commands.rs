@@ -3,7 +3,7 @@
 //! in the order sent, so no panel changes the robot or the physics while egui lays out a frame.
 
 use super::sim::{DriveMode, LessonTask};
-use crate::sim::policy::ActionMode;
+use crate::sim::task::ActionMode;
 use bevy::prelude::*;
 
 /// A request to the app.

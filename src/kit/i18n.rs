@@ -7,7 +7,7 @@
 //! looks the same on the desktop and in the browser. After editing text outside ASCII, run
 //! `python3 assets/fonts/subset.py` (a test fails until every character is covered).
 
-use crate::sim::policy::Phase;
+use crate::sim::task::Phase;
 use bevy::prelude::Resource;
 use bevy_egui::egui;
 use std::collections::HashMap;

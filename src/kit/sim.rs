@@ -7,7 +7,7 @@
 use crate::math::Transform as Pose;
 use crate::robot::Model;
 use crate::sim::history::{Frame, History, Source};
-use crate::sim::policy::{
+use crate::sim::task::{
     ActionMode, ChunkPolicy, Episode, Obstacle, Outcome, Phase, PickPlaceConfig, ReachPolicy,
 };
 use bevy::prelude::*;

@@ -9,11 +9,11 @@
 //! many fit in its frame. A small file, where the split would only cost, is one step.
 
 use super::compact::{self, LongValues};
-use super::guard::{self, Layout, line_at};
+use super::guard::{self, Layout, Refusal, line_at};
 use super::lenient::{self, Repairs};
-use super::model::{Model, ModelError};
+use super::model::{Model, ModelError, one_line, refused};
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Files up to this size are parsed whole, in one step (every published arm's URDF is).
 pub const WHOLE_BYTES: usize = 256 << 10;
@@ -63,7 +63,7 @@ impl UrdfReader {
         whole_bytes: usize,
         batch_bytes: usize,
     ) -> Result<UrdfReader, ModelError> {
-        let (_, layout) = guard::scan(&text).map_err(|r| super::model::refused(source_name, r))?;
+        let (_, layout) = guard::scan(&text).map_err(|r| refused(source_name, r))?;
         let whole = text.len() <= whole_bytes || layout.children.is_empty();
         if !whole {
             if let Some(at) = layout.trailing {
@@ -273,10 +273,7 @@ fn parse(
     // take the program down, so it becomes a parse error like any other.
     match std::panic::catch_unwind(|| urdf_rs::read_from_string(&text)) {
         Ok(Ok(r)) => Ok(r),
-        Ok(Err(e)) => Err(parse_error(
-            source_name,
-            super::model::one_line(&e.to_string()),
-        )),
+        Ok(Err(e)) => Err(parse_error(source_name, one_line(&e.to_string()))),
         Err(_) => Err(parse_error(
             source_name,
             "the XML could not be read as a robot".to_string(),
@@ -289,6 +286,73 @@ fn parse_error(source_name: &str, reason: String) -> ModelError {
         source_name: source_name.to_string(),
         reason,
     }
+}
+
+impl Model {
+    /// Reads and validates a URDF file.
+    pub fn from_urdf_file(path: impl AsRef<Path>) -> Result<Model, ModelError> {
+        Model::open_urdf_file(path)?.finish()
+    }
+
+    /// Reads a URDF file and checks it, for [`UrdfReader`](UrdfReader) to parse
+    /// and validate step by step; meshes are looked for beside it.
+    pub fn open_urdf_file(path: impl AsRef<Path>) -> Result<UrdfReader, ModelError> {
+        let path = path.as_ref();
+        let text = read_robot_file(path)?;
+        let reader = UrdfReader::new(text, &path.display().to_string())?;
+        Ok(reader.beside(path.parent().map(Path::to_path_buf)))
+    }
+
+    /// Reads and validates URDF text.
+    pub fn from_urdf_str(text: &str) -> Result<Model, ModelError> {
+        Model::from_urdf_str_named(text, "the input")
+    }
+
+    /// Reads and validates URDF text, naming it `source_name` in a parse error (an uploaded
+    /// file's name).
+    pub fn from_urdf_str_named(text: &str, source_name: &str) -> Result<Model, ModelError> {
+        UrdfReader::new(text.to_string(), source_name)?.finish()
+    }
+}
+
+/// Reads a robot file, refusing what is not a regular file (a directory, a device, a pipe
+/// that would block forever) and what is beyond [`guard::MAX_BYTES`], before reading.
+fn read_robot_file(path: &Path) -> Result<String, ModelError> {
+    use std::io::Read;
+    let io = |reason: String| ModelError::Io {
+        path: path.display().to_string(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(io("it is a folder, not a file".into()));
+    }
+    if !meta.is_file() {
+        return Err(io(
+            "it is not a regular file (a device, a pipe or a socket)".into(),
+        ));
+    }
+    let limit = guard::MAX_BYTES;
+    let too_large =
+        |bytes: usize| refused(&path.display().to_string(), Refusal::TooLarge { bytes });
+    if meta.len() > limit as u64 {
+        return Err(too_large(usize::try_from(meta.len()).unwrap_or(usize::MAX)));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io(e.to_string()))?;
+    // Read at most one byte past the limit, in case the file grew since it was measured.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io(e.to_string()))?;
+    if bytes.len() > limit {
+        return Err(too_large(bytes.len()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io(format!(
+            "it is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! deterministic given its state and the action space it is told to use; the one input that can
 //! change during a run (the action space) is logged per run and applied again on replay.
 
-use super::policy::{ActionMode, Episode, Phase, TraceRow};
+use super::task::{ActionMode, Episode, Phase, TraceRow};
 use crate::math::Transform;
 use std::collections::VecDeque;
 

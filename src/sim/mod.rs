@@ -3,9 +3,8 @@
 pub mod control;
 pub mod course;
 pub mod history;
-pub mod policy;
 pub mod reach;
-pub mod task_arm;
+pub mod task;
 pub mod world;
 
 #[cfg(test)]
@@ -16,5 +15,5 @@ mod task_tests;
 mod timing_tests;
 
 pub use control::JointPd;
-pub use task_arm::TaskArm;
+pub use task::TaskArm;
 pub use world::{ArmWorld, SimError};

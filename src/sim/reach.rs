@@ -2,7 +2,7 @@
 //! position error they answered, fit a network to them, and let the network move the tool.
 
 use super::SimError;
-use super::policy::{ActionMode, Episode, Outcome, PickPlaceConfig, ReachPolicy};
+use super::task::{ActionMode, Episode, Outcome, PickPlaceConfig, ReachPolicy};
 use crate::math::Vec3;
 use crate::math::bc::{BcConfig, BcTrainer, Demos};
 use crate::robot::Model;

@@ -2,8 +2,8 @@
 //! with a suction cup, and two generated 6-joint geometries (a UR-like offset wrist and a
 //! PUMA-like spherical wrist), each over ten seeds in physics.
 
-use super::policy::{ActionMode, PickPlaceConfig, run_episode};
-use super::task_arm::{Gripper, TaskArm};
+use super::task::arm::{Gripper, TaskArm};
+use super::task::{ActionMode, PickPlaceConfig, run_episode};
 use crate::robot::Model;
 use crate::robot::test_arms::{spherical_wrist, ur_style};
 

@@ -2,7 +2,7 @@
 //! imperfect (noisy) chunking policy, over 20 seeds each in physics. The assertions are the
 //! directions a user expects, not the figures (those are printed).
 
-use super::policy::{Outcome, PickPlaceConfig, run_episode};
+use super::task::{Outcome, PickPlaceConfig, run_episode};
 use crate::robot::Model;
 
 const SEEDS: u64 = 20;
@@ -140,7 +140,7 @@ fn lag(m: &Model, seed: u64, hz: f64) -> (f64, bool) {
         record_live: true,
         ..Default::default()
     };
-    let mut ep = super::policy::Episode::new(m, seed, &cfg).unwrap();
+    let mut ep = super::task::Episode::new(m, seed, &cfg).unwrap();
     let mut worst = 0f64;
     while !ep.finished() {
         ep.step_period().unwrap();

@@ -12,7 +12,7 @@ use crate::kit::robot::Notice;
 use crate::kit::sim::{DriveMode, SPEEDS, Sim};
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonRegistry};
-use crate::sim::policy::ActionMode;
+use crate::sim::task::ActionMode;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};

@@ -3,7 +3,7 @@
 //! ensembling, latency and its compensation, and smoothness, each changed live in physics
 //! with an imperfect policy, and tallied so that settings can be compared.
 //!
-//! The policy, chunking, ensembling and latency are in `crate::sim::policy`; the smoothness
+//! The policy, chunking, ensembling and latency are in `crate::sim::task`; the smoothness
 //! penalty is `crate::math::smoothing`.
 
 use crate::kit::prelude::*;

@@ -6,7 +6,7 @@ use crate::kit::i18n::Lang;
 use crate::kit::widgets::{Bars, ShowLogged};
 use crate::kit::widgets::{egui_color, fixed_plot, lesson_panel, moment_line, note, section_tabs};
 use crate::math::proportion;
-use crate::sim::policy::{ActionMode, Episode, LiveSample, Reading};
+use crate::sim::task::{ActionMode, Episode, LiveSample, Reading};
 use bevy_egui::{EguiContexts, egui};
 use egui_plot::{Bar, Legend, Line};
 

@@ -4,7 +4,7 @@
 use crate::kit::{
     LessonSettings, param_choice, param_f64, param_flag, param_name, param_usize, write_flag,
 };
-use crate::sim::policy::{PickPlaceConfig, Reading};
+use crate::sim::task::{PickPlaceConfig, Reading};
 use bevy::prelude::*;
 use std::collections::BTreeMap;
 

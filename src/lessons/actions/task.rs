@@ -6,7 +6,7 @@ use super::{ActionsState, ID};
 use crate::kit::prelude::*;
 use crate::kit::{lesson_is, lesson_state};
 use crate::robot::panda;
-use crate::sim::policy::{ActionMode, Outcome};
+use crate::sim::task::{ActionMode, Outcome};
 use bevy::prelude::*;
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@ use super::task::{DRIVER, Results};
 use super::*;
 use crate::kit::LessonSettings;
 use crate::lessons::test_support::link;
-use crate::sim::policy::{ActionMode, PickPlaceConfig, Reading};
+use crate::sim::task::{ActionMode, PickPlaceConfig, Reading};
 use std::collections::BTreeMap;
 
 /// A link opens the same settings; a hand-edited link with bad values changes nothing.
@@ -213,11 +213,11 @@ fn the_plots_centre_on_the_moment_the_timeline_shows() {
         record_live: true,
         ..PickPlaceConfig::default()
     };
-    let mut e = crate::sim::policy::Episode::new(&model, 2, &cfg).unwrap();
+    let mut e = crate::sim::task::Episode::new(&model, 2, &cfg).unwrap();
     for _ in 0..100 {
         e.step_period().unwrap();
     }
-    let span = |s: &[&crate::sim::policy::LiveSample]| (s[0].t, s[s.len() - 1].t);
+    let span = |s: &[&crate::sim::task::LiveSample]| (s[0].t, s[s.len() - 1].t);
     let (a, b) = span(&super::panel::plotted(&e, None));
     assert!(
         (b - 5.0).abs() < 1e-9 && (b - a - 3.0).abs() < 0.01,

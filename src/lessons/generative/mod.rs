@@ -298,7 +298,7 @@ mod tests {
         state.driver = DriverChoice::Generative;
         let d = state.scenario();
         assert_eq!(d.driver, "policy_generative_exact");
-        let mut cfg = crate::sim::policy::PickPlaceConfig::default();
+        let mut cfg = crate::sim::task::PickPlaceConfig::default();
         (d.configure)(&mut cfg);
         assert!(cfg.course, "the lesson's task is the obstacle course");
         let mut policy = (d.policy.unwrap())(3);

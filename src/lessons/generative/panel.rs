@@ -43,7 +43,7 @@ pub(super) fn data_section(ui: &mut egui::Ui, state: &GenerativeState, l: Lang) 
     let ok: Vec<&Demo> = state.demos.iter().filter(|d| d.success).collect();
     let near = ok
         .iter()
-        .filter(|d| d.side == crate::sim::policy::Side::Near)
+        .filter(|d| d.side == crate::sim::task::Side::Near)
         .count();
     ui.label(format!(
         "{} {}  ({} {near}, {} {})",

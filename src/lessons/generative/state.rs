@@ -8,7 +8,7 @@ use crate::math::chunks::{ChunkSet, Plane, Point};
 use crate::math::generative::{Mixture, OdeMethod, Run, Sampler, Schedule, straightness};
 use crate::math::mlp::{TrainConfig, Trainer};
 use crate::sim::course::{self, ChunkSource, Demo, SampledPolicy};
-use crate::sim::policy::PickPlaceConfig;
+use crate::sim::task::PickPlaceConfig;
 
 use bevy::platform::time::Instant;
 use std::collections::BTreeMap;

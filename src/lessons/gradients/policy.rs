@@ -8,8 +8,8 @@ use crate::kit::prelude::*;
 use crate::kit::{lesson_is, lesson_state};
 use crate::lessons::shared::reaching::{PolicyData, record, train};
 use crate::robot::panda;
-use crate::sim::policy::{ActionMode, PickPlaceConfig};
 use crate::sim::reach::Cloned;
+use crate::sim::task::{ActionMode, PickPlaceConfig};
 use std::sync::Arc;
 
 use bevy::prelude::*;
@@ -96,7 +96,7 @@ pub fn scenario(driver: Driver, data: &PolicyData) -> Option<LessonTask> {
         policy: None,
         reach: net.map(|n| {
             Arc::new(move || {
-                Box::new(Cloned((*n).clone())) as Box<dyn crate::sim::policy::ReachPolicy>
+                Box::new(Cloned((*n).clone())) as Box<dyn crate::sim::task::ReachPolicy>
             }) as ReachFactory
         }),
     })

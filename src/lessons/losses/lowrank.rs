@@ -10,7 +10,7 @@ use crate::kit::prelude::*;
 use crate::lessons::shared::reaching::PolicyData;
 use crate::math::bc::{BcTrainer, Demos};
 use crate::math::lowrank::{FineTune, Tuning, reach_errors, reach_miss, relabel};
-use crate::sim::policy::PickPlaceConfig;
+use crate::sim::task::PickPlaceConfig;
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use std::sync::Arc;

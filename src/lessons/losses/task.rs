@@ -10,7 +10,7 @@ use crate::kit::{lesson_is, lesson_state};
 use crate::math::losses::Lateral;
 use crate::robot::panda;
 use crate::sim::course::PassAt;
-use crate::sim::policy::PickPlaceConfig;
+use crate::sim::task::PickPlaceConfig;
 use bevy::prelude::*;
 use std::sync::Arc;
 

@@ -6,8 +6,8 @@
 use crate::kit::prelude::*;
 use crate::math::bc::{BcTrainer, Demos};
 use crate::robot::panda;
-use crate::sim::policy::{ActionMode, Episode, PickPlaceConfig};
 use crate::sim::reach::{DEMO_EPISODES, TRAIN_STEPS, policy_config};
+use crate::sim::task::{ActionMode, Episode, PickPlaceConfig};
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::robot::Model;
-use crate::sim::policy::PickPlaceConfig;
+use crate::sim::task::PickPlaceConfig;
 
 fn panda() -> Model {
     Model::from_urdf_str(crate::robot::panda::URDF).unwrap()

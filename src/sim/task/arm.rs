@@ -3,7 +3,7 @@
 //! and how it holds the cube: the robot's own prismatic fingers when the URDF has them, or a
 //! suction cup at the tool link otherwise.
 
-use super::policy::{CUBE_SIDES, HOVER, SCENE_REGION};
+use super::scene::{CUBE_SIDES, HOVER, SCENE_REGION};
 use crate::math::ik::IkSolver;
 use crate::math::{Transform, Vec3, so3};
 use crate::robot::start_pose::{self, tool_link};
@@ -228,8 +228,8 @@ mod tests {
         );
         assert_eq!(arm.grip_height(0.04), 0.0);
         for text in [
-            include_str!("../../urdf/kuka_iiwa14.urdf"),
-            include_str!("../../urdf/kinova_gen3.urdf"),
+            include_str!("../../../urdf/kuka_iiwa14.urdf"),
+            include_str!("../../../urdf/kinova_gen3.urdf"),
         ] {
             let model = Model::from_urdf_str(text).expect("bundled");
             let arm = TaskArm::for_model(&model).expect("7 joints");
@@ -252,7 +252,8 @@ mod tests {
     /// The cup is drawn exactly where the task would use one.
     #[test]
     fn the_cup_is_drawn_only_where_the_task_holds_by_suction() {
-        let iiwa = Model::from_urdf_str(include_str!("../../urdf/kuka_iiwa14.urdf")).expect("iiwa");
+        let iiwa =
+            Model::from_urdf_str(include_str!("../../../urdf/kuka_iiwa14.urdf")).expect("iiwa");
         assert_eq!(suction_tool(&iiwa), iiwa.link_index("iiwa_link8"));
         let panda = Model::from_urdf_str(crate::robot::panda::URDF).expect("panda");
         assert_eq!(suction_tool(&panda), None);
