@@ -211,7 +211,6 @@ pub fn median_p95(samples: &[Duration]) -> (f64, f64) {
     (at(0.5), at(0.95))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn bench_frame_end(
     mut bench: ResMut<Bench>,
     registry: Res<LessonRegistry>,

@@ -238,18 +238,20 @@ fn above_bar(bar: Option<&super::chrome::layout::BarHeight>) -> f32 {
 
 /// The step card: "Step k of n", the title, the sentences, the formula large, the prompt,
 /// and the buttons; a lesson with steps and none chosen offers to start them.
-#[allow(clippy::too_many_arguments)]
 pub fn step_card(
     mut contexts: EguiContexts,
-    ui_state: Res<UiState>,
-    lang: Res<Lang>,
-    state: Res<StepState>,
-    active: Res<State<ActiveLesson>>,
-    registry: Res<LessonRegistry>,
+    (ui_state, lang): (Res<UiState>, Res<Lang>),
+    (state, active, registry): (
+        Res<StepState>,
+        Res<State<ActiveLesson>>,
+        Res<LessonRegistry>,
+    ),
     bar: Option<Res<super::chrome::layout::BarHeight>>,
     mut commands: MessageWriter<StepCommand>,
-    course: Option<Res<crate::kit::course::Course>>,
-    mut links: MessageWriter<crate::kit::course::CourseCommand>,
+    (course, mut links): (
+        Option<Res<crate::kit::course::Course>>,
+        MessageWriter<crate::kit::course::CourseCommand>,
+    ),
 ) -> Result {
     if ui_state.hide_panels {
         return Ok(());

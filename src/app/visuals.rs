@@ -49,17 +49,13 @@ fn material_for(geometry: &Geometry, file_color: Option<Color>) -> StandardMater
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn respawn_on_new_model(
     mut commands: Commands,
     robot: Res<Robot>,
-    mut spawned: ResMut<Spawned>,
-    old: Query<Entity, With<LinkVisual>>,
-    mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    (mut spawned, old): (ResMut<Spawned>, Query<Entity, With<LinkVisual>>),
+    (mut meshes, mut materials): (ResMut<Assets<Mesh>>, ResMut<Assets<StandardMaterial>>),
     (mut notice, mut geometry): (ResMut<Notice>, ResMut<GeometryWarnings>),
-    mut prepared: ResMut<LoadedMeshes>,
-    uploaded: Res<UploadedFiles>,
+    (mut prepared, uploaded): (ResMut<LoadedMeshes>, Res<UploadedFiles>),
     time: Res<Time>,
 ) {
     if spawned.0 == Some(robot.generation) {

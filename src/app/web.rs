@@ -186,16 +186,10 @@ fn publish_lessons(registry: Res<crate::kit::LessonRegistry>) {
     let _ = js_sys::Reflect::set(&window, &"armtutorLessons".into(), &list);
 }
 
-#[allow(clippy::too_many_arguments)]
 fn keep_the_address(
-    lesson: Res<State<ActiveLesson>>,
-    steps: Res<StepState>,
-    params: Res<LessonParams>,
-    sim: Res<Sim>,
-    lang: Res<Lang>,
-    ui: Res<UiState>,
-    mode: Res<State<DriveMode>>,
-    graphics: Res<super::graphics::Graphics>,
+    (lesson, steps, params): (Res<State<ActiveLesson>>, Res<StepState>, Res<LessonParams>),
+    (sim, lang, ui): (Res<Sim>, Res<Lang>, Res<UiState>),
+    (mode, graphics): (Res<State<DriveMode>>, Res<super::graphics::Graphics>),
     mut last: Local<Vec<(String, String)>>,
 ) {
     let owned = params.owner.is_some() && params.owner == lesson.0;

@@ -13,6 +13,7 @@ pub mod convert;
 pub mod course;
 pub mod draw;
 pub mod i18n;
+pub mod lesson_ui;
 pub mod prelude;
 pub mod robot;
 pub mod sim;

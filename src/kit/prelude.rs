@@ -9,6 +9,7 @@ pub use super::commands::{Request, Shortcut, TimelineCmd};
 pub use super::convert;
 pub use super::draw::{AXIS_COLORS, FLOOR_Z, draw_skeleton};
 pub use super::i18n::Lang;
+pub use super::lesson_ui::LessonUi;
 pub use super::robot::{Notice, Robot, ToolKinematics, start_configuration};
 pub use super::sim::{DriveMode, EpisodeEnded, LessonTask, ReachFactory, Sim};
 pub use super::tally::{Tallies, Tally};

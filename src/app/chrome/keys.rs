@@ -117,7 +117,6 @@ pub fn help_rows(lessons: usize) -> Vec<(String, &'static str)> {
 }
 
 /// Keys: the camera, the handle and the steps here; everything else is an [`Request`].
-#[allow(clippy::too_many_arguments)]
 pub(super) fn keyboard(
     keys: Res<ButtonInput<KeyCode>>,
     mut contexts: EguiContexts,
@@ -125,8 +124,7 @@ pub(super) fn keyboard(
     registry: Res<LessonRegistry>,
     mut cameras: Query<&mut PanOrbitCamera>,
     mut handle: ResMut<TransformGizmoSettings>,
-    mut steps: MessageWriter<StepCommand>,
-    mut actions: MessageWriter<Request>,
+    (mut steps, mut actions): (MessageWriter<StepCommand>, MessageWriter<Request>),
 ) {
     // Typing into a text field is not a shortcut.
     if let Ok(ctx) = contexts.ctx_mut()
