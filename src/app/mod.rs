@@ -128,29 +128,7 @@ fn web_canvas() -> Option<String> {
 /// print on standard output (the bench report), or a one-line error.
 pub fn run(mut opts: StartOptions) -> Result<String, String> {
     let model = load_model(opts.urdf.as_deref())?;
-    // In the browser a link names the lesson: an unknown one opens the first lesson, and the
-    // status line says so (a page that stayed blank would tell a student nothing). On the
-    // command line a typo is an error that lists the lessons.
-    if cfg!(target_arch = "wasm32")
-        && let Some(name) = opts.args.lesson.clone()
-        && !opts.lessons.iter().any(|l| l.id == name)
-    {
-        opts.ignored.insert(
-            0,
-            format!("lesson={}", name.chars().take(24).collect::<String>()),
-        );
-        opts.args.lesson = None;
-        opts.args.step = None;
-    }
-    if let Some(name) = &opts.args.lesson
-        && !opts.lessons.iter().any(|l| l.id == name)
-    {
-        let ids: Vec<_> = opts.lessons.iter().map(|l| l.id).collect();
-        return Err(format!(
-            "unknown lesson {name:?}; the lessons are: {}",
-            ids.join(", ")
-        ));
-    }
+    check_lesson(&mut opts)?;
     // winit panics without a display; say what to do instead (only X11 is built in).
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
@@ -158,52 +136,8 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
             "no display (DISPLAY is not set); on a headless machine run under xvfb-run".into(),
         );
     }
-    let (w, h) = opts.args.size.unwrap_or((1280, 720));
-    let headless_run = opts.args.screenshot.is_some() || opts.bench_frames.is_some();
-    let no_render = opts.bench_frames.is_some() && !opts.bench_render;
     let mut app = App::new();
-    let plugins = engine::EnginePlugins
-        .set(WindowPlugin {
-            primary_window: Some(Window {
-                title: "armtutor".into(),
-                resolution: WindowResolution::new(w, h),
-                // In the browser: draw into the page's canvas and follow its size (on a
-                // page without one, such as wasm-server-runner's, into a new canvas).
-                canvas: web_canvas(),
-                fit_canvas_to_parent: true,
-                // Screenshots and benches must not wait for vsync or a focused window.
-                present_mode: if headless_run {
-                    bevy::window::PresentMode::AutoNoVsync
-                } else {
-                    bevy::window::PresentMode::AutoVsync
-                },
-                ..default()
-            }),
-            ..default()
-        })
-        .set(bevy::render::RenderPlugin {
-            render_creation: bevy::render::settings::WgpuSettings {
-                // The bench without --render measures the app's own work only.
-                backends: if no_render {
-                    None
-                } else {
-                    bevy::render::settings::WgpuSettings::default().backends
-                },
-                ..default()
-            }
-            .into(),
-            ..default()
-        });
-    #[cfg(not(target_arch = "wasm32"))]
-    let plugins = if no_render {
-        plugins.set(bevy::log::LogPlugin {
-            filter: engine::NO_RENDER_LOG_FILTER.into(),
-            ..default()
-        })
-    } else {
-        plugins
-    };
-    app.add_plugins(plugins);
+    app.add_plugins(engine_plugins(&opts));
     app.add_plugins((
         bevy_egui::EguiPlugin::default(),
         bevy_panorbit_camera::PanOrbitCameraPlugin,
@@ -246,6 +180,112 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
     ));
     #[cfg(not(target_arch = "wasm32"))]
     app.add_plugins((clip::ClipPlugin, open_dialog::OpenDialogPlugin));
+    apply_start_options(&mut app, &mut opts);
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web::WebPlugin);
+    if let Some(path) = &opts.args.screenshot {
+        app.add_plugins(capture::ScreenshotPlugin {
+            path: path.clone(),
+            frames: opts.args.frames.max(1),
+        });
+    }
+    if let Some(frames) = opts.bench_frames {
+        app.add_plugins(capture::BenchPlugin {
+            frames: frames.max(1),
+            json: opts.bench_json,
+        });
+    }
+    let report = capture::Report::default();
+    app.insert_resource(report.clone());
+    let exit = app.run();
+    match (exit, report.take()) {
+        (_, Some(result)) => result,
+        (AppExit::Success, None) => Ok(String::new()),
+        (AppExit::Error(code), None) => Err(format!("the app exited with code {code}")),
+    }
+}
+
+/// The lesson a link or `--lesson` names. In the browser an unknown one opens the first lesson,
+/// and the status line says so (a page that stayed blank would tell a student nothing). On the
+/// command line a typo is an error that lists the lessons.
+fn check_lesson(opts: &mut StartOptions) -> Result<(), String> {
+    if cfg!(target_arch = "wasm32")
+        && let Some(name) = opts.args.lesson.clone()
+        && !opts.lessons.iter().any(|l| l.id == name)
+    {
+        opts.ignored.insert(
+            0,
+            format!("lesson={}", name.chars().take(24).collect::<String>()),
+        );
+        opts.args.lesson = None;
+        opts.args.step = None;
+    }
+    if let Some(name) = &opts.args.lesson
+        && !opts.lessons.iter().any(|l| l.id == name)
+    {
+        let ids: Vec<_> = opts.lessons.iter().map(|l| l.id).collect();
+        return Err(format!(
+            "unknown lesson {name:?}; the lessons are: {}",
+            ids.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// Bevy's plugins as the app uses them: the window (its size, the page's canvas, no vsync in
+/// headless runs) and the renderer (off for the bench without `--render`).
+fn engine_plugins(opts: &StartOptions) -> bevy::app::PluginGroupBuilder {
+    let (w, h) = opts.args.size.unwrap_or((1280, 720));
+    let headless_run = opts.args.screenshot.is_some() || opts.bench_frames.is_some();
+    let no_render = opts.bench_frames.is_some() && !opts.bench_render;
+    let plugins = engine::EnginePlugins
+        .build()
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title: "armtutor".into(),
+                resolution: WindowResolution::new(w, h),
+                // In the browser: draw into the page's canvas and follow its size (on a
+                // page without one, such as wasm-server-runner's, into a new canvas).
+                canvas: web_canvas(),
+                fit_canvas_to_parent: true,
+                // Screenshots and benches must not wait for vsync or a focused window.
+                present_mode: if headless_run {
+                    bevy::window::PresentMode::AutoNoVsync
+                } else {
+                    bevy::window::PresentMode::AutoVsync
+                },
+                ..default()
+            }),
+            ..default()
+        })
+        .set(bevy::render::RenderPlugin {
+            render_creation: bevy::render::settings::WgpuSettings {
+                // The bench without --render measures the app's own work only.
+                backends: if no_render {
+                    None
+                } else {
+                    bevy::render::settings::WgpuSettings::default().backends
+                },
+                ..default()
+            }
+            .into(),
+            ..default()
+        });
+    #[cfg(not(target_arch = "wasm32"))]
+    let plugins = if no_render {
+        plugins.set(bevy::log::LogPlugin {
+            filter: engine::NO_RENDER_LOG_FILTER.into(),
+            ..default()
+        })
+    } else {
+        plugins
+    };
+    plugins
+}
+
+/// What the start options set once the app is built: teach mode, the seed, the lesson's
+/// parameters, the glossary or the course map, and what fell back.
+fn apply_start_options(app: &mut App, opts: &mut StartOptions) {
     if opts.args.teach {
         app.insert_state(sim::DriveMode::Teach);
     }
@@ -276,26 +316,4 @@ pub fn run(mut opts: StartOptions) -> Result<String, String> {
         .resource_mut::<crate::kit::LessonParams>()
         .ignored
         .extend(opts.ignored.iter().cloned());
-    #[cfg(target_arch = "wasm32")]
-    app.add_plugins(web::WebPlugin);
-    if let Some(path) = &opts.args.screenshot {
-        app.add_plugins(capture::ScreenshotPlugin {
-            path: path.clone(),
-            frames: opts.args.frames.max(1),
-        });
-    }
-    if let Some(frames) = opts.bench_frames {
-        app.add_plugins(capture::BenchPlugin {
-            frames: frames.max(1),
-            json: opts.bench_json,
-        });
-    }
-    let report = capture::Report::default();
-    app.insert_resource(report.clone());
-    let exit = app.run();
-    match (exit, report.take()) {
-        (_, Some(result)) => result,
-        (AppExit::Success, None) => Ok(String::new()),
-        (AppExit::Error(code), None) => Err(format!("the app exited with code {code}")),
-    }
 }

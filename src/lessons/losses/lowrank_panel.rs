@@ -11,6 +11,7 @@ use crate::kit::widgets::math;
 use crate::kit::widgets::{BASELINE_COLOR, SIDE_COLORS, egui_color, fixed_plot, moment_line, note};
 use crate::kit::widgets::{Bars, ShowLogged};
 use crate::lessons::shared::reaching::PolicyData;
+use crate::math::bc::BcTrainer;
 use crate::math::lowrank::{
     FineTune, Tuning, energy_rank, full_params, lora_params, singular_values,
 };
@@ -55,8 +56,27 @@ pub(super) fn section(
         return;
     };
     let sizes = base.net.sizes.clone();
+    parameter_counts(ui, state, &sizes, l);
+    if !lr.finished() {
+        ui.label(l.t("loss_lr_tuning"));
+        ui.add(egui::ProgressBar::new(lr.progress()).show_percentage());
+    }
+    loss_curves(ui, state, lr, l);
+    by_rank(ui, state, lr, l);
+    results(ui, state, lr, l);
+    ui.separator();
+    ui.add_space(4.0);
+    ui.strong(l.t("loss_lr_sigma_title"));
+    note(ui, l.t("loss_lr_sigma_note"));
+    singular_value_bars(ui, base, &sizes);
+    update_energy(ui, state, lr, &sizes, l);
+}
+
+/// The rank slider, and the parameters rank r trains against full fine-tuning (here and for
+/// a large model's layer).
+fn parameter_counts(ui: &mut egui::Ui, state: &mut LossesState, sizes: &[usize], l: Lang) {
     ui.add(egui::Slider::new(&mut state.rank, 1..=MAX_RANK).text(l.t("loss_lr_rank")));
-    let (n_lora, n_full) = (lora_params(&sizes, state.rank), full_params(&sizes));
+    let (n_lora, n_full) = (lora_params(sizes, state.rank), full_params(sizes));
     ui.monospace(format!(
         "{}   r = {}: {n_lora}   {}: {n_full}   ({:.0} %)",
         l.t("loss_lr_params"),
@@ -73,10 +93,11 @@ pub(super) fn section(
         100.0 * vla_lora as f64 / vla_full as f64
     ));
     note(ui, l.t("loss_lr_capped"));
-    if !lr.finished() {
-        ui.label(l.t("loss_lr_tuning"));
-        ui.add(egui::ProgressBar::new(lr.progress()).show_percentage());
-    }
+}
+
+/// Training loss against steps: every rank grey, the chosen one and full fine-tuning in
+/// colour.
+fn loss_curves(ui: &mut egui::Ui, state: &LossesState, lr: &LowRankData, l: Lang) {
     let curve = |r: &FineTune| -> Vec<[f64; 2]> {
         r.losses
             .iter()
@@ -115,6 +136,10 @@ pub(super) fn section(
                 moment_line(p, steps as f64);
             }
         });
+}
+
+/// The final loss and the reach miss against r, full fine-tuning as a line.
+fn by_rank(ui: &mut egui::Ui, state: &LossesState, lr: &LowRankData, l: Lang) {
     // The loss and the reaches against r, full fine-tuning as a line.
     let ranked: Vec<(usize, &FineTune, Option<Reach>)> = lr
         .runs
@@ -174,6 +199,12 @@ pub(super) fn section(
                 });
         });
     });
+}
+
+/// The chosen rank's, full fine-tuning's and the base network's loss and reaches.
+fn results(ui: &mut egui::Ui, state: &LossesState, lr: &LowRankData, l: Lang) {
+    let chosen = Tuning::Rank(state.rank);
+    let (full, full_reach) = (lr.run(Tuning::Full), lr.reach(Tuning::Full));
     let starts = lr.starts.len();
     // "reaches k/n   m mm", or an ellipsis while the run is still training.
     let reached = |x: Option<Reach>| match x {
@@ -224,10 +255,10 @@ pub(super) fn section(
             .replace("{tol}", &format!("{:.0}", REACH_TOL * 1000.0))
             .replace("{dz}", &format!("{:.0}", SHIFT[2] * 100.0)),
     );
-    ui.separator();
-    ui.add_space(4.0);
-    ui.strong(l.t("loss_lr_sigma_title"));
-    note(ui, l.t("loss_lr_sigma_note"));
+}
+
+/// Every layer's singular values side by side, a gap between layers.
+fn singular_value_bars(ui: &mut egui::Ui, base: &BcTrainer, sizes: &[usize]) {
     // Every layer's singular values side by side, a gap between layers.
     let mut bars = Vec::new();
     let mut x = 0.0;
@@ -258,6 +289,16 @@ pub(super) fn section(
                 p.bars(b);
             }
         });
+}
+
+/// How much of the full fine-tune's update ‖ΔW‖² its first k directions hold.
+fn update_energy(
+    ui: &mut egui::Ui,
+    state: &LossesState,
+    lr: &LowRankData,
+    sizes: &[usize],
+    l: Lang,
+) {
     // The full fine-tune's update: how much of ‖ΔW‖² its first k directions hold.
     if let Some(full) = lr.run(Tuning::Full).filter(|r| r.steps > 0) {
         ui.strong(l.t("loss_lr_delta_title"));
