@@ -259,7 +259,57 @@ impl Targets<'_, '_> {
     }
 
     fn shortcut(&mut self, shortcut: Shortcut) {
-        let sim = &mut self.sim;
+        match shortcut {
+            Shortcut::Help
+            | Shortcut::Glossary
+            | Shortcut::CourseMap
+            | Shortcut::OpenUrdf
+            | Shortcut::Profiler
+            | Shortcut::Language
+            | Shortcut::Presenter
+            | Shortcut::HidePanels => self.view_shortcut(shortcut),
+            Shortcut::PlayPause
+            | Shortcut::Step
+            | Shortcut::Back
+            | Shortcut::Reset
+            | Shortcut::NextSeed
+            | Shortcut::Slower
+            | Shortcut::Faster
+            | Shortcut::ToggleTeach
+            | Shortcut::ToggleActionSpace => self.run_shortcut(shortcut),
+            Shortcut::Branch => self.timeline(TimelineCmd::Branch),
+            Shortcut::Screenshot => self.timeline(TimelineCmd::Screenshot),
+            Shortcut::Clip => self.timeline(TimelineCmd::Clip),
+            Shortcut::Pin => {
+                let pinned = self.pinned.as_ref().is_some_and(|p| p.0.is_some());
+                self.timeline(if pinned {
+                    TimelineCmd::Unpin
+                } else {
+                    TimelineCmd::Pin
+                });
+            }
+            // The camera, the handle and the steps are the keyboard's own (see `chrome::keys::keyboard`).
+            Shortcut::CameraHome
+            | Shortcut::HandleMode
+            | Shortcut::NextStep
+            | Shortcut::PreviousStep => {}
+            Shortcut::Lesson(i) => {
+                let id = self
+                    .registry
+                    .as_ref()
+                    .and_then(|r| r.lessons.get(i))
+                    .map(|l| l.id);
+                if let Some(id) = id {
+                    self.apply(Request::Lesson(Some(id)));
+                }
+            }
+            Shortcut::NoLesson => self.apply(Request::Lesson(None)),
+        }
+    }
+
+    /// What a key shows or hides: the help sheet, the glossary, the course map, the profiler,
+    /// the language, presenter mode, the panels, the "Open URDF" dialog.
+    fn view_shortcut(&mut self, shortcut: Shortcut) {
         match shortcut {
             Shortcut::Help => {
                 if let Some(ui) = &mut self.ui {
@@ -276,20 +326,6 @@ impl Targets<'_, '_> {
                     c.map = !c.map;
                 }
             }
-            Shortcut::PlayPause => {
-                if sim.viewed().is_some() {
-                    // Play resumes the live run (Enter plays on from the moment shown instead).
-                    sim.go_live();
-                    sim.playing = true;
-                } else {
-                    sim.playing = !sim.playing;
-                }
-            }
-            Shortcut::Step => sim.step_timeline(1),
-            Shortcut::Back => sim.step_timeline(-1),
-            Shortcut::Branch => self.timeline(TimelineCmd::Branch),
-            Shortcut::Screenshot => self.timeline(TimelineCmd::Screenshot),
-            Shortcut::Clip => self.timeline(TimelineCmd::Clip),
             Shortcut::OpenUrdf => {
                 #[cfg(not(target_arch = "wasm32"))]
                 if let Some(dialog) = &mut self.dialog {
@@ -309,14 +345,41 @@ impl Targets<'_, '_> {
                     t.shown = !t.shown;
                 }
             }
-            Shortcut::Pin => {
-                let pinned = self.pinned.as_ref().is_some_and(|p| p.0.is_some());
-                self.timeline(if pinned {
-                    TimelineCmd::Unpin
-                } else {
-                    TimelineCmd::Pin
-                });
+            Shortcut::Language => {
+                if let Some(lang) = &mut self.lang {
+                    **lang = lang.other();
+                }
             }
+            Shortcut::Presenter => {
+                if let Some(ui) = &mut self.ui {
+                    ui.presenter = !ui.presenter;
+                }
+            }
+            Shortcut::HidePanels => {
+                if let Some(ui) = &mut self.ui {
+                    ui.hide_panels = !ui.hide_panels;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What a key does to the run: play, step, reset, the seed, the speed, teach mode, the
+    /// action space.
+    fn run_shortcut(&mut self, shortcut: Shortcut) {
+        let sim = &mut self.sim;
+        match shortcut {
+            Shortcut::PlayPause => {
+                if sim.viewed().is_some() {
+                    // Play resumes the live run (Enter plays on from the moment shown instead).
+                    sim.go_live();
+                    sim.playing = true;
+                } else {
+                    sim.playing = !sim.playing;
+                }
+            }
+            Shortcut::Step => sim.step_timeline(1),
+            Shortcut::Back => sim.step_timeline(-1),
             Shortcut::Reset => {
                 let seed = sim.seed;
                 let _ = sim.restart(&self.robot.model, seed);
@@ -351,37 +414,7 @@ impl Targets<'_, '_> {
                 };
                 sim.set_mode(want);
             }
-            Shortcut::Language => {
-                if let Some(lang) = &mut self.lang {
-                    **lang = lang.other();
-                }
-            }
-            Shortcut::Presenter => {
-                if let Some(ui) = &mut self.ui {
-                    ui.presenter = !ui.presenter;
-                }
-            }
-            Shortcut::HidePanels => {
-                if let Some(ui) = &mut self.ui {
-                    ui.hide_panels = !ui.hide_panels;
-                }
-            }
-            // The camera, the handle and the steps are the keyboard's own (see `ui::keyboard`).
-            Shortcut::CameraHome
-            | Shortcut::HandleMode
-            | Shortcut::NextStep
-            | Shortcut::PreviousStep => {}
-            Shortcut::Lesson(i) => {
-                let id = self
-                    .registry
-                    .as_ref()
-                    .and_then(|r| r.lessons.get(i))
-                    .map(|l| l.id);
-                if let Some(id) = id {
-                    self.apply(Request::Lesson(Some(id)));
-                }
-            }
-            Shortcut::NoLesson => self.apply(Request::Lesson(None)),
+            _ => {}
         }
     }
 }

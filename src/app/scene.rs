@@ -73,6 +73,13 @@ fn setup(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
+    spawn_camera_and_lights(&mut commands);
+    spawn_floor_and_table(&mut commands, &mut meshes, &mut materials);
+    spawn_task_bodies(&mut commands, &mut meshes, &mut materials);
+}
+
+/// The orbit camera at its home view, a warm key light with shadows and a cool fill.
+fn spawn_camera_and_lights(commands: &mut Commands) {
     let mut cam = PanOrbitCamera {
         button_orbit: MouseButton::Left,
         button_pan: MouseButton::Right,
@@ -115,6 +122,14 @@ fn setup(
         },
         Transform::from_xyz(-3.0, 2.0, -2.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
+}
+
+/// The floor, the table on its legs and the arm's pedestal.
+fn spawn_floor_and_table(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<StandardMaterial>,
+) {
     let floor = materials.add(StandardMaterial {
         base_color: Color::srgb(0.2, 0.21, 0.23),
         perceptual_roughness: 0.95,
@@ -176,6 +191,14 @@ fn setup(
         RVec3::new(0.22, 0.22, -FLOOR_Z - 0.001),
         &steel,
     );
+}
+
+/// The course's post and the cube, hidden until the physics has them.
+fn spawn_task_bodies(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<StandardMaterial>,
+) {
     let cube = materials.add(StandardMaterial {
         base_color: Color::srgb(0.95, 0.55, 0.12),
         perceptual_roughness: 0.5,

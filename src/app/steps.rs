@@ -296,49 +296,7 @@ pub fn step_card(
     let step = &steps[i];
     window.show(ctx, |ui| {
         ui.set_width(sizes.width);
-        ui.horizontal(|ui| {
-            ui.label(
-                egui::RichText::new(format!("{} {} / {}", l.t("step_label"), i + 1, steps.len()))
-                    .size(sizes.body)
-                    .weak(),
-            );
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .button(egui::RichText::new("✕").size(sizes.body))
-                    .on_hover_text(l.t("steps_leave"))
-                    .clicked()
-                {
-                    commands.write(StepCommand::Leave);
-                }
-                if ui
-                    .add_enabled(
-                        i + 1 < steps.len(),
-                        egui::Button::new(egui::RichText::new("▶").size(sizes.body)),
-                    )
-                    .on_hover_text(l.t("steps_next"))
-                    .clicked()
-                {
-                    commands.write(StepCommand::Next);
-                }
-                if ui
-                    .add_enabled(
-                        i > 0,
-                        egui::Button::new(egui::RichText::new("◀").size(sizes.body)),
-                    )
-                    .on_hover_text(l.t("steps_previous"))
-                    .clicked()
-                {
-                    commands.write(StepCommand::Previous);
-                }
-                if ui
-                    .button(egui::RichText::new("⟲").size(sizes.body))
-                    .on_hover_text(l.t("steps_again"))
-                    .clicked()
-                {
-                    commands.write(StepCommand::Go(i));
-                }
-            });
-        });
+        step_nav(ui, l, i, steps.len(), &sizes, &mut commands);
         let text = |s: &str, size: f32, color: egui::Color32| {
             typeset::inline_job(s, egui::FontId::proportional(size), color)
         };
@@ -379,6 +337,60 @@ pub fn step_card(
         }
     });
     Ok(())
+}
+
+/// The card's top row: which step of how many, and leave, next, previous, again.
+fn step_nav(
+    ui: &mut egui::Ui,
+    l: Lang,
+    i: usize,
+    n: usize,
+    sizes: &CardSizes,
+    commands: &mut MessageWriter<StepCommand>,
+) {
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(format!("{} {} / {}", l.t("step_label"), i + 1, n))
+                .size(sizes.body)
+                .weak(),
+        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(egui::RichText::new("✕").size(sizes.body))
+                .on_hover_text(l.t("steps_leave"))
+                .clicked()
+            {
+                commands.write(StepCommand::Leave);
+            }
+            if ui
+                .add_enabled(
+                    i + 1 < n,
+                    egui::Button::new(egui::RichText::new("▶").size(sizes.body)),
+                )
+                .on_hover_text(l.t("steps_next"))
+                .clicked()
+            {
+                commands.write(StepCommand::Next);
+            }
+            if ui
+                .add_enabled(
+                    i > 0,
+                    egui::Button::new(egui::RichText::new("◀").size(sizes.body)),
+                )
+                .on_hover_text(l.t("steps_previous"))
+                .clicked()
+            {
+                commands.write(StepCommand::Previous);
+            }
+            if ui
+                .button(egui::RichText::new("⟲").size(sizes.body))
+                .on_hover_text(l.t("steps_again"))
+                .clicked()
+            {
+                commands.write(StepCommand::Go(i));
+            }
+        });
+    });
 }
 
 #[cfg(test)]

@@ -100,37 +100,92 @@ pub(super) fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
         "the tip pose".into()
     })?;
     let svd = Manipulability::from_jacobian(&j);
-    if a.json {
-        let doc = KinematicsJson {
-            schema: "armtutor.kinematics/1",
-            robot: &m.name,
-            base: &m.links[0].name,
-            tip: &m.links[tip].name,
-            joint_names: m.dof_joint_names(),
-            q: q_model.clone(),
-            links: m
-                .links
-                .iter()
-                .zip(&poses)
-                .map(|(l, t)| PoseJson {
-                    name: &l.name,
-                    pose: rows4(t),
-                })
-                .collect(),
-            tip_pose: rows4(&tip_pose),
-            jacobian: JacobianJson {
-                rows: ["vx", "vy", "vz", "wx", "wy", "wz"],
-                columns: chain.joint_names.iter().map(String::as_str).collect(),
-                base_frame: rows(&j),
-                tip_frame: rows(&jt),
-            },
-            singular_values: svd.sigma,
-            manipulability: svd.manipulability(),
-            condition_number: finite(svd.condition_number()),
-            sigma_min: svd.sigma_min(),
-        };
-        return serde_json::to_string_pretty(&doc).map_err(|e| e.to_string());
-    }
+    let k = Kinematics {
+        m,
+        tip,
+        chain,
+        q_model,
+        poses,
+        j,
+        jt,
+        tip_pose,
+        svd,
+    };
+    if a.json { json(&k) } else { Ok(text(&k)) }
+}
+
+/// What the command computed, for either output.
+struct Kinematics {
+    m: Model,
+    tip: usize,
+    chain: Chain,
+    q_model: Vec<f64>,
+    poses: Vec<Transform>,
+    j: crate::math::Jacobian,
+    jt: crate::math::Jacobian,
+    tip_pose: Transform,
+    svd: Manipulability,
+}
+
+/// The `armtutor.kinematics/1` document.
+fn json(k: &Kinematics) -> Result<String, String> {
+    let Kinematics {
+        m,
+        tip,
+        chain,
+        q_model,
+        poses,
+        j,
+        jt,
+        tip_pose,
+        svd,
+    } = k;
+    let tip = *tip;
+    let doc = KinematicsJson {
+        schema: "armtutor.kinematics/1",
+        robot: &m.name,
+        base: &m.links[0].name,
+        tip: &m.links[tip].name,
+        joint_names: m.dof_joint_names(),
+        q: q_model.clone(),
+        links: m
+            .links
+            .iter()
+            .zip(poses)
+            .map(|(l, t)| PoseJson {
+                name: &l.name,
+                pose: rows4(t),
+            })
+            .collect(),
+        tip_pose: rows4(tip_pose),
+        jacobian: JacobianJson {
+            rows: ["vx", "vy", "vz", "wx", "wy", "wz"],
+            columns: chain.joint_names.iter().map(String::as_str).collect(),
+            base_frame: rows(j),
+            tip_frame: rows(jt),
+        },
+        singular_values: svd.sigma,
+        manipulability: svd.manipulability(),
+        condition_number: finite(svd.condition_number()),
+        sigma_min: svd.sigma_min(),
+    };
+    serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())
+}
+
+/// The report for people: link poses, the tip pose, the Jacobian and its singular values.
+fn text(k: &Kinematics) -> String {
+    let Kinematics {
+        m,
+        tip,
+        chain,
+        q_model,
+        poses,
+        j,
+        tip_pose,
+        svd,
+        ..
+    } = k;
+    let tip = *tip;
     let mut out = String::new();
     let rpy = EulerSequence::parse("xyz").expect("xyz is a valid sequence");
     let _ = writeln!(
@@ -143,7 +198,7 @@ pub(super) fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
         "\nlink poses T_{}_link (position m, URDF rpy rad):",
         m.links[0].name
     );
-    for (l, t) in m.links.iter().zip(&poses) {
+    for (l, t) in m.links.iter().zip(poses) {
         let e = rpy.from_matrix(&t.rotation).angles;
         let _ = writeln!(
             out,
@@ -152,7 +207,7 @@ pub(super) fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
         );
     }
     let _ = writeln!(out, "\ntip pose (4×4):");
-    for r in rows4(&tip_pose) {
+    for r in rows4(tip_pose) {
         let _ = writeln!(
             out,
             "  [{:+.6} {:+.6} {:+.6} {:+.6}]",
@@ -190,5 +245,5 @@ pub(super) fn kinematics(a: &KinematicsArgs) -> Result<String, String> {
         svd.condition_number()
     );
     let _ = writeln!(out, "σmin: {:.6e}", svd.sigma_min());
-    Ok(out)
+    out
 }

@@ -131,36 +131,8 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
             layout.trailing = Some(i);
         }
         let rest = &b[start..];
-        if rest.starts_with(b"<!--") {
-            i = skip_past(b, start + 4, b"-->").ok_or_else(|| Refusal::Unterminated {
-                what: "comment",
-                line: line_at(text, start),
-            })?;
-        } else if rest.starts_with(b"<![CDATA[") {
-            i = skip_past(b, start + 9, b"]]>").ok_or_else(|| Refusal::Unterminated {
-                what: "CDATA section",
-                line: line_at(text, start),
-            })?;
-        } else if rest.starts_with(b"<?") {
-            i = skip_past(b, start + 2, b"?>").ok_or_else(|| Refusal::Unterminated {
-                what: "processing instruction",
-                line: line_at(text, start),
-            })?;
-        } else if rest.starts_with(b"<!ENTITY") {
-            return Err(Refusal::Entities {
-                line: line_at(text, start),
-            });
-        } else if rest.starts_with(b"<!") {
-            // A document type declaration: its internal subset may hold entity declarations.
-            i = skip_declaration(b, start + 2).ok_or_else(|| Refusal::Unterminated {
-                what: "declaration",
-                line: line_at(text, start),
-            })?;
-            if b[start..i].windows(8).any(|w| w == b"<!ENTITY") {
-                return Err(Refusal::Entities {
-                    line: line_at(text, start),
-                });
-            }
+        if let Some(next) = skip_markup(text, start)? {
+            i = next;
         } else if rest.starts_with(b"</") {
             i = skip_past(b, start + 2, b">").ok_or_else(|| Refusal::Unterminated {
                 what: "closing tag",
@@ -178,54 +150,10 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
         } else {
             // An element's start tag: its name, then attributes up to `>` or `/>`, with quoted
             // values skipped whole (they may hold `>`).
-            let name_end = start
-                + 1
-                + b[start + 1..]
-                    .iter()
-                    .position(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
-                    .unwrap_or(b.len() - start - 1);
+            let (name_end, j, closed_empty) = start_tag(text, start)?;
             let name = &text[start + 1..name_end];
             if name.starts_with("xacro:") {
                 xacro = true;
-            }
-            let mut j = name_end;
-            let mut attributes = 0usize;
-            let closed_empty;
-            loop {
-                let Some(&c) = b.get(j) else {
-                    return Err(Refusal::Unterminated {
-                        what: "tag",
-                        line: line_at(text, start),
-                    });
-                };
-                match c {
-                    b'"' | b'\'' => {
-                        j = b[j + 1..]
-                            .iter()
-                            .position(|&d| d == c)
-                            .map(|p| j + 1 + p + 1)
-                            .ok_or_else(|| Refusal::Unterminated {
-                                what: "attribute value",
-                                line: line_at(text, start),
-                            })?;
-                    }
-                    b'=' => {
-                        attributes += 1;
-                        if attributes > MAX_ATTRIBUTES {
-                            return Err(Refusal::TooManyAttributes {
-                                element: short(name),
-                                line: line_at(text, start),
-                            });
-                        }
-                        j += 1;
-                    }
-                    b'>' => {
-                        closed_empty = j > name_end && b[j - 1] == b'/';
-                        j += 1;
-                        break;
-                    }
-                    _ => j += 1,
-                }
             }
             if depth == 0 && root.is_none() {
                 root = Some(short(name));
@@ -279,6 +207,94 @@ pub fn scan(text: &str) -> Result<(Scan, Layout), Refusal> {
             ))
         }
     }
+}
+
+/// Past the comment, CDATA section, processing instruction or declaration at `start`, or
+/// `None` when a tag starts there. An entity declaration is refused, in a document type
+/// declaration's internal subset too.
+fn skip_markup(text: &str, start: usize) -> Result<Option<usize>, Refusal> {
+    let b = text.as_bytes();
+    let rest = &b[start..];
+    let unterminated = |what| Refusal::Unterminated {
+        what,
+        line: line_at(text, start),
+    };
+    let past = if rest.starts_with(b"<!--") {
+        skip_past(b, start + 4, b"-->").ok_or_else(|| unterminated("comment"))?
+    } else if rest.starts_with(b"<![CDATA[") {
+        skip_past(b, start + 9, b"]]>").ok_or_else(|| unterminated("CDATA section"))?
+    } else if rest.starts_with(b"<?") {
+        skip_past(b, start + 2, b"?>").ok_or_else(|| unterminated("processing instruction"))?
+    } else if rest.starts_with(b"<!ENTITY") {
+        return Err(Refusal::Entities {
+            line: line_at(text, start),
+        });
+    } else if rest.starts_with(b"<!") {
+        // A document type declaration: its internal subset may hold entity declarations.
+        let end = skip_declaration(b, start + 2).ok_or_else(|| unterminated("declaration"))?;
+        if b[start..end].windows(8).any(|w| w == b"<!ENTITY") {
+            return Err(Refusal::Entities {
+                line: line_at(text, start),
+            });
+        }
+        end
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(past))
+}
+
+/// The start tag at `start`: where its name ends, the index past its `>`, and whether it is
+/// empty (`/>`). Attributes are counted, and quoted values skipped whole (they may hold `>`).
+fn start_tag(text: &str, start: usize) -> Result<(usize, usize, bool), Refusal> {
+    let b = text.as_bytes();
+    let name_end = start
+        + 1
+        + b[start + 1..]
+            .iter()
+            .position(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
+            .unwrap_or(b.len() - start - 1);
+    let name = &text[start + 1..name_end];
+    let mut j = name_end;
+    let mut attributes = 0usize;
+    let closed_empty;
+    loop {
+        let Some(&c) = b.get(j) else {
+            return Err(Refusal::Unterminated {
+                what: "tag",
+                line: line_at(text, start),
+            });
+        };
+        match c {
+            b'"' | b'\'' => {
+                j = b[j + 1..]
+                    .iter()
+                    .position(|&d| d == c)
+                    .map(|p| j + 1 + p + 1)
+                    .ok_or_else(|| Refusal::Unterminated {
+                        what: "attribute value",
+                        line: line_at(text, start),
+                    })?;
+            }
+            b'=' => {
+                attributes += 1;
+                if attributes > MAX_ATTRIBUTES {
+                    return Err(Refusal::TooManyAttributes {
+                        element: short(name),
+                        line: line_at(text, start),
+                    });
+                }
+                j += 1;
+            }
+            b'>' => {
+                closed_empty = j > name_end && b[j - 1] == b'/';
+                j += 1;
+                break;
+            }
+            _ => j += 1,
+        }
+    }
+    Ok((name_end, j, closed_empty))
 }
 
 /// The line (from 1) that byte `at` of `text` is on: counted only when a message needs one.

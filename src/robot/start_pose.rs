@@ -122,20 +122,7 @@ pub fn start_pose(model: &Model, tool: usize) -> StartPose {
         .iter()
         .filter_map(|&ji| model.joints[ji].q_index)
         .collect();
-    let ranges: Vec<(f64, f64)> = chain
-        .model_joints
-        .iter()
-        .map(|&ji| {
-            let (lo, hi) = model.joints[ji].limits;
-            if lo.is_finite() && hi.is_finite() {
-                let m = LIMIT_MARGIN * (hi - lo);
-                (lo + m, hi - m)
-            } else {
-                // Unbounded (continuous) joints: one turn covers every orientation.
-                (-std::f64::consts::PI, std::f64::consts::PI)
-            }
-        })
-        .collect();
+    let ranges = search_ranges(model, &chain);
     let revolute: Vec<bool> = chain
         .model_joints
         .iter()
@@ -158,13 +145,6 @@ pub fn start_pose(model: &Model, tool: usize) -> StartPose {
     if slots.is_empty() || slots.len() != chain.dof() {
         return judge.evaluate(&base).1;
     }
-    let place = |base: &[f64], qc: &[f64]| {
-        let mut q = base.to_vec();
-        for (&s, &v) in slots.iter().zip(qc) {
-            q[s] = v;
-        }
-        q
-    };
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     // Random candidates inside the margins, then a local search from the best few.
     let mut scored: Vec<(f64, Vec<f64>)> = (0..SAMPLES)
@@ -179,34 +159,11 @@ pub fn start_pose(model: &Model, tool: usize) -> StartPose {
                     }
                 })
                 .collect();
-            (judge.evaluate(&place(&base, &qc)).0, qc)
+            (judge.evaluate(&place(&base, &slots, &qc)).0, qc)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut best: Option<(f64, Vec<f64>)> = None;
-    for (mut score, mut qc) in scored.into_iter().take(SEEDS) {
-        let mut step = 0.2;
-        while step > 0.005 {
-            let mut improved = false;
-            for i in 0..qc.len() {
-                for dir in [-1.0, 1.0] {
-                    let mut trial = qc.clone();
-                    trial[i] = (trial[i] + dir * step).clamp(ranges[i].0, ranges[i].1);
-                    let s = judge.evaluate(&place(&base, &trial)).0;
-                    if s > score {
-                        (score, qc) = (s, trial);
-                        improved = true;
-                    }
-                }
-            }
-            if !improved {
-                step *= 0.5;
-            }
-        }
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
-            best = Some((score, qc));
-        }
-    }
+    let best = climb(&judge, scored, &ranges, |qc| place(&base, &slots, qc));
     if let Some((_, mut qc)) = best {
         // A turn more or less is the same pose: show the angle nearest the middle of the
         // range (a UR joint allowed ±2π reads −1.6, not 4.7).
@@ -221,9 +178,72 @@ pub fn start_pose(model: &Model, tool: usize) -> StartPose {
                 }
             }
         }
-        base = place(&base, &qc);
+        base = place(&base, &slots, &qc);
     }
     judge.evaluate(&base).1
+}
+
+/// The range each chain joint is searched in: inside its limits by a margin, one turn for an
+/// unbounded joint.
+fn search_ranges(model: &Model, chain: &Chain) -> Vec<(f64, f64)> {
+    chain
+        .model_joints
+        .iter()
+        .map(|&ji| {
+            let (lo, hi) = model.joints[ji].limits;
+            if lo.is_finite() && hi.is_finite() {
+                let m = LIMIT_MARGIN * (hi - lo);
+                (lo + m, hi - m)
+            } else {
+                // Unbounded (continuous) joints: one turn covers every orientation.
+                (-std::f64::consts::PI, std::f64::consts::PI)
+            }
+        })
+        .collect()
+}
+
+/// The whole-robot `q` with the chain's values `qc` written into its `slots`.
+fn place(base: &[f64], slots: &[usize], qc: &[f64]) -> Vec<f64> {
+    let mut q = base.to_vec();
+    for (&s, &v) in slots.iter().zip(qc) {
+        q[s] = v;
+    }
+    q
+}
+
+/// Coordinate descent with a halving step from the best few candidates; the best pose it
+/// reaches and its score.
+fn climb(
+    judge: &Judge,
+    scored: Vec<(f64, Vec<f64>)>,
+    ranges: &[(f64, f64)],
+    place: impl Fn(&[f64]) -> Vec<f64>,
+) -> Option<(f64, Vec<f64>)> {
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for (mut score, mut qc) in scored.into_iter().take(SEEDS) {
+        let mut step = 0.2;
+        while step > 0.005 {
+            let mut improved = false;
+            for i in 0..qc.len() {
+                for dir in [-1.0, 1.0] {
+                    let mut trial = qc.clone();
+                    trial[i] = (trial[i] + dir * step).clamp(ranges[i].0, ranges[i].1);
+                    let s = judge.evaluate(&place(&trial)).0;
+                    if s > score {
+                        (score, qc) = (s, trial);
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                step *= 0.5;
+            }
+        }
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, qc));
+        }
+    }
+    best
 }
 
 /// The pose `model` opens in, with its tool link chosen by [`tool_link`]: the bundled Panda's
