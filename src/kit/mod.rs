@@ -89,6 +89,12 @@ impl LessonRegistry {
 #[derive(States, Default, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ActiveLesson(pub Option<&'static str>);
 
+/// The systems a lesson runs while it is open, configured once for every lesson by
+/// [`register_lessons`]: a lesson puts its `Update` systems `.in_set(LessonSystems(ID))`
+/// instead of naming its run condition on each.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LessonSystems(pub &'static str);
+
 /// Run condition: `id` is the active lesson.
 pub fn lesson_is(id: &'static str) -> impl FnMut(Option<Res<State<ActiveLesson>>>) -> bool + Clone {
     in_state(ActiveLesson(Some(id)))
@@ -416,6 +422,7 @@ pub fn register_lessons(app: &mut App, lessons: &[LessonInfo], start: Option<&st
         }
         registry.lessons.push(*info);
         i18n::add_strings(info.strings);
+        app.configure_sets(Update, LessonSystems(info.id).run_if(lesson_is(info.id)));
         (info.plugin)(app);
     }
     let start = start.and_then(|name| lessons.iter().find(|l| l.id == name));

@@ -17,8 +17,8 @@ pub use super::tape::{Taped, live, tape};
 pub use super::teach::Teach;
 pub use super::widgets;
 pub use super::{
-    ActiveLesson, ArmSet, Background, Headless, LessonInfo, LessonParams, LessonSettings, Shot,
-    SimSetup, Step, StepCommand, StepState, add_settings, frame_budget_ms, lesson_is,
-    lesson_panel_shown, lesson_state, param_choice, param_f64, param_flag, param_name, param_usize,
-    reset_through_link, tr, write_flag,
+    ActiveLesson, ArmSet, Background, Headless, LessonInfo, LessonParams, LessonSettings,
+    LessonSystems, Shot, SimSetup, Step, StepCommand, StepState, add_settings, frame_budget_ms,
+    lesson_is, lesson_panel_shown, lesson_state, param_choice, param_f64, param_flag, param_name,
+    param_usize, reset_through_link, tr, write_flag,
 };

@@ -7,7 +7,7 @@
 //! penalty is `crate::math::smoothing`.
 
 use crate::kit::prelude::*;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -37,7 +37,7 @@ fn plugin(app: &mut App) {
     task::plugin(app);
     app.add_systems(
         Update,
-        (show_everything, draw.run_if(lesson_is(ID)))
+        (show_everything, draw.in_set(LessonSystems(ID)))
             .chain()
             .in_set(ArmSet::Views),
     )

@@ -3,8 +3,8 @@
 //! tallied under the settings it ran with.
 
 use super::{ActionsState, ID};
+use crate::kit::lesson_state;
 use crate::kit::prelude::*;
-use crate::kit::{lesson_is, lesson_state};
 use crate::robot::panda;
 use crate::sim::task::{ActionMode, Outcome};
 use bevy::prelude::*;
@@ -100,7 +100,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             Update,
             (follow_the_settings, tally)
-                .run_if(lesson_is(ID))
+                .in_set(LessonSystems(ID))
                 .before(ArmSet::Actions),
         );
 }

@@ -4,7 +4,7 @@
 //! (the tennis-racket flip). The math is in `crate::math::{curved, free_body, spatial}`.
 
 use crate::kit::prelude::*;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -36,9 +36,9 @@ fn plugin(app: &mut App) {
         Update,
         (
             show_everything,
-            (walk_keys, compute_ik).run_if(lesson_is(ID)),
-            animate.run_if(lesson_is(ID)).run_if(live),
-            overlays::draw.run_if(lesson_is(ID)),
+            (walk_keys, compute_ik).in_set(LessonSystems(ID)),
+            animate.in_set(LessonSystems(ID)).run_if(live),
+            overlays::draw.in_set(LessonSystems(ID)),
         )
             .chain()
             .in_set(ArmSet::Views),

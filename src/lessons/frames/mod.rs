@@ -6,7 +6,7 @@
 //! the cube) and basis change versus coordinate change.
 
 use crate::kit::prelude::*;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -41,7 +41,7 @@ fn plugin(app: &mut App) {
         Update,
         (
             (reset_on_new_model, show_everything, resolve_picks).chain(),
-            draw.run_if(lesson_is(ID)),
+            draw.in_set(LessonSystems(ID)),
         )
             .chain()
             .in_set(ArmSet::Views),

@@ -8,7 +8,7 @@
 //! physics. The math is in `crate::math::{generative, chunks, mlp}` and `crate::sim::course`.
 
 use crate::kit::prelude::*;
-use crate::kit::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::kit::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -46,7 +46,7 @@ fn plugin(app: &mut App) {
             show_everything.before(ArmSet::Actions),
             (record_demos, train.run_if(live), animate.run_if(live), draw)
                 .chain()
-                .run_if(lesson_is(ID))
+                .in_set(LessonSystems(ID))
                 .in_set(ArmSet::Views),
         ),
     )

@@ -3,9 +3,9 @@
 //! and every episode is tallied per driver.
 
 use super::{GenerativeState, ID};
+use crate::kit::lesson_state;
 use crate::kit::prelude::*;
 use crate::kit::tally::Tallies;
-use crate::kit::{lesson_is, lesson_state};
 use crate::robot::panda;
 use bevy::prelude::*;
 
@@ -16,7 +16,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             Update,
             (follow_the_choice, tally)
-                .run_if(lesson_is(ID))
+                .in_set(LessonSystems(ID))
                 .before(ArmSet::Actions),
         );
 }

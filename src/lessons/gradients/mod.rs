@@ -8,7 +8,7 @@
 //! driving in physics are `crate::sim::reach`.
 
 use crate::kit::prelude::*;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -51,14 +51,14 @@ fn plugin(app: &mut App) {
             Update,
             (keys, arm::descend.run_if(live))
                 .chain()
-                .run_if(lesson_is(ID))
+                .in_set(LessonSystems(ID))
                 .before(ArmSet::Actions),
         )
         .add_systems(
             Update,
             (
                 show_everything,
-                (measure_cost, arm::draw, draw_action).run_if(lesson_is(ID)),
+                (measure_cost, arm::draw, draw_action).in_set(LessonSystems(ID)),
             )
                 .chain()
                 .in_set(ArmSet::Views),

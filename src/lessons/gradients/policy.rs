@@ -4,8 +4,8 @@
 //! every episode tallied per driver.
 
 use super::{Driver, GradientsState, ID};
+use crate::kit::lesson_state;
 use crate::kit::prelude::*;
-use crate::kit::{lesson_is, lesson_state};
 use crate::lessons::shared::reaching::{PolicyData, record, train};
 use crate::robot::panda;
 use crate::sim::reach::Cloned;
@@ -78,7 +78,7 @@ pub(super) fn plugin(app: &mut App) {
                 tally,
             )
                 .chain()
-                .run_if(lesson_is(ID))
+                .in_set(LessonSystems(ID))
                 .before(ArmSet::Actions),
         );
 }

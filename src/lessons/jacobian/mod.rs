@@ -7,7 +7,7 @@
 //! Twists and wrenches change frame with X = Ad_T and X* = X⁻ᵀ, and their power is the same.
 
 use crate::kit::prelude::*;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -40,7 +40,7 @@ fn plugin(app: &mut App) {
     crate::kit::add_settings::<JacobianState>(app, ID);
     app.add_systems(
         Update,
-        ((show_everything, record), draw.run_if(lesson_is(ID)))
+        ((show_everything, record), draw.in_set(LessonSystems(ID)))
             .chain()
             .in_set(ArmSet::Views),
     )

@@ -13,7 +13,7 @@
 
 use crate::kit::prelude::*;
 use crate::lessons::shared::reaching;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -62,7 +62,7 @@ fn plugin(app: &mut App) {
                     lowrank::advance.run_if(live),
                 )
                     .chain()
-                    .run_if(lesson_is(ID))
+                    .in_set(LessonSystems(ID))
                     .run_if(|d: Res<data::CourseData>| d.ready())
                     .before(ArmSet::Actions),
                 (
@@ -72,7 +72,7 @@ fn plugin(app: &mut App) {
                     lowrank::draw,
                 )
                     .chain()
-                    .run_if(lesson_is(ID))
+                    .in_set(LessonSystems(ID))
                     .in_set(ArmSet::Views),
             ),
         )

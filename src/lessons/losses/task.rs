@@ -4,9 +4,9 @@
 
 use super::data::{CourseData, offset_for};
 use super::{ID, LossDriver, LossesState};
+use crate::kit::lesson_state;
 use crate::kit::prelude::*;
 use crate::kit::tally::Tallies;
-use crate::kit::{lesson_is, lesson_state};
 use crate::math::losses::Lateral;
 use crate::robot::panda;
 use crate::sim::course::PassAt;
@@ -26,7 +26,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (follow_the_choice, tally)
                 .chain()
-                .run_if(lesson_is(ID))
+                .in_set(LessonSystems(ID))
                 .before(ArmSet::Actions),
         );
 }

@@ -109,97 +109,12 @@ fn in_the_app_the_course_data_bear_out_every_step() {
     // within its faces, ±3 cm, as the data section says).
     assert_eq!((xs.len(), near.len(), far.len()), (24, 12, 12));
     assert!(xs.iter().all(|x| x.abs() > 0.12));
-    // One Gaussian: its mean is the data's, between the modes.
-    let (mu, sigma) = data.gaussian();
-    assert!((mu - xs.iter().sum::<f64>() / xs.len() as f64).abs() < 1e-15);
-    assert!(mu.abs() < 0.03, "{mu}");
-    // Tokens: 256 bins peak once per mode, and the argmax is at a mode; one bin is 0 cm.
-    let p = data.tokens(256);
-    let bins = CourseData::bins(256);
-    let modes = peaks(&p, 256 / 16, 0.1);
-    assert_eq!(modes.len(), 2, "{modes:?}");
-    assert!(bins.center(modes[0]) < -0.1 && bins.center(modes[1]) > 0.1);
-    assert!(bins.center(argmax(&p)).abs() > 0.1);
-    assert_eq!(CourseData::bins(1).center(0), 0.0);
-    // The mixture: both modes, and an NLL far below one Gaussian's.
+    let (mu, _) = data.gaussian();
     let comps = data.mixture();
-    assert!(comps[0].mu < -0.1 && comps[1].mu > 0.1, "{comps:?}");
-    let (g, m) = (mean_nll(&xs, mu, sigma), mixture_nll(&xs, &comps));
-    eprintln!("NLL: Gaussian {g:.3}, mixture {m:.3}");
-    assert!(((g - m) - 1.9).abs() < 0.05, "{}", g - m);
-    // KL: from ±5 cm the reverse fit sits on the nearer mode, the forward one matches the
-    // data's moments from either start.
-    let (grid, dens) = data.kl_density();
-    let var = xs.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / xs.len() as f64;
-    for start in [-0.05, 0.05] {
-        let (fm, fs) = fit_kl(&grid, &dens, false, (start, data::KL_START_SIGMA));
-        let (rm, _) = fit_kl(&grid, &dens, true, (start, data::KL_START_SIGMA));
-        eprintln!("start {start}: forward {fm:.4} ± {fs:.4}, reverse {rm:.4}");
-        assert!((fm - mu).abs() < 2e-3 && (fs - (var + KDE_WIDTH.powi(2)).sqrt()).abs() < 2e-3);
-        assert!(rm.signum() == start.signum() && rm.abs() > 0.1, "{rm}");
-        assert!(
-            kl(
-                &grid,
-                &dens,
-                &grid.tabulate(|x| crate::math::losses::gaussian_pdf(x, rm, 0.02))
-            ) > 0.5
-        );
-    }
-    // KL to the base: β = 10 keeps both modes; somewhere on the slider the near mode is empty
-    // while the policy is still among the demonstrations; at 0.01 it is beyond all of them.
-    let (grid, _) = data.density();
-    let base = grid.tabulate(|x| mixture_pdf(x, &comps));
-    let reward = grid.tabulate(|x| panel::REWARD_PER_M * x);
-    let far_mass = |q: &[f64]| {
-        grid.x
-            .iter()
-            .zip(q)
-            .filter(|(x, _)| **x > 0.0)
-            .map(|(_, v)| v)
-            .sum::<f64>()
-            * grid.dx
-    };
-    let q10 = tilt(&grid, &base, &reward, 10.0);
-    assert!(far_mass(&q10) < 0.95 && far_mass(&q10) > 0.05);
-    assert!(kl(&grid, &q10, &base) < 0.05);
-    let widest = xs.iter().cloned().fold(f64::MIN, f64::max);
-    let betas: Vec<f64> = (0..=60)
-        .map(|i| 10f64.powf(1.0 - i as f64 / 20.0))
-        .collect();
-    let masses: Vec<f64> = betas
-        .iter()
-        .map(|b| far_mass(&tilt(&grid, &base, &reward, *b)))
-        .collect();
-    assert!(masses.windows(2).all(|w| w[1] >= w[0] - 1e-12));
-    assert!(betas.iter().any(|b| {
-        let q = tilt(&grid, &base, &reward, *b);
-        far_mass(&q) > 0.99 && expectation(&grid, &q, &grid.x) <= widest
-    }));
-    let q = tilt(&grid, &base, &reward, 0.01);
-    assert!(expectation(&grid, &q, &grid.x) > widest);
-    // Attention at the start of a demonstration's transport: the kernel's weights with the
-    // bias; without it the weights shift to longer keys.
-    let set = data.set.clone().expect("chunks");
-    let o = set.denormalize(&set.obs[set.starts[3] + 20]);
-    let query = crate::math::Vec3::new(o[0], o[1], o[2]);
-    let with = Attention::at(data, &query, true).unwrap();
-    let without = Attention::at(data, &query, false).unwrap();
-    assert!(with.max_difference() < 1e-3, "{}", with.max_difference());
-    assert!(
-        without.max_difference() > 0.05,
-        "{}",
-        without.max_difference()
-    );
-    let norm = |a: &Attention| {
-        a.weights
-            .iter()
-            .zip(&set.obs)
-            .map(|(w, k)| w * k.iter().map(|v| v * v).sum::<f64>().sqrt())
-            .sum::<f64>()
-    };
-    assert!(norm(&without) > norm(&with));
-    assert_eq!(with.chunk(0).len(), set.horizon);
-    assert!(with.output().iter().all(|p| p.x.is_finite()));
+    fits_bear_out_their_steps(data, &xs);
+    kl_fits_bear_out_their_step(data, &xs, mu);
+    tilting_bears_out_its_step(data, &xs, &comps);
+    attention_bears_out_its_step(data);
 
     // The live KL searches move, one move per frame.
     app.world_mut().resource_mut::<LossesState>().section = Section::Kl;
@@ -233,6 +148,117 @@ fn in_the_app_the_course_data_bear_out_every_step() {
         .set(crate::kit::ActiveLesson(None));
     app.update();
     assert!(app.world().resource::<Sim>().scenario().is_none());
+}
+
+/// One Gaussian, the tokens and the mixture on the course's offsets.
+fn fits_bear_out_their_steps(data: &CourseData, xs: &[f64]) {
+    // One Gaussian: its mean is the data's, between the modes.
+    let (mu, sigma) = data.gaussian();
+    assert!((mu - xs.iter().sum::<f64>() / xs.len() as f64).abs() < 1e-15);
+    assert!(mu.abs() < 0.03, "{mu}");
+    // Tokens: 256 bins peak once per mode, and the argmax is at a mode; one bin is 0 cm.
+    let p = data.tokens(256);
+    let bins = CourseData::bins(256);
+    let modes = peaks(&p, 256 / 16, 0.1);
+    assert_eq!(modes.len(), 2, "{modes:?}");
+    assert!(bins.center(modes[0]) < -0.1 && bins.center(modes[1]) > 0.1);
+    assert!(bins.center(argmax(&p)).abs() > 0.1);
+    assert_eq!(CourseData::bins(1).center(0), 0.0);
+    // The mixture: both modes, and an NLL far below one Gaussian's.
+    let comps = data.mixture();
+    assert!(comps[0].mu < -0.1 && comps[1].mu > 0.1, "{comps:?}");
+    let (g, m) = (mean_nll(xs, mu, sigma), mixture_nll(xs, &comps));
+    eprintln!("NLL: Gaussian {g:.3}, mixture {m:.3}");
+    assert!(((g - m) - 1.9).abs() < 0.05, "{}", g - m);
+}
+
+/// Forward and reverse KL from either side.
+fn kl_fits_bear_out_their_step(data: &CourseData, xs: &[f64], mu: f64) {
+    // KL: from ±5 cm the reverse fit sits on the nearer mode, the forward one matches the
+    // data's moments from either start.
+    let (grid, dens) = data.kl_density();
+    let var = xs.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / xs.len() as f64;
+    for start in [-0.05, 0.05] {
+        let (fm, fs) = fit_kl(&grid, &dens, false, (start, data::KL_START_SIGMA));
+        let (rm, _) = fit_kl(&grid, &dens, true, (start, data::KL_START_SIGMA));
+        eprintln!("start {start}: forward {fm:.4} ± {fs:.4}, reverse {rm:.4}");
+        assert!((fm - mu).abs() < 2e-3 && (fs - (var + KDE_WIDTH.powi(2)).sqrt()).abs() < 2e-3);
+        assert!(rm.signum() == start.signum() && rm.abs() > 0.1, "{rm}");
+        assert!(
+            kl(
+                &grid,
+                &dens,
+                &grid.tabulate(|x| crate::math::losses::gaussian_pdf(x, rm, 0.02))
+            ) > 0.5
+        );
+    }
+}
+
+/// The base policy tilted by the reward under the KL penalty, across the slider.
+fn tilting_bears_out_its_step(
+    data: &CourseData,
+    xs: &[f64],
+    comps: &[crate::math::losses::Component],
+) {
+    // KL to the base: β = 10 keeps both modes; somewhere on the slider the near mode is empty
+    // while the policy is still among the demonstrations; at 0.01 it is beyond all of them.
+    let (grid, _) = data.density();
+    let base = grid.tabulate(|x| mixture_pdf(x, comps));
+    let reward = grid.tabulate(|x| panel::REWARD_PER_M * x);
+    let far_mass = |q: &[f64]| {
+        grid.x
+            .iter()
+            .zip(q)
+            .filter(|(x, _)| **x > 0.0)
+            .map(|(_, v)| v)
+            .sum::<f64>()
+            * grid.dx
+    };
+    let q10 = tilt(&grid, &base, &reward, 10.0);
+    assert!(far_mass(&q10) < 0.95 && far_mass(&q10) > 0.05);
+    assert!(kl(&grid, &q10, &base) < 0.05);
+    let widest = xs.iter().cloned().fold(f64::MIN, f64::max);
+    let betas: Vec<f64> = (0..=60)
+        .map(|i| 10f64.powf(1.0 - i as f64 / 20.0))
+        .collect();
+    let masses: Vec<f64> = betas
+        .iter()
+        .map(|b| far_mass(&tilt(&grid, &base, &reward, *b)))
+        .collect();
+    assert!(masses.windows(2).all(|w| w[1] >= w[0] - 1e-12));
+    assert!(betas.iter().any(|b| {
+        let q = tilt(&grid, &base, &reward, *b);
+        far_mass(&q) > 0.99 && expectation(&grid, &q, &grid.x) <= widest
+    }));
+    let q = tilt(&grid, &base, &reward, 0.01);
+    assert!(expectation(&grid, &q, &grid.x) > widest);
+}
+
+/// Attention at the start of a demonstration's transport.
+fn attention_bears_out_its_step(data: &CourseData) {
+    // Attention at the start of a demonstration's transport: the kernel's weights with the
+    // bias; without it the weights shift to longer keys.
+    let set = data.set.clone().expect("chunks");
+    let o = set.denormalize(&set.obs[set.starts[3] + 20]);
+    let query = crate::math::Vec3::new(o[0], o[1], o[2]);
+    let with = Attention::at(data, &query, true).unwrap();
+    let without = Attention::at(data, &query, false).unwrap();
+    assert!(with.max_difference() < 1e-3, "{}", with.max_difference());
+    assert!(
+        without.max_difference() > 0.05,
+        "{}",
+        without.max_difference()
+    );
+    let norm = |a: &Attention| {
+        a.weights
+            .iter()
+            .zip(&set.obs)
+            .map(|(w, k)| w * k.iter().map(|v| v * v).sum::<f64>().sqrt())
+            .sum::<f64>()
+    };
+    assert!(norm(&without) > norm(&with));
+    assert_eq!(with.chunk(0).len(), set.horizon);
+    assert!(with.output().iter().all(|p| p.x.is_finite()));
 }
 
 /// The reverse search from a start between the modes is still a search of the data: every move

@@ -7,7 +7,7 @@
 //! target. The math is in `crate::math::{euler, rotation, rotation_paths}`.
 
 use crate::kit::prelude::*;
-use crate::lessons::{LessonInfo, ShowEverything, lesson_is, lesson_panel_shown};
+use crate::lessons::{LessonInfo, ShowEverything, lesson_panel_shown};
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -44,10 +44,10 @@ fn plugin(app: &mut App) {
         (
             (
                 show_everything,
-                spin.run_if(lesson_is(ID)).run_if(live),
+                spin.in_set(LessonSystems(ID)).run_if(live),
                 play_arm_demo.run_if(live),
             ),
-            draw.run_if(lesson_is(ID)),
+            draw.in_set(LessonSystems(ID)),
         )
             .chain()
             .in_set(ArmSet::Views),
