@@ -3,12 +3,44 @@
 
 use std::path::{Path, PathBuf};
 
+/// Why a mesh cannot be read. Every message is one line.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum MeshError {
+    #[error("mesh not found: {0}")]
+    NotFound(String),
+    #[error("mesh path {0:?} names a package but no file")]
+    PackageOnly(String),
+    #[error("mesh {filename} is {what}, not a mesh file")]
+    NotAFile {
+        filename: String,
+        what: &'static str,
+    },
+    #[error("cannot read mesh {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("mesh {0} is not a regular file")]
+    NotRegular(String),
+    #[error("mesh {path} is {mb} MB; armtutor reads meshes of up to {limit_mb} MB")]
+    TooLarge {
+        path: String,
+        mb: u64,
+        limit_mb: u64,
+    },
+}
+
+/// Where a one-line message is all a caller keeps (the app's warnings, the loader's errors).
+impl From<MeshError> for String {
+    fn from(e: MeshError) -> String {
+        e.to_string()
+    }
+}
+
 /// Resolves a `<mesh filename>` to an existing file, or says in one line why it cannot.
 ///
 /// `package://pkg/rest` is looked up, in order, in: an ancestor of the URDF's directory named
 /// `pkg`; a folder `pkg` beside any ancestor (a workspace `src/`); each `ROS_PACKAGE_PATH`
 /// entry. That covers a description package used in place and one inside a ROS workspace.
-pub fn resolve_mesh_path(filename: &str, urdf_dir: Option<&Path>) -> Result<PathBuf, String> {
+pub fn resolve_mesh_path(filename: &str, urdf_dir: Option<&Path>) -> Result<PathBuf, MeshError> {
     let ros_path = std::env::var_os("ROS_PACKAGE_PATH");
     let roots: Vec<PathBuf> = ros_path
         .as_deref()
@@ -22,12 +54,12 @@ pub fn resolve_with(
     filename: &str,
     urdf_dir: Option<&Path>,
     package_roots: &[PathBuf],
-) -> Result<PathBuf, String> {
-    let not_found = || format!("mesh not found: {filename}");
+) -> Result<PathBuf, MeshError> {
+    let not_found = || MeshError::NotFound(filename.to_string());
     if let Some(rest) = filename.strip_prefix("package://") {
         let (pkg, inner) = rest
             .split_once('/')
-            .ok_or_else(|| format!("mesh path {filename:?} names a package but no file"))?;
+            .ok_or_else(|| MeshError::PackageOnly(filename.to_string()))?;
         let mut candidates = Vec::new();
         if let Some(dir) = urdf_dir {
             for a in dir.ancestors() {
@@ -53,14 +85,14 @@ pub fn resolve_with(
     if full.is_file() {
         Ok(full)
     } else if full.exists() {
-        Err(format!(
-            "mesh {filename} is {}, not a mesh file",
-            if full.is_dir() {
+        Err(MeshError::NotAFile {
+            filename: filename.to_string(),
+            what: if full.is_dir() {
                 "a folder"
             } else {
                 "a device, pipe or socket"
-            }
-        ))
+            },
+        })
     } else {
         Err(not_found())
     }
@@ -71,18 +103,21 @@ pub const MAX_MESH_BYTES: u64 = 256 << 20;
 
 /// Whether `path` may be read as a mesh: a regular file (a FIFO would block the reader
 /// forever, a device never ends) of at most [`MAX_MESH_BYTES`]. One line when not.
-pub fn check_mesh_file(path: &Path) -> Result<(), String> {
-    let name = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read mesh {name}: {e}"))?;
+pub fn check_mesh_file(path: &Path) -> Result<(), MeshError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| MeshError::Unreadable {
+        path: name.clone(),
+        reason: e.to_string(),
+    })?;
     if !meta.is_file() {
-        return Err(format!("mesh {name} is not a regular file"));
+        return Err(MeshError::NotRegular(name));
     }
     if meta.len() > MAX_MESH_BYTES {
-        return Err(format!(
-            "mesh {name} is {} MB; armtutor reads meshes of up to {} MB",
-            meta.len() >> 20,
-            MAX_MESH_BYTES >> 20
-        ));
+        return Err(MeshError::TooLarge {
+            path: name,
+            mb: meta.len() >> 20,
+            limit_mb: MAX_MESH_BYTES >> 20,
+        });
     }
     Ok(())
 }
@@ -156,7 +191,9 @@ mod tests {
             "package://nofile",
             "meshes/absent.dae",
         ] {
-            let e = resolve_with(name, Some(dir.path()), &[]).unwrap_err();
+            let e = resolve_with(name, Some(dir.path()), &[])
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(name) && !e.contains('\n'), "{e}");
         }
     }
@@ -166,12 +203,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::create_dir(d.join("folder.stl")).unwrap();
-        let e = resolve_with("folder.stl", Some(d), &[]).unwrap_err();
+        let e = resolve_with("folder.stl", Some(d), &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("is a folder"), "{e}");
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink("/dev/zero", d.join("zero.stl")).unwrap();
-            let e = resolve_with("zero.stl", Some(d), &[]).unwrap_err();
+            let e = resolve_with("zero.stl", Some(d), &[])
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("device, pipe or socket"), "{e}");
             // A named pipe: reading it would block until a writer came.
             let made = std::process::Command::new("mkfifo")
@@ -179,9 +220,13 @@ mod tests {
                 .status()
                 .is_ok_and(|s| s.success());
             if made {
-                let e = resolve_with("pipe.stl", Some(d), &[]).unwrap_err();
+                let e = resolve_with("pipe.stl", Some(d), &[])
+                    .unwrap_err()
+                    .to_string();
                 assert!(e.contains("device, pipe or socket"), "{e}");
-                let e = check_mesh_file(&d.join("pipe.stl")).unwrap_err();
+                let e = check_mesh_file(&d.join("pipe.stl"))
+                    .unwrap_err()
+                    .to_string();
                 assert!(e.contains("not a regular file"), "{e}");
             }
         }
@@ -191,7 +236,7 @@ mod tests {
             .unwrap()
             .set_len(MAX_MESH_BYTES + 1)
             .unwrap();
-        let e = check_mesh_file(&big).unwrap_err();
+        let e = check_mesh_file(&big).unwrap_err().to_string();
         assert!(e.contains("up to 256 MB"), "{e}");
         std::fs::write(d.join("ok.stl"), b"solid x\nendsolid x\n").unwrap();
         assert_eq!(check_mesh_file(&d.join("ok.stl")), Ok(()));
