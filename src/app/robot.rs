@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use crate::kit::ArmSet;
-pub use crate::kit::robot::{Notice, Robot, ToolKinematics, start_configuration, tool_link};
+pub use crate::kit::robot::{
+    ModelReplaced, Notice, Robot, ToolKinematics, start_configuration, tool_link,
+};
 
 /// What the visuals could not show of the robot (a mesh missing, unreadable or too large), one
 /// line per mesh file: shown with what loading repaired, until closed, not as a passing notice.
@@ -233,6 +235,7 @@ impl Plugin for RobotPlugin {
             .init_resource::<GeometryWarnings>()
             .init_resource::<LoadedMeshes>()
             .add_message::<LoadUrdf>()
+            .add_message::<ModelReplaced>()
             .configure_sets(
                 Update,
                 (
@@ -248,10 +251,26 @@ impl Plugin for RobotPlugin {
                 (
                     forward_dropped_files.run_if(resource_exists::<Messages<FileDragAndDrop>>),
                     load_urdf,
+                    announce_new_model,
                 )
                     .chain()
                     .before(ArmSet::Actions),
             );
+    }
+}
+
+/// The one place that watches the robot's generation: a new one is announced as
+/// [`ModelReplaced`], however it came (a file loaded, a robot replaced by a test).
+fn announce_new_model(
+    robot: Res<Robot>,
+    mut seen: Local<u32>,
+    mut replaced: MessageWriter<ModelReplaced>,
+) {
+    if robot.generation != *seen {
+        *seen = robot.generation;
+        replaced.write(ModelReplaced {
+            generation: robot.generation,
+        });
     }
 }
 

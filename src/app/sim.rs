@@ -1,7 +1,7 @@
 //! Live physics: the plugin that starts the episode, restarts it on a new model and drives the
 //! arm from it ([`Sim`] itself is the kit's).
 
-use super::robot::{ArmSet, Notice, Robot};
+use super::robot::{ArmSet, ModelReplaced, Notice, Robot};
 use crate::robot::panda;
 use crate::sim::task::Episode;
 use bevy::prelude::*;
@@ -15,6 +15,7 @@ impl Plugin for SimPlugin {
         app.init_resource::<Sim>()
             .init_state::<DriveMode>()
             .add_message::<EpisodeEnded>()
+            .add_message::<ModelReplaced>()
             .add_systems(Startup, start_episode)
             .add_systems(
                 Update,
@@ -49,13 +50,12 @@ fn start_episode(
 fn restart_on_new_model(
     mut sim: ResMut<Sim>,
     robot: Res<Robot>,
-    mut seen: Local<u32>,
+    mut replaced: MessageReader<ModelReplaced>,
     mut next: ResMut<NextState<DriveMode>>,
 ) {
-    if robot.generation == *seen {
+    if replaced.read().count() == 0 {
         return;
     }
-    *seen = robot.generation;
     // The timeline's moments are the old robot's: forget them.
     sim.go_live();
     sim.history.clear();

@@ -2,7 +2,7 @@
 //! translate/rotate handle built on Bevy's own transform gizmo) is solved live by damped least
 //! squares; a self-motion slider swings the elbow through the null space while the tool stays.
 
-use super::robot::{ArmSet, Robot};
+use super::robot::{ArmSet, ModelReplaced, Robot};
 use super::sim::DriveMode;
 use crate::kit::convert;
 use crate::math::Transform as Pose;
@@ -28,6 +28,7 @@ impl Plugin for TeachPlugin {
             s.space = bevy::gizmos::transform_gizmo::TransformGizmoSpace::Local;
         }
         app.init_resource::<Teach>()
+            .add_message::<ModelReplaced>()
             .add_systems(Startup, spawn_target)
             .add_systems(OnEnter(DriveMode::Teach), show_handle)
             .add_systems(OnExit(DriveMode::Teach), hide_handle)
@@ -77,9 +78,8 @@ fn hide_handle(mut commands: Commands, handle: Query<Entity, With<IkTarget>>) {
 }
 
 /// A new robot: the target goes to its tool (the old one may be out of its reach).
-fn resync_on_new_model(robot: Res<Robot>, mut teach: ResMut<Teach>, mut seen: Local<u32>) {
-    if robot.generation != *seen {
-        *seen = robot.generation;
+fn resync_on_new_model(mut replaced: MessageReader<ModelReplaced>, mut teach: ResMut<Teach>) {
+    if replaced.read().count() > 0 {
         teach.sync_target = true;
         teach.self_motion = 0.0;
         teach.applied_self_motion = 0.0;

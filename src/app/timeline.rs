@@ -4,7 +4,7 @@
 //! forward, a branch (play on from the moment shown), and a run kept aside for A/B. The scrub
 //! bar that asks for these is `scrub.rs`; the files a run leaves are `export.rs`.
 
-use super::robot::{ArmSet, Robot};
+use super::robot::{ArmSet, ModelReplaced, Robot};
 use super::sim::{DriveMode, Sim};
 use crate::sim::history::Source;
 use bevy::prelude::*;
@@ -74,6 +74,7 @@ impl Plugin for TimelinePlugin {
         app.init_resource::<TeachClock>()
             .init_resource::<Held>()
             .init_resource::<Pinned>()
+            .add_message::<ModelReplaced>()
             .add_systems(Update, forget_pinned_on_new_model.in_set(ArmSet::Actions))
             // Drawn where gizmos exist (not in the headless tests).
             .add_systems(
@@ -148,9 +149,11 @@ fn show_viewed(
 }
 
 /// A pinned run of another robot means nothing on a new one.
-fn forget_pinned_on_new_model(robot: Res<Robot>, mut pinned: ResMut<Pinned>, mut seen: Local<u32>) {
-    if robot.generation != *seen {
-        *seen = robot.generation;
+fn forget_pinned_on_new_model(
+    mut replaced: MessageReader<ModelReplaced>,
+    mut pinned: ResMut<Pinned>,
+) {
+    if replaced.read().count() > 0 {
         pinned.0 = None;
     }
 }

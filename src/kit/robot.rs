@@ -160,6 +160,15 @@ impl Robot {
     }
 }
 
+/// Sent once in the frame a new robot replaced the old one (before the frame's requests are
+/// applied), so what was about the old robot (the task, the timeline, the teach target) can
+/// start again.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelReplaced {
+    /// The new robot's [`Robot::generation`].
+    pub generation: u32,
+}
+
 /// A short message for the status line (a URDF that failed to load, a physics reset), with
 /// the time it was posted: a string-table key for the sentence, then the technical detail
 /// (a file name, the parser's one-line error), which stays as it is.
