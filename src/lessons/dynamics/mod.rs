@@ -84,8 +84,7 @@ fn walk_keys(
 
 /// Solves the arm's inverse kinematics both ways when the section opens or the robot changes:
 /// from the Panda's ready pose, or another robot's pose of the moment.
-fn compute_ik(mut state: ResMut<DynamicsState>, robot: Option<Res<Robot>>) {
-    let Some(robot) = robot else { return };
+fn compute_ik(mut state: ResMut<DynamicsState>, robot: Res<Robot>) {
     if state.section != Section::Ik
         || state
             .ik

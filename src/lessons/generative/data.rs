@@ -19,11 +19,10 @@ pub(super) use crate::kit::frame_budget_ms;
 /// once in headless runs), then windows them into chunks.
 pub(super) fn record_demos(
     mut state: ResMut<GenerativeState>,
-    robot: Option<Res<Robot>>,
+    robot: Res<Robot>,
     headless: Option<Res<Headless>>,
     time: Res<Time<Real>>,
 ) {
-    let Some(robot) = robot else { return };
     if state.set.is_some() || !panda::is_bundled(&robot.model) {
         return;
     }

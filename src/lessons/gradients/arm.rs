@@ -52,12 +52,11 @@ pub fn gradient(robot: &Robot, target: [f64; 3]) -> Option<(Vec3, Vec<f64>)> {
 /// `q ← q − η·Jᵀ(x − x*)`, one step per control period while running.
 pub(super) fn descend(
     state: Res<GradientsState>,
-    robot: Option<Res<Robot>>,
+    robot: Res<Robot>,
     time: Res<Time>,
     mut descent: ResMut<Descent>,
     mut actions: MessageWriter<Request>,
 ) {
-    let Some(robot) = robot else { return };
     if state.section != Section::Arm || !state.descend {
         descent.accumulator = 0.0;
         return;
@@ -102,11 +101,10 @@ pub(super) fn descend(
 
 /// The target, the error to it, and where the next descent step moves the tool: along
 /// `−J Jᵀ(x − x*)`, which is not the straight line to the target.
-pub(super) fn draw(state: Res<GradientsState>, robot: Option<Res<Robot>>, mut gizmos: Gizmos) {
+pub(super) fn draw(state: Res<GradientsState>, robot: Res<Robot>, mut gizmos: Gizmos) {
     if state.section != Section::Arm {
         return;
     }
-    let Some(robot) = robot else { return };
     let target = Vec3::from(state.target);
     gizmos.sphere(
         Isometry3d::from_translation(convert::point(&target)),

@@ -134,11 +134,10 @@ pub fn offset_for(lateral: &Lateral, seed: u64) -> f64 {
 /// chunks.
 pub(super) fn record(
     mut data: ResMut<CourseData>,
-    robot: Option<Res<Robot>>,
+    robot: Res<Robot>,
     headless: Option<Res<Headless>>,
     time: Res<Time<Real>>,
 ) {
-    let Some(robot) = robot else { return };
     if data.ready() {
         return;
     }

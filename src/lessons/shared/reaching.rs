@@ -96,11 +96,10 @@ fn recording_config() -> PickPlaceConfig {
 /// headless runs).
 pub fn record(
     mut data: ResMut<PolicyData>,
-    robot: Option<Res<Robot>>,
+    robot: Res<Robot>,
     headless: Option<Res<Headless>>,
     time: Res<Time<Real>>,
 ) {
-    let Some(robot) = robot else { return };
     if data.recorded >= DEMO_EPISODES {
         return;
     }
