@@ -24,7 +24,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-/// The bundled 7-DoF arm, so `armtutor` works from any directory.
+/// The command line: a headless command, or the app's start options.
 #[derive(Parser, Debug)]
 #[command(
     name = "armtutor",
