@@ -2,12 +2,16 @@
 //! message. One system applies them all at the start of the drive phase, in the order they
 //! were sent, so no panel changes the robot or the physics while egui lays out a frame.
 
-use super::robot::{ArmSet, Notice, Robot};
-use super::sim::{DriveMode, SPEEDS, Sim};
-use super::teach::Teach;
 use super::timeline;
-pub use crate::kit::commands::{Request, Shortcut, TimelineCmd};
+use crate::kit::ArmSet;
+use crate::kit::commands::{Request, Shortcut, TimelineCmd};
 use crate::kit::i18n::Lang;
+use crate::kit::robot::Notice;
+use crate::kit::robot::Robot;
+use crate::kit::sim::DriveMode;
+use crate::kit::sim::SPEEDS;
+use crate::kit::sim::Sim;
+use crate::kit::teach::Teach;
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonRegistry};
 use crate::sim::history::Source;

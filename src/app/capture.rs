@@ -45,7 +45,7 @@ const SETTLE_PATIENCE: u32 = 600;
 /// Give up if the renderer has not delivered the image this many frames after asking.
 const SCREENSHOT_PATIENCE: u32 = 600;
 
-pub use crate::kit::Headless;
+use crate::kit::Headless;
 
 impl Plugin for ScreenshotPlugin {
     fn build(&self, app: &mut App) {

@@ -3,7 +3,7 @@
 //! the frames play back at the right speed at 30 frames per second however slowly they were
 //! drawn; the clock goes back to real time afterwards. The README says how to make a video.
 
-use super::robot::Notice;
+use crate::kit::robot::Notice;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //! the step that teaches it and the steps that use it), the course map (the lessons in order,
 //! what each needs and teaches), and the step card's "you will need" and term links.
 
-use super::actions::Request;
+use crate::kit::commands::Request;
 use crate::kit::course::{Course, CourseCommand, CourseView, Picture, Term, link_text};
 use crate::kit::i18n::Lang;
 use crate::kit::typeset::{self, Formula};

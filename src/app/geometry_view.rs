@@ -3,10 +3,11 @@
 //! surface and the normal into the cube), from the episode shown, so a scrubbed moment shows
 //! its own contacts.
 
-use super::robot::{ArmSet, Robot};
-use super::sim::Sim;
 use super::visuals::LinkVisual;
+use crate::kit::ArmSet;
 use crate::kit::convert;
+use crate::kit::robot::Robot;
+use crate::kit::sim::Sim;
 use crate::robot::Shape;
 use bevy::math::primitives::{Capsule3d, Cylinder};
 use bevy::prelude::*;

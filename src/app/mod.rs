@@ -82,7 +82,7 @@ pub struct ArmtutorPlugin {
 impl Plugin for ArmtutorPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(self.lang)
-            .insert_resource(robot::Robot::new(self.model.clone()))
+            .insert_resource(crate::kit::robot::Robot::new(self.model.clone()))
             .add_plugins((
                 robot::RobotPlugin,
                 sim::SimPlugin,
@@ -287,10 +287,10 @@ fn engine_plugins(opts: &StartOptions) -> bevy::app::PluginGroupBuilder {
 /// parameters, the glossary or the course map, and what fell back.
 fn apply_start_options(app: &mut App, opts: &mut StartOptions) {
     if opts.args.teach {
-        app.insert_state(sim::DriveMode::Teach);
+        app.insert_state(crate::kit::sim::DriveMode::Teach);
     }
     if let Some(seed) = opts.args.seed {
-        app.world_mut().resource_mut::<sim::Sim>().seed = seed;
+        app.world_mut().resource_mut::<crate::kit::sim::Sim>().seed = seed;
     }
     app.world_mut()
         .resource_mut::<crate::kit::LessonParams>()

@@ -4,7 +4,8 @@
 //! dropped on the window. A desktop without a portal shows no dialog; the notice says so and
 //! drag-and-drop and `--urdf` still work.
 
-use super::robot::{LoadUrdf, Notice};
+use super::robot::LoadUrdf;
+use crate::kit::robot::Notice;
 use bevy::prelude::*;
 use bevy::tasks::{IoTaskPool, Task, futures::check_ready};
 use std::path::PathBuf;

@@ -4,7 +4,7 @@
 //! (egui's pass, every panel), and the rest (Bevy's own work: transforms, visibility,
 //! extraction for the renderer). Each phase is timed between marks at its edges.
 
-use super::robot::ArmSet;
+use crate::kit::ArmSet;
 use crate::kit::i18n::Lang;
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
@@ -247,7 +247,7 @@ mod tests {
         let mut app = App::new();
         app.add_plugins((MinimalPlugins, StatesPlugin));
         let model = Model::from_urdf_str(crate::robot::panda::URDF).expect("the bundled Panda");
-        app.insert_resource(super::super::robot::Robot::new(model))
+        app.insert_resource(crate::kit::robot::Robot::new(model))
             .add_plugins((
                 super::super::robot::RobotPlugin,
                 super::super::sim::SimPlugin,

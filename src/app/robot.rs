@@ -9,10 +9,8 @@ use bevy::window::FileDragAndDrop;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-pub use crate::kit::ArmSet;
-pub use crate::kit::robot::{
-    ModelReplaced, Notice, Robot, ToolKinematics, start_configuration, tool_link,
-};
+use crate::kit::ArmSet;
+use crate::kit::robot::{ModelReplaced, Notice, Robot};
 
 /// What the visuals could not show of the robot (a mesh missing, unreadable or too large), one
 /// line per mesh file: shown with what loading repaired, until closed, not as a passing notice.

@@ -1,10 +1,10 @@
 //! The stage: orbit camera, lights, floor and grid, the table and the arm's stand, the cube
 //! from the physics, and the REP-103 axes at the base.
 
-use super::robot::ArmSet;
-use super::sim::Sim;
+use crate::kit::ArmSet;
 use crate::kit::convert;
-pub use crate::kit::draw::{AXIS_COLORS, FLOOR_Z};
+use crate::kit::draw::{AXIS_COLORS, FLOOR_Z};
+use crate::kit::sim::Sim;
 use crate::math::Vec3 as RVec3;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::light::{CascadeShadowConfigBuilder, light_consts::lux};

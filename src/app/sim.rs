@@ -1,12 +1,15 @@
 //! Live physics: the plugin that starts the episode, restarts it on a new model and drives the
 //! arm from it ([`Sim`] itself is the kit's).
 
-use super::robot::{ArmSet, ModelReplaced, Notice, Robot};
+use crate::kit::ArmSet;
+use crate::kit::robot::ModelReplaced;
+use crate::kit::robot::Notice;
+use crate::kit::robot::Robot;
 use crate::robot::panda;
 use crate::sim::task::Episode;
 use bevy::prelude::*;
 
-pub use crate::kit::sim::*;
+use crate::kit::sim::*;
 
 pub struct SimPlugin;
 

@@ -1,11 +1,13 @@
 //! The guided steps in the app: the keys and buttons that move through them, the one system
 //! that applies a step's set-up when it is entered, and the step card drawn over the view.
 
-use super::robot::{ArmSet, Robot};
-use super::sim::{DriveMode, Sim};
-use super::teach::Teach;
+use crate::kit::ArmSet;
 use crate::kit::convert;
 use crate::kit::i18n::Lang;
+use crate::kit::robot::Robot;
+use crate::kit::sim::DriveMode;
+use crate::kit::sim::Sim;
+use crate::kit::teach::Teach;
 use crate::kit::typeset;
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonParams, LessonRegistry, Shot, Step, StepCommand, StepState};
@@ -52,7 +54,7 @@ impl Plugin for StepsPlugin {
 /// line of the status bar, so a hand-edited or stale link does not fail silently.
 fn report_ignored_settings(
     mut params: ResMut<LessonParams>,
-    mut notice: ResMut<super::robot::Notice>,
+    mut notice: ResMut<crate::kit::robot::Notice>,
     time: Res<Time>,
 ) {
     if params.ignored.is_empty() {

@@ -2,15 +2,17 @@
 //! translate/rotate handle built on Bevy's own transform gizmo) is solved live by damped least
 //! squares; a self-motion slider swings the elbow through the null space while the tool stays.
 
-use super::robot::{ArmSet, ModelReplaced, Robot};
-use super::sim::DriveMode;
+use crate::kit::ArmSet;
 use crate::kit::convert;
+use crate::kit::robot::ModelReplaced;
+use crate::kit::robot::Robot;
+use crate::kit::sim::DriveMode;
 use crate::math::Transform as Pose;
 use crate::math::ik::{IkError, self_motion};
 use bevy::gizmos::transform_gizmo::TransformGizmoFocus;
 use bevy::prelude::*;
 
-pub use crate::kit::teach::Teach;
+use crate::kit::teach::Teach;
 
 /// The draggable tool target.
 #[derive(Component)]

@@ -4,12 +4,15 @@
 //! forward, a branch (play on from the moment shown), and a run kept aside for A/B. The scrub
 //! bar that asks for these is `scrub.rs`; the files a run leaves are `export.rs`.
 
-use super::robot::{ArmSet, ModelReplaced, Robot};
-use super::sim::{DriveMode, Sim};
+use crate::kit::ArmSet;
+use crate::kit::robot::ModelReplaced;
+use crate::kit::robot::Robot;
+use crate::kit::sim::DriveMode;
+use crate::kit::sim::Sim;
 use crate::sim::history::Source;
 use bevy::prelude::*;
 
-pub use crate::kit::sim::TEACH_PERIOD;
+use crate::kit::sim::TEACH_PERIOD;
 
 /// A run kept aside for comparison: its arm and cube at every control period.
 #[derive(Clone, Debug, PartialEq)]
@@ -167,7 +170,7 @@ fn draw_pinned(pinned: Res<Pinned>, sim: Res<Sim>, robot: Res<Robot>, mut gizmos
     if q.len() != robot.model.dof() {
         return;
     }
-    super::visuals::draw_skeleton(&mut gizmos, &robot.model, q, PINNED_COLOR);
+    crate::kit::draw::draw_skeleton(&mut gizmos, &robot.model, q, PINNED_COLOR);
     let side = sim.episode().map_or(0.04, |e| e.scenario.cube_side) as f32;
     if let Some(c) = cube {
         let mut t = crate::kit::convert::transform(c);

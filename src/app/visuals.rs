@@ -2,9 +2,11 @@
 //! forward kinematics; its meshes come from `meshes.rs`.
 
 use super::meshes::{MeshKey, PreparedMeshes, UploadedFiles, decode, mesh_source, primitive_mesh};
-use super::robot::{ArmSet, GeometryWarnings, LoadedMeshes, Notice, Robot};
+use super::robot::{GeometryWarnings, LoadedMeshes};
+use crate::kit::ArmSet;
 use crate::kit::convert;
-pub use crate::kit::draw::draw_skeleton;
+use crate::kit::robot::Notice;
+use crate::kit::robot::Robot;
 use crate::robot::{Geometry, Model, Shape};
 use bevy::prelude::*;
 use std::collections::HashMap;

@@ -6,8 +6,9 @@
 
 use super::StartOptions;
 use super::robot::LoadUrdf;
-use super::sim::{DriveMode, Sim};
 use crate::kit::i18n::Lang;
+use crate::kit::sim::DriveMode;
+use crate::kit::sim::Sim;
 use crate::kit::widgets::UiState;
 use crate::kit::{ActiveLesson, LessonParams, StepState};
 use bevy::prelude::*;

@@ -24,7 +24,7 @@ pub type ReachFactory = Arc<dyn Fn() -> Box<dyn ReachPolicy> + Send + Sync>;
 pub type Configure = Arc<dyn Fn(&mut PickPlaceConfig) + Send + Sync>;
 
 /// A task of a lesson's own for the physics, instead of the random table scenes: the scene it
-/// sets and who drives the transport. The lesson installs it (see [`crate::app::actions::Request::Scenario`])
+/// sets and who drives the transport. The lesson installs it (see [`crate::kit::commands::Request::Scenario`])
 /// and hears how each episode ended through [`EpisodeEnded`].
 #[derive(Clone)]
 pub struct LessonTask {
